@@ -1,0 +1,2 @@
+// The coexist Pulumi program (stack config in stacks/, waves in batches/).
+export {};
