@@ -1,2 +1,10 @@
 // @coexist/provider: what the Pulumi program and the dynamic-provider host load by name.
-export const packageName = "@coexist/provider";
+export * as cmdlets from "./exchange/cmdlets";
+export * from "./exchange/command";
+export * from "./exchange/errors";
+export * from "./exchange/targets";
+export * from "./oracle";
+export { poolFor, closeAllPools } from "./pool/registry";
+export { SessionPool } from "./pool/sessionPool";
+export { initialWorld, Scenario } from "./simulator/scenario";
+export { WorldStore } from "./simulator/store";

@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { cmdlet, Identity } from "../command";
+
+export const DomainType = z.enum(["Authoritative", "InternalRelay", "ExternalRelay"]);
+export type DomainType = z.infer<typeof DomainType>;
+
+export const GetAcceptedDomain = cmdlet({
+  name: "Get-AcceptedDomain",
+  target: "exchange",
+  effect: "read",
+  idempotent: true,
+  parameters: z.strictObject({ Identity }),
+});
+
+export const SetAcceptedDomain = cmdlet({
+  name: "Set-AcceptedDomain",
+  target: "exchange",
+  effect: "write",
+  idempotent: true,
+  parameters: z.strictObject({
+    Identity,
+    DomainType: DomainType.optional(),
+    MatchSubDomains: z.boolean().optional(),
+    OutboundOnly: z.boolean().optional(),
+  }),
+});
+
+/** The properties of Get-AcceptedDomain output we use. */
+export const AcceptedDomainObject = z.object({
+  Identity: z.string(),
+  Name: z.string(),
+  DomainName: z.string(),
+  DomainType,
+  MatchSubDomains: z.boolean(),
+  Default: z.boolean(),
+  InitialDomain: z.boolean().optional(),
+});
+export type AcceptedDomainObject = z.infer<typeof AcceptedDomainObject>;

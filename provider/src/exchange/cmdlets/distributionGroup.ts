@@ -1,0 +1,115 @@
+import { z } from "zod";
+import { cmdlet, Confirm, Identity, Name64, SmtpAddress } from "../command";
+
+const MemberJoinRestriction = z.enum(["Open", "Closed", "ApprovalRequired"]);
+const MemberDepartRestriction = z.enum(["Open", "Closed"]);
+const ResultSize = z.union([z.literal("Unlimited"), z.number().int().positive()]);
+
+export const GetDistributionGroup = cmdlet({
+  name: "Get-DistributionGroup",
+  target: "exchange",
+  effect: "read",
+  idempotent: true,
+  parameters: z.strictObject({ Identity }),
+});
+
+export const NewDistributionGroup = cmdlet({
+  name: "New-DistributionGroup",
+  target: "exchange",
+  effect: "write",
+  idempotent: false,
+  parameters: z.strictObject({
+    Name: Name64,
+    Alias: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]+$/).optional(),
+    DisplayName: z.string().trim().min(1).max(256).optional(),
+    PrimarySmtpAddress: SmtpAddress.optional(),
+    Type: z.enum(["Distribution", "Security"]).optional(),
+    // Required under app-only auth: there is no signed-in user to become the owner.
+    ManagedBy: z.array(Identity).min(1).max(10).optional(),
+    MemberJoinRestriction: MemberJoinRestriction.optional(),
+    MemberDepartRestriction: MemberDepartRestriction.optional(),
+    RequireSenderAuthenticationEnabled: z.boolean().optional(),
+    Notes: z.string().max(1024).optional(),
+  }),
+});
+
+export const SetDistributionGroup = cmdlet({
+  name: "Set-DistributionGroup",
+  target: "exchange",
+  effect: "write",
+  idempotent: true,
+  parameters: z.strictObject({
+    Identity,
+    DisplayName: z.string().trim().min(1).max(256).optional(),
+    PrimarySmtpAddress: SmtpAddress.optional(),
+    ManagedBy: z.array(Identity).min(1).max(10).optional(),
+    HiddenFromAddressListsEnabled: z.boolean().optional(),
+    MemberJoinRestriction: MemberJoinRestriction.optional(),
+    MemberDepartRestriction: MemberDepartRestriction.optional(),
+    RequireSenderAuthenticationEnabled: z.boolean().optional(),
+    BypassSecurityGroupManagerCheck: z.boolean().optional(),
+  }),
+});
+
+export const RemoveDistributionGroup = cmdlet({
+  name: "Remove-DistributionGroup",
+  target: "exchange",
+  effect: "write",
+  idempotent: false,
+  parameters: z.strictObject({ Identity, Confirm, BypassSecurityGroupManagerCheck: z.boolean().optional() }),
+});
+
+export const GetDistributionGroupMember = cmdlet({
+  name: "Get-DistributionGroupMember",
+  target: "exchange",
+  effect: "read",
+  idempotent: true,
+  // The default ResultSize is 1000: always ask for Unlimited.
+  parameters: z.strictObject({ Identity, ResultSize: ResultSize.optional() }),
+});
+
+export const AddDistributionGroupMember = cmdlet({
+  name: "Add-DistributionGroupMember",
+  target: "exchange",
+  effect: "write",
+  idempotent: false,
+  parameters: z.strictObject({ Identity, Member: Identity, BypassSecurityGroupManagerCheck: z.boolean().optional() }),
+});
+
+export const RemoveDistributionGroupMember = cmdlet({
+  name: "Remove-DistributionGroupMember",
+  target: "exchange",
+  effect: "write",
+  idempotent: false,
+  parameters: z.strictObject({
+    Identity,
+    Member: Identity,
+    Confirm,
+    BypassSecurityGroupManagerCheck: z.boolean().optional(),
+  }),
+});
+
+export const DistributionGroupObject = z.object({
+  Identity: z.string(),
+  Name: z.string(),
+  Alias: z.string(),
+  DisplayName: z.string(),
+  PrimarySmtpAddress: z.string(),
+  EmailAddresses: z.array(z.string()),
+  GroupType: z.string(),
+  RecipientTypeDetails: z.string(),
+  ManagedBy: z.array(z.string()),
+  MemberJoinRestriction: MemberJoinRestriction,
+  MemberDepartRestriction: MemberDepartRestriction,
+  RequireSenderAuthenticationEnabled: z.boolean(),
+  HiddenFromAddressListsEnabled: z.boolean(),
+});
+export type DistributionGroupObject = z.infer<typeof DistributionGroupObject>;
+
+export const RecipientObject = z.object({
+  Identity: z.string(),
+  Name: z.string(),
+  PrimarySmtpAddress: z.string(),
+  RecipientType: z.string(),
+});
+export type RecipientObject = z.infer<typeof RecipientObject>;

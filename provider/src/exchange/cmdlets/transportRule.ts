@@ -1,0 +1,92 @@
+import { z } from "zod";
+import { cmdlet, Confirm, Identity, Name64 } from "../command";
+
+export const SentToScope = z.enum(["InOrganization", "NotInOrganization"]);
+export const RuleMode = z.enum(["Audit", "AuditAndNotify", "Enforce"]);
+export const RuleErrorAction = z.enum(["Ignore", "Defer"]);
+export const SenderAddressLocation = z.enum(["Header", "Envelope", "HeaderOrEnvelope"]);
+const Ipv4Range = /^(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2}|-(?:\d{1,3}\.){3}\d{1,3})?$/;
+/** A single IPv4 address, an `a-b` range or a CIDR range. */
+export const IpRange = z.string().trim().regex(Ipv4Range, { message: "must be an IPv4 address, a-b range or CIDR range" });
+
+const settable = {
+  SentToScope: SentToScope.nullable().optional(),
+  RouteMessageOutboundConnector: Identity.nullable().optional(),
+  ExceptIfSentToMemberOf: z.array(Identity).nullable().optional(),
+  SenderIpRanges: z.array(IpRange).nullable().optional(),
+  SetSCL: z.number().int().min(-1).max(9).nullable().optional(),
+  StopRuleProcessing: z.boolean().optional(),
+  Mode: RuleMode.optional(),
+  RuleErrorAction: RuleErrorAction.optional(),
+  SenderAddressLocation: SenderAddressLocation.optional(),
+  Comments: z.string().max(1024).nullable().optional(),
+  Priority: z.number().int().min(0).optional(),
+};
+
+export const GetTransportRule = cmdlet({
+  name: "Get-TransportRule",
+  target: "exchange",
+  effect: "read",
+  idempotent: true,
+  parameters: z.strictObject({ Identity }),
+});
+
+export const NewTransportRule = cmdlet({
+  name: "New-TransportRule",
+  target: "exchange",
+  effect: "write",
+  idempotent: false,
+  parameters: z.strictObject({ Name: Name64, Enabled: z.boolean().optional(), ...settable }),
+});
+
+/** Set-TransportRule has no -Enabled: the state changes only through Enable-/Disable-TransportRule. */
+export const SetTransportRule = cmdlet({
+  name: "Set-TransportRule",
+  target: "exchange",
+  effect: "write",
+  idempotent: true,
+  parameters: z.strictObject({ Identity, Name: Name64.optional(), ...settable }),
+});
+
+export const EnableTransportRule = cmdlet({
+  name: "Enable-TransportRule",
+  target: "exchange",
+  effect: "write",
+  idempotent: true,
+  parameters: z.strictObject({ Identity, Mode: RuleMode.optional() }),
+});
+
+export const DisableTransportRule = cmdlet({
+  name: "Disable-TransportRule",
+  target: "exchange",
+  effect: "write",
+  idempotent: true,
+  parameters: z.strictObject({ Identity, Confirm }),
+});
+
+export const RemoveTransportRule = cmdlet({
+  name: "Remove-TransportRule",
+  target: "exchange",
+  effect: "write",
+  idempotent: false,
+  parameters: z.strictObject({ Identity, Confirm }),
+});
+
+export const TransportRuleObject = z.object({
+  Identity: z.string(),
+  Name: z.string(),
+  Guid: z.string(),
+  Priority: z.number(),
+  State: z.enum(["Enabled", "Disabled"]),
+  Mode: RuleMode,
+  Comments: z.string().nullable(),
+  SentToScope: SentToScope.nullable(),
+  RouteMessageOutboundConnector: z.string().nullable(),
+  ExceptIfSentToMemberOf: z.array(z.string()),
+  SenderIpRanges: z.array(z.string()),
+  SetSCL: z.number().nullable(),
+  StopRuleProcessing: z.boolean(),
+  RuleErrorAction: RuleErrorAction,
+  SenderAddressLocation: SenderAddressLocation,
+});
+export type TransportRuleObject = z.infer<typeof TransportRuleObject>;

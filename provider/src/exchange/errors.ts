@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+/**
+ * What callers may decide on. Only `not-found` means "absent": a timeout or a throttle is never
+ * taken for a missing object (the Microsoft365DSC bug that turns throttling into false drift).
+ */
+export const ErrorKind = z.enum([
+  "not-found",
+  "already-exists",
+  "throttled",
+  "transient",
+  "invalid-parameter",
+  "auth",
+  "other",
+]);
+export type ErrorKind = z.infer<typeof ErrorKind>;
+
+export const ErrorPayload = z.object({
+  kind: ErrorKind,
+  /** Exchange's exception type when known, e.g. ManagementObjectNotFoundException. */
+  reason: z.string().optional(),
+  message: z.string(),
+});
+export type ErrorPayload = z.infer<typeof ErrorPayload>;
+
+export class ExchangeError extends Error {
+  readonly kind: ErrorKind;
+  readonly reason: string | undefined;
+  readonly cmdlet: string | undefined;
+  constructor(payload: ErrorPayload, cmdlet?: string) {
+    super(cmdlet ? `${cmdlet}: ${payload.message}` : payload.message);
+    this.name = "ExchangeError";
+    this.kind = payload.kind;
+    this.reason = payload.reason;
+    this.cmdlet = cmdlet;
+  }
+}
+
+export const isNotFound = (e: unknown): boolean => e instanceof ExchangeError && e.kind === "not-found";
+export const isAlreadyExists = (e: unknown): boolean => e instanceof ExchangeError && e.kind === "already-exists";

@@ -1,0 +1,77 @@
+import { z } from "zod";
+
+/**
+ * Where a session connects. Secrets (certificate password, source password) live only here, are
+ * read from Pulumi config in the provider's configure(), and reach a runner only inside the
+ * connect request on its stdin.
+ */
+export const Faults = z.object({
+  /** Seeds the fault generator, so a failing run can be replayed. */
+  seed: z.number().int().default(1),
+  /** Share of commands answered with a transient error (nothing applied). */
+  transientRate: z.number().min(0).max(1).default(0),
+  /** Share of commands answered "throttled" on top of the budget below (nothing applied). */
+  throttleRate: z.number().min(0).max(1).default(0),
+  /** Share of commands on which the runner process dies. */
+  crashRate: z.number().min(0).max(1).default(0),
+  /** The runner process dies on its Nth command. */
+  crashAfter: z.number().int().positive().optional(),
+  /** Whether a crash happens before or after the command took effect. */
+  crashPoint: z.enum(["before-apply", "after-apply"]).default("after-apply"),
+  /** Share of commands that never get an answer. */
+  hangRate: z.number().min(0).max(1).default(0),
+  /** The runner stops answering at its Nth command. */
+  hangAfter: z.number().int().positive().optional(),
+});
+export type Faults = z.infer<typeof Faults>;
+
+export const SimulatorTarget = z.object({
+  kind: z.literal("simulator"),
+  /** The simulated world's JSON file; its command log is written beside it (`.log`). */
+  stateFile: z.string().min(1),
+  latency: z
+    .object({ connectMs: z.number().min(0).default(0), cmdletMs: z.number().min(0).default(0) })
+    .default({ connectMs: 0, cmdletMs: 0 }),
+  /** Concurrent sessions the simulated account may hold (Exchange allows few). */
+  maxSessions: z.number().int().positive().default(3),
+  /** At most `budget` cmdlets per session in any `windowMs` window; beyond it, "throttled". */
+  throttle: z.object({ budget: z.number().int().positive(), windowMs: z.number().int().positive() }).optional(),
+  faults: Faults.default(Faults.parse({})),
+});
+export type SimulatorTarget = z.infer<typeof SimulatorTarget>;
+
+export const ExchangeOnlineTarget = z.object({
+  kind: z.literal("exchange-online"),
+  appId: z.uuid(),
+  organization: z.string().regex(/\.onmicrosoft\.com$/i, "must be the tenant's *.onmicrosoft.com domain"),
+  certificateFilePath: z.string().min(1),
+  certificatePassword: z.string().optional(),
+});
+export type ExchangeOnlineTarget = z.infer<typeof ExchangeOnlineTarget>;
+
+export const OnPremisesTarget = z.object({
+  kind: z.literal("exchange-onprem"),
+  connectionUri: z.url(),
+  authentication: z.enum(["Kerberos", "Negotiate", "Basic"]).default("Kerberos"),
+  username: z.string().min(1),
+  password: z.string().min(1),
+});
+export type OnPremisesTarget = z.infer<typeof OnPremisesTarget>;
+
+export const ExchangeTarget = z.discriminatedUnion("kind", [SimulatorTarget, ExchangeOnlineTarget]);
+export type ExchangeTarget = z.infer<typeof ExchangeTarget>;
+export const SourceTarget = z.discriminatedUnion("kind", [SimulatorTarget, OnPremisesTarget]);
+export type SourceTarget = z.infer<typeof SourceTarget>;
+export type AnyTarget = ExchangeTarget | SourceTarget;
+
+/** Values that must never appear in a log line or an error message. */
+export function secretsOf(target: AnyTarget): string[] {
+  switch (target.kind) {
+    case "exchange-online":
+      return target.certificatePassword ? [target.certificatePassword] : [];
+    case "exchange-onprem":
+      return [target.password];
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,399 @@
+import type { World } from "../simulator/model";
+import { initialWorld } from "../simulator/scenario";
+import { describeTrace, ipInRange, traceAll, traceMail, type Trace } from "./routing";
+
+const DOMAIN = "contoso.com";
+const ORG = "contoso.onmicrosoft.com";
+const CONNECTOR = "Shared Name Space with External Entity TRSC";
+const USERS = ["alice", "bob", "carol"];
+const ENTRIES = ["internet", "exchange", "source"] as const;
+/** Readable sender descriptions for parametrised test names. */
+const SENDER = { internet: "an internet sender", exchange: "an Exchange Online sender", source: "a source sender" } as const;
+const BY_SENDER = ENTRIES.map((entry) => ({ entry, sender: SENDER[entry] }));
+
+function freshWorld(subdomain?: string): World {
+  return initialWorld({ domain: DOMAIN, organization: ORG, users: USERS, ...(subdomain ? { subdomain } : {}) });
+}
+
+function domainEntry(world: World, name: string) {
+  const d = world.tenant.acceptedDomains.find((a) => a.DomainName === name);
+  if (!d) throw new Error(`no accepted domain ${name}`);
+  return d;
+}
+
+/** The configured state of seed 1: InternalRelay, "Migrated Users", TR-scoped connector, two rules. */
+function configureCoexistence(world: World): World {
+  domainEntry(world, DOMAIN).DomainType = "InternalRelay";
+  world.tenant.groups.push({
+    Guid: "group-migrated",
+    Name: "Migrated Users",
+    Alias: "Migrated",
+    DisplayName: "Migrated Users",
+    PrimarySmtpAddress: `Migrated@${DOMAIN}`,
+    EmailAddresses: [`SMTP:Migrated@${DOMAIN}`],
+    Type: "Distribution",
+    ManagedBy: [],
+    MemberJoinRestriction: "Closed",
+    MemberDepartRestriction: "Closed",
+    RequireSenderAuthenticationEnabled: true,
+    HiddenFromAddressListsEnabled: true,
+    Members: [],
+  });
+  world.tenant.outboundConnectors.push({
+    Guid: "connector-trsc",
+    Name: CONNECTOR,
+    Enabled: true,
+    ConnectorType: "Partner",
+    Comment: null,
+    RecipientDomains: [],
+    SmartHosts: [world.source.hosts[0] ?? "mail.contoso-source.example"],
+    UseMXRecord: false,
+    TlsSettings: null,
+    TlsDomain: null,
+    IsTransportRuleScoped: true,
+    AllAcceptedDomains: false,
+    CloudServicesMailEnabled: false,
+    RouteAllMessagesViaOnPremises: false,
+    SenderRewritingEnabled: false,
+    TestMode: false,
+  });
+  const rule = {
+    Comments: null,
+    SentToScope: null,
+    RouteMessageOutboundConnector: null,
+    ExceptIfSentToMemberOf: [] as string[],
+    SenderIpRanges: [] as string[],
+    StopRuleProcessing: false,
+    RuleErrorAction: "Ignore" as const,
+    SenderAddressLocation: "Header" as const,
+    State: "Enabled" as const,
+    Mode: "Enforce" as const,
+  };
+  world.tenant.transportRules.push(
+    {
+      ...rule,
+      Guid: "rule-coexistence",
+      Name: "Coexistence",
+      Priority: 0,
+      SentToScope: "InOrganization",
+      RouteMessageOutboundConnector: CONNECTOR,
+      ExceptIfSentToMemberOf: [`migrated@${DOMAIN}`],
+      SetSCL: -1,
+    },
+    {
+      ...rule,
+      Guid: "rule-inbound",
+      Name: "Inbound from Shared Namespace",
+      Priority: 1,
+      SenderIpRanges: [...world.source.outboundIps],
+      SetSCL: -1,
+    },
+  );
+  return world;
+}
+
+/** Per-user migration steps: group membership in EXO and/or forwarding on the source. */
+function migrate(world: World, alias: string, opts: { forward: boolean; member: boolean; target?: string }): World {
+  if (opts.member) {
+    const group = world.tenant.groups.find((g) => g.Name === "Migrated Users");
+    if (!group) throw new Error("configure coexistence first");
+    group.Members.push(`${alias}@${DOMAIN}`);
+  }
+  if (opts.forward) {
+    const mailbox = world.source.mailboxes.find((m) => m.Alias === alias);
+    if (!mailbox) throw new Error(`no source mailbox ${alias}`);
+    mailbox.ForwardingSmtpAddress = opts.target ?? `${alias}@${ORG}`;
+  }
+  return world;
+}
+
+const send = (world: World, alias: string, entry: (typeof ENTRIES)[number]): Trace =>
+  traceMail(world, {
+    to: `${alias}@${DOMAIN}`,
+    entry,
+    ...(entry === "exchange" ? { from: `admin@${DOMAIN}` } : entry === "source" ? { from: `carol@${DOMAIN}` } : {}),
+  });
+
+describe("mail-routing oracle", () => {
+  describe("before coexistence (the initial world)", () => {
+    it("delivers internet mail to a user at the source, because the MX points there", () => {
+      const t = send(freshWorld(), "alice", "internet");
+      expect(t.outcome).toBe("delivered-source");
+      expect(t.deliveredTo).toBe("alice@contoso.com");
+      expect(t.hops[0]).toEqual({ at: "internet", recipient: "alice@contoso.com", action: "MX for contoso.com → source" });
+      expect(t.spamBypassed).toBeUndefined();
+    });
+
+    it("delivers an Exchange Online sender's mail to the user's waiting Exchange mailbox, since the domain is Authoritative and no rule routes it", () => {
+      // The reason coexistence is needed: without InternalRelay + the rule, internal EXO mail
+      // lands in mailboxes nobody reads yet.
+      const t = send(freshWorld(), "alice", "exchange");
+      expect(t.outcome).toBe("delivered-exchange");
+      expect(t.deliveredTo).toBe("alice@contoso.com");
+    });
+  });
+
+  describe("coexistence configured, nobody migrated", () => {
+    it.each(BY_SENDER)("delivers mail from $sender to every user at the source", ({ entry }) => {
+      const world = configureCoexistence(freshWorld());
+      const all = traceAll(world, entry);
+      expect(all.map((x) => x.recipient)).toEqual(USERS.map((u) => `${u}@${DOMAIN}`));
+      for (const { recipient, trace } of all) {
+        expect({ recipient, outcome: trace.outcome, to: trace.deliveredTo }).toEqual({ recipient, outcome: "delivered-source", to: recipient });
+      }
+    });
+
+    it("routes an Exchange Online sender's mail through the coexistence rule and its connector to the source smart host", () => {
+      const world = configureCoexistence(freshWorld());
+      const t = send(world, "bob", "exchange");
+      expect(t.hops.map((h) => h.action)).toContain(`rule 'Coexistence' → connector '${CONNECTOR}' → smart host mail.contoso-source.example (SCL -1)`);
+      expect(describeTrace(t)).toBe("exchange → source: delivered at the source (bob@contoso.com)");
+    });
+  });
+
+  describe("a migrated user (group member, source forwarding to the tenant address)", () => {
+    const world = () => migrate(configureCoexistence(freshWorld()), "alice", { forward: true, member: true });
+
+    it("delivers internet mail in Exchange via source forwarding, with spam filtering bypassed by the inbound rule", () => {
+      const t = send(world(), "alice", "internet");
+      expect(t.outcome).toBe("delivered-exchange");
+      expect(t.deliveredTo).toBe("alice@contoso.com");
+      expect(t.spamBypassed).toBe(true);
+      expect(t.hops.map((h) => h.action)).toEqual([
+        "MX for contoso.com → source",
+        "forwarding to alice@contoso.onmicrosoft.com (ForwardingSmtpAddress of alice@contoso.com)",
+        "MX for contoso.onmicrosoft.com → exchange (sent from 198.51.100.25)",
+        "rule 'Coexistence' not applied: alice@contoso.com is a member of migrated@contoso.com",
+        "rule 'Inbound from Shared Namespace' (sender IP 198.51.100.25 in 198.51.100.25) → SCL -1",
+        "delivered to mailbox alice@contoso.com",
+      ]);
+      expect(describeTrace(t)).toBe("internet → source → exchange: delivered in Exchange Online (alice@contoso.com)");
+    });
+
+    it("delivers an Exchange Online sender's mail in Exchange directly", () => {
+      const t = send(world(), "alice", "exchange");
+      expect(t.outcome).toBe("delivered-exchange");
+      expect(t.hops.every((h) => h.at === "exchange")).toBe(true);
+    });
+
+    it("delivers a source sender's mail in Exchange via source forwarding", () => {
+      const t = send(world(), "alice", "source");
+      expect(t.outcome).toBe("delivered-exchange");
+      expect(t.spamBypassed).toBe(true);
+      expect(describeTrace(t)).toBe("source → exchange: delivered in Exchange Online (alice@contoso.com)");
+    });
+
+    it("still delivers mail to the other users at the source from every entry point", () => {
+      const w = world();
+      for (const entry of ENTRIES) {
+        for (const { recipient, trace } of traceAll(w, entry)) {
+          const expected = recipient === "alice@contoso.com" ? "delivered-exchange" : "delivered-source";
+          expect({ entry, recipient, outcome: trace.outcome }).toEqual({ entry, recipient, outcome: expected });
+        }
+      }
+    });
+
+    it("keeps a copy at the source when DeliverToMailboxAndForward is set but follows the forwarded copy for the outcome", () => {
+      const w = world();
+      const mailbox = w.source.mailboxes.find((m) => m.Alias === "alice");
+      if (!mailbox) throw new Error("alice missing");
+      mailbox.DeliverToMailboxAndForward = true;
+      const t = send(w, "alice", "internet");
+      expect(t.outcome).toBe("delivered-exchange");
+      expect(t.hops.map((h) => h.action)).toContain("copy kept in mailbox alice@contoso.com (DeliverToMailboxAndForward)");
+    });
+  });
+
+  describe("the loop hazard", () => {
+    it.each(BY_SENDER)("loops mail from $sender when source forwarding is on but the user is not in the group", ({ entry }) => {
+      const world = migrate(configureCoexistence(freshWorld()), "alice", { forward: true, member: false });
+      const t = send(world, "alice", entry);
+      expect(t.outcome).toBe("loop");
+      expect(t.reason).toMatch(/^mail loop: /);
+      expect(t.hops.length).toBeLessThan(30);
+      expect(t.deliveredTo).toBeUndefined();
+    });
+  });
+
+  describe("the in-flight state (group member, no forwarding yet)", () => {
+    const world = () => migrate(configureCoexistence(freshWorld()), "alice", { forward: false, member: true });
+
+    it("delivers internet mail at the source, so nothing is lost while the mailbox data is synchronised", () => {
+      const t = send(world(), "alice", "internet");
+      expect(t.outcome).toBe("delivered-source");
+      expect(t.deliveredTo).toBe("alice@contoso.com");
+    });
+
+    it("delivers an Exchange Online sender's mail in Exchange, since the group exception stops the coexistence rule", () => {
+      const t = send(world(), "alice", "exchange");
+      expect(t.outcome).toBe("delivered-exchange");
+    });
+  });
+
+  describe("seed 0's catch-all subdomain", () => {
+    const world = (matchSubDomains: boolean) => {
+      const w = migrate(configureCoexistence(freshWorld("sub.contoso.com")), "alice", {
+        forward: true,
+        member: true,
+        target: "alice@sub.contoso.com",
+      });
+      domainEntry(w, DOMAIN).MatchSubDomains = matchSubDomains;
+      return w;
+    };
+
+    it("delivers internet mail in Exchange when the source forwards to alias@sub.contoso.com and contoso.com matches subdomains", () => {
+      const t = send(world(true), "alice", "internet");
+      expect(t.outcome).toBe("delivered-exchange");
+      expect(t.deliveredTo).toBe("alice@contoso.com");
+      expect(t.hops.map((h) => h.action)).toContain("MX for sub.contoso.com → exchange (sent from 198.51.100.25)");
+    });
+
+    it("bounces the forwarded mail when MatchSubDomains is off, because sub.contoso.com is not an accepted domain", () => {
+      const t = send(world(false), "alice", "internet");
+      expect(t.outcome).toBe("bounce");
+      expect(t.reason).toMatch(/relay access denied/);
+    });
+
+    it("ignores MatchSubDomains on an Authoritative domain, since Exchange only honours it on InternalRelay", () => {
+      const w = world(true);
+      domainEntry(w, DOMAIN).DomainType = "Authoritative";
+      expect(send(w, "alice", "internet").outcome).toBe("bounce");
+    });
+  });
+
+  describe("after cleanup", () => {
+    const cleanedUp = (users: string[]) => {
+      const w = freshWorld();
+      w.mx[DOMAIN] = "exchange";
+      w.tenant.mailboxes = w.tenant.mailboxes.filter((m) => m.Alias === "admin" || users.includes(m.Alias));
+      return w;
+    };
+
+    it.each(BY_SENDER.filter((x) => x.entry !== "source"))("delivers mail from $sender in Exchange once MX points at Exchange, the domain is Authoritative and everyone is migrated", ({ entry }) => {
+      for (const { recipient, trace } of traceAll(cleanedUp(USERS), entry)) {
+        expect({ recipient, outcome: trace.outcome, to: trace.deliveredTo }).toEqual({ recipient, outcome: "delivered-exchange", to: recipient });
+      }
+    });
+
+    it("bounces mail to a user left only on the source once the domain is Authoritative (the bounce hazard)", () => {
+      const w = cleanedUp(["alice", "bob"]);
+      for (const entry of ["internet", "exchange"] as const) {
+        const t = send(w, "carol", entry);
+        expect({ entry, outcome: t.outcome }).toEqual({ entry, outcome: "bounce" });
+        expect(t.reason).toMatch(/5\.1\.10/);
+      }
+    });
+
+    it("bounces Exchange senders' mail to a source-only user when the domain is made Authoritative even with the coexistence rule still in place", () => {
+      const w = configureCoexistence(freshWorld());
+      w.tenant.mailboxes = w.tenant.mailboxes.filter((m) => m.Alias !== "carol");
+      expect(send(w, "carol", "exchange").outcome).toBe("delivered-source");
+      domainEntry(w, DOMAIN).DomainType = "Authoritative";
+      const t = send(w, "carol", "exchange");
+      expect(t.outcome).toBe("bounce");
+      expect(t.reason).toMatch(/5\.1\.10/);
+    });
+  });
+
+  describe("rule and connector failures", () => {
+    it("does not route when the rule's connector is disabled (RuleErrorAction Ignore): the mail stays in the waiting Exchange mailbox", () => {
+      const w = configureCoexistence(freshWorld());
+      const connector = w.tenant.outboundConnectors[0];
+      if (!connector) throw new Error("connector missing");
+      connector.Enabled = false;
+      const t = send(w, "bob", "exchange");
+      expect(t.outcome).toBe("delivered-exchange");
+      expect(t.hops.map((h) => h.action).join("\n")).toMatch(/is disabled; RuleErrorAction Ignore, not routed/);
+    });
+
+    it("does not route when the rule's connector is not transport-rule scoped", () => {
+      const w = configureCoexistence(freshWorld());
+      const connector = w.tenant.outboundConnectors[0];
+      if (!connector) throw new Error("connector missing");
+      connector.IsTransportRuleScoped = false;
+      expect(send(w, "bob", "exchange").outcome).toBe("delivered-exchange");
+    });
+
+    it("bounces when the connector's smart host is not the source", () => {
+      const w = configureCoexistence(freshWorld());
+      const connector = w.tenant.outboundConnectors[0];
+      if (!connector) throw new Error("connector missing");
+      connector.SmartHosts = ["mail.elsewhere.example"];
+      const t = send(w, "bob", "exchange");
+      expect(t.outcome).toBe("bounce");
+      expect(t.reason).toMatch(/^smart host unknown/);
+    });
+
+    it("ignores a disabled coexistence rule and an Audit-mode one", () => {
+      const w = configureCoexistence(freshWorld());
+      const rule = w.tenant.transportRules.find((r) => r.Name === "Coexistence");
+      if (!rule) throw new Error("rule missing");
+      rule.State = "Disabled";
+      expect(send(w, "bob", "exchange").outcome).toBe("delivered-exchange");
+      rule.State = "Enabled";
+      rule.Mode = "Audit";
+      expect(send(w, "bob", "exchange").outcome).toBe("delivered-exchange");
+    });
+  });
+
+  describe("unknown and external recipients", () => {
+    it("routes an Exchange sender's mail for an unknown contoso.com recipient to the source, which bounces it", () => {
+      const w = configureCoexistence(freshWorld());
+      const t = traceMail(w, { to: "nobody@contoso.com", entry: "exchange", from: "alice@contoso.com" });
+      expect(t.outcome).toBe("bounce");
+      expect(t.reason).toMatch(/not found at the source/);
+      expect(t.hops.map((h) => h.at)).toEqual(["exchange", "exchange", "source"]);
+    });
+
+    it("relays an unknown recipient of an InternalRelay domain whose MX points at Exchange back to itself, which is a loop", () => {
+      const w = configureCoexistence(freshWorld());
+      w.tenant.transportRules = [];
+      w.mx[DOMAIN] = "exchange";
+      const t = traceMail(w, { to: "nobody@contoso.com", entry: "exchange" });
+      expect(t.outcome).toBe("loop");
+      expect(t.reason).toMatch(/relayed to itself/);
+    });
+
+    it("sends mail for an external domain out via that domain's MX and bounces when it has none", () => {
+      const w = configureCoexistence(freshWorld());
+      const t = traceMail(w, { to: "someone@fabrikam.example", entry: "exchange" });
+      expect(t.outcome).toBe("bounce");
+      expect(t.reason).toBe("no MX for domain fabrikam.example");
+    });
+  });
+
+  describe("addresses and IP ranges", () => {
+    it("compares addresses case-insensitively and strips an SMTP: prefix", () => {
+      const w = migrate(configureCoexistence(freshWorld()), "alice", { forward: true, member: true });
+      const t = traceMail(w, { to: "SMTP:Alice@Contoso.COM", entry: "internet" });
+      expect(t.outcome).toBe("delivered-exchange");
+      expect(t.hops[0]?.recipient).toBe("alice@contoso.com");
+    });
+
+    it("matches sender IPs against single addresses, a-b ranges and CIDR ranges", () => {
+      expect(ipInRange("198.51.100.25", "198.51.100.25")).toBe(true);
+      expect(ipInRange("198.51.100.25", "198.51.100.0/24")).toBe(true);
+      expect(ipInRange("198.51.101.25", "198.51.100.0/24")).toBe(false);
+      expect(ipInRange("198.51.100.25", "198.51.100.20-198.51.100.30")).toBe(true);
+      expect(ipInRange("198.51.100.31", "198.51.100.20-198.51.100.30")).toBe(false);
+      expect(ipInRange("10.1.2.3", "0.0.0.0/0")).toBe(true);
+    });
+
+    it("does not bypass spam filtering when the source's IP is outside the inbound rule's ranges", () => {
+      const w = migrate(configureCoexistence(freshWorld()), "alice", { forward: true, member: true });
+      const rule = w.tenant.transportRules.find((r) => r.Name === "Inbound from Shared Namespace");
+      if (!rule) throw new Error("rule missing");
+      rule.SenderIpRanges = ["203.0.113.0/24"];
+      const t = send(w, "alice", "internet");
+      expect(t.outcome).toBe("delivered-exchange");
+      expect(t.spamBypassed).toBe(false);
+    });
+
+    it("does not mutate the world it traces", () => {
+      const w = migrate(configureCoexistence(freshWorld()), "alice", { forward: true, member: false });
+      const before = JSON.stringify(w);
+      for (const entry of ENTRIES) traceAll(w, entry);
+      expect(JSON.stringify(w)).toBe(before);
+    });
+  });
+});

@@ -1,0 +1,480 @@
+import type { AcceptedDomain, Group, OutboundConnector, SourceMailbox, TenantMailbox, TransportRule, World } from "../simulator/model";
+
+/**
+ * The mail-routing oracle: given a simulated world, where does a message to one recipient end?
+ * It reproduces the model in shared/reference/mail-flow.md (internet → MX → source or Exchange
+ * Online; Exchange transport rules + transport-rule-scoped connector back to the source; source
+ * forwarding to the tenant routing address). Pure and deterministic: it never mutates the world.
+ */
+
+export type System = "internet" | "exchange" | "source";
+export type Outcome = "delivered-exchange" | "delivered-source" | "loop" | "bounce";
+
+/** One readable step: where it happened, for which recipient (normalised), and what was done. */
+export interface Hop {
+  at: System;
+  recipient: string;
+  action: string;
+}
+
+export interface Trace {
+  outcome: Outcome;
+  hops: Hop[];
+  /** The primary SMTP address of the mailbox (or group) that received the message. */
+  deliveredTo?: string;
+  /** Why the message bounced or looped (an NDR-like text). */
+  reason?: string;
+  /**
+   * Present once the message went through Exchange Online transport: true when the last
+   * Exchange pass applied a rule setting SCL -1 (spam filtering bypassed).
+   */
+  spamBypassed?: boolean;
+}
+
+export interface MailMessage {
+  to: string;
+  /** internet: sent by an outside sender; exchange: by an Exchange Online mailbox; source: by a source mailbox. */
+  entry: System;
+  from?: string;
+}
+
+/** Safety net on top of the (system, recipient) loop detection; real MTAs cap hops similarly. */
+export const MAX_HOPS = 30;
+
+// ---------------------------------------------------------------------------------------------
+// Addresses, domains, IPs
+
+/** Lower-cases and strips an `smtp:`/`SMTP:` prefix. */
+export function normalizeAddress(address: string): string {
+  return address.trim().replace(/^smtp:/i, "").toLowerCase();
+}
+
+/** The domain of an address (lower case), or undefined when it has none. */
+export function domainOf(address: string): string | undefined {
+  const a = normalizeAddress(address);
+  const at = a.lastIndexOf("@");
+  return at > 0 && at < a.length - 1 ? a.slice(at + 1) : undefined;
+}
+
+/** The SMTP addresses of a recipient; non-SMTP proxies (X500:, SIP:…) are ignored. */
+function smtpAddresses(r: { PrimarySmtpAddress: string; EmailAddresses: string[] }): string[] {
+  const out = [normalizeAddress(r.PrimarySmtpAddress)];
+  for (const e of r.EmailAddresses) {
+    const prefix = /^([A-Za-z0-9]+):/.exec(e.trim());
+    if (prefix && prefix[1]?.toLowerCase() !== "smtp") continue;
+    out.push(normalizeAddress(e));
+  }
+  return out;
+}
+
+function ipv4ToInt(ip: string): number | undefined {
+  const parts = ip.trim().split(".");
+  if (parts.length !== 4) return undefined;
+  let n = 0;
+  for (const p of parts) {
+    if (!/^\d{1,3}$/.test(p)) return undefined;
+    const v = Number(p);
+    if (v > 255) return undefined;
+    n = n * 256 + v;
+  }
+  return n;
+}
+
+/** Whether an IPv4 address lies in a single address, an `a-b` range or a CIDR range. */
+export function ipInRange(ip: string, range: string): boolean {
+  const addr = ipv4ToInt(ip);
+  if (addr === undefined) return false;
+  const r = range.trim();
+  if (r.includes("/")) {
+    const [base, bits] = r.split("/");
+    const b = ipv4ToInt(base ?? "");
+    const prefix = Number(bits);
+    if (b === undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > 32) return false;
+    const size = 2 ** (32 - prefix);
+    return Math.floor(addr / size) === Math.floor(b / size);
+  }
+  if (r.includes("-")) {
+    const [lo, hi] = r.split("-").map((x) => ipv4ToInt(x));
+    return lo !== undefined && hi !== undefined && addr >= lo && addr <= hi;
+  }
+  return ipv4ToInt(r) === addr;
+}
+
+function mxFor(world: World, domain: string): "source" | "exchange" | undefined {
+  for (const [d, target] of Object.entries(world.mx)) if (d.toLowerCase() === domain) return target;
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exchange Online directory
+
+/**
+ * The accepted domain covering `domain`: an exact DomainName match, else the longest parent
+ * domain with MatchSubDomains on. MatchSubDomains is honoured only on InternalRelay domains
+ * (Exchange refuses it elsewhere), so a stray flag on an Authoritative domain covers nothing.
+ */
+function acceptedDomainFor(world: World, domain: string): AcceptedDomain | undefined {
+  const exact = world.tenant.acceptedDomains.find((a) => a.DomainName.toLowerCase() === domain);
+  if (exact) return exact;
+  return world.tenant.acceptedDomains
+    .filter((a) => a.MatchSubDomains && a.DomainType === "InternalRelay" && domain.endsWith(`.${a.DomainName.toLowerCase()}`))
+    .sort((x, y) => y.DomainName.length - x.DomainName.length)[0];
+}
+
+type TenantRecipient = { kind: "mailbox"; mailbox: TenantMailbox } | { kind: "group"; group: Group };
+
+function resolveTenant(world: World, address: string): TenantRecipient | undefined {
+  const mailbox = world.tenant.mailboxes.find((m) => smtpAddresses(m).includes(address));
+  if (mailbox) return { kind: "mailbox", mailbox };
+  const group = world.tenant.groups.find((g) => smtpAddresses(g).includes(address));
+  return group ? { kind: "group", group } : undefined;
+}
+
+/** A group referenced by SMTP address, name, alias, display name or GUID. */
+function findGroup(world: World, ref: string): Group | undefined {
+  const r = normalizeAddress(ref);
+  return world.tenant.groups.find(
+    (g) =>
+      smtpAddresses(g).includes(r) ||
+      [g.Name, g.Alias, g.DisplayName, g.Guid].some((x) => x.toLowerCase() === r),
+  );
+}
+
+/** Membership by lower-case primary SMTP address; nested groups are followed (cycle-safe). */
+function isMember(world: World, group: Group, primary: string, seen = new Set<string>()): boolean {
+  seen.add(group.Guid);
+  const members = group.Members.map(normalizeAddress);
+  if (members.includes(primary)) return true;
+  for (const m of members) {
+    const nested = world.tenant.groups.find((g) => normalizeAddress(g.PrimarySmtpAddress) === m);
+    if (nested && !seen.has(nested.Guid) && isMember(world, nested, primary, seen)) return true;
+  }
+  return false;
+}
+
+function findConnector(world: World, ref: string): OutboundConnector | undefined {
+  const r = ref.toLowerCase();
+  return world.tenant.outboundConnectors.find((c) => c.Name.toLowerCase() === r || c.Guid.toLowerCase() === r);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Source directory
+
+/** The domains the source hosts: the domains of its mailboxes' addresses. */
+function sourceDomains(world: World): Set<string> {
+  const out = new Set<string>();
+  for (const m of world.source.mailboxes) for (const a of smtpAddresses(m)) {
+    const d = domainOf(a);
+    if (d) out.add(d);
+  }
+  return out;
+}
+
+function resolveSource(world: World, address: string): SourceMailbox | undefined {
+  return world.source.mailboxes.find((m) => smtpAddresses(m).includes(address));
+}
+
+/**
+ * The forwarding target of a source mailbox. ForwardingAddress wins over ForwardingSmtpAddress
+ * (as in Exchange). ForwardingAddress is a recipient identity in Exchange; here it is taken as an
+ * SMTP address, or resolved to a source mailbox by name/alias when it has no `@`.
+ */
+function forwardingOf(world: World, m: SourceMailbox): { target: string; field: string } | { error: string } | undefined {
+  if (m.ForwardingAddress) {
+    const fa = normalizeAddress(m.ForwardingAddress);
+    if (fa.includes("@")) return { target: fa, field: "ForwardingAddress" };
+    const byName = world.source.mailboxes.find((x) => [x.Name, x.Alias, x.Guid].some((n) => n.toLowerCase() === fa));
+    return byName
+      ? { target: normalizeAddress(byName.PrimarySmtpAddress), field: "ForwardingAddress" }
+      : { error: `forwarding target '${m.ForwardingAddress}' not found at source` };
+  }
+  if (m.ForwardingSmtpAddress) return { target: normalizeAddress(m.ForwardingSmtpAddress), field: "ForwardingSmtpAddress" };
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transport
+
+/** A message arriving at a system for one recipient. */
+interface Arrival {
+  system: "exchange" | "source";
+  recipient: string;
+  /** internet: over SMTP via MX; connector: EXO's outbound connector to the source; submission: sent by a local mailbox; local: re-submitted on the same system (forwarding). */
+  via: "internet" | "connector" | "submission" | "local";
+  /** The IP the message came from when it crossed the internet (the source's outbound IP, or none). */
+  senderIp?: string;
+}
+
+interface Terminal {
+  outcome: Outcome;
+  deliveredTo?: string;
+  reason?: string;
+}
+
+type Step = { arrival: Arrival } | { end: Terminal };
+
+const bounce = (reason: string): Step => ({ end: { outcome: "bounce", reason } });
+
+/** The message leaves `at` over the internet: the sender looks up the recipient domain's MX. */
+function viaMx(world: World, at: System, recipient: string, hops: Hop[], senderIp?: string): Step {
+  const d = domainOf(recipient);
+  if (!d) {
+    hops.push({ at, recipient, action: "invalid recipient address" });
+    return bounce(`invalid recipient address ${recipient}`);
+  }
+  const mx = mxFor(world, d);
+  if (!mx) {
+    hops.push({ at, recipient, action: `no MX for ${d}` });
+    return bounce(`no MX for domain ${d}`);
+  }
+  hops.push({ at, recipient, action: `MX for ${d} → ${mx}${senderIp ? ` (sent from ${senderIp})` : ""}` });
+  return { arrival: { system: mx, recipient, via: "internet", ...(senderIp ? { senderIp } : {}) } };
+}
+
+/** Rule is live: only Enabled rules in Enforce mode act (Audit modes only log). */
+const isLive = (r: TransportRule) => r.State === "Enabled" && r.Mode === "Enforce";
+
+function routeViaConnector(
+  world: World,
+  rule: TransportRule,
+  ref: string,
+  recipient: string,
+  hops: Hop[],
+  scl: string,
+): Step | { error: string } {
+  const c = findConnector(world, ref);
+  if (!c) return { error: `connector '${ref}' does not exist` };
+  if (!c.Enabled) return { error: `connector '${c.Name}' is disabled` };
+  if (!c.IsTransportRuleScoped) return { error: `connector '${c.Name}' is not transport-rule scoped` };
+  if (c.UseMXRecord) {
+    hops.push({ at: "exchange", recipient, action: `rule '${rule.Name}' → connector '${c.Name}' → MX${scl}` });
+    return viaMx(world, "exchange", recipient, hops);
+  }
+  const hosts = new Set(world.source.hosts.map((h) => h.toLowerCase()));
+  const host = c.SmartHosts.find((h) => hosts.has(h.trim().toLowerCase()));
+  if (!host) {
+    hops.push({ at: "exchange", recipient, action: `rule '${rule.Name}' → connector '${c.Name}' → smart host ${c.SmartHosts.join(", ") || "(none)"}${scl}` });
+    return bounce(`smart host unknown: connector '${c.Name}' points at ${c.SmartHosts.join(", ") || "no smart host"}, not the source`);
+  }
+  hops.push({ at: "exchange", recipient, action: `rule '${rule.Name}' → connector '${c.Name}' → smart host ${host}${scl}` });
+  return { arrival: { system: "source", recipient, via: "connector" } };
+}
+
+/** One pass through Exchange Online transport. Returns the next step and the SCL set by rules. */
+function exchangeTransport(world: World, a: Arrival, hops: Hop[]): { step: Step; scl: number | undefined } {
+  const r = a.recipient;
+  const d = domainOf(r);
+  if (!d) return { step: bounce(`invalid recipient address ${r}`), scl: undefined };
+  const accepted = acceptedDomainFor(world, d);
+  // An address in a domain that is not accepted cannot resolve to a tenant recipient (Exchange
+  // refuses such proxies), so only accepted domains are looked up.
+  const resolved = accepted ? resolveTenant(world, r) : undefined;
+
+  if (!accepted && a.via === "internet") {
+    hops.push({ at: "exchange", recipient: r, action: `rejected: ${d} is not an accepted domain` });
+    return { step: bounce(`550 5.7.64 relay access denied: ${d} is not an accepted domain in Exchange Online`), scl: undefined };
+  }
+  // Authoritative: an unknown recipient is rejected at resolution (or at the edge, DBEB), before
+  // transport rules run — the "bounce hazard" of mail-flow.md: Authoritative while users still
+  // live only on the source NDRs mail to them even with the coexistence rule in place.
+  if (accepted?.DomainType === "Authoritative" && !resolved) {
+    hops.push({ at: "exchange", recipient: r, action: `recipient not found in authoritative domain ${accepted.DomainName}` });
+    return { step: bounce(`550 5.1.10 RESOLVER.ADR.RecipientNotFound: ${r} not found in Exchange Online (${accepted.DomainName} is Authoritative)`), scl: undefined };
+  }
+
+  const inOrganization =
+    (accepted !== undefined && (accepted.DomainType === "Authoritative" || accepted.DomainType === "InternalRelay")) || resolved !== undefined;
+  const rules = world.tenant.transportRules
+    .map((rule, i) => ({ rule, i }))
+    .filter(({ rule }) => isLive(rule))
+    .sort((x, y) => x.rule.Priority - y.rule.Priority || x.i - y.i)
+    .map(({ rule }) => rule);
+
+  let scl: number | undefined;
+  let routed: Step | undefined;
+  for (const rule of rules) {
+    // Conditions (ANDed; a rule without conditions matches every message).
+    if (rule.SentToScope === "InOrganization" && !inOrganization) continue;
+    if (rule.SentToScope === "NotInOrganization" && inOrganization) continue;
+    let ipNote = "";
+    if (rule.SenderIpRanges.length > 0) {
+      const ip = a.senderIp;
+      const range = ip ? rule.SenderIpRanges.find((x) => ipInRange(ip, x)) : undefined;
+      if (!ip || !range) continue;
+      ipNote = ` (sender IP ${ip} in ${range})`;
+    }
+    // Exceptions: the recipient resolves to a mailbox that is a member of a listed group.
+    if (rule.ExceptIfSentToMemberOf.length > 0 && resolved?.kind === "mailbox") {
+      const primary = normalizeAddress(resolved.mailbox.PrimarySmtpAddress);
+      const ref = rule.ExceptIfSentToMemberOf.find((g) => {
+        const group = findGroup(world, g);
+        return group !== undefined && isMember(world, group, primary);
+      });
+      if (ref !== undefined) {
+        hops.push({ at: "exchange", recipient: r, action: `rule '${rule.Name}' not applied: ${primary} is a member of ${ref}` });
+        continue;
+      }
+    }
+    // Actions. SCL: the last matching rule wins. Routing: the first successful route wins.
+    if (rule.SetSCL !== null) scl = rule.SetSCL;
+    const sclNote = rule.SetSCL !== null ? ` (SCL ${rule.SetSCL})` : "";
+    if (rule.RouteMessageOutboundConnector && !routed) {
+      const res = routeViaConnector(world, rule, rule.RouteMessageOutboundConnector, r, hops, sclNote);
+      if ("error" in res) {
+        if (rule.RuleErrorAction === "Ignore") {
+          hops.push({ at: "exchange", recipient: r, action: `rule '${rule.Name}' cannot route: ${res.error}; RuleErrorAction Ignore, not routed` });
+        } else {
+          // Defer: Exchange retries the message; a persistent error ends in an NDR.
+          hops.push({ at: "exchange", recipient: r, action: `rule '${rule.Name}' cannot route: ${res.error}; RuleErrorAction Defer` });
+          routed = bounce(`rule '${rule.Name}' deferred the message: ${res.error}`);
+        }
+      } else {
+        routed = res;
+      }
+    } else {
+      hops.push({ at: "exchange", recipient: r, action: `rule '${rule.Name}'${ipNote}${rule.SetSCL !== null ? ` → SCL ${rule.SetSCL}` : " matched"}` });
+    }
+    if (rule.StopRuleProcessing) break;
+  }
+  if (routed) return { step: routed, scl };
+
+  if (resolved?.kind === "mailbox") {
+    hops.push({ at: "exchange", recipient: r, action: `delivered to mailbox ${resolved.mailbox.PrimarySmtpAddress}` });
+    return { step: { end: { outcome: "delivered-exchange", deliveredTo: resolved.mailbox.PrimarySmtpAddress } }, scl };
+  }
+  if (resolved?.kind === "group") {
+    // Expansion to members is not modelled: the group address counts as delivered in Exchange.
+    hops.push({ at: "exchange", recipient: r, action: `delivered to group ${resolved.group.PrimarySmtpAddress}` });
+    return { step: { end: { outcome: "delivered-exchange", deliveredTo: resolved.group.PrimarySmtpAddress } }, scl };
+  }
+  if (!accepted) {
+    // External recipient: leaves Exchange Online over the internet.
+    return { step: viaMx(world, "exchange", r, hops), scl };
+  }
+  // InternalRelay (or ExternalRelay): unknown recipients are relayed to the domain's MX.
+  const mx = mxFor(world, d);
+  if (mx === "exchange") {
+    hops.push({ at: "exchange", recipient: r, action: `${accepted.DomainType} ${accepted.DomainName}: recipient unknown, MX for ${d} → exchange (itself)` });
+    return { step: { end: { outcome: "loop", reason: `mail loop: ${accepted.DomainType} domain ${d} relayed to itself (MX points at Exchange Online)` } }, scl };
+  }
+  hops.push({ at: "exchange", recipient: r, action: `${accepted.DomainType} ${accepted.DomainName}: recipient unknown, relay via MX` });
+  return { step: viaMx(world, "exchange", r, hops), scl };
+}
+
+/** One pass through the source's transport (on-prem Exchange, authoritative for its domains). */
+function sourceTransport(world: World, a: Arrival, hops: Hop[]): Step {
+  const r = a.recipient;
+  const d = domainOf(r);
+  if (!d) return bounce(`invalid recipient address ${r}`);
+  const hosted = sourceDomains(world);
+  const senderIp = world.source.outboundIps[0];
+  const mailbox = resolveSource(world, r);
+  if (mailbox) {
+    const fwd = forwardingOf(world, mailbox);
+    if (!fwd) {
+      hops.push({ at: "source", recipient: r, action: `delivered to mailbox ${mailbox.PrimarySmtpAddress}` });
+      return { end: { outcome: "delivered-source", deliveredTo: mailbox.PrimarySmtpAddress } };
+    }
+    if ("error" in fwd) {
+      hops.push({ at: "source", recipient: r, action: fwd.error });
+      return bounce(fwd.error);
+    }
+    // With DeliverToMailboxAndForward a copy stays here; the outcome follows the forwarded copy.
+    if (mailbox.DeliverToMailboxAndForward) {
+      hops.push({ at: "source", recipient: r, action: `copy kept in mailbox ${mailbox.PrimarySmtpAddress} (DeliverToMailboxAndForward)` });
+    }
+    hops.push({ at: "source", recipient: r, action: `forwarding to ${fwd.target} (${fwd.field} of ${mailbox.PrimarySmtpAddress})` });
+    const td = domainOf(fwd.target);
+    if (!td) return bounce(`invalid forwarding address ${fwd.target}`);
+    if (hosted.has(td)) return { arrival: { system: "source", recipient: fwd.target, via: "local" } };
+    return viaMx(world, "source", fwd.target, hops, senderIp);
+  }
+  if (hosted.has(d)) {
+    hops.push({ at: "source", recipient: r, action: `recipient not found at source (${d} is hosted here)` });
+    return bounce(`550 5.1.1 recipient ${r} not found at the source`);
+  }
+  if (a.via === "internet") {
+    // The source relays only for its own users and for Exchange Online (its receive connector).
+    hops.push({ at: "source", recipient: r, action: `rejected: ${d} is not hosted at the source` });
+    return bounce(`550 5.7.1 relay denied at the source for ${d}`);
+  }
+  return viaMx(world, "source", r, hops, senderIp);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public API
+
+/** Traces one message to one recipient through the world until it is delivered, bounces or loops. */
+export function traceMail(world: World, message: MailMessage): Trace {
+  const hops: Hop[] = [];
+  const to = normalizeAddress(message.to);
+  const from = message.from ? normalizeAddress(message.from) : undefined;
+  let spamBypassed: boolean | undefined;
+  const finish = (t: Terminal): Trace => ({ ...t, hops, ...(spamBypassed !== undefined ? { spamBypassed } : {}) });
+
+  let step: Step;
+  if (message.entry === "internet") {
+    step = viaMx(world, "internet", to, hops);
+  } else {
+    const who = from ?? (message.entry === "exchange" ? "an Exchange Online mailbox" : "a source mailbox");
+    hops.push({ at: message.entry, recipient: to, action: `submitted by ${who}` });
+    step = { arrival: { system: message.entry, recipient: to, via: "submission" } };
+  }
+
+  // Loop detection: a (system, recipient) state handled twice means the message goes round.
+  const visited = new Set<string>();
+  while ("arrival" in step) {
+    const a = step.arrival;
+    const key = `${a.system}|${a.recipient}`;
+    if (visited.has(key)) {
+      hops.push({ at: a.system, recipient: a.recipient, action: "arrived here again: loop detected" });
+      return finish({ outcome: "loop", reason: `mail loop: ${a.recipient} came back to ${a.system}` });
+    }
+    if (hops.length >= MAX_HOPS) {
+      return finish({ outcome: "loop", reason: `mail loop: hop limit of ${MAX_HOPS} exceeded` });
+    }
+    visited.add(key);
+    if (a.system === "exchange") {
+      const pass = exchangeTransport(world, a, hops);
+      spamBypassed = pass.scl === -1;
+      step = pass.step;
+    } else {
+      step = sourceTransport(world, a, hops);
+    }
+  }
+  return finish(step.end);
+}
+
+/** One line: the systems the message went through, then the outcome. */
+export function describeTrace(trace: Trace): string {
+  const path: System[] = [];
+  for (const h of trace.hops) if (path[path.length - 1] !== h.at) path.push(h.at);
+  let outcome: string;
+  switch (trace.outcome) {
+    case "delivered-exchange":
+      outcome = `delivered in Exchange Online (${trace.deliveredTo ?? "?"})`;
+      break;
+    case "delivered-source":
+      outcome = `delivered at the source (${trace.deliveredTo ?? "?"})`;
+      break;
+    case "loop":
+      outcome = `LOOP (${trace.reason ?? "mail loop"})`;
+      break;
+    case "bounce":
+      outcome = `BOUNCE (${trace.reason ?? "undeliverable"})`;
+      break;
+  }
+  return `${path.join(" → ")}: ${outcome}`;
+}
+
+/** A trace for every user (every source mailbox's primary address), in source order. */
+export function traceAll(
+  world: World,
+  entry: MailMessage["entry"],
+  from?: string,
+): { recipient: string; trace: Trace }[] {
+  return world.source.mailboxes.map((m) => ({
+    recipient: m.PrimarySmtpAddress,
+    trace: traceMail(world, { to: m.PrimarySmtpAddress, entry, ...(from !== undefined ? { from } : {}) }),
+  }));
+}

@@ -1,0 +1,272 @@
+import * as c from "../exchange/cmdlets";
+import { ExchangeError } from "../exchange/errors";
+import { Role } from "../exchange/protocol";
+import { AnyTarget, SimulatorTarget } from "../exchange/targets";
+import { launchFor } from "../runner/launch";
+import { commandLog, freshWorld, readWorld, simTarget } from "../simulator/testing";
+import { defaultPoolOptions, PoolOptions, SessionPool } from "./sessionPool";
+
+const pools: SessionPool[] = [];
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+});
+
+function pool(role: Role, target: AnyTarget, options: Partial<PoolOptions> = {}): SessionPool {
+  const p = new SessionPool({
+    ...defaultPoolOptions,
+    retry: { attempts: 6, baseMs: 5, maxMs: 50 },
+    commandTimeoutMs: 5_000,
+    connectTimeoutMs: 10_000,
+    role,
+    target,
+    launch: launchFor(target),
+    ...options,
+  });
+  pools.push(p);
+  return p;
+}
+
+async function rejection(p: Promise<unknown>): Promise<ExchangeError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof ExchangeError) return e;
+    throw e;
+  }
+  throw new Error("expected the command to fail");
+}
+
+const GROUP = "Migrated Users";
+const CONNECTOR = "Shared Name Space with External Entity TRSC";
+
+describe("the session pool against the simulated tenant", () => {
+  it("runs every Exchange Online cmdlet coexist drives, with the effects Exchange has", async () => {
+    const { stateFile } = freshWorld();
+    const exo = pool("exchange", simTarget(stateFile));
+    const run = (cmd: ReturnType<typeof c.GetAcceptedDomain>) => exo.run(cmd);
+
+    await run(c.SetAcceptedDomain({ Identity: "contoso.com", DomainType: "InternalRelay", MatchSubDomains: true }));
+    expect(await run(c.GetAcceptedDomain({ Identity: "contoso.com" }))).toMatchObject([{ DomainType: "InternalRelay", MatchSubDomains: true }]);
+
+    await run(c.NewDistributionGroup({ Name: GROUP, PrimarySmtpAddress: "Migrated@contoso.com", ManagedBy: ["admin"] }));
+    await run(c.SetDistributionGroup({ Identity: GROUP, HiddenFromAddressListsEnabled: true, BypassSecurityGroupManagerCheck: true }));
+    expect(await run(c.GetDistributionGroup({ Identity: "migrated@contoso.com" }))).toMatchObject([
+      { Name: GROUP, PrimarySmtpAddress: "migrated@contoso.com", HiddenFromAddressListsEnabled: true, ManagedBy: ["admin"] },
+    ]);
+    await run(c.AddDistributionGroupMember({ Identity: GROUP, Member: "alice@contoso.com", BypassSecurityGroupManagerCheck: true }));
+    await run(c.AddDistributionGroupMember({ Identity: GROUP, Member: "bob@contoso.com", BypassSecurityGroupManagerCheck: true }));
+    await run(c.RemoveDistributionGroupMember({ Identity: GROUP, Member: "bob@contoso.com", Confirm: false, BypassSecurityGroupManagerCheck: true }));
+    expect(await run(c.GetDistributionGroupMember({ Identity: GROUP, ResultSize: "Unlimited" }))).toEqual([
+      expect.objectContaining({ PrimarySmtpAddress: "alice@contoso.com" }),
+    ]);
+
+    await run(
+      c.NewOutboundConnector({
+        Name: CONNECTOR,
+        ConnectorType: "Partner",
+        IsTransportRuleScoped: true,
+        SmartHosts: ["mail.contoso-source.example"],
+        UseMXRecord: false,
+        Comment: "TransportRule Scoped Connector for shared namespace contoso.com",
+      }),
+    );
+    await run(c.SetOutboundConnector({ Identity: CONNECTOR, SmartHosts: ["mail2.contoso-source.example"] }));
+    expect(await run(c.GetOutboundConnector({ Identity: CONNECTOR }))).toMatchObject([{ SmartHosts: ["mail2.contoso-source.example"], Enabled: true }]);
+
+    await run(
+      c.NewTransportRule({
+        Name: "Coexistence",
+        SentToScope: "InOrganization",
+        RouteMessageOutboundConnector: CONNECTOR,
+        ExceptIfSentToMemberOf: [GROUP],
+        SetSCL: -1,
+        Mode: "Enforce",
+        RuleErrorAction: "Ignore",
+        SenderAddressLocation: "Header",
+        StopRuleProcessing: false,
+      }),
+    );
+    await run(c.NewTransportRule({ Name: "Inbound from Shared Namespace", SenderIpRanges: ["198.51.100.25"], SetSCL: -1 }));
+    await run(c.SetTransportRule({ Identity: "Coexistence", Comments: "Redirect in-org mail to the source except for members of a group" }));
+    await run(c.DisableTransportRule({ Identity: "Coexistence", Confirm: false }));
+    expect(await run(c.GetTransportRule({ Identity: "Coexistence" }))).toMatchObject([
+      { State: "Disabled", Priority: 0, ExceptIfSentToMemberOf: ["migrated@contoso.com"], RouteMessageOutboundConnector: CONNECTOR },
+    ]);
+    await run(c.EnableTransportRule({ Identity: "Coexistence" }));
+
+    // A connector still referenced by a rule cannot go; rules first, then the connector.
+    const refused = await rejection(run(c.RemoveOutboundConnector({ Identity: CONNECTOR, Confirm: false })));
+    expect([refused.kind, refused.message]).toEqual(["other", expect.stringContaining("still referencing the specified connector")]);
+    await run(c.RemoveTransportRule({ Identity: "Coexistence", Confirm: false }));
+    await run(c.RemoveTransportRule({ Identity: "Inbound from Shared Namespace", Confirm: false }));
+    await run(c.RemoveOutboundConnector({ Identity: CONNECTOR, Confirm: false }));
+    await run(c.RemoveDistributionGroup({ Identity: GROUP, Confirm: false, BypassSecurityGroupManagerCheck: true }));
+
+    const world = readWorld(stateFile);
+    expect(world.tenant.transportRules).toEqual([]);
+    expect(world.tenant.outboundConnectors).toEqual([]);
+    expect(world.tenant.groups).toEqual([]);
+    expect(exo.stats.connects).toBe(1); // one warm session served the whole sequence
+  });
+
+  it("runs the source cmdlets: forwarding and proxy addresses on a source mailbox", async () => {
+    const { stateFile } = freshWorld();
+    const source = pool("source", simTarget(stateFile));
+    await source.run(
+      c.SetMailbox({
+        Identity: "alice@contoso.com",
+        ForwardingSmtpAddress: "alice@contoso.onmicrosoft.com",
+        DeliverToMailboxAndForward: false,
+        EmailAddresses: { Add: ["smtp:alice@contoso.onmicrosoft.com"] },
+      }),
+    );
+    expect(await source.run(c.GetMailbox({ Identity: "alice" }))).toMatchObject([
+      { ForwardingSmtpAddress: "smtp:alice@contoso.onmicrosoft.com", EmailAddresses: ["SMTP:alice@contoso.com", "smtp:alice@contoso.onmicrosoft.com"] },
+    ]);
+    await source.run(c.SetMailbox({ Identity: "alice", ForwardingSmtpAddress: null, EmailAddresses: { Remove: ["alice@contoso.onmicrosoft.com"] } }));
+    expect(await source.run(c.GetMailbox({ Identity: "alice" }))).toMatchObject([{ ForwardingSmtpAddress: null, EmailAddresses: ["SMTP:alice@contoso.com"] }]);
+    // The source runner refuses Exchange Online cmdlets, and vice versa.
+    expect((await rejection(source.run(c.GetAcceptedDomain({ Identity: "contoso.com" })))).kind).toBe("invalid-parameter");
+  });
+
+  it("reports every error kind the way callers can act on", async () => {
+    const { stateFile } = freshWorld();
+    const exo = pool("exchange", simTarget(stateFile));
+    await exo.run(c.NewDistributionGroup({ Name: GROUP, PrimarySmtpAddress: "migrated@contoso.com", ManagedBy: ["admin"] }));
+    await exo.run(c.AddDistributionGroupMember({ Identity: GROUP, Member: "alice", BypassSecurityGroupManagerCheck: true }));
+
+    const notFound = await rejection(exo.run(c.GetOutboundConnector({ Identity: "nope" })));
+    expect([notFound.kind, notFound.reason]).toEqual(["not-found", "ManagementObjectNotFoundException"]);
+    expect(notFound.message).toMatch(/couldn't be found on/);
+
+    const member = await rejection(exo.run(c.AddDistributionGroupMember({ Identity: GROUP, Member: "alice", BypassSecurityGroupManagerCheck: true })));
+    expect([member.kind, member.reason]).toEqual(["already-exists", "MemberAlreadyExistsException"]);
+
+    const proxy = await rejection(exo.run(c.NewDistributionGroup({ Name: "Other", PrimarySmtpAddress: "MIGRATED@contoso.com", ManagedBy: ["admin"] })));
+    expect(proxy.kind).toBe("already-exists");
+
+    const relay = await rejection(exo.run(c.SetAcceptedDomain({ Identity: "contoso.com", DomainType: "ExternalRelay" })));
+    expect(relay.message).toContain("External relay domains aren't allowed");
+
+    const bound = await rejection(exo.run({ cmdlet: "Set-AcceptedDomain", parameters: { Identity: "contoso.com", DomainType: "Nope" } }));
+    expect(bound.kind).toBe("invalid-parameter");
+
+    const owner = await rejection(exo.run(c.RemoveDistributionGroup({ Identity: GROUP, Confirm: false })));
+    expect(owner.kind).toBe("auth");
+
+    const scoped = await rejection(
+      exo.run(c.NewOutboundConnector({ Name: "x", IsTransportRuleScoped: true, RecipientDomains: ["contoso.com"], SmartHosts: ["a.example.com"], UseMXRecord: false })),
+    );
+    expect([scoped.kind, scoped.message]).toEqual(["invalid-parameter", expect.stringContaining("RecipientDomains must be specified")]);
+
+    const other = await rejection(exo.run(c.NewTransportRule({ Name: "r", RouteMessageOutboundConnector: "missing" })));
+    expect(other.message).toContain("Unable to find outbound connector");
+
+    const throttled = pool("exchange", simTarget(stateFile, { faults: { seed: 1, throttleRate: 1, transientRate: 0, crashRate: 0, hangRate: 0, crashPoint: "after-apply" } }), {
+      retry: { attempts: 2, baseMs: 1, maxMs: 2 },
+    });
+    expect((await rejection(throttled.run(c.GetAcceptedDomain({ Identity: "contoso.com" })))).kind).toBe("throttled");
+    const transient = pool("exchange", simTarget(stateFile, { faults: { seed: 1, transientRate: 1, throttleRate: 0, crashRate: 0, hangRate: 0, crashPoint: "after-apply" } }), {
+      retry: { attempts: 2, baseMs: 1, maxMs: 2 },
+    });
+    expect((await rejection(transient.run(c.GetAcceptedDomain({ Identity: "contoso.com" })))).kind).toBe("transient");
+  });
+
+  it("retries throttled commands with backoff until the budget allows them", async () => {
+    const { stateFile } = freshWorld();
+    const exo = pool("exchange", simTarget(stateFile, { throttle: { budget: 3, windowMs: 200 } }), {
+      maxSessions: 1,
+      retry: { attempts: 10, baseMs: 50, maxMs: 400 },
+    });
+    const answers = await Promise.all(Array.from({ length: 8 }, () => exo.run(c.GetAcceptedDomain({ Identity: "contoso.com" }))));
+    expect(answers).toHaveLength(8);
+    expect(exo.stats.retries).toBeGreaterThan(0);
+    const throttledInLog = commandLog(stateFile).filter((l) => l.kind === "throttled");
+    expect(throttledInLog.length).toBe(exo.stats.retries);
+  });
+
+  it("replaces a runner that crashes mid-batch and retries only what is safe to retry", async () => {
+    const { stateFile } = freshWorld();
+    const crashy = simTarget(stateFile, { faults: { seed: 7, crashAfter: 3, crashPoint: "after-apply", transientRate: 0, throttleRate: 0, crashRate: 0, hangRate: 0 } });
+    const exo = pool("exchange", crashy, { maxSessions: 1 });
+    // Idempotent writes and reads survive: every runner dies on its third command.
+    for (const type of ["InternalRelay", "Authoritative", "InternalRelay", "Authoritative", "InternalRelay"] as const) {
+      await exo.run(c.SetAcceptedDomain({ Identity: "contoso.com", DomainType: type }));
+    }
+    expect(readWorld(stateFile).tenant.acceptedDomains.find((d) => d.Name === "contoso.com")?.DomainType).toBe("InternalRelay");
+    expect(exo.stats.replaced).toBeGreaterThanOrEqual(2);
+
+    // A non-idempotent write whose runner dies is reported as an unknown outcome, not retried.
+    await exo.run(c.GetAcceptedDomain({ Identity: "contoso.com" }));
+    const lost = await rejection(exo.run(c.NewDistributionGroup({ Name: GROUP, PrimarySmtpAddress: "migrated@contoso.com", ManagedBy: ["admin"] })));
+    expect([lost.kind, lost.reason]).toEqual(["transient", "OutcomeUnknown"]);
+    // It did take effect (the crash came after applying): a re-run must adopt, not duplicate.
+    expect(readWorld(stateFile).tenant.groups.map((g) => g.Name)).toEqual([GROUP]);
+    expect(commandLog(stateFile).filter((l) => l.cmdlet === "New-DistributionGroup")).toHaveLength(1);
+  });
+
+  it("replaces a hung runner after the command timeout", async () => {
+    const { stateFile } = freshWorld();
+    const hangs = simTarget(stateFile, { faults: { seed: 3, hangAfter: 2, crashPoint: "after-apply", transientRate: 0, throttleRate: 0, crashRate: 0, hangRate: 0 } });
+    const exo = pool("exchange", hangs, { maxSessions: 1, commandTimeoutMs: 300 });
+    const started = Date.now();
+    // Every runner hangs on its second command: commands 2 and 3 each cost one replacement.
+    for (let i = 0; i < 3; i++) await exo.run(c.GetAcceptedDomain({ Identity: "contoso.com" }));
+    expect(exo.stats.replaced).toBe(2);
+    expect(exo.stats.commands).toBe(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+  });
+
+  it("serves many concurrent callers through at most maxSessions sessions without losing a write", async () => {
+    const users = Array.from({ length: 60 }, (_, i) => `user${i}`);
+    const { stateFile } = freshWorld({ domain: "contoso.com", organization: "contoso.onmicrosoft.com", users });
+    const setup = pool("exchange", simTarget(stateFile), { maxSessions: 1 });
+    await setup.run(c.NewDistributionGroup({ Name: GROUP, PrimarySmtpAddress: "migrated@contoso.com", ManagedBy: ["admin"] }));
+    await setup.close();
+
+    const exo = pool("exchange", simTarget(stateFile, { latency: { connectMs: 20, cmdletMs: 5 } }), { maxSessions: 3 });
+    await Promise.all(
+      users.map((u) => exo.run(c.AddDistributionGroupMember({ Identity: GROUP, Member: `${u}@contoso.com`, BypassSecurityGroupManagerCheck: true }))),
+    );
+    expect(exo.stats.connects).toBe(3);
+    expect(new Set(commandLog(stateFile).filter((l) => l.cmdlet === "Add-DistributionGroupMember").map((l) => l.session)).size).toBe(3);
+    expect(readWorld(stateFile).tenant.groups[0]?.Members.sort()).toEqual(users.map((u) => `${u}@contoso.com`).sort());
+  });
+
+  it("shares the sessions it has when Exchange refuses more connections", async () => {
+    const { stateFile } = freshWorld();
+    const target: SimulatorTarget = simTarget(stateFile, { maxSessions: 2 });
+    const exo = pool("exchange", target, { maxSessions: 5 });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => exo.run(c.GetAcceptedDomain({ Identity: "contoso.com" }))));
+    expect(answers).toHaveLength(20);
+    expect(exo.size).toBeGreaterThanOrEqual(1);
+    expect(exo.size).toBeLessThanOrEqual(2);
+  });
+
+  it("refuses a cmdlet off the allow-list before anything reaches a runner", async () => {
+    const { stateFile } = freshWorld();
+    const exo = pool("exchange", simTarget(stateFile));
+    const refused = await rejection(exo.run({ cmdlet: "Remove-Mailbox", parameters: { Identity: "alice" } }));
+    expect(refused.reason).toBe("CommandNotFoundException");
+    expect(commandLog(stateFile)).toEqual([]);
+    expect(exo.stats.connects).toBe(0);
+  });
+
+  it("never lets a secret through in an error message", async () => {
+    const password = "S3cr3t-P@ss!";
+    // A stand-in runner that fails the connect by echoing the password, as a careless module might.
+    const echo = `
+      const rl = require("readline").createInterface({ input: process.stdin });
+      console.log(JSON.stringify({ type: "hello", runner: "echo", protocol: 1 }));
+      rl.on("line", (l) => { const r = JSON.parse(l);
+        console.log(JSON.stringify({ id: r.id, ok: false, error: { kind: "auth", message: "logon failed for secret " + r.target.password } })); });`;
+    const target: AnyTarget = { kind: "exchange-onprem", connectionUri: "http://ex01.contoso.com/PowerShell/", authentication: "Kerberos", username: "svc", password };
+    const lines: string[] = [];
+    const source = pool("source", target, { launch: { command: process.execPath, args: ["-e", echo] }, retry: { attempts: 1, baseMs: 1, maxMs: 1 }, debug: (l) => lines.push(l) });
+    const refused = await rejection(source.run(c.GetMailbox({ Identity: "alice" })));
+    expect(refused.kind).toBe("auth");
+    expect(refused.message).toContain("logon failed for secret ***");
+    expect(refused.message).not.toContain(password);
+    expect(lines.join("\n")).not.toContain(password);
+  });
+});

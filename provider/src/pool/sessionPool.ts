@@ -1,0 +1,205 @@
+import { allowedCmdlets, validateCommand } from "../exchange/cmdlets";
+import { Command } from "../exchange/command";
+import { ErrorPayload, ExchangeError } from "../exchange/errors";
+import { Role } from "../exchange/protocol";
+import { AnyTarget, secretsOf } from "../exchange/targets";
+import { RunnerLaunch, RunnerDied, RunnerProcess } from "../runner/process";
+
+export interface PoolOptions {
+  role: Role;
+  target: AnyTarget;
+  launch: RunnerLaunch;
+  /** Concurrent sessions (runner processes, each one Exchange connection). Exchange allows few. */
+  maxSessions: number;
+  commandTimeoutMs: number;
+  /** Start-up plus connect; Connect-ExchangeOnline alone can take several seconds. */
+  connectTimeoutMs: number;
+  retry: { attempts: number; baseMs: number; maxMs: number };
+  debug?: (line: string) => void;
+}
+
+export const defaultPoolOptions = {
+  maxSessions: 3,
+  commandTimeoutMs: 5 * 60_000,
+  connectTimeoutMs: 2 * 60_000,
+  retry: { attempts: 6, baseMs: 2_000, maxMs: 60_000 },
+};
+
+export interface PoolStats {
+  connects: number;
+  commands: number;
+  retries: number;
+  replaced: number;
+}
+
+interface Session {
+  runner: RunnerProcess;
+  busy: boolean;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Warm runner sessions for one target, shared by every resource operation in the provider
+ * process. Each session runs one command at a time (Exchange serialises per connection); up to
+ * `maxSessions` run in parallel. Throttled and transient answers are retried with exponential
+ * backoff and jitter; a dead or hung runner is replaced, and the command it was running is
+ * retried only if running it twice is safe. Secrets never leave in a message.
+ */
+export class SessionPool {
+  readonly stats: PoolStats = { connects: 0, commands: 0, retries: 0, replaced: 0 };
+  private readonly sessions: Session[] = [];
+  private readonly waiting: Array<{ resolve: (s: Session) => void; reject: (e: Error) => void }> = [];
+  private connecting = 0;
+  /** Lowered when Exchange refuses another connection; the pool then shares what it has. */
+  private cap: number;
+  private closed = false;
+  private readonly secrets: string[];
+
+  constructor(private readonly options: PoolOptions) {
+    this.cap = options.maxSessions;
+    this.secrets = secretsOf(options.target).filter((s) => s.length > 0);
+  }
+
+  /** Runs a command and returns its output objects, or throws an ExchangeError. */
+  async run(command: Command): Promise<Record<string, unknown>[]> {
+    const { spec, command: valid } = validateCommand(command, this.options.role);
+    const { attempts, baseMs, maxMs } = this.options.retry;
+    for (let attempt = 1; ; attempt++) {
+      const session = await this.acquire();
+      let failure: ErrorPayload;
+      try {
+        const response = await session.runner.request({ type: "invoke", ...valid }, this.options.commandTimeoutMs);
+        this.stats.commands++;
+        this.release(session);
+        if (response.ok) return response.output;
+        failure = response.error;
+        if (failure.kind !== "throttled" && failure.kind !== "transient") throw this.error(failure, valid.cmdlet);
+      } catch (e) {
+        if (!(e instanceof RunnerDied)) throw e;
+        this.discard(session);
+        const safe = spec.effect === "read" || spec.idempotent;
+        if (!safe) {
+          throw this.error(
+            {
+              kind: "transient",
+              reason: "OutcomeUnknown",
+              message: `the session died while running it (${e.message}); it may or may not have taken effect, so it was not retried`,
+            },
+            valid.cmdlet,
+          );
+        }
+        failure = { kind: "transient", reason: "RunnerDied", message: e.message };
+      }
+      if (attempt >= attempts) throw this.error({ ...failure, message: `${failure.message} (gave up after ${attempt} attempts)` }, valid.cmdlet);
+      this.stats.retries++;
+      const backoff = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
+      await sleep(backoff / 2 + (Math.random() * backoff) / 2);
+    }
+  }
+
+  /** Closes every session: each runner disconnects from Exchange and exits. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const s of this.sessions.splice(0)) s.runner.close();
+  }
+
+  get size(): number {
+    return this.sessions.length;
+  }
+
+  private acquire(): Promise<Session> {
+    if (this.closed) return Promise.reject(new Error("the session pool is closed"));
+    const idle = this.sessions.find((s) => !s.busy && s.runner.alive);
+    if (idle) {
+      idle.busy = true;
+      return Promise.resolve(idle);
+    }
+    const promise = new Promise<Session>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    if (this.sessions.length + this.connecting < this.cap) void this.grow();
+    return promise;
+  }
+
+  private release(session: Session): void {
+    const next = this.waiting.shift();
+    if (next) next.resolve(session);
+    else session.busy = false;
+  }
+
+  private discard(session: Session): void {
+    session.runner.kill();
+    const i = this.sessions.indexOf(session);
+    if (i >= 0) this.sessions.splice(i, 1);
+    this.stats.replaced++;
+    if (this.waiting.length > 0 && this.sessions.length + this.connecting < this.cap) void this.grow();
+  }
+
+  /** Starts and connects one more session, then hands it to the longest waiter. */
+  private async grow(): Promise<void> {
+    this.connecting++;
+    const { attempts, baseMs, maxMs } = this.options.retry;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        if (this.closed || this.waiting.length === 0) return;
+        try {
+          const runner = await this.connectOne();
+          if (this.closed) {
+            runner.close();
+            return;
+          }
+          const session: Session = { runner, busy: true };
+          this.sessions.push(session);
+          this.stats.connects++;
+          this.release(session);
+          return;
+        } catch (e) {
+          const payload = e instanceof ExchangeError ? { kind: e.kind } : { kind: "transient" as const };
+          const retriable = payload.kind === "throttled" || payload.kind === "transient";
+          if (payload.kind === "throttled" && this.sessions.length > 0) {
+            // Exchange holds us to fewer connections than configured: share the live ones.
+            this.cap = Math.max(1, this.sessions.length + this.connecting - 1);
+            return;
+          }
+          if (!retriable || attempt >= attempts) {
+            // With no session at all nobody can serve the waiters: fail them with the reason.
+            if (this.sessions.length === 0 && this.connecting === 1) {
+              const err = e instanceof Error ? e : new Error(String(e));
+              for (const w of this.waiting.splice(0)) w.reject(err);
+            }
+            return;
+          }
+          const backoff = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
+          await sleep(backoff / 2 + (Math.random() * backoff) / 2);
+        }
+      }
+    } finally {
+      this.connecting--;
+    }
+  }
+
+  private async connectOne(): Promise<RunnerProcess> {
+    const { launch, role, target, connectTimeoutMs } = this.options;
+    const runner = await RunnerProcess.start(launch, {
+      startTimeoutMs: connectTimeoutMs,
+      redact: (t) => this.redact(t),
+      debug: this.options.debug,
+    });
+    try {
+      const response = await runner.request({ type: "connect", role, target, allow: allowedCmdlets(role) }, connectTimeoutMs);
+      if (!response.ok) throw this.error(response.error, "connect");
+      return runner;
+    } catch (e) {
+      runner.kill();
+      if (e instanceof RunnerDied) throw this.error({ kind: "transient", reason: "RunnerDied", message: e.message }, "connect");
+      throw e;
+    }
+  }
+
+  private error(payload: ErrorPayload, cmdlet: string): ExchangeError {
+    return new ExchangeError({ ...payload, message: this.redact(payload.message) }, cmdlet);
+  }
+
+  private redact(text: string): string {
+    return this.secrets.reduce((t, s) => t.split(s).join("***"), text);
+  }
+}

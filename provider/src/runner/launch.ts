@@ -1,0 +1,13 @@
+import * as path from "node:path";
+import { AnyTarget } from "../exchange/targets";
+import { RunnerLaunch } from "./process";
+
+/** The static runner script; shipped as source, never generated. */
+export const runnerScript = path.join(__dirname, "..", "..", "src", "runner", "runner.ps1");
+const simulatorRunner = path.join(__dirname, "..", "simulator", "runner.js");
+
+/** The process that serves a target: the simulated tenant in-house, pwsh for a real one. */
+export function launchFor(target: AnyTarget): RunnerLaunch {
+  if (target.kind === "simulator") return { command: process.execPath, args: [simulatorRunner] };
+  return { command: process.env.COEXIST_PWSH ?? "pwsh", args: ["-NoProfile", "-NonInteractive", "-File", runnerScript] };
+}

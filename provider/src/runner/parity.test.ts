@@ -1,0 +1,170 @@
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Hello, Response } from "../exchange/protocol";
+
+/*
+ * The same request lines, fed to both runners, must get the same answers. Without an Exchange
+ * organisation only the protocol itself can be compared: malformed lines, commands before a
+ * connection, a connection that fails. The pwsh half needs pwsh on PATH (or COEXIST_PWSH) and
+ * is skipped without it; the simulator half always runs.
+ */
+
+// Compiled to provider/dist/runner: the simulator runner is compiled beside it, the pwsh script
+// stays in provider/src/runner.
+const simulatorRunner = path.join(__dirname, "..", "simulator", "runner.js");
+const runnerScript = path.join(__dirname, "..", "..", "src", "runner", "runner.ps1");
+
+function findOnPath(name: string): string | undefined {
+  const names = process.platform === "win32" ? [`${name}.exe`, name] : [name];
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    for (const n of names) {
+      const candidate = path.join(dir, n);
+      try {
+        fs.accessSync(candidate, fs.constants.X_OK);
+        if (fs.statSync(candidate).isFile()) return candidate;
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined;
+}
+
+const pwsh = process.env.COEXIST_PWSH ?? findOnPath("pwsh");
+const hasPwsh = pwsh !== undefined;
+
+// A password that must never come back out of a runner, on any stream.
+const secret = "Parity-S3cret-never-echoed";
+
+interface Step {
+  what: string;
+  line: string;
+  expect: { id: number | null; ok: boolean; kind?: string };
+}
+
+const steps: Step[] = [
+  {
+    what: "an invoke before connect",
+    line: JSON.stringify({ id: 1, type: "invoke", cmdlet: "Get-AcceptedDomain", parameters: { Identity: "contoso.com" } }),
+    expect: { id: 1, ok: false, kind: "auth" },
+  },
+  { what: "a line that is not JSON", line: "this is not json {", expect: { id: null, ok: false, kind: "invalid-parameter" } },
+  { what: "an unknown request type", line: JSON.stringify({ id: 3, type: "launch" }), expect: { id: 3, ok: false, kind: "invalid-parameter" } },
+  {
+    what: "an id that is not a number",
+    line: JSON.stringify({ id: "four", type: "invoke", cmdlet: "Get-AcceptedDomain", parameters: {} }),
+    expect: { id: null, ok: false, kind: "invalid-parameter" },
+  },
+  {
+    what: "an invoke without parameters",
+    line: JSON.stringify({ id: 5, type: "invoke", cmdlet: "Get-AcceptedDomain" }),
+    expect: { id: 5, ok: false, kind: "invalid-parameter" },
+  },
+  {
+    what: "a connect that cannot succeed (nothing listens on port 9)",
+    line: JSON.stringify({
+      id: 6,
+      type: "connect",
+      role: "source",
+      target: {
+        kind: "exchange-onprem",
+        connectionUri: "http://127.0.0.1:9/PowerShell/",
+        authentication: "Basic",
+        username: "coexist@contoso.com",
+        password: secret,
+      },
+      allow: ["Get-Mailbox", "Set-Mailbox"],
+    }),
+    expect: { id: 6, ok: false, kind: "auth" },
+  },
+  {
+    what: "an invoke after the failed connect",
+    line: JSON.stringify({ id: 7, type: "invoke", cmdlet: "Get-Mailbox", parameters: { Identity: "user@contoso.com" } }),
+    expect: { id: 7, ok: false, kind: "auth" },
+  },
+];
+
+interface Conversation {
+  hello: unknown;
+  responses: Array<{ id: number | null; ok: boolean; kind?: string; raw: unknown }>;
+  stdout: string;
+  stderr: string;
+  code: number | null;
+}
+
+/** Starts a runner, sends every line (with a blank one, which gets no answer), closes stdin. */
+function converse(command: string, args: string[], lines: string[], timeoutMs: number): Promise<Conversation> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${command} did not finish within ${timeoutMs} ms; stderr: ${stderr}`));
+    }, timeoutMs);
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const [hello, ...rest] = stdout.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
+      const responses = rest.map((r) => ({
+        id: r.id as number | null,
+        ok: r.ok as boolean,
+        kind: (r.error as { kind?: string } | undefined)?.kind,
+        raw: r,
+      }));
+      resolve({ hello, responses, stdout, stderr, code });
+    });
+    child.stdin.end([lines[0], "", ...lines.slice(1)].join("\n") + "\n");
+  });
+}
+
+function checkConversation(c: Conversation, runner: string): void {
+  expect(Hello.parse(c.hello)).toMatchObject({ runner, protocol: 1 });
+  expect(c.responses.map(({ id, ok, kind }) => ({ id, ok, kind }))).toEqual(steps.map((s) => s.expect));
+  for (const r of c.responses) {
+    if (r.id !== null) expect(Response.safeParse(r.raw).success).toBe(true);
+  }
+  expect(c.stdout).not.toContain(secret);
+  expect(c.stderr).not.toContain(secret);
+  expect(c.code).toBe(0);
+}
+
+const lines = steps.map((s) => s.line);
+
+describe("the simulator runner on protocol-only requests", () => {
+  test("the simulator runner answers malformed, unconnected and failed-connect requests with the expected kinds", async () => {
+    const c = await converse(process.execPath, [simulatorRunner], lines, 30_000);
+    checkConversation(c, "simulator");
+  });
+});
+
+(hasPwsh ? describe : describe.skip)("runner.ps1 against the simulator runner (needs pwsh)", () => {
+  test("PowerShell's own parser finds no errors in runner.ps1", () => {
+    const check =
+      "$errors = $null; $null = [System.Management.Automation.Language.Parser]::ParseFile($env:COEXIST_RUNNER_PS1, [ref] $null, [ref] $errors); " +
+      "foreach ($e in $errors) { '{0}:{1} {2}' -f $e.Extent.StartLineNumber, $e.Extent.StartColumnNumber, $e.Message }";
+    const result = spawnSync(pwsh!, ["-NoProfile", "-NonInteractive", "-Command", check], {
+      env: { ...process.env, COEXIST_RUNNER_PS1: runnerScript },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toBe("");
+  });
+
+  test("runner.ps1 answers the same request lines with the same ids and kinds as the simulator runner", async () => {
+    const [real, simulated] = await Promise.all([
+      converse(pwsh!, ["-NoProfile", "-NonInteractive", "-File", runnerScript], lines, 120_000),
+      converse(process.execPath, [simulatorRunner], lines, 30_000),
+    ]);
+    checkConversation(real, "pwsh");
+    const pick = (c: Conversation) => c.responses.map(({ id, ok, kind }) => ({ id, ok, kind }));
+    expect(pick(real)).toEqual(pick(simulated));
+  });
+});

@@ -1,0 +1,125 @@
+import { ChildProcess, spawn } from "node:child_process";
+import * as readline from "node:readline";
+import { Hello, Request, Response } from "../exchange/protocol";
+
+/** How to start a runner: the static pwsh script or the simulated tenant. */
+export interface RunnerLaunch {
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The runner went away (exited, hung past its timeout, or broke the protocol). */
+export class RunnerDied extends Error {
+  constructor(
+    readonly why: "exited" | "timeout" | "protocol" | "start",
+    message: string,
+  ) {
+    super(message);
+    this.name = "RunnerDied";
+  }
+}
+
+type Pending = { resolve: (r: Response) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+export type RequestBody = Request extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+
+/**
+ * One long-lived runner process and its newline-delimited JSON conversation. Requests are
+ * answered in order, one at a time; the pool never sends a second before the first returns.
+ */
+export class RunnerProcess {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private exited: RunnerDied | undefined;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly redact: (text: string) => string,
+    private readonly debug: (line: string) => void,
+  ) {}
+
+  static start(
+    launch: RunnerLaunch,
+    opts: { startTimeoutMs: number; redact: (text: string) => string; debug?: (line: string) => void },
+  ): Promise<RunnerProcess> {
+    const child = spawn(launch.command, launch.args, { env: launch.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
+    const runner = new RunnerProcess(child, opts.redact, opts.debug ?? (() => {}));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        runner.kill();
+        reject(new RunnerDied("start", `runner ${launch.command} did not start within ${opts.startTimeoutMs} ms`));
+      }, opts.startTimeoutMs);
+      child.once("error", (e) => {
+        clearTimeout(timer);
+        reject(new RunnerDied("start", `cannot start runner ${launch.command}: ${e.message}`));
+      });
+      child.once("exit", (code, signal) => {
+        clearTimeout(timer);
+        runner.died(new RunnerDied("exited", `runner exited (${signal ?? `code ${code}`})`));
+        reject(runner.exited);
+      });
+      readline.createInterface({ input: child.stderr! }).on("line", (l) => runner.debug(`runner stderr: ${runner.redact(l)}`));
+      readline.createInterface({ input: child.stdout! }).on("line", (line) => {
+        let message: unknown;
+        try {
+          message = JSON.parse(line);
+        } catch {
+          runner.debug(`runner stdout (not protocol): ${runner.redact(line)}`);
+          return;
+        }
+        if (Hello.safeParse(message).success) {
+          clearTimeout(timer);
+          resolve(runner);
+          return;
+        }
+        const response = Response.safeParse(message);
+        if (!response.success) {
+          runner.debug(`runner sent an unreadable response: ${runner.redact(line).slice(0, 200)}`);
+          return;
+        }
+        const waiting = runner.pending.get(response.data.id);
+        if (!waiting) return;
+        runner.pending.delete(response.data.id);
+        clearTimeout(waiting.timer);
+        waiting.resolve(response.data);
+      });
+    });
+  }
+
+  get alive(): boolean {
+    return this.exited === undefined;
+  }
+
+  request(body: RequestBody, timeoutMs: number): Promise<Response> {
+    if (this.exited) return Promise.reject(this.exited);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new RunnerDied("timeout", `no answer within ${timeoutMs} ms`));
+        this.kill(); // a hung runner is never reused: its next answer could belong to this request
+      }, timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      this.child.stdin!.write(JSON.stringify({ id, ...body }) + "\n");
+    });
+  }
+
+  /** Ends the conversation: the runner disconnects and exits on end of input (or is killed). */
+  close(graceMs = 10_000): void {
+    this.child.stdin?.end();
+    if (this.alive) setTimeout(() => this.kill(), graceMs).unref();
+  }
+
+  kill(): void {
+    this.child.kill("SIGKILL");
+  }
+
+  private died(reason: RunnerDied): void {
+    this.exited ??= reason;
+    for (const [, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(reason);
+    }
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,609 @@
+#Requires -Version 7.4
+<#
+  coexist's Exchange runner: a long-lived pwsh process that runs allow-listed Exchange cmdlets
+  as DATA. Started as `pwsh -NoProfile -NonInteractive -File runner.ps1`; speaks
+  newline-delimited JSON, one request per line on stdin, one response per line on stdout.
+  The protocol is specified in docs/runner-protocol.md; the simulated tenant
+  (provider/src/simulator/runner.ts) speaks the same one.
+
+  Rules this file keeps:
+  - A command is a cmdlet name and a hashtable of values, splatted. No script text is ever
+    built from request data (no Invoke-Expression, no script blocks from strings).
+  - stdout carries protocol lines only. Everything PowerShell would print goes to stderr.
+  - Secrets arrive only in the connect request. They are never echoed, and are scrubbed from
+    every message this runner writes.
+#>
+
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+# Nobody reads this console. Progress bars and prompts would only corrupt or block the protocol.
+$ProgressPreference = 'SilentlyContinue'
+$VerbosePreference = 'SilentlyContinue'
+$DebugPreference = 'SilentlyContinue'
+$InformationPreference = 'SilentlyContinue'
+$ConfirmPreference = 'None'
+# Warnings stay on: they are useful diagnostics, and Invoke-Main's redirection sends them to stderr.
+$WarningPreference = 'Continue'
+
+$ProtocolVersion = 1
+
+# Our own UTF-8 reader and writer on the raw standard streams. Node writes non-ASCII in JSON
+# as-is, and the console encodings on Linux depend on LANG.
+$Utf8 = [System.Text.UTF8Encoding]::new($false)
+$script:RequestIn = [System.IO.StreamReader]::new([Console]::OpenStandardInput(), $Utf8, $false)
+$script:ProtocolOut = [System.IO.StreamWriter]::new([Console]::OpenStandardOutput(), $Utf8)
+$script:ProtocolOut.NewLine = "`n"
+# Anything that writes to the console directly (the host UI, [Console]::WriteLine in a module)
+# now lands on stderr. Only Send-Message writes to stdout.
+[Console]::SetOut([Console]::Error)
+
+# Session state. Set once by the connect request.
+$script:Connection = $null      # 'exchange-online' or 'exchange-onprem' once connected
+$script:RemoteSession = $null   # the on-prem PSSession, removed on exit
+$script:Allow = $null           # the allow-list: a case-insensitive set of cmdlet names
+$script:Secrets = [System.Collections.Generic.List[string]]::new()
+
+# A cmdlet name is Verb-Noun and nothing else: no paths, no wildcards for Get-Command.
+$CmdletNamePattern = '^[A-Za-z]+-[A-Za-z0-9]+$'
+$ParameterNamePattern = '^[A-Za-z][A-Za-z0-9]*$'
+
+# Common parameters the runner owns. -ErrorAction must stay Stop so failures are caught, and
+# the *Variable parameters would let a request overwrite this script's own variables.
+$ReservedParameters = @(
+    'ErrorAction', 'ErrorVariable', 'WarningAction', 'WarningVariable',
+    'InformationAction', 'InformationVariable', 'OutVariable', 'OutBuffer',
+    'PipelineVariable', 'Verbose', 'Debug', 'ProgressAction'
+)
+
+# Remoting adds these to every object; they describe the session, not the Exchange object.
+$RemotingProperties = @('PSComputerName', 'RunspaceId', 'PSShowComputerName', 'PSSourceJobInstanceId')
+
+# Error kinds, checked in this order against the reason and the messages. The first match wins,
+# so "couldn't be found" inside a parameter-binding error is still not-found. Texts come from
+# shared/reference/exchange-cmdlets.md sections 0 and 6. HTTP codes count only next to "HTTP",
+# "status code" or in parentheses ("(503) Server Unavailable"), not as any number in a message.
+$ErrorKinds = [ordered]@{
+    'not-found'         = 'ManagementObjectNotFoundException|MemberNotFoundException|couldn''t be found|Couldn''t find object'
+    'already-exists'    = 'MemberAlreadyExistsException|AlreadyExistsException|ProxyAddressExistsException|already exists|is already being used'
+    'throttled'         = 'throttl|maximum number of connections|Too ?Many ?Requests|(?:HTTP|status code|\()\D{0,20}429\b'
+    'transient'         = 'Transient|Service ?Unavailable|Internal ?Server ?Error|Bad ?Gateway|timed? ?out|TimeoutException|(?:HTTP|status code|\()\D{0,20}50[0234]\b'
+    'invalid-parameter' = 'ParameterBinding\w*Exception|Argument\w*Exception|ValidationMetadataException|CommandNotFoundException|Cannot bind parameter|Cannot validate argument|Cannot process argument|Cannot convert value|A parameter cannot be found'
+    'auth'              = 'unauthori[sz]ed|Forbidden|Access is denied|token|AADSTS|AuthenticationException|UnauthorizedAccess|(?:HTTP|status code|\()\D{0,20}40[13]\b'
+}
+
+# ConvertFrom-Json turns date-like strings into DateTime unless told not to (-DateKind, pwsh 7.5+).
+# A comment that looks like a date must reach Exchange as the same string.
+$JsonReadOptions = @{}
+if ((Get-Command -Name ConvertFrom-Json).Parameters.ContainsKey('DateKind')) {
+    $JsonReadOptions['DateKind'] = 'String'
+}
+
+# ---------------------------------------------------------------------------------------------
+# Output
+
+function Send-Message {
+    param([System.Collections.IDictionary] $Message)
+    $line = ConvertTo-Json -InputObject $Message -Compress -Depth 8
+    $script:ProtocolOut.WriteLine($line)
+    # The pool waits for this line; a buffered answer is no answer.
+    $script:ProtocolOut.Flush()
+}
+
+# Replaces every secret from the connect request, wherever a message might quote it.
+function Protect-Text {
+    param([string] $Text)
+    foreach ($secret in $script:Secrets) {
+        $Text = $Text.Replace($secret, '***')
+    }
+    return $Text
+}
+
+function ConvertTo-SingleLine {
+    param([string] $Text)
+    return ($Text -replace '\s*[\r\n]+\s*', ' ').Trim()
+}
+
+function New-ErrorResponse {
+    param($Id, [string] $Kind, [string] $Reason, [string] $Message)
+    $errorPayload = [ordered]@{
+        kind    = $Kind
+        reason  = $Reason
+        message = Protect-Text (ConvertTo-SingleLine $Message)
+    }
+    return [ordered]@{ id = $Id; ok = $false; error = $errorPayload }
+}
+
+# One line on stderr per stream record, so warnings and stray output stay readable in the
+# pool's debug log without ever touching stdout.
+function Write-Diagnostic {
+    param($Record)
+    if ($Record -is [System.Management.Automation.ErrorRecord]) {
+        $text = "error: $($Record.Exception.Message)"
+    }
+    elseif ($Record -is [System.Management.Automation.WarningRecord]) {
+        $text = "warning: $($Record.Message)"
+    }
+    else {
+        $text = ($Record | Out-String).Trim()
+    }
+    if ($text) {
+        [Console]::Error.WriteLine((Protect-Text (ConvertTo-SingleLine $text)))
+    }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Errors
+
+# All the text an error carries: its messages down the exception chain and its error ID, where
+# Remote PowerShell puts the type ("[FailureCategory=Cmdlet-ManagementObjectNotFoundException]").
+function Get-ErrorText {
+    param([System.Management.Automation.ErrorRecord] $Record)
+    $texts = [System.Collections.Generic.List[string]]::new()
+    $exception = $Record.Exception
+    while ($null -ne $exception) {
+        $texts.Add($exception.Message)
+        $exception = $exception.InnerException
+    }
+    if ($Record.FullyQualifiedErrorId) {
+        $texts.Add($Record.FullyQualifiedErrorId)
+    }
+    return $texts -join "`n"
+}
+
+# Exchange's exception type: named inside the text when Exchange put it there (EXO V3:
+# "Ex6F9304|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|..."),
+# else CategoryInfo.Reason, else the .NET exception's own type.
+function Get-ErrorReason {
+    param([System.Management.Automation.ErrorRecord] $Record, [string] $Text)
+    if ($Text -match '\|(?:\w+\.)*(?<type>\w+Exception)\|') {
+        return $Matches['type']
+    }
+    if ($Text -match 'FailureCategory=Cmdlet-(?<type>\w+)') {
+        return $Matches['type']
+    }
+    if ($Record.CategoryInfo.Reason) {
+        return $Record.CategoryInfo.Reason
+    }
+    return $Record.Exception.GetType().Name
+}
+
+function Get-ErrorKind {
+    param([string] $Text)
+    foreach ($kind in $ErrorKinds.Keys) {
+        if ($Text -match $ErrorKinds[$kind]) {
+            return $kind
+        }
+    }
+    return 'other'
+}
+
+function New-FailureResponse {
+    param($Id, [System.Management.Automation.ErrorRecord] $Record)
+    $text = Get-ErrorText $Record
+    $reason = Get-ErrorReason $Record $text
+    $kind = Get-ErrorKind "$reason`n$text"
+    return New-ErrorResponse $Id $kind $reason $Record.Exception.Message
+}
+
+# ---------------------------------------------------------------------------------------------
+# Requests
+
+# Why a parsed request does not fit the protocol, or $null when it does.
+function Get-RequestProblem {
+    param($Request)
+    if ($Request -isnot [System.Collections.IDictionary]) {
+        return 'a request is a JSON object'
+    }
+    if (-not (Test-Integer $Request['id'])) {
+        return 'id must be an integer'
+    }
+    $type = $Request['type']
+    if ($type -ceq 'connect') {
+        if (-not (@('exchange', 'source') -ccontains $Request['role'])) {
+            return 'role must be "exchange" or "source"'
+        }
+        if ($Request['target'] -isnot [System.Collections.IDictionary]) {
+            return 'target must be an object'
+        }
+        $allow = $Request['allow']
+        if ($allow -isnot [System.Collections.IList] -or $allow.Count -eq 0) {
+            return 'allow must name at least one cmdlet'
+        }
+        foreach ($name in $allow) {
+            if ($name -isnot [string] -or $name -notmatch $CmdletNamePattern) {
+                return 'allow must hold cmdlet names (Verb-Noun)'
+            }
+        }
+        return $null
+    }
+    if ($type -ceq 'invoke') {
+        if ($Request['cmdlet'] -isnot [string]) {
+            return 'cmdlet must be a string'
+        }
+        if ($Request['parameters'] -isnot [System.Collections.IDictionary]) {
+            return 'parameters must be an object'
+        }
+        return $null
+    }
+    return 'type must be "connect" or "invoke"'
+}
+
+function Test-Integer {
+    param($Value)
+    return ($Value -is [long] -or $Value -is [int])
+}
+
+function Invoke-Request {
+    param([string] $Line)
+    $request = $null
+    try {
+        $request = ConvertFrom-Json -InputObject $Line -AsHashtable -Depth 32 @JsonReadOptions
+    }
+    catch {
+        # The parser's message may quote the line, and a connect line holds secrets.
+        return New-ErrorResponse $null 'invalid-parameter' 'ProtocolException' 'Malformed request: not valid JSON.'
+    }
+    $id = $null
+    if ($request -is [System.Collections.IDictionary] -and (Test-Integer $request['id'])) {
+        $id = $request['id']
+    }
+    $problem = Get-RequestProblem $request
+    if ($problem) {
+        return New-ErrorResponse $id 'invalid-parameter' 'ProtocolException' "Malformed request: $problem."
+    }
+    try {
+        if ($request['type'] -ceq 'connect') {
+            return Invoke-Connect $request
+        }
+        return Invoke-Cmdlet $request
+    }
+    catch {
+        # Anything the handlers did not expect still gets an answer, so the pool never waits.
+        return New-FailureResponse $id $_
+    }
+}
+
+# ---------------------------------------------------------------------------------------------
+# connect
+
+# A string from the target, or an error naming the missing field (never its value).
+function Get-TargetValue {
+    param([System.Collections.IDictionary] $Target, [string] $Name, [switch] $Optional)
+    $value = $Target[$Name]
+    if ($value -is [string] -and $value.Length -gt 0) {
+        return $value
+    }
+    if ($Optional -and ($null -eq $value -or ($value -is [string] -and $value.Length -eq 0))) {
+        return $null
+    }
+    throw "target.$Name must be a non-empty string."
+}
+
+function Invoke-Connect {
+    param([System.Collections.IDictionary] $Request)
+    $id = $Request['id']
+    if ($script:Connection) {
+        # One runner, one connection: a second Connect-ExchangeOnline or PSSession would leak.
+        return New-ErrorResponse $id 'invalid-parameter' 'ProtocolException' 'Malformed request: this runner is already connected; start another runner for another connection.'
+    }
+    $target = $Request['target']
+    $allow = [string[]] @($Request['allow'])
+    # Registered before anything can fail, so no error message can carry them.
+    foreach ($field in @('password', 'certificatePassword', 'certificateBase64')) {
+        $value = $target[$field]
+        if ($value -is [string] -and $value.Length -gt 0) {
+            $script:Secrets.Add($value)
+        }
+    }
+    try {
+        $kind = $target['kind']
+        if ($kind -ceq 'exchange-online') {
+            Connect-ExchangeOnlineTarget $target $allow
+        }
+        elseif ($kind -ceq 'exchange-onprem') {
+            Connect-OnPremisesTarget $target $allow
+        }
+        else {
+            throw 'target.kind must be "exchange-online" or "exchange-onprem".'
+        }
+    }
+    catch {
+        # A failed connect is "auth" unless Exchange said it is busy (sessions are a quota).
+        $text = Get-ErrorText $_
+        $reason = Get-ErrorReason $_ $text
+        $kind = 'auth'
+        if ((Get-ErrorKind "$reason`n$text") -eq 'throttled') {
+            $kind = 'throttled'
+        }
+        return New-ErrorResponse $id $kind $reason $_.Exception.Message
+    }
+    $script:Allow = [System.Collections.Generic.HashSet[string]]::new($allow, [System.StringComparer]::OrdinalIgnoreCase)
+    return [ordered]@{ id = $id; ok = $true; output = [object[]] @() }
+}
+
+# Exchange Online, app-only with a certificate (the thumbprint form is Windows-only).
+function Connect-ExchangeOnlineTarget {
+    param([System.Collections.IDictionary] $Target, [string[]] $Allow)
+    $connect = @{
+        AppId                 = Get-TargetValue $Target 'appId'
+        Organization          = Get-TargetValue $Target 'organization'
+        # Loads only the allow-listed cmdlets: the first of the two allow-list gates.
+        CommandName           = $Allow
+        ShowBanner            = $false
+        SkipLoadingFormatData = $true
+        ErrorAction           = 'Stop'
+    }
+    $password = Get-TargetValue $Target 'certificatePassword' -Optional
+    $securePassword = $null
+    if ($password) {
+        $securePassword = ConvertTo-SecureString -String $password -AsPlainText -Force
+    }
+    $certificateBase64 = Get-TargetValue $Target 'certificateBase64' -Optional
+    if ($certificateBase64) {
+        $bytes = [System.Convert]::FromBase64String($certificateBase64)
+        if ($securePassword) {
+            $connect['Certificate'] = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($bytes, $securePassword)
+        }
+        else {
+            $connect['Certificate'] = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($bytes)
+        }
+    }
+    else {
+        $connect['CertificateFilePath'] = Get-TargetValue $Target 'certificateFilePath'
+        if ($securePassword) {
+            $connect['CertificatePassword'] = $securePassword
+        }
+    }
+    Import-Module -Name ExchangeOnlineManagement -ErrorAction Stop
+    Connect-ExchangeOnline @connect | Out-Null
+    $script:Connection = 'exchange-online'
+}
+
+# On-premises Exchange over Remote PowerShell (on Linux this needs PSWSMan; see the protocol doc).
+function Connect-OnPremisesTarget {
+    param([System.Collections.IDictionary] $Target, [string[]] $Allow)
+    $uri = Get-TargetValue $Target 'connectionUri'
+    $username = Get-TargetValue $Target 'username'
+    $password = Get-TargetValue $Target 'password'
+    $authentication = Get-TargetValue $Target 'authentication' -Optional
+    if (-not $authentication) {
+        $authentication = 'Kerberos'
+    }
+    $credential = [System.Management.Automation.PSCredential]::new(
+        $username, (ConvertTo-SecureString -String $password -AsPlainText -Force))
+    $session = New-PSSession -ConfigurationName Microsoft.Exchange -ConnectionUri $uri `
+        -Authentication $authentication -Credential $credential -ErrorAction Stop
+    try {
+        # Imports only the allow-listed cmdlets: the first of the two allow-list gates.
+        $module = Import-PSSession -Session $session -DisableNameChecking -CommandName $Allow -AllowClobber -ErrorAction Stop
+        # Import-PSSession inside a function imports into that function's scope; make the
+        # proxy functions visible to Invoke-Cmdlet too.
+        Import-Module -ModuleInfo $module -Global -DisableNameChecking -ErrorAction Stop | Out-Null
+    }
+    catch {
+        # Leaked sessions count against the account's small quota until they time out.
+        Remove-PSSession -Session $session -ErrorAction SilentlyContinue
+        throw
+    }
+    $script:RemoteSession = $session
+    $script:Connection = 'exchange-onprem'
+}
+
+# On end of input: give the connection back. Failures here only go to stderr.
+function Disconnect-Target {
+    if ($script:Connection -eq 'exchange-online') {
+        try {
+            Disconnect-ExchangeOnline -Confirm:$false -ErrorAction Stop
+        }
+        catch {
+            Write-Warning "Disconnect-ExchangeOnline failed: $($_.Exception.Message)"
+        }
+    }
+    if ($null -ne $script:RemoteSession) {
+        try {
+            Remove-PSSession -Session $script:RemoteSession -ErrorAction Stop
+        }
+        catch {
+            Write-Warning "Remove-PSSession failed: $($_.Exception.Message)"
+        }
+    }
+    $script:Connection = $null
+    $script:RemoteSession = $null
+}
+
+# ---------------------------------------------------------------------------------------------
+# invoke
+
+# Why these parameters cannot be splatted onto the command, or $null when they can. Names must
+# be the command's own, spelled out: no aliases or prefixes, which could reach the reserved ones.
+function Get-ParameterProblem {
+    param([System.Management.Automation.CommandInfo] $Command, [System.Collections.IDictionary] $Parameters)
+    $known = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::OrdinalIgnoreCase)
+    foreach ($name in $Command.Parameters.Keys) {
+        $null = $known.Add($name)
+    }
+    $seen = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::OrdinalIgnoreCase)
+    foreach ($name in $Parameters.Keys) {
+        if ($name -notmatch $ParameterNamePattern -or -not $known.Contains($name)) {
+            return "A parameter cannot be found that matches parameter name '$name'."
+        }
+        if ($ReservedParameters -contains $name) {
+            return "The parameter '$name' is set by the runner and cannot be given."
+        }
+        if (-not $seen.Add($name)) {
+            return "The parameter '$name' is given more than once."
+        }
+    }
+    return $null
+}
+
+function Invoke-Cmdlet {
+    param([System.Collections.IDictionary] $Request)
+    $id = $Request['id']
+    $name = $Request['cmdlet']
+    if (-not $script:Connection) {
+        return New-ErrorResponse $id 'auth' 'AuthenticationException' 'There is no connection. Send a connect request first.'
+    }
+    # The runner's own gate: the second allow-list check, whatever the session happens to load.
+    if ($name -notmatch $CmdletNamePattern -or -not $script:Allow.Contains($name)) {
+        return New-ErrorResponse $id 'invalid-parameter' 'CommandNotFoundException' "The term '$name' is not recognized as a name of a cmdlet allowed for this session."
+    }
+    # Only a module's command (the session's proxies), never one of this script's own functions.
+    $command = Get-Command -Name $name -CommandType 'Cmdlet', 'Function' -ErrorAction SilentlyContinue |
+        Where-Object { $_.ModuleName } | Select-Object -First 1
+    if ($null -eq $command) {
+        return New-ErrorResponse $id 'invalid-parameter' 'CommandNotFoundException' "The term '$name' is allowed but the session did not load it."
+    }
+    $parameters = $Request['parameters']
+    $problem = Get-ParameterProblem $command $parameters
+    if ($problem) {
+        return New-ErrorResponse $id 'invalid-parameter' 'ParameterBindingException' $problem
+    }
+
+    # Values stay values: ConvertFrom-Json -AsHashtable already made JSON objects hashtables
+    # (@{Add=...; Remove=...}), arrays arrays, null $null and booleans bools ("Confirm": false
+    # is -Confirm:$false). They are splatted, never written into script text.
+    $splat = @{}
+    foreach ($key in $parameters.Keys) {
+        $splat[$key] = $parameters[$key]
+    }
+    # Get-* with an empty -Identity returns every object; never let that pass for a lookup.
+    if ($splat.ContainsKey('Identity') -and [string]::IsNullOrWhiteSpace([string] $splat['Identity'])) {
+        return New-ErrorResponse $id 'invalid-parameter' 'ParameterBindingValidationException' "Cannot validate argument on parameter 'Identity'. The argument is null or empty."
+    }
+    $splat['ErrorAction'] = 'Stop'
+
+    try {
+        $results = @(& $command @splat)
+    }
+    catch {
+        return New-FailureResponse $id $_
+    }
+
+    $output = [System.Collections.Generic.List[object]]::new()
+    foreach ($result in $results) {
+        if ($null -ne $result) {
+            $output.Add((ConvertTo-PlainObject $result))
+        }
+    }
+    $response = [ordered]@{ id = $id; ok = $true }
+    # Assigned by index so that zero or one object still serialises as an array.
+    $response['output'] = [object[]] $output.ToArray()
+    return $response
+}
+
+# ---------------------------------------------------------------------------------------------
+# Output objects
+
+# One result object as plain properties. Exchange objects (REST or deserialised from Remote
+# PowerShell) carry identity types, enums and ProxyAddress collections that ConvertTo-Json
+# would expand into their internals; the caller wants the strings Exchange prints.
+function ConvertTo-PlainObject {
+    param($Object)
+    $base = $Object.PSObject.BaseObject
+    if ($base -is [System.Collections.IDictionary]) {
+        return ConvertTo-PlainValue $Object 4
+    }
+    if (Test-Scalar $base) {
+        return [ordered]@{ Value = (ConvertTo-PlainValue $Object 0) }
+    }
+    $plain = [ordered]@{}
+    foreach ($property in $Object.PSObject.Properties) {
+        if ($RemotingProperties -contains $property.Name -or -not $property.IsGettable) {
+            continue
+        }
+        try {
+            $value = $property.Value
+        }
+        catch {
+            continue   # a getter that throws has nothing for us
+        }
+        $plain[$property.Name] = ConvertTo-PlainValue $value 4
+    }
+    return $plain
+}
+
+function Test-Scalar {
+    param($Value)
+    return ($Value -is [string] -or $Value -is [bool] -or $Value -is [char] -or $Value -is [enum] -or
+        $Value -is [decimal] -or $Value -is [datetime] -or $Value -is [datetimeoffset] -or
+        ($Value -is [System.ValueType] -and $Value.GetType().IsPrimitive))
+}
+
+# A property value as JSON-ready data: strings, numbers, bools, null; multi-valued properties
+# as arrays of strings; anything else as its ToString(), which is what Exchange prints.
+function ConvertTo-PlainValue {
+    param($Value, [int] $Depth)
+    if ($null -eq $Value) {
+        return $null
+    }
+    $base = $Value.PSObject.BaseObject
+    if ($base -is [string] -or $base -is [bool]) {
+        return $base
+    }
+    if ($base -is [char] -or $base -is [enum]) {
+        return $base.ToString()
+    }
+    if ($base -is [datetime]) {
+        return $base.ToUniversalTime().ToString('o')
+    }
+    if ($base -is [datetimeoffset]) {
+        return $base.ToString('o')
+    }
+    if ($base -is [double] -or $base -is [single]) {
+        if ([double]::IsNaN($base) -or [double]::IsInfinity($base)) {
+            return $base.ToString()   # JSON has no NaN
+        }
+        return $base
+    }
+    if ($base -is [decimal] -or ($base -is [System.ValueType] -and $base.GetType().IsPrimitive)) {
+        return $base
+    }
+    if ($base -is [System.Collections.IDictionary] -and $Depth -gt 0) {
+        $plain = [ordered]@{}
+        foreach ($key in $base.Keys) {
+            $plain[[string] $key] = ConvertTo-PlainValue $base[$key] ($Depth - 1)
+        }
+        return $plain
+    }
+    if ($base -is [System.Collections.IEnumerable] -and $base -isnot [System.Collections.IDictionary]) {
+        $strings = [System.Collections.Generic.List[string]]::new()
+        foreach ($item in $base) {
+            if ($null -ne $item) {
+                $strings.Add($item.ToString())
+            }
+        }
+        # The comma keeps PowerShell from unrolling the array (an empty one would become $null).
+        return , $strings.ToArray()
+    }
+    # Identity objects, ProxyAddress, deserialised types: $Value keeps the remoting ToString.
+    return $Value.ToString()
+}
+
+# ---------------------------------------------------------------------------------------------
+# Main loop
+
+function Invoke-Main {
+    Send-Message ([ordered]@{ type = 'hello'; runner = 'pwsh'; protocol = $ProtocolVersion })
+    try {
+        # One request at a time; ReadLine returns $null at end of input.
+        while ($null -ne ($line = $script:RequestIn.ReadLine())) {
+            if ([string]::IsNullOrWhiteSpace($line)) {
+                continue
+            }
+            $emitted = @(Invoke-Request $line)
+            # The response is the last object. Anything before it is stray output (a .NET call's
+            # return value, say): it goes down the pipeline to stderr, never to stdout.
+            $emitted | Select-Object -SkipLast 1
+            Send-Message $emitted[-1]
+        }
+    }
+    finally {
+        Disconnect-Target
+    }
+}
+
+# Every stream of the runner (errors, warnings, verbose, host output, stray objects) is merged
+# and written to stderr. stdout gets only what Send-Message writes.
+Invoke-Main *>&1 | ForEach-Object { Write-Diagnostic $_ }
+exit 0

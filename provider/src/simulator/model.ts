@@ -1,0 +1,129 @@
+import { z } from "zod";
+import { DomainType } from "../exchange/cmdlets/acceptedDomain";
+import { ConnectorType, TlsSettings } from "../exchange/cmdlets/outboundConnector";
+import { RuleErrorAction, RuleMode, SenderAddressLocation, SentToScope } from "../exchange/cmdlets/transportRule";
+
+/**
+ * The simulated world: an Exchange Online tenant, the source organisation and the DNS that
+ * decides where internet mail enters. Persisted as one JSON file shared by every simulator
+ * runner process (see store.ts).
+ */
+export const AcceptedDomain = z.object({
+  Name: z.string(),
+  DomainName: z.string(),
+  DomainType,
+  MatchSubDomains: z.boolean(),
+  Default: z.boolean(),
+  InitialDomain: z.boolean(),
+});
+
+/** A recipient that exists in the tenant (mailboxes are provisioned by the migration tool). */
+export const TenantMailbox = z.object({
+  Guid: z.string(),
+  Name: z.string(),
+  Alias: z.string(),
+  PrimarySmtpAddress: z.string(),
+  EmailAddresses: z.array(z.string()),
+});
+
+export const Group = z.object({
+  Guid: z.string(),
+  Name: z.string(),
+  Alias: z.string(),
+  DisplayName: z.string(),
+  PrimarySmtpAddress: z.string(),
+  EmailAddresses: z.array(z.string()),
+  Type: z.enum(["Distribution", "Security"]),
+  ManagedBy: z.array(z.string()),
+  MemberJoinRestriction: z.enum(["Open", "Closed", "ApprovalRequired"]),
+  MemberDepartRestriction: z.enum(["Open", "Closed"]),
+  RequireSenderAuthenticationEnabled: z.boolean(),
+  HiddenFromAddressListsEnabled: z.boolean(),
+  /** Members by primary SMTP address (lower case). */
+  Members: z.array(z.string()),
+});
+
+export const OutboundConnector = z.object({
+  Guid: z.string(),
+  Name: z.string(),
+  Enabled: z.boolean(),
+  ConnectorType,
+  Comment: z.string().nullable(),
+  RecipientDomains: z.array(z.string()),
+  SmartHosts: z.array(z.string()),
+  UseMXRecord: z.boolean(),
+  TlsSettings: TlsSettings.nullable(),
+  TlsDomain: z.string().nullable(),
+  IsTransportRuleScoped: z.boolean(),
+  AllAcceptedDomains: z.boolean(),
+  CloudServicesMailEnabled: z.boolean(),
+  RouteAllMessagesViaOnPremises: z.boolean(),
+  SenderRewritingEnabled: z.boolean(),
+  TestMode: z.boolean(),
+});
+
+export const TransportRule = z.object({
+  Guid: z.string(),
+  Name: z.string(),
+  Priority: z.number().int(),
+  State: z.enum(["Enabled", "Disabled"]),
+  Mode: RuleMode,
+  Comments: z.string().nullable(),
+  SentToScope: SentToScope.nullable(),
+  /** Stored by connector name. */
+  RouteMessageOutboundConnector: z.string().nullable(),
+  /** Stored as SMTP addresses, as Exchange does for MemberOf values. */
+  ExceptIfSentToMemberOf: z.array(z.string()),
+  SenderIpRanges: z.array(z.string()),
+  SetSCL: z.number().int().nullable(),
+  StopRuleProcessing: z.boolean(),
+  RuleErrorAction,
+  SenderAddressLocation,
+});
+
+export const SourceMailbox = z.object({
+  Guid: z.string(),
+  Name: z.string(),
+  Alias: z.string(),
+  PrimarySmtpAddress: z.string(),
+  EmailAddresses: z.array(z.string()),
+  /** Bare SMTP address (Get-Mailbox prints it with an `smtp:` prefix). */
+  ForwardingSmtpAddress: z.string().nullable(),
+  ForwardingAddress: z.string().nullable(),
+  DeliverToMailboxAndForward: z.boolean(),
+});
+
+export const Session = z.object({ id: z.string(), pid: z.number().int(), role: z.enum(["exchange", "source"]), since: z.string() });
+
+export const World = z.object({
+  version: z.literal(1),
+  tenant: z.object({
+    /** The initial domain, e.g. contoso.onmicrosoft.com. */
+    organization: z.string(),
+    acceptedDomains: z.array(AcceptedDomain),
+    mailboxes: z.array(TenantMailbox),
+    groups: z.array(Group),
+    outboundConnectors: z.array(OutboundConnector),
+    transportRules: z.array(TransportRule),
+  }),
+  source: z.object({
+    /** What the source is: decides which forwarding mechanism applies. */
+    kind: z.enum(["exchange-onprem"]),
+    /** Host names and IPs the source's MX/smart host answers on (connector smart hosts match these). */
+    hosts: z.array(z.string()),
+    /** Addresses mail from the source leaves from (matched by the source-bypass rule). */
+    outboundIps: z.array(z.string()),
+    mailboxes: z.array(SourceMailbox),
+  }),
+  /** Where each domain's MX points: the source or Exchange Online. */
+  mx: z.record(z.string(), z.enum(["source", "exchange"])),
+  sessions: z.array(Session),
+  nextGuid: z.number().int(),
+});
+export type World = z.infer<typeof World>;
+export type AcceptedDomain = z.infer<typeof AcceptedDomain>;
+export type TenantMailbox = z.infer<typeof TenantMailbox>;
+export type Group = z.infer<typeof Group>;
+export type OutboundConnector = z.infer<typeof OutboundConnector>;
+export type TransportRule = z.infer<typeof TransportRule>;
+export type SourceMailbox = z.infer<typeof SourceMailbox>;

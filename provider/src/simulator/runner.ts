@@ -1,0 +1,165 @@
+import * as fs from "node:fs";
+import * as readline from "node:readline";
+import { validateCommand } from "../exchange/cmdlets";
+import { ErrorPayload, ExchangeError } from "../exchange/errors";
+import { ConnectRequest, InvokeRequest, PROTOCOL_VERSION, Request, Response, Role } from "../exchange/protocol";
+import { SimulatorTarget } from "../exchange/targets";
+import { fail } from "./errors";
+import { FaultPlan } from "./faults";
+import { sourceCmdlets } from "./source";
+import { isAlive, WorldStore } from "./store";
+import { Handler, tenantCmdlets } from "./tenant";
+
+/**
+ * The simulated tenant's runner: a process that speaks exactly the protocol of runner.ps1
+ * (docs/runner-protocol.md) and behaves like Exchange Online or the source behind it.
+ */
+interface Session {
+  id: string;
+  role: Role;
+  target: SimulatorTarget;
+  allow: Set<string>;
+  store: WorldStore;
+  faults: FaultPlan;
+  recent: number[];
+}
+
+const handlers: Record<Role, Record<string, Handler>> = { exchange: tenantCmdlets, source: sourceCmdlets };
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const never = () => new Promise<never>(() => {});
+let session: Session | undefined;
+
+function write(line: object): void {
+  fs.writeSync(1, JSON.stringify(line) + "\n");
+}
+
+function log(entry: Record<string, unknown>): void {
+  if (!session) return;
+  const line = JSON.stringify({ t: new Date().toISOString(), session: session.id, role: session.role, ...entry });
+  fs.appendFileSync(`${session.target.stateFile}.log`, line + "\n");
+}
+
+async function connect(req: ConnectRequest): Promise<void> {
+  const parsed = SimulatorTarget.safeParse(req.target);
+  if (!parsed.success) fail("auth", "AuthenticationException", `The simulated tenant rejected the connection settings: ${parsed.error.issues[0]?.message}`);
+  const target = parsed.data!;
+  await sleep(target.latency.connectMs);
+  const store = new WorldStore(target.stateFile);
+  const { id, salt } = store.update((w) => {
+    w.sessions = w.sessions.filter((s) => isAlive(s.pid));
+    const mine = w.sessions.filter((s) => s.role === req.role);
+    if (mine.length >= target.maxSessions) {
+      fail(
+        "throttled",
+        "PSRemotingTransportException",
+        `Fail to create a runspace because you have exceeded the maximum number of connections allowed : ${target.maxSessions} for the policy party : MaxConcurrency.`,
+      );
+    }
+    const salt = w.nextGuid++;
+    const id = `${req.role}-${salt}`;
+    w.sessions.push({ id, pid: process.pid, role: req.role, since: new Date().toISOString() });
+    return { id, salt };
+  });
+  session = { id, role: req.role, target, allow: new Set(req.allow), store, faults: new FaultPlan(target.faults, salt), recent: [] };
+  log({ event: "connect" });
+}
+
+async function invoke(req: InvokeRequest): Promise<object[]> {
+  const s = session ?? fail("auth", "AuthenticationException", "There is no connection. Send a connect request first.");
+  const handler = handlers[s.role][req.cmdlet];
+  if (!handler || !s.allow.has(req.cmdlet)) {
+    fail(
+      "invalid-parameter",
+      "CommandNotFoundException",
+      `The term '${req.cmdlet}' is not recognized as a name of a cmdlet, function, script file, or executable program.`,
+    );
+  }
+  const { spec, command } = validateCommand({ cmdlet: req.cmdlet, parameters: req.parameters }, s.role);
+  const fault = s.faults.next();
+  await sleep(s.target.latency.cmdletMs);
+
+  const now = Date.now();
+  if (s.target.throttle) {
+    s.recent = s.recent.filter((t) => now - t < s.target.throttle!.windowMs);
+    if (s.recent.length >= s.target.throttle.budget || fault === "throttle") {
+      const wait = Math.ceil((s.target.throttle.windowMs - (now - (s.recent[0] ?? now))) / 1000);
+      fail("throttled", "ThrottlingException", `The request was throttled: the session's cmdlet budget is used up. Retry after ${wait} seconds.`);
+    }
+    s.recent.push(now);
+  } else if (fault === "throttle") {
+    fail("throttled", "ThrottlingException", "The request was throttled. Retry after 1 seconds.");
+  }
+  if (fault === "transient") {
+    fail("transient", "ADTransientException", "Active Directory operation failed: the domain controller is not available right now. Please try again later.");
+  }
+  if (fault === "hang") {
+    log({ cmdlet: command.cmdlet, parameters: command.parameters, fault: "hang" });
+    return never();
+  }
+  if (fault === "crash" && s.target.faults.crashPoint === "before-apply") crash(command.cmdlet, command.parameters);
+
+  const output =
+    spec.effect === "read"
+      ? handler(s.store.read(), command.parameters as never)
+      : s.store.update((w) => handler(w, command.parameters as never));
+  if (fault === "crash") crash(command.cmdlet, command.parameters, true);
+  return output;
+}
+
+function crash(cmdlet: string, parameters: unknown, applied = false): never {
+  log({ cmdlet, parameters, fault: "crash", applied });
+  process.exit(137);
+}
+
+function errorOf(e: unknown): ErrorPayload {
+  if (e instanceof ExchangeError) return { kind: e.kind, reason: e.reason, message: e.message };
+  return { kind: "other", message: e instanceof Error ? e.message : String(e) };
+}
+
+async function handle(line: string): Promise<void> {
+  let id: number | null = null;
+  let cmdlet: string | undefined;
+  let parameters: unknown;
+  try {
+    const raw: unknown = JSON.parse(line);
+    id = typeof (raw as { id?: unknown })?.id === "number" ? (raw as { id: number }).id : null;
+    const parsed = Request.safeParse(raw);
+    if (!parsed.success) fail("invalid-parameter", "ProtocolException", `Malformed request: ${parsed.error.issues[0]?.message}`);
+    const req = parsed.data!;
+    if (req.type === "connect") {
+      await connect(req);
+      write({ id: req.id, ok: true, output: [] } satisfies Response);
+      return;
+    }
+    ({ cmdlet, parameters } = req);
+    const output = await invoke(req);
+    log({ cmdlet, parameters, ok: true });
+    write({ id: req.id, ok: true, output: output as Record<string, unknown>[] });
+  } catch (e) {
+    const error = errorOf(e);
+    if (e instanceof SyntaxError) Object.assign(error, { kind: "invalid-parameter", reason: "ProtocolException", message: `Malformed request: ${e.message}` });
+    if (cmdlet) log({ cmdlet, parameters, ok: false, kind: error.kind, reason: error.reason });
+    write({ id, ok: false, error });
+  }
+}
+
+function release(): void {
+  if (!session) return;
+  const { store, id } = session;
+  try {
+    store.update((w) => void (w.sessions = w.sessions.filter((s) => s.id !== id)));
+  } catch {
+    // The next connect prunes sessions of dead processes anyway.
+  }
+}
+
+async function main(): Promise<void> {
+  write({ type: "hello", runner: "simulator", protocol: PROTOCOL_VERSION });
+  const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim() !== "") await handle(line);
+  }
+  release();
+}
+
+void main();

@@ -1,0 +1,68 @@
+import { World } from "./model";
+
+/** A migration scenario to start the simulated world from. */
+export interface Scenario {
+  /** The shared domain, e.g. contoso.com. */
+  domain: string;
+  /** The tenant's initial domain, e.g. contoso.onmicrosoft.com. */
+  organization: string;
+  /** A catch-all routing subdomain (seed 1), e.g. sub.contoso.com; its MX points at Exchange Online. */
+  subdomain?: string;
+  /** Users by alias; each has a source mailbox, and a licensed Exchange Online mailbox waiting. */
+  users: string[];
+  sourceHosts?: string[];
+  sourceOutboundIps?: string[];
+}
+
+export const simGuid = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
+
+/** The world before coexist touches it: the domain Authoritative, MX at the source. */
+export function initialWorld(s: Scenario): World {
+  let guidCounter = 0;
+  const next = () => simGuid(++guidCounter);
+  const d = s.domain.toLowerCase();
+  const org = s.organization.toLowerCase();
+  const sub = s.subdomain?.toLowerCase();
+  const world: World = {
+    version: 1,
+    tenant: {
+      organization: org,
+      acceptedDomains: [
+        { Name: org, DomainName: org, DomainType: "Authoritative", MatchSubDomains: false, Default: false, InitialDomain: true },
+        { Name: d, DomainName: d, DomainType: "Authoritative", MatchSubDomains: false, Default: true, InitialDomain: false },
+      ],
+      mailboxes: [
+        { Guid: next(), Name: "admin", Alias: "admin", PrimarySmtpAddress: `admin@${d}`, EmailAddresses: [`SMTP:admin@${d}`, `smtp:admin@${org}`] },
+        ...s.users.map((alias) => ({
+          Guid: next(),
+          Name: alias,
+          Alias: alias,
+          PrimarySmtpAddress: `${alias}@${d}`,
+          EmailAddresses: [`SMTP:${alias}@${d}`, `smtp:${alias}@${org}`, ...(sub ? [`smtp:${alias}@${sub}`] : [])],
+        })),
+      ],
+      groups: [],
+      outboundConnectors: [],
+      transportRules: [],
+    },
+    source: {
+      kind: "exchange-onprem",
+      hosts: s.sourceHosts ?? ["mail.contoso-source.example", "198.51.100.25"],
+      outboundIps: s.sourceOutboundIps ?? ["198.51.100.25"],
+      mailboxes: s.users.map((alias) => ({
+        Guid: next(),
+        Name: alias,
+        Alias: alias,
+        PrimarySmtpAddress: `${alias}@${d}`,
+        EmailAddresses: [`SMTP:${alias}@${d}`],
+        ForwardingSmtpAddress: null,
+        ForwardingAddress: null,
+        DeliverToMailboxAndForward: false,
+      })),
+    },
+    mx: { [d]: "source", [org]: "exchange", ...(sub ? { [sub]: "exchange" } : {}) },
+    sessions: [],
+    nextGuid: guidCounter + 1,
+  };
+  return world;
+}

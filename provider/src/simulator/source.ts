@@ -1,0 +1,52 @@
+import { z } from "zod";
+import * as c from "../exchange/cmdlets";
+import { MailboxObject } from "../exchange/cmdlets";
+import { bare, sameAddress } from "./addresses";
+import { ambiguous, fail, notFound, proxyInUse } from "./errors";
+import { SourceMailbox, World } from "./model";
+import { Handler } from "./tenant";
+
+/** The source organisation (on-premises Exchange): the mailbox settings coexist changes. */
+type P<B extends { spec: { parameters: z.ZodObject } }> = z.output<B["spec"]["parameters"]>;
+
+function getMailbox(w: World, id: string): SourceMailbox {
+  const hits = w.source.mailboxes.filter((m) =>
+    [m.Guid, m.Name, m.Alias, m.PrimarySmtpAddress, ...m.EmailAddresses].some((k) => sameAddress(k, id)),
+  );
+  if (hits.length > 1) ambiguous(id);
+  return hits[0] ?? notFound(id);
+}
+
+const mailboxOut = (m: SourceMailbox): MailboxObject => ({
+  Identity: m.Name,
+  Name: m.Name,
+  Alias: m.Alias,
+  PrimarySmtpAddress: m.PrimarySmtpAddress,
+  EmailAddresses: m.EmailAddresses,
+  ForwardingSmtpAddress: m.ForwardingSmtpAddress === null ? null : `smtp:${m.ForwardingSmtpAddress}`,
+  ForwardingAddress: m.ForwardingAddress,
+  DeliverToMailboxAndForward: m.DeliverToMailboxAndForward,
+});
+
+export const sourceCmdlets: Record<string, Handler> = {
+  "Get-Mailbox": (w, p: P<typeof c.GetMailbox>) => [mailboxOut(getMailbox(w, p.Identity))],
+
+  "Set-Mailbox": (w, p: P<typeof c.SetMailbox>) => {
+    const m = getMailbox(w, p.Identity);
+    if (p.ForwardingSmtpAddress !== undefined) m.ForwardingSmtpAddress = p.ForwardingSmtpAddress === null ? null : bare(p.ForwardingSmtpAddress);
+    if (p.DeliverToMailboxAndForward !== undefined) m.DeliverToMailboxAndForward = p.DeliverToMailboxAndForward;
+    for (const address of p.EmailAddresses?.Add ?? []) {
+      if (m.EmailAddresses.some((a) => sameAddress(a, address))) continue;
+      const holder = w.source.mailboxes.find((o) => o !== m && o.EmailAddresses.some((a) => sameAddress(a, address)));
+      if (holder) proxyInUse(`smtp:${bare(address)}`, holder.Name);
+      m.EmailAddresses.push(`smtp:${bare(address)}`);
+    }
+    for (const address of p.EmailAddresses?.Remove ?? []) {
+      if (sameAddress(address, m.PrimarySmtpAddress)) {
+        fail("invalid-parameter", "RecipientTaskException", `The primary SMTP address "${bare(address)}" can't be removed.`);
+      }
+      m.EmailAddresses = m.EmailAddresses.filter((a) => !sameAddress(a, address));
+    }
+    return [];
+  },
+};

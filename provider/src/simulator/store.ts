@@ -1,0 +1,96 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { World } from "./model";
+
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * The simulated world on disk, shared by every simulator runner process. Writers take an
+ * exclusive lock file (stale locks of dead processes are broken), read the latest state, apply
+ * the change and replace the file atomically (write to a temp file, then rename), so readers
+ * always see a whole world and concurrent writers never lose each other's changes.
+ */
+export class WorldStore {
+  private cache: { key: string; world: World } | undefined;
+  constructor(readonly file: string) {}
+
+  static create(file: string, world: World): WorldStore {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const store = new WorldStore(file);
+    store.writeAtomically(World.parse(world));
+    return store;
+  }
+
+  /** The latest world, re-read only when the file changed. Never mutate the result. */
+  read(): World {
+    const st = fs.statSync(this.file);
+    const key = `${st.ino}:${st.size}:${st.mtimeMs}`;
+    if (this.cache?.key !== key) {
+      this.cache = { key, world: JSON.parse(fs.readFileSync(this.file, "utf8")) as World };
+    }
+    return this.cache.world;
+  }
+
+  /** Runs `change` on a private copy of the latest world under the lock, then saves it. */
+  update<T>(change: (world: World) => T): T {
+    return this.withLock(() => {
+      this.cache = undefined;
+      const world = structuredClone(this.read());
+      const result = change(world);
+      this.writeAtomically(world);
+      return result;
+    });
+  }
+
+  private writeAtomically(world: World): void {
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(world));
+    fs.renameSync(tmp, this.file);
+  }
+
+  private withLock<T>(fn: () => T): T {
+    const lock = `${this.file}.lock`;
+    const deadline = Date.now() + 30_000;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const fd = fs.openSync(lock, "wx");
+        fs.writeSync(fd, String(process.pid));
+        fs.closeSync(fd);
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+        if (holderIsDead(lock)) {
+          fs.rmSync(lock, { force: true });
+          continue;
+        }
+        if (Date.now() > deadline) throw new Error(`simulated tenant: state lock ${lock} held for over 30 s`);
+        sleepSync(Math.min(1 + attempt, 20));
+      }
+    }
+    try {
+      return fn();
+    } finally {
+      fs.rmSync(lock, { force: true });
+    }
+  }
+}
+
+function holderIsDead(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(lock, "utf8"));
+  } catch {
+    return false; // just released or being written: try again
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  return !isAlive(pid);
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
