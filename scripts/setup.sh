@@ -31,7 +31,8 @@ fi
 log "node $(node --version)"
 
 # --- npm packages and build -----------------------------------------------------------------
-lock_sum="$(node -p 'require("crypto").createHash("sha256").update(require("fs").readFileSync("package-lock.json")).digest("hex")')-$(node --version)"
+# provider/entry is installed as a copy (.npmrc install-links), so its files count too.
+lock_sum="$(cat package-lock.json provider/entry/* | node -e 'process.stdin.pipe(require("crypto").createHash("sha256").setEncoding("hex")).on("finish", function () { console.log(this.read()) })')-$(node --version)"
 if ! stamp_ok node_modules/.coexist-installed "$lock_sum"; then
   log "npm ci"
   npm ci --no-audit --no-fund --loglevel=error

@@ -8,3 +8,5 @@ export { poolFor, closeAllPools } from "./pool/registry";
 export { SessionPool } from "./pool/sessionPool";
 export { initialWorld, Scenario } from "./simulator/scenario";
 export { WorldStore } from "./simulator/store";
+export { resourceHandlers, definitions } from "./resources/handlers";
+export * from "./resources/classes";

@@ -52,6 +52,7 @@ const getDomain = (w: World, id: string) =>
 // ---- groups ---------------------------------------------------------------------------------------
 const groupOut = (g: Group): DistributionGroupObject => ({
   Identity: g.Name,
+  Guid: g.Guid,
   Name: g.Name,
   Alias: g.Alias,
   DisplayName: g.DisplayName,
@@ -93,6 +94,7 @@ function checkMembershipRestrictions(g: Pick<Group, "Type" | "MemberJoinRestrict
 // ---- connectors -------------------------------------------------------------------------------------
 const connectorOut = (o: OutboundConnector): OutboundConnectorObject => ({
   Identity: o.Name,
+  Guid: o.Guid,
   Name: o.Name,
   Enabled: o.Enabled,
   ConnectorType: o.ConnectorType,
@@ -273,6 +275,10 @@ export const tenantCmdlets: Record<string, Handler> = {
       if (owner && owner !== g.Name) proxyInUse(`SMTP:${primary}`, owner);
       g.EmailAddresses = [`SMTP:${primary}`, ...g.EmailAddresses.map((a) => (a.startsWith("SMTP:") ? `smtp:${bare(a)}` : a)).filter((a) => !sameAddress(a, primary))];
       g.PrimarySmtpAddress = primary;
+    }
+    if (p.Name !== undefined && !eq(p.Name, g.Name)) {
+      if (findOne(w.tenant.groups, p.Name, (x) => [x.Name])) objectExists(`CN=${p.Name},OU=${w.tenant.organization}`);
+      g.Name = p.Name;
     }
     if (p.DisplayName !== undefined) g.DisplayName = p.DisplayName;
     if (p.ManagedBy !== undefined) g.ManagedBy = resolveOwners(w, p.ManagedBy);

@@ -40,6 +40,7 @@ export const SetDistributionGroup = cmdlet({
   idempotent: true,
   parameters: z.strictObject({
     Identity,
+    Name: Name64.optional(),
     DisplayName: z.string().trim().min(1).max(256).optional(),
     PrimarySmtpAddress: SmtpAddress.optional(),
     ManagedBy: z.array(Identity).min(1).max(10).optional(),
@@ -91,6 +92,7 @@ export const RemoveDistributionGroupMember = cmdlet({
 
 export const DistributionGroupObject = z.object({
   Identity: z.string(),
+  Guid: z.string(),
   Name: z.string(),
   Alias: z.string(),
   DisplayName: z.string(),

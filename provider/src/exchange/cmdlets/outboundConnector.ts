@@ -65,6 +65,7 @@ export const RemoveOutboundConnector = cmdlet({
 
 export const OutboundConnectorObject = z.object({
   Identity: z.string(),
+  Guid: z.string(),
   Name: z.string(),
   Enabled: z.boolean(),
   ConnectorType,

@@ -1,0 +1,82 @@
+import { z } from "zod";
+import { AcceptedDomainObject, DomainType, GetAcceptedDomain, SetAcceptedDomain } from "../../exchange/cmdlets";
+import { caseless } from "../compare";
+import { Context } from "../context";
+import { Definition } from "../definition";
+import { getOne } from "../exchange";
+
+/**
+ * The shared domain set to InternalRelay for the coexistence period. The accepted domain always
+ * exists, so create adopts it and remembers what it was; delete (the post-MX cleanup) puts it
+ * back: Authoritative unless it was something else before coexist.
+ */
+export const AcceptedDomainRelayInputs = z.object({
+  domain: z.string().trim().toLowerCase().regex(/^(?:[a-z0-9-]+\.)+[a-z]{2,63}$/, "must be a domain name such as contoso.com"),
+  /** Accept mail for every subdomain too (seed 1's catch-all routing subdomain); needs InternalRelay. */
+  matchSubDomains: z.boolean().default(false),
+  /** What delete restores; default: the type the domain had before coexist, or Authoritative. */
+  restoreDomainType: z.enum(["Authoritative", "InternalRelay"]).optional(),
+});
+export type AcceptedDomainRelayInputs = z.output<typeof AcceptedDomainRelayInputs>;
+
+export type AcceptedDomainRelayOutputs = AcceptedDomainRelayInputs & {
+  domainType: DomainType;
+  liveMatchSubDomains: boolean;
+  originalDomainType: DomainType;
+  originalMatchSubDomains: boolean;
+};
+
+async function live(ctx: Context, domain: string): Promise<AcceptedDomainObject | undefined> {
+  return getOne<AcceptedDomainObject>(ctx.exchange, GetAcceptedDomain({ Identity: domain }));
+}
+
+async function relay(ctx: Context, inputs: AcceptedDomainRelayInputs): Promise<void> {
+  await ctx.exchange.run(SetAcceptedDomain({ Identity: inputs.domain, DomainType: "InternalRelay", MatchSubDomains: inputs.matchSubDomains }));
+}
+
+export const acceptedDomainRelay: Definition<typeof AcceptedDomainRelayInputs, AcceptedDomainRelayOutputs> = {
+  name: "AcceptedDomainRelay",
+  inputs: AcceptedDomainRelayInputs,
+  replaceOn: ["domain"],
+  compare: { domain: caseless },
+  drift: (outs) => [
+    ...(outs.domainType !== "InternalRelay" ? ["domainType"] : []),
+    ...(outs.liveMatchSubDomains !== outs.matchSubDomains ? ["matchSubDomains"] : []),
+  ],
+
+  async create(ctx, inputs) {
+    const before = await live(ctx, inputs.domain);
+    if (!before) throw new Error(`AcceptedDomainRelay: '${inputs.domain}' is not an accepted domain of this tenant; add and verify it in the Microsoft 365 admin center first`);
+    await relay(ctx, inputs);
+    return {
+      id: inputs.domain,
+      outs: {
+        ...inputs,
+        domainType: "InternalRelay",
+        liveMatchSubDomains: inputs.matchSubDomains,
+        originalDomainType: before.DomainType,
+        originalMatchSubDomains: before.MatchSubDomains,
+      },
+    };
+  },
+
+  async read(ctx, id, outs) {
+    const now = await live(ctx, id);
+    if (!now) return undefined;
+    return { ...outs, domainType: now.DomainType, liveMatchSubDomains: now.MatchSubDomains };
+  },
+
+  async update(ctx, _id, olds, news) {
+    await relay(ctx, news);
+    return { ...olds, ...news, domainType: "InternalRelay", liveMatchSubDomains: news.matchSubDomains };
+  },
+
+  async delete(ctx, id, outs) {
+    // A domain that was InternalRelay before coexist is still restored to Authoritative unless
+    // declared otherwise: after MX cutover the tenant must own the domain.
+    const type = outs.restoreDomainType ?? (outs.originalDomainType === "ExternalRelay" || outs.originalDomainType === "InternalRelay" ? "Authoritative" : outs.originalDomainType);
+    // MatchSubDomains must go off in the same call: it is only valid on InternalRelay.
+    const match = type === "InternalRelay" ? outs.originalMatchSubDomains : false;
+    await ctx.exchange.run(SetAcceptedDomain({ Identity: id, DomainType: type, MatchSubDomains: match }));
+  },
+};

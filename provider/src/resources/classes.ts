@@ -1,0 +1,62 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { AcceptedDomainRelayInputs } from "./acceptedDomainRelay/acceptedDomainRelay";
+import { Args, providerFor } from "./dynamicResource";
+import { MigratedMailboxInputs } from "./migratedMailbox/migratedMailbox";
+import { MigratedUsersGroupInputs } from "./migratedUsersGroup/migratedUsersGroup";
+import { PartnerConnectorInputs } from "./partnerConnector/partnerConnector";
+import { CoexistenceRuleInputs } from "./transportRule/coexistenceRule";
+import { SourceBypassRuleInputs } from "./transportRule/sourceBypassRule";
+
+// The program-facing resources. Types read as pulumi-nodejs:dynamic:<Name> in previews (no
+// module segment: every URN, dependency and parent reference in state repeats the type).
+const MODULE = undefined;
+
+export class AcceptedDomainRelay extends pulumi.dynamic.Resource {
+  declare readonly domain: pulumi.Output<string>;
+  declare readonly domainType: pulumi.Output<string>;
+  declare readonly originalDomainType: pulumi.Output<string>;
+  constructor(name: string, args: Args<z.input<typeof AcceptedDomainRelayInputs>>, opts?: pulumi.CustomResourceOptions) {
+    super(providerFor("acceptedDomainRelay"), name, { ...args, domainType: undefined, originalDomainType: undefined }, opts, MODULE, "AcceptedDomainRelay");
+  }
+}
+
+export class MigratedUsersGroup extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly primarySmtpAddress: pulumi.Output<string>;
+  constructor(name: string, args: Args<z.input<typeof MigratedUsersGroupInputs>>, opts?: pulumi.CustomResourceOptions) {
+    super(providerFor("migratedUsersGroup"), name, args, opts, MODULE, "MigratedUsersGroup");
+  }
+}
+
+export class PartnerConnector extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly smartHosts: pulumi.Output<string[]>;
+  constructor(name: string, args: Args<z.input<typeof PartnerConnectorInputs>>, opts?: pulumi.CustomResourceOptions) {
+    super(providerFor("partnerConnector"), name, args, opts, MODULE, "PartnerConnector");
+  }
+}
+
+export class CoexistenceRule extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly enabled: pulumi.Output<boolean>;
+  constructor(name: string, args: Args<z.input<typeof CoexistenceRuleInputs>>, opts?: pulumi.CustomResourceOptions) {
+    super(providerFor("coexistenceRule"), name, args, opts, MODULE, "CoexistenceRule");
+  }
+}
+
+export class SourceBypassRule extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly enabled: pulumi.Output<boolean>;
+  constructor(name: string, args: Args<z.input<typeof SourceBypassRuleInputs>>, opts?: pulumi.CustomResourceOptions) {
+    super(providerFor("sourceBypassRule"), name, args, opts, MODULE, "SourceBypassRule");
+  }
+}
+
+export class MigratedMailbox extends pulumi.dynamic.Resource {
+  declare readonly emailAddress: pulumi.Output<string>;
+  declare readonly forwardTo: pulumi.Output<string>;
+  constructor(name: string, args: Args<z.input<typeof MigratedMailboxInputs>>, opts?: pulumi.CustomResourceOptions) {
+    super(providerFor("migratedMailbox"), name, args, opts, MODULE, "MigratedMailbox");
+  }
+}

@@ -1,0 +1,23 @@
+/** How a declared property is compared in diff: Exchange is case-insensitive in most places. */
+export type Comparer = (a: unknown, b: unknown) => boolean;
+
+const norm = (v: unknown): unknown => (v === undefined ? null : v);
+
+export const exact: Comparer = (a, b) => JSON.stringify(norm(a)) === JSON.stringify(norm(b));
+
+export const caseless: Comparer = (a, b) =>
+  typeof a === "string" && typeof b === "string" ? a.toLowerCase() === b.toLowerCase() : exact(a, b);
+
+/** Arrays as sets, elements case-insensitive: Exchange returns multi-valued properties unordered. */
+export const caselessSet: Comparer = (a, b) => {
+  const set = (v: unknown) => new Set((Array.isArray(v) ? v : v == null ? [] : [v]).map((x) => String(x).toLowerCase()));
+  const x = set(a);
+  const y = set(b);
+  return x.size === y.size && [...x].every((e) => y.has(e));
+};
+
+/** An SMTP address or a ProxyAddress (`smtp:` prefix ignored). */
+export const address: Comparer = (a, b) =>
+  typeof a === "string" && typeof b === "string"
+    ? a.replace(/^smtp:/i, "").toLowerCase() === b.replace(/^smtp:/i, "").toLowerCase()
+    : exact(a, b);

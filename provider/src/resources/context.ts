@@ -1,0 +1,50 @@
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import * as path from "node:path";
+import { AnyTarget } from "../exchange/targets";
+import { poolFor } from "../pool/registry";
+import { SessionPool } from "../pool/sessionPool";
+import { ProviderConfig, readProviderConfig } from "./config";
+
+/** What every resource operation works with: the warm session pools of this provider process. */
+export interface Context {
+  exchange: SessionPool;
+  source: SessionPool;
+}
+
+const KEY = Symbol.for("coexist.context");
+type Slot = { ctx?: Context };
+const slot = (): Slot => ((globalThis as Record<symbol, Slot>)[KEY] ??= {});
+
+/** Relative simulator state files are relative to the project directory (the host's cwd). */
+function resolveTarget<T extends AnyTarget>(t: T): T {
+  return t.kind === "simulator" ? { ...t, stateFile: path.resolve(t.stateFile) } : t;
+}
+
+export function contextFrom(config: ProviderConfig): Context {
+  const { pool } = config;
+  const tuning = {
+    maxSessions: pool.maxSessions,
+    commandTimeoutMs: pool.commandTimeoutSeconds * 1000,
+    connectTimeoutMs: pool.connectTimeoutSeconds * 1000,
+    retry: { attempts: pool.retryAttempts, baseMs: pool.retryBaseMs, maxMs: pool.retryMaxMs },
+  };
+  return {
+    exchange: poolFor("exchange", resolveTarget(config.exchange), tuning),
+    source: poolFor("source", resolveTarget(config.source), tuning),
+  };
+}
+
+export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
+  slot().ctx = contextFrom(readProviderConfig(req.config));
+}
+
+export function context(): Context {
+  const ctx = slot().ctx;
+  if (!ctx) throw new Error("coexist: the provider was not configured (stack config coexist:exchange and coexist:source)");
+  return ctx;
+}
+
+/** For tests that call resource lifecycles directly, without the engine. */
+export function useContext(ctx: Context): void {
+  slot().ctx = ctx;
+}

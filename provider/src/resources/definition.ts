@@ -1,0 +1,85 @@
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { z } from "zod";
+import { Context, context } from "./context";
+import { Comparer, exact } from "./compare";
+
+/** The engine's placeholder for a value not known until apply (during preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/**
+ * One coexistence object's whole lifecycle. Every resource has this same shape, so learning
+ * one teaches the rest: zod inputs, which properties force a replacement, how each property
+ * compares, and the Exchange commands for create/read/update/delete.
+ */
+export interface Definition<S extends z.ZodObject, O extends Record<string, unknown>> {
+  /** Shown in messages, e.g. "PartnerConnector". */
+  name: string;
+  inputs: S;
+  /** Properties Exchange cannot change in place: a change replaces the object (delete first). */
+  replaceOn: ReadonlyArray<keyof z.output<S> & string>;
+  /** Comparison per property; the default is exact. */
+  compare?: Partial<Record<keyof z.output<S> & string, Comparer>>;
+  /** Live properties (from read) that differ from what this resource always sets. */
+  drift?(outs: O): string[];
+  create(ctx: Context, inputs: z.output<S>): Promise<{ id: string; outs: O }>;
+  /** What Exchange has now, or undefined when (and only when) Exchange says it is not found. */
+  read(ctx: Context, id: string, outs: O): Promise<O | undefined>;
+  update(ctx: Context, id: string, olds: O, news: z.output<S>): Promise<O>;
+  delete(ctx: Context, id: string, outs: O): Promise<void>;
+}
+
+export type AnyDefinition = Definition<z.ZodObject, Record<string, unknown>>;
+
+const hasUnknown = (v: unknown): boolean =>
+  v === UNKNOWN || (Array.isArray(v) && v.some(hasUnknown)) || (typeof v === "object" && v !== null && Object.values(v).some(hasUnknown));
+
+function withoutProvider(props: Record<string, unknown>): Record<string, unknown> {
+  const { __provider: _ignored, ...rest } = props;
+  return rest;
+}
+
+/** check: validate with zod, reporting every problem by property; unknowns pass until apply. */
+export function check(def: AnyDefinition, news: Record<string, unknown>): dynamic.CheckResult {
+  const given = withoutProvider(news);
+  const parsed = def.inputs.safeParse(given);
+  if (parsed.success) return { inputs: parsed.data };
+  const failures = parsed.error.issues
+    .filter((i) => !hasUnknown(given[String(i.path[0])]))
+    .map((i) => ({ property: i.path.join(".") || "(inputs)", reason: `${def.name}: ${i.message}` }));
+  return failures.length > 0 ? { inputs: given, failures } : { inputs: given };
+}
+
+/** diff: compare only declared properties, the way Exchange compares them. */
+export function diff(def: AnyDefinition, olds: Record<string, unknown>, news: Record<string, unknown>): dynamic.DiffResult {
+  const changed = Object.keys(def.inputs.shape).filter((key) => {
+    const n = news[key];
+    if (hasUnknown(n)) return true;
+    const same = def.compare?.[key] ?? exact;
+    return !same(olds[key], n);
+  });
+  const drifted = def.drift?.(olds) ?? [];
+  const all = [...new Set([...changed, ...drifted])];
+  const replaces = changed.filter((k) => def.replaceOn.includes(k));
+  return {
+    changes: all.length > 0,
+    replaces,
+    // Exchange names and addresses are unique: the old object must go before the new one comes.
+    deleteBeforeReplace: replaces.length > 0,
+  };
+}
+
+/** The dynamic ResourceProvider for a definition: what the tiny serialized closure delegates to. */
+export function handlerFor(def: AnyDefinition): Required<Omit<dynamic.ResourceProvider, "configure">> {
+  return {
+    check: async (_olds, news) => check(def, news),
+    diff: async (_id, olds, news) => diff(def, olds, news),
+    create: async (inputs) => def.create(context(), def.inputs.parse(withoutProvider(inputs))),
+    read: async (id, props) => {
+      const outs = await def.read(context(), id, withoutProvider(props ?? {}));
+      // A blank id tells refresh the object is gone; only a not-found answer gets here.
+      return outs ? { id, props: outs } : { id: "" };
+    },
+    update: async (id, olds, news) => ({ outs: await def.update(context(), id, withoutProvider(olds), def.inputs.parse(withoutProvider(news))) }),
+    delete: async (id, props) => def.delete(context(), id, withoutProvider(props)),
+  };
+}

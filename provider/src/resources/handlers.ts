@@ -1,0 +1,32 @@
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { acceptedDomainRelay } from "./acceptedDomainRelay/acceptedDomainRelay";
+import { configure } from "./context";
+import { AnyDefinition, handlerFor } from "./definition";
+import { migratedMailbox } from "./migratedMailbox/migratedMailbox";
+import { migratedUsersGroup } from "./migratedUsersGroup/migratedUsersGroup";
+import { partnerConnector } from "./partnerConnector/partnerConnector";
+import { coexistenceRule } from "./transportRule/coexistenceRule";
+import { sourceBypassRule } from "./transportRule/sourceBypassRule";
+
+/** Every coexistence object, by the kind name the serialized closures refer to. */
+export const definitions = {
+  acceptedDomainRelay,
+  migratedUsersGroup,
+  partnerConnector,
+  coexistenceRule,
+  sourceBypassRule,
+  migratedMailbox,
+} as const;
+export type ResourceKind = keyof typeof definitions;
+
+type Handler = Required<Omit<dynamic.ResourceProvider, "configure">>;
+const handlers = Object.fromEntries(
+  Object.entries(definitions).map(([kind, def]) => [kind, handlerFor(def as unknown as AnyDefinition)]),
+) as Record<ResourceKind, Handler>;
+
+/**
+ * What the serialized closures call, in the provider process. Kept by name so that state holds a
+ * few lines per resource, and destroy/refresh always run the installed code, never a copy
+ * frozen into state.
+ */
+export const resourceHandlers = { configure, ...handlers };

@@ -1,0 +1,151 @@
+import { z } from "zod";
+import {
+  AddDistributionGroupMember,
+  GetDistributionGroupMember,
+  GetMailbox,
+  MailboxObject,
+  RecipientObject,
+  RemoveDistributionGroupMember,
+  SetMailbox,
+} from "../../exchange/cmdlets";
+import { Identity, SmtpAddress } from "../../exchange/command";
+import { isAlreadyExists, isNotFound } from "../../exchange/errors";
+import { SessionPool } from "../../pool/sessionPool";
+import { address, exact } from "../compare";
+import { Context } from "../context";
+import { Definition } from "../definition";
+import { getOne } from "../exchange";
+
+/**
+ * One migrated user. The order is the point (mail-flow.md): a user the source forwards to the
+ * tenant before they are in the Migrated Users group loops between the two systems. So create
+ * joins the group first and then turns on source forwarding; delete (rollback or cleanup)
+ * turns forwarding off first and then leaves the group. Both halves live in this one resource
+ * so Pulumi can never run them in the wrong order.
+ */
+const lower = SmtpAddress.transform((s) => s.toLowerCase());
+export const MigratedMailboxInputs = z.object({
+  emailAddress: lower,
+  /** The Migrated Users group (its primary SMTP address). */
+  group: lower,
+  /** The tenant routing address the source forwards to, e.g. alias@contoso.onmicrosoft.com. */
+  forwardTo: lower,
+  /** The mailbox on the source, when its identity is not the email address. */
+  sourceIdentity: Identity.optional(),
+  /** Keep a copy at the source (usually false: the mailbox has moved). */
+  deliverToMailboxAndForward: z.boolean().default(false),
+  /** Also add this address as a proxy address of the source mailbox (seed 1). */
+  proxyAddress: lower.optional(),
+});
+export type MigratedMailboxInputs = z.output<typeof MigratedMailboxInputs>;
+export type MigratedMailboxOutputs = MigratedMailboxInputs & { isMember: boolean; forwardingSmtpAddress: string | null };
+
+const bypass = { BypassSecurityGroupManagerCheck: true } as const;
+const sourceId = (i: MigratedMailboxInputs) => i.sourceIdentity ?? i.emailAddress;
+
+/**
+ * Group membership for refresh: one Get-DistributionGroupMember per group per half minute
+ * instead of one per user, kept current by this process's own Add/Remove.
+ */
+const memberCache = new Map<string, { at: number; members: Set<string> }>();
+const MEMBER_CACHE_MS = 30_000;
+
+async function members(pool: SessionPool, group: string): Promise<Set<string> | undefined> {
+  const hit = memberCache.get(group);
+  if (hit && Date.now() - hit.at < MEMBER_CACHE_MS) return hit.members;
+  try {
+    const list = (await pool.run(GetDistributionGroupMember({ Identity: group, ResultSize: "Unlimited" }))) as RecipientObject[];
+    const set = new Set(list.map((m) => m.PrimarySmtpAddress.toLowerCase()));
+    memberCache.set(group, { at: Date.now(), members: set });
+    return set;
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+const remember = (group: string, user: string, member: boolean) => {
+  const hit = memberCache.get(group);
+  if (hit) member ? hit.members.add(user) : hit.members.delete(user);
+};
+
+async function join(ctx: Context, i: MigratedMailboxInputs): Promise<void> {
+  try {
+    await ctx.exchange.run(AddDistributionGroupMember({ Identity: i.group, Member: i.emailAddress, ...bypass }));
+  } catch (e) {
+    if (!isAlreadyExists(e)) throw e; // already a member: an earlier, interrupted run got this far
+  }
+  remember(i.group, i.emailAddress, true);
+}
+
+async function leave(ctx: Context, i: MigratedMailboxInputs): Promise<void> {
+  try {
+    await ctx.exchange.run(RemoveDistributionGroupMember({ Identity: i.group, Member: i.emailAddress, Confirm: false, ...bypass }));
+  } catch (e) {
+    if (!isNotFound(e)) throw e; // not a member, or the group is gone: nothing left to undo
+  }
+  remember(i.group, i.emailAddress, false);
+}
+
+async function forward(ctx: Context, i: MigratedMailboxInputs, oldProxy?: string): Promise<void> {
+  const add = i.proxyAddress ? [i.proxyAddress] : [];
+  const remove = oldProxy && oldProxy !== i.proxyAddress ? [oldProxy] : [];
+  await ctx.source.run(
+    SetMailbox({
+      Identity: sourceId(i),
+      ForwardingSmtpAddress: i.forwardTo,
+      DeliverToMailboxAndForward: i.deliverToMailboxAndForward,
+      ...(add.length + remove.length > 0 ? { EmailAddresses: { ...(add.length ? { Add: add } : {}), ...(remove.length ? { Remove: remove } : {}) } } : {}),
+    }),
+  );
+}
+
+async function unforward(ctx: Context, i: MigratedMailboxInputs): Promise<void> {
+  try {
+    await ctx.source.run(
+      SetMailbox({
+        Identity: sourceId(i),
+        ForwardingSmtpAddress: null,
+        DeliverToMailboxAndForward: false,
+        ...(i.proxyAddress ? { EmailAddresses: { Remove: [i.proxyAddress] } } : {}),
+      }),
+    );
+  } catch (e) {
+    if (!isNotFound(e)) throw e; // the source mailbox is gone: it forwards nothing
+  }
+}
+
+export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedMailboxOutputs> = {
+  name: "MigratedMailbox",
+  inputs: MigratedMailboxInputs,
+  replaceOn: ["emailAddress", "group", "sourceIdentity"],
+  compare: { emailAddress: address, group: address, forwardTo: address, sourceIdentity: address, deliverToMailboxAndForward: exact, proxyAddress: address },
+  drift: (outs) => [
+    ...(!outs.isMember ? ["isMember"] : []),
+    ...(!address(outs.forwardingSmtpAddress, outs.forwardTo) ? ["forwardingSmtpAddress"] : []),
+  ],
+
+  async create(ctx, inputs) {
+    await join(ctx, inputs); // first: a forwarded user outside the group would loop
+    await forward(ctx, inputs);
+    return { id: inputs.emailAddress, outs: { ...inputs, isMember: true, forwardingSmtpAddress: inputs.forwardTo } };
+  },
+
+  async read(ctx, _id, outs) {
+    const mailbox = await getOne<MailboxObject>(ctx.source, GetMailbox({ Identity: sourceId(outs) }));
+    const isMember = (await members(ctx.exchange, outs.group))?.has(outs.emailAddress) ?? false;
+    if (!mailbox && !isMember) return undefined;
+    const forwarding = mailbox?.ForwardingSmtpAddress?.replace(/^smtp:/i, "").toLowerCase() ?? null;
+    return { ...outs, isMember, forwardingSmtpAddress: forwarding };
+  },
+
+  async update(ctx, _id, olds, news) {
+    await join(ctx, news);
+    await forward(ctx, news, olds.proxyAddress);
+    return { ...news, isMember: true, forwardingSmtpAddress: news.forwardTo };
+  },
+
+  async delete(ctx, _id, outs) {
+    await unforward(ctx, outs); // first: leaving the group while still forwarded would loop
+    await leave(ctx, outs);
+  },
+};

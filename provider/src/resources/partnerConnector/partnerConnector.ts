@@ -1,0 +1,114 @@
+import { z } from "zod";
+import {
+  GetOutboundConnector,
+  NewOutboundConnector,
+  OutboundConnectorObject,
+  RemoveOutboundConnector,
+  SetOutboundConnector,
+  SmartHost,
+  TlsSettings,
+} from "../../exchange/cmdlets";
+import { Name64 } from "../../exchange/command";
+import { caseless, caselessSet, exact } from "../compare";
+import { Definition } from "../definition";
+import { conflict, getOne, removeIfPresent } from "../exchange";
+
+/**
+ * The transport-rule-scoped Partner outbound connector whose smart hosts are the source's MX:
+ * the only way the coexistence rule reaches the source. Everything but the name updates in
+ * place; a rename of a connector a rule uses is refused by Exchange, so a new name replaces it
+ * (its rule is replaced with it).
+ */
+export const PartnerConnectorInputs = z.object({
+  name: Name64.default("Shared Name Space with External Entity TRSC"),
+  smartHosts: z.array(SmartHost).min(1, "needs at least one smart host (the source's MX host or IP)"),
+  tlsSettings: TlsSettings.nullable().default(null),
+  tlsDomain: z.string().trim().nullable().default(null),
+  comment: z.string().max(1024).default(""),
+});
+export type PartnerConnectorInputs = z.output<typeof PartnerConnectorInputs>;
+export type PartnerConnectorOutputs = PartnerConnectorInputs & {
+  enabled: boolean;
+  isTransportRuleScoped: boolean;
+  connectorType: string;
+};
+
+/** What seed 2 sets and coexist never varies. */
+const fixed = {
+  ConnectorType: "Partner",
+  IsTransportRuleScoped: true,
+  UseMXRecord: false,
+  RecipientDomains: null,
+  AllAcceptedDomains: false,
+  CloudServicesMailEnabled: false,
+} as const;
+
+const settable = (i: PartnerConnectorInputs) => ({
+  SmartHosts: i.smartHosts,
+  TlsSettings: i.tlsSettings,
+  TlsDomain: i.tlsDomain,
+  Comment: i.comment || null,
+  Enabled: true,
+});
+
+const outputs = (i: PartnerConnectorInputs, o: OutboundConnectorObject): PartnerConnectorOutputs => ({
+  ...i,
+  name: o.Name,
+  smartHosts: o.SmartHosts,
+  tlsSettings: o.TlsSettings,
+  tlsDomain: o.TlsDomain,
+  comment: o.Comment ?? "",
+  enabled: o.Enabled,
+  isTransportRuleScoped: o.IsTransportRuleScoped,
+  connectorType: o.ConnectorType,
+});
+
+function differences(i: PartnerConnectorInputs, o: OutboundConnectorObject): string[] {
+  const d: string[] = [];
+  if (o.ConnectorType !== "Partner") d.push(`type is ${o.ConnectorType}`);
+  if (!o.IsTransportRuleScoped) d.push("it is not transport-rule scoped");
+  if (!caselessSet(o.SmartHosts, i.smartHosts)) d.push(`smart hosts are ${o.SmartHosts.join(", ") || "none"}`);
+  if (o.RecipientDomains.length > 0) d.push(`it has recipient domains ${o.RecipientDomains.join(", ")}`);
+  return d;
+}
+
+export const partnerConnector: Definition<typeof PartnerConnectorInputs, PartnerConnectorOutputs> = {
+  name: "PartnerConnector",
+  inputs: PartnerConnectorInputs,
+  replaceOn: ["name"],
+  compare: { name: caseless, smartHosts: caselessSet, tlsSettings: exact, tlsDomain: caseless, comment: exact },
+  drift: (outs) => [
+    ...(!outs.enabled ? ["enabled"] : []),
+    ...(!outs.isTransportRuleScoped ? ["isTransportRuleScoped"] : []),
+    ...(outs.connectorType !== "Partner" ? ["connectorType"] : []),
+  ],
+
+  async create(ctx, inputs) {
+    const existing = await getOne<OutboundConnectorObject>(ctx.exchange, GetOutboundConnector({ Identity: inputs.name }));
+    if (existing) {
+      const d = differences(inputs, existing);
+      if (d.length > 0) throw conflict("Outbound connector", inputs.name, d);
+      await ctx.exchange.run(SetOutboundConnector({ Identity: existing.Guid, ...settable(inputs) }));
+      return { id: existing.Guid, outs: outputs(inputs, { ...existing, ...settable(inputs) }) };
+    }
+    const [created] = (await ctx.exchange.run(NewOutboundConnector({ Name: inputs.name, ...fixed, ...settable(inputs) }))) as [OutboundConnectorObject];
+    return { id: created.Guid, outs: outputs(inputs, created) };
+  },
+
+  async read(ctx, id, outs) {
+    const o = await getOne<OutboundConnectorObject>(ctx.exchange, GetOutboundConnector({ Identity: id }));
+    return o ? outputs(outs, o) : undefined;
+  },
+
+  async update(ctx, id, _olds, news) {
+    // Re-asserting the fixed settings too repairs a connector someone unscoped or retyped.
+    await ctx.exchange.run(SetOutboundConnector({ Identity: id, ...fixed, ...settable(news) }));
+    const o = await getOne<OutboundConnectorObject>(ctx.exchange, GetOutboundConnector({ Identity: id }));
+    if (!o) throw new Error(`PartnerConnector: connector ${id} disappeared during the update`);
+    return outputs(news, o);
+  },
+
+  async delete(ctx, id) {
+    await removeIfPresent(ctx.exchange, RemoveOutboundConnector({ Identity: id, Confirm: false }));
+  },
+};

@@ -1,0 +1,97 @@
+import { z } from "zod";
+import {
+  DisableTransportRule,
+  EnableTransportRule,
+  GetTransportRule,
+  NewTransportRule,
+  RemoveTransportRule,
+  SetTransportRule,
+  TransportRuleObject,
+} from "../../exchange/cmdlets";
+import { Context } from "../context";
+import { Comparer, exact } from "../compare";
+import { Definition } from "../definition";
+import { conflict, getOne, removeIfPresent } from "../exchange";
+
+type RuleParameters = Omit<Parameters<typeof NewTransportRule>[0], "Name" | "Enabled" | "Priority">;
+
+/**
+ * The shared lifecycle of coexist's transport rules. Each rule declares its inputs, how they map
+ * to rule parameters, and how it reads back; enabled state goes through Enable-/Disable-
+ * TransportRule (Set-TransportRule has no -Enabled). Priority is not managed: other rules in the
+ * tenant own their order, and coexist's rules only set SCL or route.
+ */
+export interface RuleSpec<S extends z.ZodObject> {
+  name: string;
+  inputs: S;
+  parameters(i: z.output<S>): RuleParameters;
+  /** The declared inputs as Exchange reports them now. */
+  observed(r: TransportRuleObject): Partial<z.output<S>>;
+  compare: Partial<Record<keyof z.output<S> & string, Comparer>>;
+}
+
+/** `enabled` is what Exchange reports, so a rule disabled by hand shows as a change to repair. */
+export type RuleOutputs<I> = I & { mode: string };
+
+type Base = { name: string; enabled: boolean };
+
+function differs<I extends Record<string, unknown>>(spec: RuleSpec<z.ZodObject>, want: I, have: Partial<I>): string[] {
+  return Object.keys(have)
+    .filter((k) => k !== "enabled" && !((spec.compare as Record<string, Comparer>)[k] ?? exact)(have[k], want[k]))
+    .map((k) => `${k} is ${JSON.stringify(have[k])}`);
+}
+
+export function transportRule<S extends z.ZodObject>(spec: RuleSpec<S>): Definition<S, RuleOutputs<z.output<S> & Base>> {
+  type I = z.output<S> & Base;
+  const outputs = (i: I, r: TransportRuleObject): RuleOutputs<I> => ({
+    ...i,
+    ...spec.observed(r),
+    name: r.Name,
+    enabled: r.State === "Enabled",
+    mode: r.Mode,
+  });
+  const get = (ctx: Context, id: string) => getOne<TransportRuleObject>(ctx.exchange, GetTransportRule({ Identity: id }));
+  const setState = async (ctx: Context, id: string, enabled: boolean) =>
+    ctx.exchange.run(enabled ? EnableTransportRule({ Identity: id, Mode: "Enforce" }) : DisableTransportRule({ Identity: id, Confirm: false }));
+
+  return {
+    name: spec.name,
+    inputs: spec.inputs,
+    replaceOn: [],
+    compare: spec.compare,
+    drift: (outs) => (outs.mode !== "Enforce" ? ["mode"] : []),
+
+    async create(ctx, raw) {
+      const inputs = raw as I;
+      const existing = await get(ctx, inputs.name);
+      if (existing) {
+        const d = differs(spec as unknown as RuleSpec<z.ZodObject>, inputs, spec.observed(existing) as Partial<I>);
+        if (d.length > 0) throw conflict("Transport rule", inputs.name, d);
+        if ((existing.State === "Enabled") !== inputs.enabled) await setState(ctx, existing.Guid, inputs.enabled);
+        return { id: existing.Guid, outs: outputs(inputs, { ...existing, State: inputs.enabled ? "Enabled" : "Disabled" }) };
+      }
+      const [created] = (await ctx.exchange.run(
+        NewTransportRule({ Name: inputs.name, Enabled: inputs.enabled, ...spec.parameters(inputs) }),
+      )) as [TransportRuleObject];
+      return { id: created.Guid, outs: outputs(inputs, created) };
+    },
+
+    async read(ctx, id, outs) {
+      const r = await get(ctx, id);
+      return r ? outputs(outs as I, r) : undefined;
+    },
+
+    async update(ctx, id, olds, raw) {
+      const news = raw as I;
+      await ctx.exchange.run(SetTransportRule({ Identity: id, Name: news.name, ...spec.parameters(news) }));
+      if (olds.enabled !== news.enabled || olds.mode !== "Enforce") await setState(ctx, id, news.enabled);
+      const r = await get(ctx, id);
+      if (!r) throw new Error(`${spec.name}: rule ${id} disappeared during the update`);
+      return outputs(news, r);
+    },
+
+    async delete(ctx, id) {
+      await removeIfPresent(ctx.exchange, RemoveTransportRule({ Identity: id, Confirm: false }));
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import * as path from "node:path";
+import { traceMail } from "@coexist/provider";
+import { commandLog, freshWorld, readWorld } from "@coexist/provider/dist/simulator/testing";
+import { throwawayProject, ThrowawayProject } from "../harness/pulumi";
+
+// Seed 2's recipe with every coexist resource, driven by a little config: which smart hosts,
+// which users are migrated.
+const program = `
+const pulumi = require("@pulumi/pulumi");
+const c = require("@coexist/provider");
+const cfg = new pulumi.Config();
+// Declared after an await, as the coexist program does: resource stack traces (kept in state)
+// then hold the program's own frames, not the SDK's start-up frames.
+module.exports = (async () => {
+await Promise.resolve();
+const domain = "contoso.com";
+const relay = new c.AcceptedDomainRelay("domain", { domain });
+const group = new c.MigratedUsersGroup("group", { name: "Migrated Users", primarySmtpAddress: "Migrated@contoso.com", managedBy: ["admin"] });
+const connector = new c.PartnerConnector("connector", {
+  name: "Shared Name Space with External Entity TRSC",
+  smartHosts: cfg.requireObject("smartHosts"),
+  comment: "TransportRule Scoped Connector for shared namespace contoso.com",
+});
+// Names are plain values from config, so dependencies are explicit (and state stays small).
+new c.CoexistenceRule("coexistence", { name: "Coexistence", connector: "Shared Name Space with External Entity TRSC", exceptMembersOf: "migrated@contoso.com" }, { dependsOn: [connector, group] });
+new c.SourceBypassRule("inbound", { name: "Inbound from Shared Namespace", senderIpRanges: ["198.51.100.25"] });
+for (const alias of cfg.requireObject("migrated")) {
+  new c.MigratedMailbox("user-" + alias, { emailAddress: alias + "@contoso.com", group: "migrated@contoso.com", forwardTo: alias + "@contoso.onmicrosoft.com" }, { dependsOn: [group] });
+}
+return {};
+})();
+`;
+
+const WRITE = /^(Set|New|Remove|Add|Enable|Disable)-/;
+
+describe("coexistence resources through the real CLI", () => {
+  let project: ThrowawayProject;
+  const sim = freshWorld();
+  afterAll(() => project?.cleanup());
+
+  const since = (n: number) => commandLog(sim.stateFile).slice(n).filter((l) => l.cmdlet);
+  const where = (to: string, entry: "internet" | "exchange" | "source") => traceMail(readWorld(sim.stateFile), { to, entry }).outcome;
+
+  it("creates every object with seed 2's values, and mail for migrated users lands in Exchange Online", async () => {
+    const target = JSON.stringify({ kind: "simulator", stateFile: sim.stateFile });
+    project = await throwawayProject("coexist", { "index.js": program }, {
+      exchange: { value: target },
+      source: { value: target },
+      smartHosts: { value: JSON.stringify(["mail.contoso-source.example"]) },
+      migrated: { value: JSON.stringify(["alice", "bob"]) },
+    });
+    const up = await project.stack.up();
+    expect(up.summary.result).toBe("succeeded");
+
+    const w = readWorld(sim.stateFile);
+    expect(w.tenant.acceptedDomains.find((d) => d.Name === "contoso.com")).toMatchObject({ DomainType: "InternalRelay", MatchSubDomains: false });
+    expect(w.tenant.groups).toEqual([expect.objectContaining({ Name: "Migrated Users", PrimarySmtpAddress: "migrated@contoso.com", ManagedBy: ["admin"] })]);
+    expect(w.tenant.groups[0]?.Members.sort()).toEqual(["alice@contoso.com", "bob@contoso.com"]);
+    expect(w.tenant.outboundConnectors).toEqual([
+      expect.objectContaining({ Name: "Shared Name Space with External Entity TRSC", ConnectorType: "Partner", IsTransportRuleScoped: true, UseMXRecord: false, SmartHosts: ["mail.contoso-source.example"], Enabled: true }),
+    ]);
+    const rule = w.tenant.transportRules.find((r) => r.Name === "Coexistence");
+    expect(rule).toMatchObject({
+      SentToScope: "InOrganization",
+      RouteMessageOutboundConnector: "Shared Name Space with External Entity TRSC",
+      ExceptIfSentToMemberOf: ["migrated@contoso.com"],
+      SetSCL: -1,
+      Mode: "Enforce",
+      RuleErrorAction: "Ignore",
+      SenderAddressLocation: "Header",
+      StopRuleProcessing: false,
+      State: "Enabled",
+    });
+    expect(w.tenant.transportRules.find((r) => r.Name === "Inbound from Shared Namespace")).toMatchObject({ SenderIpRanges: ["198.51.100.25"], SetSCL: -1 });
+    expect(w.source.mailboxes.find((m) => m.Alias === "alice")?.ForwardingSmtpAddress).toBe("alice@contoso.onmicrosoft.com");
+    expect(w.source.mailboxes.find((m) => m.Alias === "carol")?.ForwardingSmtpAddress).toBeNull();
+
+    for (const entry of ["internet", "exchange", "source"] as const) {
+      expect(where("alice@contoso.com", entry)).toBe("delivered-exchange");
+      expect(where("bob@contoso.com", entry)).toBe("delivered-exchange");
+      expect(where("carol@contoso.com", entry)).toBe("delivered-source");
+    }
+    // The per-user order: group membership before forwarding.
+    const aliceSteps = commandLog(sim.stateFile).filter((l) => JSON.stringify(l.parameters ?? {}).includes("alice@contoso.com") && l.cmdlet && WRITE.test(l.cmdlet));
+    expect(aliceSteps.map((l) => l.cmdlet)).toEqual(["Add-DistributionGroupMember", "Set-Mailbox"]);
+  });
+
+  it("changes nothing, and writes nothing, on a second up", async () => {
+    const before = commandLog(sim.stateFile).length;
+    const up = await project.stack.up();
+    expect(up.summary.resourceChanges).toEqual({ same: 7 + 1 }); // 7 resources and the stack
+    expect(since(before).filter((l) => WRITE.test(l.cmdlet!))).toEqual([]);
+  });
+
+  it("updates the connector in place when the smart hosts change", async () => {
+    const guid = readWorld(sim.stateFile).tenant.outboundConnectors[0]!.Guid;
+    const before = commandLog(sim.stateFile).length;
+    await project.stack.setConfig("smartHosts", { value: JSON.stringify(["mail.contoso-source.example", "198.51.100.26"]) });
+    const up = await project.stack.up();
+    expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
+    const [connector] = readWorld(sim.stateFile).tenant.outboundConnectors;
+    expect(connector).toMatchObject({ Guid: guid, SmartHosts: ["mail.contoso-source.example", "198.51.100.26"] });
+    expect(since(before).filter((l) => WRITE.test(l.cmdlet!)).map((l) => l.cmdlet)).toEqual(["Set-OutboundConnector"]);
+  });
+
+  it("shows an out-of-band change as drift on refresh, and the next up repairs it", async () => {
+    // Someone disables the coexistence rule and turns off alice's forwarding by hand.
+    sim.store.update((w) => {
+      w.tenant.transportRules.find((r) => r.Name === "Coexistence")!.State = "Disabled";
+      w.source.mailboxes.find((m) => m.Alias === "alice")!.ForwardingSmtpAddress = null;
+    });
+    const refresh = await project.stack.refresh();
+    expect(refresh.summary.resourceChanges).toMatchObject({ update: 2 });
+    const state = await project.stack.exportStack();
+    const alice = state.deployment.resources.find((r: { urn: string }) => r.urn.endsWith("::user-alice"));
+    expect(alice.outputs.forwardingSmtpAddress).toBeNull();
+
+    const preview = await project.stack.preview();
+    expect(preview.changeSummary).toMatchObject({ update: 2 });
+    await project.stack.up();
+    const w = readWorld(sim.stateFile);
+    expect(w.tenant.transportRules.find((r) => r.Name === "Coexistence")?.State).toBe("Enabled");
+    expect(w.source.mailboxes.find((m) => m.Alias === "alice")?.ForwardingSmtpAddress).toBe("alice@contoso.onmicrosoft.com");
+  });
+
+  it("keeps every resource's state entry under 2 KB", async () => {
+    const state = await project.stack.exportStack();
+    const dynamic = state.deployment.resources.filter((r: { type: string }) => r.type.startsWith("pulumi-nodejs:dynamic:"));
+    expect(dynamic).toHaveLength(7);
+    const sizes = dynamic.map((r: { urn: string }) => ({ urn: r.urn.split("::").pop(), bytes: JSON.stringify(r).length }));
+    if (process.env.COEXIST_SHOW_STATE) console.log(JSON.stringify(dynamic.find((r: { urn: string }) => r.urn.endsWith("::coexistence"))));
+    expect(sizes.filter((s: { bytes: number }) => s.bytes >= 2048)).toEqual([]);
+  });
+
+  it("rolls a user back in the loop-free order when they leave the stack", async () => {
+    const before = commandLog(sim.stateFile).length;
+    await project.stack.setConfig("migrated", { value: JSON.stringify(["alice"]) });
+    await project.stack.up();
+    expect(since(before).filter((l) => WRITE.test(l.cmdlet!)).map((l) => l.cmdlet)).toEqual(["Set-Mailbox", "Remove-DistributionGroupMember"]);
+    for (const entry of ["internet", "exchange", "source"] as const) expect(where("bob@contoso.com", entry)).toBe("delivered-source");
+  });
+
+  it("cleans up on destroy: rules, connector, group and forwarding gone, the domain Authoritative again", async () => {
+    await project.stack.destroy();
+    const w = readWorld(sim.stateFile);
+    expect(w.tenant.transportRules).toEqual([]);
+    expect(w.tenant.outboundConnectors).toEqual([]);
+    expect(w.tenant.groups).toEqual([]);
+    expect(w.tenant.acceptedDomains.find((d) => d.Name === "contoso.com")).toMatchObject({ DomainType: "Authoritative", MatchSubDomains: false });
+    expect(w.source.mailboxes.every((m) => m.ForwardingSmtpAddress === null)).toBe(true);
+    // Rules go before the connector they reference (Exchange would refuse otherwise).
+    const removes = commandLog(sim.stateFile).filter((l) => /^Remove-(TransportRule|OutboundConnector)$/.test(l.cmdlet ?? "") && l.ok);
+    expect(removes.at(-1)?.cmdlet).toBe("Remove-OutboundConnector");
+    // Before MX cutover, mail still reaches everyone at the source.
+    expect(where("alice@contoso.com", "internet")).toBe("delivered-source");
+    void path;
+  });
+});
