@@ -1,4 +1,3 @@
-import * as path from "node:path";
 import { traceMail } from "@coexist/provider";
 import { commandLog, freshWorld, readWorld } from "@coexist/provider/dist/simulator/testing";
 import { throwawayProject, ThrowawayProject } from "../harness/pulumi";
@@ -141,6 +140,7 @@ describe("coexistence resources through the real CLI", () => {
   });
 
   it("cleans up on destroy: rules, connector, group and forwarding gone, the domain Authoritative again", async () => {
+    const coexistenceGuid = readWorld(sim.stateFile).tenant.transportRules.find((r) => r.Name === "Coexistence")?.Guid;
     await project.stack.destroy();
     const w = readWorld(sim.stateFile);
     expect(w.tenant.transportRules).toEqual([]);
@@ -149,10 +149,13 @@ describe("coexistence resources through the real CLI", () => {
     expect(w.tenant.acceptedDomains.find((d) => d.Name === "contoso.com")).toMatchObject({ DomainType: "Authoritative", MatchSubDomains: false });
     expect(w.source.mailboxes.every((m) => m.ForwardingSmtpAddress === null)).toBe(true);
     // Rules go before the connector they reference (Exchange would refuse otherwise).
-    const removes = commandLog(sim.stateFile).filter((l) => /^Remove-(TransportRule|OutboundConnector)$/.test(l.cmdlet ?? "") && l.ok);
-    expect(removes.at(-1)?.cmdlet).toBe("Remove-OutboundConnector");
+    const log = commandLog(sim.stateFile);
+    const connectorRemoved = log.findIndex((l) => l.cmdlet === "Remove-OutboundConnector");
+    const ruleRemoved = log.findIndex((l) => l.cmdlet === "Remove-TransportRule" && l.parameters?.Identity === coexistenceGuid);
+    expect(log[connectorRemoved]?.ok).toBe(true); // first time: nothing referenced it any more
+    expect(ruleRemoved).toBeGreaterThanOrEqual(0);
+    expect(ruleRemoved).toBeLessThan(connectorRemoved);
     // Before MX cutover, mail still reaches everyone at the source.
     expect(where("alice@contoso.com", "internet")).toBe("delivered-source");
-    void path;
   });
 });
