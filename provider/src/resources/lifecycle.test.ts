@@ -1,0 +1,97 @@
+import * as c from "../exchange/cmdlets";
+import { ExchangeError } from "../exchange/errors";
+import { closeAllPools } from "../pool/registry";
+import { freshWorld, readWorld, simTarget } from "../simulator/testing";
+import { contextFrom } from "./context";
+import { check, diff } from "./definition";
+import { definitions } from "./handlers";
+
+// The resource lifecycles called directly against the simulated tenant (the e2e tests drive the
+// same code through the real CLI).
+function setup() {
+  const sim = freshWorld();
+  const target = simTarget(sim.stateFile);
+  const ctx = contextFrom({
+    exchange: target,
+    source: target,
+    pool: { maxSessions: 2, commandTimeoutSeconds: 5, connectTimeoutSeconds: 5, retryAttempts: 2, retryBaseMs: 1, retryMaxMs: 2 },
+  });
+  return { sim, ctx };
+}
+afterEach(() => closeAllPools());
+
+const connectorInputs = { name: "Shared Name Space with External Entity TRSC", smartHosts: ["mail.contoso-source.example"], tlsSettings: null, tlsDomain: null, comment: "" };
+
+describe("resource lifecycles", () => {
+  it("adopts an identical connector left by an interrupted run instead of failing or duplicating it", async () => {
+    const { sim, ctx } = setup();
+    await ctx.exchange.run(
+      c.NewOutboundConnector({ Name: connectorInputs.name, IsTransportRuleScoped: true, SmartHosts: connectorInputs.smartHosts, UseMXRecord: false }),
+    );
+    const { id, outs } = await definitions.partnerConnector.create(ctx, connectorInputs);
+    expect(id).toBe(readWorld(sim.stateFile).tenant.outboundConnectors[0]?.Guid);
+    expect(outs.smartHosts).toEqual(connectorInputs.smartHosts);
+    expect(readWorld(sim.stateFile).tenant.outboundConnectors).toHaveLength(1);
+  });
+
+  it("refuses to adopt a conflicting connector and says what differs", async () => {
+    const { ctx } = setup();
+    await ctx.exchange.run(c.NewOutboundConnector({ Name: connectorInputs.name, IsTransportRuleScoped: true, SmartHosts: ["other.example.net"], UseMXRecord: false }));
+    await expect(definitions.partnerConnector.create(ctx, connectorInputs)).rejects.toThrow(/already exists in Exchange with different settings \(smart hosts are other\.example\.net\)/);
+  });
+
+  it("treats only not-found as gone: a throttled read is an error, never a deletion", async () => {
+    const { sim, ctx } = setup();
+    const { id, outs } = await definitions.partnerConnector.create(ctx, connectorInputs);
+    const throttledCtx = contextFrom({
+      exchange: simTarget(sim.stateFile, { faults: { seed: 1, throttleRate: 1, transientRate: 0, crashRate: 0, hangRate: 0, crashPoint: "after-apply" } }),
+      source: simTarget(sim.stateFile),
+      pool: { maxSessions: 1, commandTimeoutSeconds: 5, connectTimeoutSeconds: 5, retryAttempts: 2, retryBaseMs: 1, retryMaxMs: 2 },
+    });
+    await expect(definitions.partnerConnector.read(throttledCtx, id, outs)).rejects.toBeInstanceOf(ExchangeError);
+    sim.store.update((w) => void (w.tenant.outboundConnectors = []));
+    expect(await definitions.partnerConnector.read(ctx, id, outs)).toBeUndefined();
+  });
+
+  it("joins the group before forwarding, and converges when an earlier run stopped in between", async () => {
+    const { sim, ctx } = setup();
+    await definitions.migratedUsersGroup.create(ctx, { name: "Migrated Users", primarySmtpAddress: "migrated@contoso.com", managedBy: ["admin"], hiddenFromAddressLists: true });
+    // An interrupted run: alice joined, forwarding never set.
+    await ctx.exchange.run(c.AddDistributionGroupMember({ Identity: "migrated@contoso.com", Member: "alice@contoso.com", BypassSecurityGroupManagerCheck: true }));
+    const inputs = { emailAddress: "alice@contoso.com", group: "migrated@contoso.com", forwardTo: "alice@contoso.onmicrosoft.com", deliverToMailboxAndForward: false };
+    await definitions.migratedMailbox.create(ctx, inputs);
+    const w = readWorld(sim.stateFile);
+    expect(w.tenant.groups[0]?.Members).toEqual(["alice@contoso.com"]);
+    expect(w.source.mailboxes.find((m) => m.Alias === "alice")?.ForwardingSmtpAddress).toBe("alice@contoso.onmicrosoft.com");
+  });
+
+  it("restores the domain type it found when the relay is deleted", async () => {
+    const { sim, ctx } = setup();
+    const { id, outs } = await definitions.acceptedDomainRelay.create(ctx, { domain: "contoso.com", matchSubDomains: true });
+    expect(outs.originalDomainType).toBe("Authoritative");
+    expect(readWorld(sim.stateFile).tenant.acceptedDomains.find((d) => d.Name === "contoso.com")).toMatchObject({ DomainType: "InternalRelay", MatchSubDomains: true });
+    await definitions.acceptedDomainRelay.delete(ctx, id, outs);
+    expect(readWorld(sim.stateFile).tenant.acceptedDomains.find((d) => d.Name === "contoso.com")).toMatchObject({ DomainType: "Authoritative", MatchSubDomains: false });
+  });
+
+  it("reports every invalid input by property at check time", () => {
+    const result = check(definitions.partnerConnector as never, { smartHosts: ["not a host!"], name: "x".repeat(65) });
+    expect(result.failures?.map((f) => f.property).sort()).toEqual(["name", "smartHosts.0"]);
+    expect(result.failures?.every((f) => f.reason.startsWith("PartnerConnector: "))).toBe(true);
+  });
+
+  it("lets unknown values through check during preview", () => {
+    const result = check(definitions.coexistenceRule as never, { connector: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", exceptMembersOf: "migrated@contoso.com" });
+    expect(result.failures).toBeUndefined();
+  });
+
+  it("compares smart hosts as a case-insensitive set and replaces only on a rename", () => {
+    const olds = { ...connectorInputs, smartHosts: ["B.example.com", "a.example.com"], enabled: true, isTransportRuleScoped: true, connectorType: "Partner" };
+    expect(diff(definitions.partnerConnector as never, olds, { ...connectorInputs, smartHosts: ["a.example.com", "b.example.com"] }).changes).toBe(false);
+    expect(diff(definitions.partnerConnector as never, olds, { ...connectorInputs, smartHosts: ["c.example.com"] })).toMatchObject({ changes: true, replaces: [] });
+    expect(diff(definitions.partnerConnector as never, olds, { ...connectorInputs, smartHosts: olds.smartHosts, name: "New" })).toMatchObject({
+      replaces: ["name"],
+      deleteBeforeReplace: true,
+    });
+  });
+});
