@@ -10,3 +10,6 @@ export { initialWorld, Scenario } from "./simulator/scenario";
 export { WorldStore } from "./simulator/store";
 export { resourceHandlers, definitions } from "./resources/handlers";
 export * from "./resources/classes";
+export { coexistence, loadInputs } from "./program/program";
+export { StackConfig } from "./program/stackConfig";
+export { InputError, formatProblem } from "./waves/problems";

@@ -45,6 +45,7 @@ describe("coexistence resources through the real CLI", () => {
     project = await throwawayProject("coexist", { "index.js": program }, {
       exchange: { value: target },
       source: { value: target },
+      domain: { value: "contoso.com" },
       smartHosts: { value: JSON.stringify(["mail.contoso-source.example"]) },
       migrated: { value: JSON.stringify(["alice", "bob"]) },
     });
@@ -141,6 +142,11 @@ describe("coexistence resources through the real CLI", () => {
 
   it("cleans up on destroy: rules, connector, group and forwarding gone, the domain Authoritative again", async () => {
     const coexistenceGuid = readWorld(sim.stateFile).tenant.transportRules.find((r) => r.Name === "Coexistence")?.Guid;
+    // Cleanup is refused while MX still points at the source, and nothing is touched.
+    const before = commandLog(sim.stateFile).length;
+    await expect(project.stack.destroy()).rejects.toThrow(/refusing to clean up: the MX of contoso.com points at/);
+    expect(since(before).filter((l) => WRITE.test(l.cmdlet!))).toEqual([]);
+    sim.store.update((w) => void (w.mx["contoso.com"] = "exchange"));
     await project.stack.destroy();
     const w = readWorld(sim.stateFile);
     expect(w.tenant.transportRules).toEqual([]);
@@ -155,7 +161,7 @@ describe("coexistence resources through the real CLI", () => {
     expect(log[connectorRemoved]?.ok).toBe(true); // first time: nothing referenced it any more
     expect(ruleRemoved).toBeGreaterThanOrEqual(0);
     expect(ruleRemoved).toBeLessThan(connectorRemoved);
-    // Before MX cutover, mail still reaches everyone at the source.
-    expect(where("alice@contoso.com", "internet")).toBe("delivered-source");
+    // After MX cutover and cleanup, mail for the migrated user lands in Exchange Online directly.
+    expect(where("alice@contoso.com", "internet")).toBe("delivered-exchange");
   });
 });

@@ -17,10 +17,15 @@ export const PoolSettings = z.object({
 });
 export type PoolSettings = z.infer<typeof PoolSettings>;
 
+export const Cutover = z.object({ done: z.boolean().default(false), allowBeforeMx: z.boolean().default(false) });
+
 export const ProviderConfig = z.object({
   exchange: ExchangeTarget,
   source: SourceTarget,
   pool: PoolSettings.default(PoolSettings.parse({})),
+  /** For the cleanup guard: the shared domain whose MX must point at Exchange Online. */
+  domain: z.string().optional(),
+  cutover: Cutover.default(Cutover.parse({})),
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
 
@@ -43,6 +48,8 @@ export function readProviderConfig(config: dynamic.Config): ProviderConfig {
     exchange: exchange && exchange.kind === "exchange-online" && certificatePassword !== undefined ? { ...exchange, certificatePassword } : exchange,
     source: source && source.kind === "exchange-onprem" && sourcePassword !== undefined ? { ...source, password: sourcePassword } : source,
     pool: json("pool") ?? undefined,
+    domain: config.get("domain"),
+    cutover: json("cutover") ?? undefined,
   });
   if (!parsed.success) {
     // Name the key and the problem, never the value: it may be a secret.

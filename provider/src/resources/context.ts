@@ -9,6 +9,7 @@ import { ProviderConfig, readProviderConfig } from "./config";
 export interface Context {
   exchange: SessionPool;
   source: SessionPool;
+  config: ProviderConfig;
 }
 
 const KEY = Symbol.for("coexist.context");
@@ -31,6 +32,7 @@ export function contextFrom(config: ProviderConfig): Context {
   return {
     exchange: poolFor("exchange", resolveTarget(config.exchange), tuning),
     source: poolFor("source", resolveTarget(config.source), tuning),
+    config,
   };
 }
 

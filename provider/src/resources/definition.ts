@@ -1,5 +1,6 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
+import { cleanupAllowed, noteProgramRan, programRan } from "./cleanupGuard";
 import { Context, context } from "./context";
 import { Comparer, exact } from "./compare";
 
@@ -71,7 +72,10 @@ export function diff(def: AnyDefinition, olds: Record<string, unknown>, news: Re
 /** The dynamic ResourceProvider for a definition: what the tiny serialized closure delegates to. */
 export function handlerFor(def: AnyDefinition): Required<Omit<dynamic.ResourceProvider, "configure">> {
   return {
-    check: async (_olds, news) => check(def, news),
+    check: async (_olds, news) => {
+      noteProgramRan();
+      return check(def, news);
+    },
     diff: async (_id, olds, news) => diff(def, olds, news),
     create: async (inputs) => def.create(context(), def.inputs.parse(withoutProvider(inputs))),
     read: async (id, props) => {
@@ -80,6 +84,11 @@ export function handlerFor(def: AnyDefinition): Required<Omit<dynamic.ResourcePr
       return outs ? { id, props: outs } : { id: "" };
     },
     update: async (id, olds, news) => ({ outs: await def.update(context(), id, withoutProvider(olds), def.inputs.parse(withoutProvider(news))) }),
-    delete: async (id, props) => def.delete(context(), id, withoutProvider(props)),
+    delete: async (id, props) => {
+      const ctx = context();
+      // A delete with no program run is `pulumi destroy`: the post-MX cleanup, guarded.
+      if (!programRan()) await cleanupAllowed(ctx.config);
+      return def.delete(ctx, id, withoutProvider(props));
+    },
   };
 }

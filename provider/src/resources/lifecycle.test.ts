@@ -2,6 +2,7 @@ import * as c from "../exchange/cmdlets";
 import { ExchangeError } from "../exchange/errors";
 import { closeAllPools } from "../pool/registry";
 import { freshWorld, readWorld, simTarget } from "../simulator/testing";
+import { ProviderConfig } from "./config";
 import { contextFrom } from "./context";
 import { check, diff } from "./definition";
 import { definitions } from "./handlers";
@@ -11,11 +12,13 @@ import { definitions } from "./handlers";
 function setup() {
   const sim = freshWorld();
   const target = simTarget(sim.stateFile);
-  const ctx = contextFrom({
-    exchange: target,
-    source: target,
-    pool: { maxSessions: 2, commandTimeoutSeconds: 5, connectTimeoutSeconds: 5, retryAttempts: 2, retryBaseMs: 1, retryMaxMs: 2 },
-  });
+  const ctx = contextFrom(
+    ProviderConfig.parse({
+      exchange: target,
+      source: target,
+      pool: { maxSessions: 2, commandTimeoutSeconds: 5, connectTimeoutSeconds: 5, retryAttempts: 2, retryBaseMs: 1, retryMaxMs: 2 },
+    }),
+  );
   return { sim, ctx };
 }
 afterEach(() => closeAllPools());
@@ -43,11 +46,13 @@ describe("resource lifecycles", () => {
   it("treats only not-found as gone: a throttled read is an error, never a deletion", async () => {
     const { sim, ctx } = setup();
     const { id, outs } = await definitions.partnerConnector.create(ctx, connectorInputs);
-    const throttledCtx = contextFrom({
-      exchange: simTarget(sim.stateFile, { faults: { seed: 1, throttleRate: 1, transientRate: 0, crashRate: 0, hangRate: 0, crashPoint: "after-apply" } }),
-      source: simTarget(sim.stateFile),
-      pool: { maxSessions: 1, commandTimeoutSeconds: 5, connectTimeoutSeconds: 5, retryAttempts: 2, retryBaseMs: 1, retryMaxMs: 2 },
-    });
+    const throttledCtx = contextFrom(
+      ProviderConfig.parse({
+        exchange: simTarget(sim.stateFile, { faults: { seed: 1, throttleRate: 1, transientRate: 0, crashRate: 0, hangRate: 0, crashPoint: "after-apply" } }),
+        source: simTarget(sim.stateFile),
+        pool: { maxSessions: 1, commandTimeoutSeconds: 5, connectTimeoutSeconds: 5, retryAttempts: 2, retryBaseMs: 1, retryMaxMs: 2 },
+      }),
+    );
     await expect(definitions.partnerConnector.read(throttledCtx, id, outs)).rejects.toBeInstanceOf(ExchangeError);
     sim.store.update((w) => void (w.tenant.outboundConnectors = []));
     expect(await definitions.partnerConnector.read(ctx, id, outs)).toBeUndefined();
