@@ -11,7 +11,7 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
 stamp_ok() { [[ -f "$1" && "$(cat "$1")" == "$2" ]]; }
 
-mkdir -p "$COEXIST_TOOLS/bin"
+mkdir -p "$COEXIST_TOOLS/bin" "$COEXIST_ROOT/.pulumi-state"
 
 # --- Node ---------------------------------------------------------------------------------
 node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }

@@ -478,3 +478,19 @@ export function traceAll(
     trace: traceMail(world, { to: m.PrimarySmtpAddress, entry, ...(from !== undefined ? { from } : {}) }),
   }));
 }
+
+/** A short label for an outcome, for tables. */
+export function describeOutcome(outcome: Outcome | string): string {
+  switch (outcome) {
+    case "delivered-exchange":
+      return "Exchange Online";
+    case "delivered-source":
+      return "source";
+    case "loop":
+      return "LOOP";
+    case "bounce":
+      return "BOUNCE";
+    default:
+      return outcome;
+  }
+}

@@ -8,6 +8,7 @@ import {
   PartnerConnector,
   SourceBypassRule,
 } from "../resources/classes";
+import { projectRoot } from "../projectRoot";
 import { InputError, Problem } from "../waves/problems";
 import { rawConfig, readStackConfig, StackConfig } from "./stackConfig";
 import { MigratedUser, usersFromWaves } from "./users";
@@ -26,7 +27,7 @@ export function loadInputs(get: (key: string) => string | undefined, projectDir:
  * user in the waves. Names are plain values from config, so dependencies are explicit.
  */
 export async function coexistence(): Promise<Record<string, unknown>> {
-  const projectDir = process.cwd();
+  const projectDir = projectRoot();
   const stackFile = path.join(projectDir, "stacks", `Pulumi.${pulumi.getStack()}.yaml`);
   const cfg = new pulumi.Config("coexist");
   let inputs: ReturnType<typeof loadInputs>;

@@ -39,6 +39,8 @@ export const StackConfig = z
       .default({ group: "Migrated Users", connector: "Shared Name Space with External Entity TRSC", coexistenceRule: "Coexistence", bypassRule: "Inbound from Shared Namespace" }),
     /** The waves applied, in order: CSV files relative to the project directory. */
     waves: z.array(z.string().min(1)).default([]),
+    /** Users listed in a wave whose move is rolled back: their mail flows to the source again. */
+    rollback: z.array(SmtpAddress.transform((s) => s.toLowerCase())).default([]),
     /** Keep a copy in the source mailbox when forwarding. */
     deliverToMailboxAndForward: z.boolean().default(false),
     /** MX cutover: `pulumi destroy` (the cleanup) is refused until MX points at Exchange Online. */

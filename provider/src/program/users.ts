@@ -82,5 +82,8 @@ export function usersFromWaves(config: StackConfig, projectDir: string, stackFil
       }
     }
   });
-  return users;
+  config.rollback.forEach((address, i) => {
+    if (!seen.has(address)) problems.push({ file: stackFile, ...locate(stackFile, ["rollback", i]), message: `${address} is to be rolled back but is in no wave` });
+  });
+  return users.filter((u) => !config.rollback.includes(u.emailAddress));
 }

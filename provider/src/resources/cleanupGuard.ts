@@ -1,6 +1,7 @@
 import { promises as dns } from "node:dns";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { projectRoot } from "../projectRoot";
 import { ProviderConfig } from "./config";
 
 /**
@@ -18,7 +19,7 @@ export const programRan = (): boolean => flags[KEY] === true;
 /** Where the domain's MX points: a real DNS lookup, or the simulated world's DNS. */
 export async function mxHosts(config: ProviderConfig, domain: string): Promise<string[]> {
   if (config.exchange.kind === "simulator") {
-    const world = JSON.parse(fs.readFileSync(path.resolve(config.exchange.stateFile), "utf8")) as { mx: Record<string, string> };
+    const world = JSON.parse(fs.readFileSync(path.resolve(projectRoot(), config.exchange.stateFile), "utf8")) as { mx: Record<string, string> };
     return world.mx[domain] === "exchange" ? [`${domain.replaceAll(".", "-")}.mail.protection.outlook.com`] : [`mx.source.${domain}`];
   }
   return (await dns.resolveMx(domain)).map((r) => r.exchange);

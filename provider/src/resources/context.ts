@@ -2,6 +2,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import * as path from "node:path";
 import { AnyTarget } from "../exchange/targets";
 import { poolFor } from "../pool/registry";
+import { projectRoot } from "../projectRoot";
 import { SessionPool } from "../pool/sessionPool";
 import { ProviderConfig, readProviderConfig } from "./config";
 
@@ -16,9 +17,9 @@ const KEY = Symbol.for("coexist.context");
 type Slot = { ctx?: Context };
 const slot = (): Slot => ((globalThis as Record<symbol, Slot>)[KEY] ??= {});
 
-/** Relative simulator state files are relative to the project directory (the host's cwd). */
+/** Relative simulator state files are relative to the project directory. */
 function resolveTarget<T extends AnyTarget>(t: T): T {
-  return t.kind === "simulator" ? { ...t, stateFile: path.resolve(t.stateFile) } : t;
+  return t.kind === "simulator" ? { ...t, stateFile: path.resolve(projectRoot(), t.stateFile) } : t;
 }
 
 export function contextFrom(config: ProviderConfig): Context {

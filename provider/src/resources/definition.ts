@@ -1,5 +1,6 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
+import { Command } from "../exchange/command";
 import { cleanupAllowed, noteProgramRan, programRan } from "./cleanupGuard";
 import { Context, context } from "./context";
 import { Comparer, exact } from "./compare";
@@ -20,6 +21,15 @@ export interface Definition<S extends z.ZodObject, O extends Record<string, unkn
   replaceOn: ReadonlyArray<keyof z.output<S> & string>;
   /** Comparison per property; the default is exact. */
   compare?: Partial<Record<keyof z.output<S> & string, Comparer>>;
+  /**
+   * The write cmdlets each operation runs, for change review (`npm run plan`). Creates read
+   * first and adopt an identical object instead of creating it.
+   */
+  plan: {
+    create(news: z.output<S>): Command[];
+    update(olds: O, news: z.output<S>): Command[];
+    delete(olds: O): Command[];
+  };
   /** Live properties (from read) that differ from what this resource always sets. */
   drift?(outs: O): string[];
   create(ctx: Context, inputs: z.output<S>): Promise<{ id: string; outs: O }>;

@@ -30,8 +30,21 @@ async function live(ctx: Context, domain: string): Promise<AcceptedDomainObject 
   return getOne<AcceptedDomainObject>(ctx.exchange, GetAcceptedDomain({ Identity: domain }));
 }
 
+const relayCommand = (i: AcceptedDomainRelayInputs) =>
+  SetAcceptedDomain({ Identity: i.domain, DomainType: "InternalRelay", MatchSubDomains: i.matchSubDomains });
+
+/**
+ * What cleanup restores. A domain that was InternalRelay before coexist is still restored to
+ * Authoritative unless declared otherwise: after MX cutover the tenant must own the domain.
+ * MatchSubDomains goes off in the same call: it is only valid on InternalRelay.
+ */
+function restoreCommand(outs: AcceptedDomainRelayOutputs) {
+  const type = outs.restoreDomainType ?? "Authoritative";
+  return SetAcceptedDomain({ Identity: outs.domain, DomainType: type, MatchSubDomains: type === "InternalRelay" ? outs.originalMatchSubDomains : false });
+}
+
 async function relay(ctx: Context, inputs: AcceptedDomainRelayInputs): Promise<void> {
-  await ctx.exchange.run(SetAcceptedDomain({ Identity: inputs.domain, DomainType: "InternalRelay", MatchSubDomains: inputs.matchSubDomains }));
+  await ctx.exchange.run(relayCommand(inputs));
 }
 
 export const acceptedDomainRelay: Definition<typeof AcceptedDomainRelayInputs, AcceptedDomainRelayOutputs> = {
@@ -39,6 +52,11 @@ export const acceptedDomainRelay: Definition<typeof AcceptedDomainRelayInputs, A
   inputs: AcceptedDomainRelayInputs,
   replaceOn: ["domain"],
   compare: { domain: caseless },
+  plan: {
+    create: (news) => [relayCommand(news)],
+    update: (_olds, news) => [relayCommand(news)],
+    delete: (olds) => [restoreCommand(olds)],
+  },
   drift: (outs) => [
     ...(outs.domainType !== "InternalRelay" ? ["domainType"] : []),
     ...(outs.liveMatchSubDomains !== outs.matchSubDomains ? ["matchSubDomains"] : []),
@@ -71,12 +89,7 @@ export const acceptedDomainRelay: Definition<typeof AcceptedDomainRelayInputs, A
     return { ...olds, ...news, domainType: "InternalRelay", liveMatchSubDomains: news.matchSubDomains };
   },
 
-  async delete(ctx, id, outs) {
-    // A domain that was InternalRelay before coexist is still restored to Authoritative unless
-    // declared otherwise: after MX cutover the tenant must own the domain.
-    const type = outs.restoreDomainType ?? (outs.originalDomainType === "ExternalRelay" || outs.originalDomainType === "InternalRelay" ? "Authoritative" : outs.originalDomainType);
-    // MatchSubDomains must go off in the same call: it is only valid on InternalRelay.
-    const match = type === "InternalRelay" ? outs.originalMatchSubDomains : false;
-    await ctx.exchange.run(SetAcceptedDomain({ Identity: id, DomainType: type, MatchSubDomains: match }));
+  async delete(ctx, _id, outs) {
+    await ctx.exchange.run(restoreCommand(outs));
   },
 };

@@ -68,9 +68,32 @@ const remember = (group: string, user: string, member: boolean) => {
   if (hit) member ? hit.members.add(user) : hit.members.delete(user);
 };
 
+// The four commands a migrated user ever needs; create/update/delete and the change-review
+// plan are all built from these, so the plan shows exactly what runs.
+export const joinGroup = (i: MigratedMailboxInputs) => AddDistributionGroupMember({ Identity: i.group, Member: i.emailAddress, ...bypass });
+export const leaveGroup = (i: MigratedMailboxInputs) =>
+  RemoveDistributionGroupMember({ Identity: i.group, Member: i.emailAddress, Confirm: false, ...bypass });
+export function forwardOn(i: MigratedMailboxInputs, oldProxy?: string) {
+  const add = i.proxyAddress ? [i.proxyAddress] : [];
+  const remove = oldProxy && oldProxy !== i.proxyAddress ? [oldProxy] : [];
+  return SetMailbox({
+    Identity: sourceId(i),
+    ForwardingSmtpAddress: i.forwardTo,
+    DeliverToMailboxAndForward: i.deliverToMailboxAndForward,
+    ...(add.length + remove.length > 0 ? { EmailAddresses: { ...(add.length ? { Add: add } : {}), ...(remove.length ? { Remove: remove } : {}) } } : {}),
+  });
+}
+export const forwardOff = (i: MigratedMailboxInputs) =>
+  SetMailbox({
+    Identity: sourceId(i),
+    ForwardingSmtpAddress: null,
+    DeliverToMailboxAndForward: false,
+    ...(i.proxyAddress ? { EmailAddresses: { Remove: [i.proxyAddress] } } : {}),
+  });
+
 async function join(ctx: Context, i: MigratedMailboxInputs): Promise<void> {
   try {
-    await ctx.exchange.run(AddDistributionGroupMember({ Identity: i.group, Member: i.emailAddress, ...bypass }));
+    await ctx.exchange.run(joinGroup(i));
   } catch (e) {
     if (!isAlreadyExists(e)) throw e; // already a member: an earlier, interrupted run got this far
   }
@@ -79,36 +102,16 @@ async function join(ctx: Context, i: MigratedMailboxInputs): Promise<void> {
 
 async function leave(ctx: Context, i: MigratedMailboxInputs): Promise<void> {
   try {
-    await ctx.exchange.run(RemoveDistributionGroupMember({ Identity: i.group, Member: i.emailAddress, Confirm: false, ...bypass }));
+    await ctx.exchange.run(leaveGroup(i));
   } catch (e) {
     if (!isNotFound(e)) throw e; // not a member, or the group is gone: nothing left to undo
   }
   remember(i.group, i.emailAddress, false);
 }
 
-async function forward(ctx: Context, i: MigratedMailboxInputs, oldProxy?: string): Promise<void> {
-  const add = i.proxyAddress ? [i.proxyAddress] : [];
-  const remove = oldProxy && oldProxy !== i.proxyAddress ? [oldProxy] : [];
-  await ctx.source.run(
-    SetMailbox({
-      Identity: sourceId(i),
-      ForwardingSmtpAddress: i.forwardTo,
-      DeliverToMailboxAndForward: i.deliverToMailboxAndForward,
-      ...(add.length + remove.length > 0 ? { EmailAddresses: { ...(add.length ? { Add: add } : {}), ...(remove.length ? { Remove: remove } : {}) } } : {}),
-    }),
-  );
-}
-
 async function unforward(ctx: Context, i: MigratedMailboxInputs): Promise<void> {
   try {
-    await ctx.source.run(
-      SetMailbox({
-        Identity: sourceId(i),
-        ForwardingSmtpAddress: null,
-        DeliverToMailboxAndForward: false,
-        ...(i.proxyAddress ? { EmailAddresses: { Remove: [i.proxyAddress] } } : {}),
-      }),
-    );
+    await ctx.source.run(forwardOff(i));
   } catch (e) {
     if (!isNotFound(e)) throw e; // the source mailbox is gone: it forwards nothing
   }
@@ -119,6 +122,11 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
   inputs: MigratedMailboxInputs,
   replaceOn: ["emailAddress", "group", "sourceIdentity"],
   compare: { emailAddress: address, group: address, forwardTo: address, sourceIdentity: address, deliverToMailboxAndForward: exact, proxyAddress: address },
+  plan: {
+    create: (news) => [joinGroup(news), forwardOn(news)],
+    update: (olds, news) => [joinGroup(news), forwardOn(news, olds.proxyAddress)],
+    delete: (olds) => [forwardOff(olds), leaveGroup(olds)],
+  },
   drift: (outs) => [
     ...(!outs.isMember ? ["isMember"] : []),
     ...(!address(outs.forwardingSmtpAddress, outs.forwardTo) ? ["forwardingSmtpAddress"] : []),
@@ -126,7 +134,7 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
 
   async create(ctx, inputs) {
     await join(ctx, inputs); // first: a forwarded user outside the group would loop
-    await forward(ctx, inputs);
+    await ctx.source.run(forwardOn(inputs));
     return { id: inputs.emailAddress, outs: { ...inputs, isMember: true, forwardingSmtpAddress: inputs.forwardTo } };
   },
 
@@ -140,7 +148,7 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
 
   async update(ctx, _id, olds, news) {
     await join(ctx, news);
-    await forward(ctx, news, olds.proxyAddress);
+    await ctx.source.run(forwardOn(news, olds.proxyAddress));
     return { ...news, isMember: true, forwardingSmtpAddress: news.forwardTo };
   },
 

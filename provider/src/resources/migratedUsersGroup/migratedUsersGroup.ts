@@ -29,6 +29,18 @@ export type MigratedUsersGroupOutputs = MigratedUsersGroupInputs & { liveHidden:
 
 const bypass = { BypassSecurityGroupManagerCheck: true } as const;
 
+const newGroup = (i: MigratedUsersGroupInputs) =>
+  NewDistributionGroup({
+    Name: i.name,
+    PrimarySmtpAddress: i.primarySmtpAddress,
+    ManagedBy: i.managedBy,
+    Type: "Distribution",
+    MemberJoinRestriction: "Closed",
+    MemberDepartRestriction: "Closed",
+    Notes: "Managed by coexist: members are users whose mailbox lives in Exchange Online.",
+  });
+const removeGroup = (identity: string) => RemoveDistributionGroup({ Identity: identity, Confirm: false, ...bypass });
+
 const outputs = (inputs: MigratedUsersGroupInputs, g: DistributionGroupObject): MigratedUsersGroupOutputs => ({
   ...inputs,
   name: g.Name,
@@ -53,6 +65,20 @@ export const migratedUsersGroup: Definition<typeof MigratedUsersGroupInputs, Mig
   inputs: MigratedUsersGroupInputs,
   replaceOn: [],
   compare: { name: caseless, primarySmtpAddress: address, managedBy: caselessSet },
+  plan: {
+    create: (news) => [newGroup(news), ...(news.hiddenFromAddressLists ? [SetDistributionGroup({ Identity: news.name, HiddenFromAddressListsEnabled: true, ...bypass })] : [])],
+    update: (olds, news) => [
+      SetDistributionGroup({
+        Identity: olds.primarySmtpAddress,
+        Name: news.name,
+        PrimarySmtpAddress: news.primarySmtpAddress,
+        HiddenFromAddressListsEnabled: news.hiddenFromAddressLists,
+        ...(caselessSet(olds.managedBy, news.managedBy) ? {} : { ManagedBy: news.managedBy }),
+        ...bypass,
+      }),
+    ],
+    delete: (olds) => [removeGroup(olds.primarySmtpAddress)],
+  },
   drift: (outs) => (outs.liveHidden !== outs.hiddenFromAddressLists ? ["hiddenFromAddressLists"] : []),
 
   async create(ctx, inputs) {
@@ -67,17 +93,7 @@ export const migratedUsersGroup: Definition<typeof MigratedUsersGroupInputs, Mig
       const now = (await getOne<DistributionGroupObject>(ctx.exchange, GetDistributionGroup({ Identity: existing.Guid })))!;
       return { id: existing.Guid, outs: outputs(inputs, now) };
     }
-    const [created] = (await ctx.exchange.run(
-      NewDistributionGroup({
-        Name: inputs.name,
-        PrimarySmtpAddress: inputs.primarySmtpAddress,
-        ManagedBy: inputs.managedBy,
-        Type: "Distribution",
-        MemberJoinRestriction: "Closed",
-        MemberDepartRestriction: "Closed",
-        Notes: "Managed by coexist: members are users whose mailbox lives in Exchange Online.",
-      }),
-    )) as [DistributionGroupObject];
+    const [created] = (await ctx.exchange.run(newGroup(inputs))) as [DistributionGroupObject];
     await converge(ctx, created.Guid, inputs, undefined, false);
     return { id: created.Guid, outs: outputs(inputs, { ...created, HiddenFromAddressListsEnabled: inputs.hiddenFromAddressLists }) };
   },
@@ -99,6 +115,6 @@ export const migratedUsersGroup: Definition<typeof MigratedUsersGroupInputs, Mig
   },
 
   async delete(ctx, id) {
-    await removeIfPresent(ctx.exchange, RemoveDistributionGroup({ Identity: id, Confirm: false, ...bypass }));
+    await removeIfPresent(ctx.exchange, removeGroup(id));
   },
 };

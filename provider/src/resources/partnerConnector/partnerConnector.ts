@@ -51,6 +51,11 @@ const settable = (i: PartnerConnectorInputs) => ({
   Enabled: true,
 });
 
+const newConnector = (i: PartnerConnectorInputs) => NewOutboundConnector({ Name: i.name, ...fixed, ...settable(i) });
+// Re-asserting the fixed settings too repairs a connector someone unscoped or retyped.
+const setConnector = (identity: string, i: PartnerConnectorInputs) => SetOutboundConnector({ Identity: identity, ...fixed, ...settable(i) });
+const removeConnector = (identity: string) => RemoveOutboundConnector({ Identity: identity, Confirm: false });
+
 const outputs = (i: PartnerConnectorInputs, o: OutboundConnectorObject): PartnerConnectorOutputs => ({
   ...i,
   name: o.Name,
@@ -77,6 +82,11 @@ export const partnerConnector: Definition<typeof PartnerConnectorInputs, Partner
   inputs: PartnerConnectorInputs,
   replaceOn: ["name"],
   compare: { name: caseless, smartHosts: caselessSet, tlsSettings: exact, tlsDomain: caseless, comment: exact },
+  plan: {
+    create: (news) => [newConnector(news)],
+    update: (olds, news) => [setConnector(olds.name, news)],
+    delete: (olds) => [removeConnector(olds.name)],
+  },
   drift: (outs) => [
     ...(!outs.enabled ? ["enabled"] : []),
     ...(!outs.isTransportRuleScoped ? ["isTransportRuleScoped"] : []),
@@ -91,7 +101,7 @@ export const partnerConnector: Definition<typeof PartnerConnectorInputs, Partner
       await ctx.exchange.run(SetOutboundConnector({ Identity: existing.Guid, ...settable(inputs) }));
       return { id: existing.Guid, outs: outputs(inputs, { ...existing, ...settable(inputs) }) };
     }
-    const [created] = (await ctx.exchange.run(NewOutboundConnector({ Name: inputs.name, ...fixed, ...settable(inputs) }))) as [OutboundConnectorObject];
+    const [created] = (await ctx.exchange.run(newConnector(inputs))) as [OutboundConnectorObject];
     return { id: created.Guid, outs: outputs(inputs, created) };
   },
 
@@ -101,14 +111,13 @@ export const partnerConnector: Definition<typeof PartnerConnectorInputs, Partner
   },
 
   async update(ctx, id, _olds, news) {
-    // Re-asserting the fixed settings too repairs a connector someone unscoped or retyped.
-    await ctx.exchange.run(SetOutboundConnector({ Identity: id, ...fixed, ...settable(news) }));
+    await ctx.exchange.run(setConnector(id, news));
     const o = await getOne<OutboundConnectorObject>(ctx.exchange, GetOutboundConnector({ Identity: id }));
     if (!o) throw new Error(`PartnerConnector: connector ${id} disappeared during the update`);
     return outputs(news, o);
   },
 
   async delete(ctx, id) {
-    await removeIfPresent(ctx.exchange, RemoveOutboundConnector({ Identity: id, Confirm: false }));
+    await removeIfPresent(ctx.exchange, removeConnector(id));
   },
 };

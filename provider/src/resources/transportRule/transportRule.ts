@@ -51,14 +51,26 @@ export function transportRule<S extends z.ZodObject>(spec: RuleSpec<S>): Definit
     mode: r.Mode,
   });
   const get = (ctx: Context, id: string) => getOne<TransportRuleObject>(ctx.exchange, GetTransportRule({ Identity: id }));
-  const setState = async (ctx: Context, id: string, enabled: boolean) =>
-    ctx.exchange.run(enabled ? EnableTransportRule({ Identity: id, Mode: "Enforce" }) : DisableTransportRule({ Identity: id, Confirm: false }));
+  const stateCommand = (identity: string, enabled: boolean) =>
+    enabled ? EnableTransportRule({ Identity: identity, Mode: "Enforce" }) : DisableTransportRule({ Identity: identity, Confirm: false });
+  const setState = async (ctx: Context, id: string, enabled: boolean) => ctx.exchange.run(stateCommand(id, enabled));
+  const newRule = (i: I) => NewTransportRule({ Name: i.name, Enabled: i.enabled, ...spec.parameters(i) });
+  const setRule = (identity: string, i: I) => SetTransportRule({ Identity: identity, Name: i.name, ...spec.parameters(i) });
+  const removeRule = (identity: string) => RemoveTransportRule({ Identity: identity, Confirm: false });
 
   return {
     name: spec.name,
     inputs: spec.inputs,
     replaceOn: [],
     compare: spec.compare,
+    plan: {
+      create: (news) => [newRule(news as I)],
+      update: (olds, news) => [
+        setRule(olds.name, news as I),
+        ...(olds.enabled !== (news as I).enabled || olds.mode !== "Enforce" ? [stateCommand(olds.name, (news as I).enabled)] : []),
+      ],
+      delete: (olds) => [removeRule(olds.name)],
+    },
     drift: (outs) => (outs.mode !== "Enforce" ? ["mode"] : []),
 
     async create(ctx, raw) {
@@ -70,9 +82,7 @@ export function transportRule<S extends z.ZodObject>(spec: RuleSpec<S>): Definit
         if ((existing.State === "Enabled") !== inputs.enabled) await setState(ctx, existing.Guid, inputs.enabled);
         return { id: existing.Guid, outs: outputs(inputs, { ...existing, State: inputs.enabled ? "Enabled" : "Disabled" }) };
       }
-      const [created] = (await ctx.exchange.run(
-        NewTransportRule({ Name: inputs.name, Enabled: inputs.enabled, ...spec.parameters(inputs) }),
-      )) as [TransportRuleObject];
+      const [created] = (await ctx.exchange.run(newRule(inputs))) as [TransportRuleObject];
       return { id: created.Guid, outs: outputs(inputs, created) };
     },
 
@@ -83,7 +93,7 @@ export function transportRule<S extends z.ZodObject>(spec: RuleSpec<S>): Definit
 
     async update(ctx, id, olds, raw) {
       const news = raw as I;
-      await ctx.exchange.run(SetTransportRule({ Identity: id, Name: news.name, ...spec.parameters(news) }));
+      await ctx.exchange.run(setRule(id, news));
       if (olds.enabled !== news.enabled || olds.mode !== "Enforce") await setState(ctx, id, news.enabled);
       const r = await get(ctx, id);
       if (!r) throw new Error(`${spec.name}: rule ${id} disappeared during the update`);
@@ -91,7 +101,7 @@ export function transportRule<S extends z.ZodObject>(spec: RuleSpec<S>): Definit
     },
 
     async delete(ctx, id) {
-      await removeIfPresent(ctx.exchange, RemoveTransportRule({ Identity: id, Confirm: false }));
+      await removeIfPresent(ctx.exchange, removeRule(id));
     },
   };
 }

@@ -1,0 +1,96 @@
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { previewJson } from "../cli/plan";
+import { formatPlan, planSteps } from "../plan/plan";
+import { World } from "../simulator/model";
+import { initialWorld, Scenario } from "../simulator/scenario";
+import { WorldStore } from "../simulator/store";
+
+export interface RunResult {
+  code: number;
+  output: string;
+}
+
+/**
+ * A migration rehearsed on the simulated tenant: the real `pulumi` CLI run against a project
+ * and stack whose exchange and source targets are the simulator. Used by `npm run demo` and by
+ * the end-to-end wave tests.
+ */
+export class Rehearsal {
+  readonly stackFile: string;
+  constructor(
+    readonly projectDir: string,
+    readonly stack: string,
+    readonly stateFile: string,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.stackFile = path.join(projectDir, "stacks", `Pulumi.${stack}.yaml`);
+  }
+
+  run(args: string[]): Promise<RunResult> {
+    const child = spawn("pulumi", [...args, "--stack", this.stack, "--non-interactive", "--color", "never"], {
+      cwd: this.projectDir,
+      env: this.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    return new Promise((resolve) => child.on("close", (code) => resolve({ code: code ?? 1, output })));
+  }
+
+  async must(args: string[]): Promise<string> {
+    const r = await this.run(args);
+    if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed:\n${r.output}`);
+    return r.output;
+  }
+
+  /** A fresh simulated world and an empty stack (its committed config file kept as it was). */
+  async reset(scenario: Scenario): Promise<void> {
+    const config = fs.readFileSync(this.stackFile, "utf8");
+    await this.run(["stack", "rm", "--force", "--yes"]);
+    fs.writeFileSync(this.stackFile, config);
+    fs.rmSync(path.dirname(this.stateFile), { recursive: true, force: true });
+    WorldStore.create(this.stateFile, initialWorld(scenario));
+    const init = spawn("pulumi", ["stack", "init", this.stack, "--non-interactive"], { cwd: this.projectDir, env: this.env, stdio: "ignore" });
+    await new Promise((r) => init.on("close", r));
+  }
+
+  async plan(): Promise<string> {
+    const preview = await previewJson(["--stack", this.stack], this.projectDir, this.env);
+    return formatPlan(planSteps(preview.steps ?? []));
+  }
+
+  up(): Promise<RunResult> {
+    return this.run(["up", "--yes", "--skip-preview", "--suppress-outputs"]);
+  }
+
+  destroy(): Promise<RunResult> {
+    return this.run(["destroy", "--yes", "--skip-preview"]);
+  }
+
+  setConfig(key: string, value: string): Promise<string> {
+    return this.must(["config", "set", "--path", key, value]);
+  }
+
+  removeConfig(key: string): Promise<string> {
+    return this.must(["config", "rm", "--path", key]);
+  }
+
+  world(): World {
+    return JSON.parse(fs.readFileSync(this.stateFile, "utf8")) as World;
+  }
+
+  updateWorld(change: (w: World) => void): void {
+    new WorldStore(this.stateFile).update(change);
+  }
+}
+
+/** The CLI's own summary lines ("Resources: …", "+ 8 created"), for a compact log. */
+export function summaryOf(output: string): string {
+  const lines = output.split("\n");
+  const at = lines.findIndex((l) => l.startsWith("Resources:"));
+  const summary = at >= 0 ? lines.slice(at, at + 8).filter((l) => /^\s+[-+~]|^\s+\d|Resources:|unchanged|created|deleted|updated/.test(l)) : [];
+  return summary.map((l) => l.trimEnd()).join("\n");
+}

@@ -1,0 +1,50 @@
+import { describeOutcome, traceMail } from "../oracle";
+import { World } from "../simulator/model";
+
+/** Where each user's mail ends, from each entry point, in a simulated world. */
+export interface UserRow {
+  user: string;
+  member: boolean;
+  forwardsTo: string | null;
+  internet: string;
+  exchange: string;
+  source: string;
+}
+
+export function userRows(world: World): UserRow[] {
+  const group = world.tenant.groups[0];
+  return world.source.mailboxes.map((m) => {
+    const user = m.PrimarySmtpAddress.toLowerCase();
+    const outcome = (entry: "internet" | "exchange" | "source") => traceMail(world, { to: user, entry }).outcome;
+    return {
+      user,
+      member: group?.Members.includes(user) ?? false,
+      forwardsTo: m.ForwardingSmtpAddress,
+      internet: outcome("internet"),
+      exchange: outcome("exchange"),
+      source: outcome("source"),
+    };
+  });
+}
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
+
+export function renderWorld(world: World, domain: string): string {
+  const d = world.tenant.acceptedDomains.find((x) => x.DomainName === domain);
+  const g = world.tenant.groups[0];
+  const c = world.tenant.outboundConnectors[0];
+  const rules = world.tenant.transportRules.map((r) => `${r.Name} (${r.State})`).join(", ") || "none";
+  const lines = [
+    `  Exchange Online: ${domain} ${d?.DomainType}${d?.MatchSubDomains ? " +subdomains" : ""} | group: ${g ? `${g.Name} (${g.Members.length} members)` : "none"} | connector: ${c ? `${c.Name} → ${c.SmartHosts.join(", ")}` : "none"}`,
+    `  Rules: ${rules} | MX of ${domain} → ${world.mx[domain] === "exchange" ? "Exchange Online" : "source"}`,
+    "",
+  ];
+  const rows = userRows(world);
+  const head = ["User", "In group", "Source forwards to", "From internet", "From EXO user", "From source user"];
+  const cells = rows.map((r) => [r.user, r.member ? "yes" : "no", r.forwardsTo ?? "-", describeOutcome(r.internet), describeOutcome(r.exchange), describeOutcome(r.source)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  lines.push("  " + head.map((h, i) => pad(h, widths[i]!)).join("  "));
+  lines.push("  " + widths.map((w) => "-".repeat(w)).join("  "));
+  for (const c of cells) lines.push("  " + c.map((x, i) => pad(x, widths[i]!)).join("  "));
+  return lines.join("\n");
+}
