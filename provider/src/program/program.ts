@@ -16,8 +16,9 @@ import { MigratedUser, usersFromWaves } from "./users";
 /** Reads and checks the whole input (config and every wave) before anything is declared. */
 export function loadInputs(get: (key: string) => string | undefined, projectDir: string, stackFile: string): { config: StackConfig; users: MigratedUser[] } {
   const problems: Problem[] = [];
-  const config = readStackConfig(rawConfig(get), path.relative(projectDir, stackFile) || stackFile, problems);
-  const users = config ? usersFromWaves(config, projectDir, path.relative(projectDir, stackFile), problems) : [];
+  const shown = path.relative(projectDir, stackFile) || stackFile;
+  const config = readStackConfig(rawConfig(get), stackFile, problems, shown);
+  const users = config ? usersFromWaves(config, projectDir, stackFile, problems, shown) : [];
   if (problems.length > 0 || !config) throw new InputError(problems);
   return { config, users };
 }

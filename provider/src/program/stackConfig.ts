@@ -115,14 +115,14 @@ export function locate(file: string, path: (string | number)[]): { line: number;
   return found;
 }
 
-export function readStackConfig(raw: Record<string, unknown>, file: string, problems: Problem[]): StackConfig | undefined {
+export function readStackConfig(raw: Record<string, unknown>, file: string, problems: Problem[], shown = file): StackConfig | undefined {
   const parsed = StackConfig.safeParse(raw);
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) {
     const at = locate(file, issue.path as (string | number)[]);
     const key = `coexist:${issue.path.join(".")}`;
     const message = issue.code === "invalid_type" && issue.input === undefined ? `${key} is required` : `${key} ${issue.message}`;
-    problems.push({ file, ...at, message });
+    problems.push({ file: shown, ...at, message });
   }
   return undefined;
 }

@@ -28,14 +28,14 @@ function isRoutingDomain(config: StackConfig, domain: string): boolean {
 }
 
 /** Reads every wave and checks every row; problems are collected, never thrown one by one. */
-export function usersFromWaves(config: StackConfig, projectDir: string, stackFile: string, problems: Problem[]): MigratedUser[] {
+export function usersFromWaves(config: StackConfig, projectDir: string, stackFile: string, problems: Problem[], shownStackFile = stackFile): MigratedUser[] {
   const seen = new Map<string, string>();
   const users: MigratedUser[] = [];
   config.waves.forEach((wave, i) => {
     const file = path.resolve(projectDir, wave);
     const shown = path.relative(projectDir, file) || wave;
     if (!fs.existsSync(file)) {
-      problems.push({ file: stackFile, ...locate(stackFile, ["waves", i]), message: `wave file ${wave} does not exist` });
+      problems.push({ file: shownStackFile, ...locate(stackFile, ["waves", i]), message: `wave file ${wave} does not exist` });
       return;
     }
     for (const { row, line, columns } of readWave(shown, problems, fs.readFileSync(file, "utf8"))) {
@@ -83,7 +83,7 @@ export function usersFromWaves(config: StackConfig, projectDir: string, stackFil
     }
   });
   config.rollback.forEach((address, i) => {
-    if (!seen.has(address)) problems.push({ file: stackFile, ...locate(stackFile, ["rollback", i]), message: `${address} is to be rolled back but is in no wave` });
+    if (!seen.has(address)) problems.push({ file: shownStackFile, ...locate(stackFile, ["rollback", i]), message: `${address} is to be rolled back but is in no wave` });
   });
   return users.filter((u) => !config.rollback.includes(u.emailAddress));
 }

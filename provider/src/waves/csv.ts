@@ -92,7 +92,8 @@ export function readWave(file: string, problems: Problem[], text = fs.readFileSy
     const line = info.lines - (raw.match(/\r?\n/g)?.length ?? 0) + (raw.endsWith("\n") ? 1 : 0);
     const starts = fieldStarts(raw);
     if (record.length !== names.length) {
-      problems.push({ file, line, column: starts[Math.min(record.length, names.length)] ?? 1, message: `expected ${names.length} fields (${header.record.join(", ")}), found ${record.length}` });
+      const column = starts[Math.min(record.length, names.length)] ?? raw.replace(/\r?\n$/, "").length + 1;
+      problems.push({ file, line, column, message: `expected ${names.length} fields (${header.record.join(", ")}), found ${record.length}` });
       continue;
     }
     const row: Record<string, string> = {};
