@@ -27,7 +27,7 @@ export function loadInputs(get: (key: string) => string | undefined, projectDir:
  * The coexist program: the shared objects of seed 2's recipe, then one MigratedMailbox per
  * user in the waves. Names are plain values from config, so dependencies are explicit.
  */
-export async function coexistence(): Promise<Record<string, unknown>> {
+export function coexistence(): Promise<Record<string, unknown>> {
   const projectDir = projectRoot();
   const stackFile = path.join(projectDir, "stacks", `Pulumi.${pulumi.getStack()}.yaml`);
   const cfg = new pulumi.Config("coexist");
@@ -39,7 +39,10 @@ export async function coexistence(): Promise<Record<string, unknown>> {
     if (e instanceof InputError) throw new pulumi.RunError(e.message);
     throw e;
   }
-  const { config, users } = inputs;
+  return declare(inputs.config, inputs.users);
+}
+
+async function declare(config: StackConfig, users: MigratedUser[]): Promise<Record<string, unknown>> {
   // Declared after an await: each resource's stack trace (kept in state) is then this
   // function's frames only, which keeps every state entry small.
   await Promise.resolve();

@@ -1,0 +1,35 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Rehearsal } from "@coexist/provider/dist/rehearsal/rehearsal";
+import { repoRoot } from "./pulumi";
+
+/**
+ * A copy of the coexist project in a temp dir (its program and node_modules linked, its batches
+ * copied) with its own file backend, so end-to-end tests run the real program through the real
+ * CLI without touching the repository's stacks or state.
+ */
+export function rehearsalProject(stack = "e2e"): { rehearsal: Rehearsal; dir: string; writeConfig(config: Record<string, unknown>): void; cleanup(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "coexist-project-"));
+  fs.copyFileSync(path.join(repoRoot, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
+  // The program entry is copied, not linked: the program finds its project by walking up from
+  // where it runs, and a link would lead back into the repository.
+  fs.mkdirSync(path.join(dir, "dist"));
+  fs.copyFileSync(path.join(repoRoot, "dist", "index.js"), path.join(dir, "dist", "index.js"));
+  fs.cpSync(path.join(repoRoot, "batches"), path.join(dir, "batches"), { recursive: true });
+  fs.mkdirSync(path.join(dir, "stacks"));
+  fs.mkdirSync(path.join(dir, ".state"));
+  const env = {
+    ...process.env,
+    PULUMI_BACKEND_URL: `file://${path.join(dir, ".state")}`,
+    PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+    PULUMI_HOME: path.join(repoRoot, ".tools", "pulumi-home"),
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+  };
+  const rehearsal = new Rehearsal(dir, stack, path.join(dir, ".sim", "world.json"), env);
+  // Stack config as JSON, which is YAML too; each write replaces the whole file.
+  const writeConfig = (config: Record<string, unknown>) =>
+    fs.writeFileSync(rehearsal.stackFile, JSON.stringify({ config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`coexist:${k}`, v])) }, null, 2));
+  return { rehearsal, dir, writeConfig, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
