@@ -97,15 +97,24 @@ describe("migration waves through the real CLI", () => {
     }
   }
 
+  it("renames the connector: the new one first, the rule moves over, the old one goes last", async () => {
+    project.writeConfig({ ...base, waves: ["batches/wave1.csv", "batches/wave2.csv"], names: { connector: "Coexistence to source" } });
+    await succeeds(rehearsal.up());
+    const w = rehearsal.world();
+    expect(w.tenant.outboundConnectors.map((c) => c.Name)).toEqual(["Coexistence to source"]);
+    expect(w.tenant.transportRules.find((r) => r.Name === "Coexistence")?.RouteMessageOutboundConnector).toBe("Coexistence to source");
+    expectMail(["alice", "bob", "carol", "dave", "erin"]);
+  });
+
   it("rolls one user back: forwarding off, then out of the group", async () => {
-    project.writeConfig({ ...base, waves: ["batches/wave1.csv", "batches/wave2.csv"], rollback: ["bob@contoso.com"] });
+    project.writeConfig({ ...base, waves: ["batches/wave1.csv", "batches/wave2.csv"], names: { connector: "Coexistence to source" }, rollback: ["bob@contoso.com"] });
     const n = commandLog(rehearsal.stateFile).length;
     await succeeds(rehearsal.up());
     expect(writesSince(n).map((l) => l.cmdlet)).toEqual(["Set-Mailbox", "Remove-DistributionGroupMember"]);
     expectMail(["alice", "carol", "dave", "erin"]);
   });
 
-  it("refuses the cleanup before MX cutover, then cleans up after it", async () => {
+  it("refuses the cleanup before MX cutover, then cleans up in seed 2's order after it", async () => {
     const n = commandLog(rehearsal.stateFile).length;
     const early = await rehearsal.destroy();
     expect(early.code).not.toBe(0);
@@ -120,5 +129,10 @@ describe("migration waves through the real CLI", () => {
     expect(w.tenant.acceptedDomains.find((d) => d.Name === "contoso.com")?.DomainType).toBe("Authoritative");
     expect(w.source.mailboxes.filter((m) => m.ForwardingSmtpAddress !== null)).toEqual([]);
     for (const r of userRows(w)) expect(r.internet).toBe("delivered-exchange");
+    // Rules, then the connector, then the group, then the domain back to Authoritative.
+    const order = writesSince(n)
+      .map((l) => (l.cmdlet === "Set-AcceptedDomain" ? "domain" : l.cmdlet === "Remove-TransportRule" ? "rule" : l.cmdlet === "Remove-OutboundConnector" ? "connector" : l.cmdlet === "Remove-DistributionGroup" ? "group" : ""))
+      .filter((x) => x !== "");
+    expect(order).toEqual(["rule", "rule", "connector", "group", "domain"]);
   });
 });

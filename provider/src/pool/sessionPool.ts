@@ -15,6 +15,8 @@ export interface PoolOptions {
   /** Start-up plus connect; Connect-ExchangeOnline alone can take several seconds. */
   connectTimeoutMs: number;
   retry: { attempts: number; baseMs: number; maxMs: number };
+  /** Retire a session after this many commands (1 = a connect per command, for benchmarks). */
+  sessionUses?: number;
   debug?: (line: string) => void;
 }
 
@@ -35,6 +37,7 @@ export interface PoolStats {
 interface Session {
   runner: RunnerProcess;
   busy: boolean;
+  uses: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -71,6 +74,7 @@ export class SessionPool {
       try {
         const response = await session.runner.request({ type: "invoke", ...valid }, this.options.commandTimeoutMs);
         this.stats.commands++;
+        session.uses++;
         this.release(session);
         if (response.ok) return response.output;
         failure = response.error;
@@ -121,6 +125,12 @@ export class SessionPool {
   }
 
   private release(session: Session): void {
+    if (this.options.sessionUses && session.uses >= this.options.sessionUses) {
+      session.runner.close();
+      this.sessions.splice(this.sessions.indexOf(session), 1);
+      if (this.waiting.length > 0 && this.sessions.length + this.connecting < this.cap) void this.grow();
+      return;
+    }
     const next = this.waiting.shift();
     if (next) next.resolve(session);
     else session.busy = false;
@@ -147,7 +157,7 @@ export class SessionPool {
             runner.close();
             return;
           }
-          const session: Session = { runner, busy: true };
+          const session: Session = { runner, busy: true, uses: 0 };
           this.sessions.push(session);
           this.stats.connects++;
           this.release(session);

@@ -71,6 +71,20 @@ describe("wave and config input checks", () => {
     expect(loadInputs(p.get, p.dir, p.stackFile).users[0]?.forwardTo).toBe("bob@sub.contoso.com");
   });
 
+  it("checks routing addresses made from the template like those in the CSV", () => {
+    expect(problems({ ...baseConfig, routingTemplate: "{alias}@gmail.com", waves: ["other-wave.csv"] })).toEqual([
+      "other-wave.csv:2:1: bob@gmail.com (from coexist:routingTemplate) is not a routing address: use contoso.onmicrosoft.com or a subdomain of contoso.com",
+    ]);
+    const p = project({ ...baseConfig, routingTemplate: "{alias}@contoso.mail.onmicrosoft.com", waves: ["other-wave.csv"] });
+    expect(loadInputs(p.get, p.dir, p.stackFile).users[0]?.forwardTo).toBe("bob@contoso.mail.onmicrosoft.com");
+  });
+
+  it("takes the source password from the secret key coexist:sourcePassword", () => {
+    const source = { kind: "exchange-onprem", connectionUri: "https://ex01.contoso.com/PowerShell/", username: "CONTOSO\\svc" };
+    const p = project({ ...baseConfig, source, sourcePassword: "S3cr3t!", waves: [] });
+    expect(loadInputs(p.get, p.dir, p.stackFile).config.source).toMatchObject({ kind: "exchange-onprem", password: "S3cr3t!" });
+  });
+
   it("points at the config key in the stack file for a bad value", () => {
     const yaml = [
       "config:",

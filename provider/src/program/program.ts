@@ -48,19 +48,26 @@ async function declare(config: StackConfig, users: MigratedUser[]): Promise<Reco
   await Promise.resolve();
 
   const groupAddress = (config.names.groupAddress ?? `migrated@${config.domain}`).toLowerCase();
+  // Dependencies give seed 2's cleanup order on destroy (dependents go first): rules, then
+  // the connector, then the group, then the domain back to Authoritative. Creation runs the
+  // other way round. Per-user resources depend on the group.
   const relay = new AcceptedDomainRelay("accepted-domain", { domain: config.domain, matchSubDomains: config.matchSubDomains });
-  const group = new MigratedUsersGroup("migrated-users", { name: config.names.group, primarySmtpAddress: groupAddress, managedBy: config.groupOwners });
-  const connector = new PartnerConnector("partner-connector", {
-    name: config.names.connector,
-    smartHosts: config.smartHosts,
-    comment: `TransportRule Scoped Connector for shared namespace ${config.domain}`,
-  });
+  const group = new MigratedUsersGroup(
+    "migrated-users",
+    { name: config.names.group, primarySmtpAddress: groupAddress, managedBy: config.groupOwners },
+    { dependsOn: [relay] },
+  );
+  const connector = new PartnerConnector(
+    "partner-connector",
+    { name: config.names.connector, smartHosts: config.smartHosts, comment: `TransportRule Scoped Connector for shared namespace ${config.domain}` },
+    { dependsOn: [group] },
+  );
   new CoexistenceRule(
     "coexistence-rule",
     { name: config.names.coexistenceRule, connector: config.names.connector, exceptMembersOf: groupAddress },
-    { dependsOn: [connector, group, relay] },
+    { dependsOn: [connector] },
   );
-  new SourceBypassRule("source-bypass-rule", { name: config.names.bypassRule, senderIpRanges: config.sourceIpRanges });
+  new SourceBypassRule("source-bypass-rule", { name: config.names.bypassRule, senderIpRanges: config.sourceIpRanges }, { dependsOn: [connector] });
 
   for (const u of users) {
     new MigratedMailbox(

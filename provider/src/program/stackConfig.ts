@@ -58,7 +58,11 @@ export type StackConfig = z.output<typeof StackConfig>;
 
 export const CONFIG_KEYS = Object.keys(StackConfig.shape);
 
-/** Reads raw `coexist:*` values: objects and arrays arrive as JSON text, the rest as strings. */
+/**
+ * Reads raw `coexist:*` values: objects and arrays arrive as JSON text, the rest as strings.
+ * The secret keys coexist:certificatePassword and coexist:sourcePassword are merged into their
+ * targets, as the provider does, so validation sees the target a session will get.
+ */
 export function rawConfig(get: (key: string) => string | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of CONFIG_KEYS) {
@@ -70,6 +74,12 @@ export function rawConfig(get: (key: string) => string | undefined): Record<stri
       out[key] = v;
     }
   }
+  const merge = (key: string, kind: string, field: string, secret: string | undefined) => {
+    const t = out[key] as Record<string, unknown> | undefined;
+    if (secret !== undefined && t && typeof t === "object" && t.kind === kind && t[field] === undefined) out[key] = { ...t, [field]: secret };
+  };
+  merge("exchange", "exchange-online", "certificatePassword", get("certificatePassword"));
+  merge("source", "exchange-onprem", "password", get("sourcePassword"));
   return out;
 }
 

@@ -22,9 +22,10 @@ export function routingAddress(config: StackConfig, email: string): string {
   return config.routingTemplate.replaceAll("{alias}", alias).replaceAll("{domain}", config.domain).replaceAll("{tenant}", config.tenant).toLowerCase();
 }
 
-/** The tenant or a subdomain of the shared domain: where the source may forward to. */
+/** The tenant (or its .mail. routing domain) or a subdomain of the shared domain. */
 function isRoutingDomain(config: StackConfig, domain: string): boolean {
-  return domain === config.tenant || domain.endsWith(`.${config.domain}`);
+  const mail = config.tenant.replace(/\.onmicrosoft\.com$/, ".mail.onmicrosoft.com");
+  return domain === config.tenant || domain === mail || domain.endsWith(`.${config.domain}`);
 }
 
 /** Reads every wave and checks every row; problems are collected, never thrown one by one. */
@@ -53,12 +54,15 @@ export function usersFromWaves(config: StackConfig, projectDir: string, stackFil
         ok = false;
       }
       const forwardTo = row.forwardTo?.toLowerCase() ?? (ok ? routingAddress(config, email) : "");
-      if (row.forwardTo !== undefined) {
+      // An explicit ForwardTo or one from coexist:routingTemplate: both must route to the tenant.
+      const from = row.forwardTo !== undefined ? at("forwardTo") : at("emailAddress");
+      const via = row.forwardTo !== undefined ? "" : " (from coexist:routingTemplate)";
+      if (ok || row.forwardTo !== undefined) {
         if (!isSmtp(forwardTo)) {
-          problems.push({ ...at("forwardTo"), message: `"${row.forwardTo}" is not a valid forwarding address` });
+          problems.push({ ...from, message: `"${forwardTo}"${via} is not a valid forwarding address` });
           ok = false;
         } else if (!isRoutingDomain(config, domainOf(forwardTo))) {
-          problems.push({ ...at("forwardTo"), message: `${forwardTo} is not a routing address: use ${config.tenant} or a subdomain of ${config.domain}` });
+          problems.push({ ...from, message: `${forwardTo}${via} is not a routing address: use ${config.tenant} or a subdomain of ${config.domain}` });
           ok = false;
         }
       }

@@ -40,7 +40,8 @@ export function cleanupAllowed(config: ProviderConfig): Promise<void> {
       throw new Error(
         `coexist: refusing to clean up: the MX of ${config.domain} points at ${hosts.join(", ") || "nothing"}, not Exchange Online. ` +
           `Cleanup makes the domain Authoritative and removes the route to the source, so mail for users still there would bounce. ` +
-          `Cut MX over first, or, if it is done and DNS is not yet visible from here, run \`pulumi config set --path coexist:cutover.done true\`.`,
+          `Cut MX over first. If it is done and DNS is not yet visible from here, run \`pulumi config set --path coexist:cutover.done true\`, ` +
+          `then \`pulumi up\` (destroy uses the provider settings recorded by the last up) or \`pulumi destroy --run-program\`.`,
       );
     }
   })();

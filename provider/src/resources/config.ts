@@ -14,6 +14,8 @@ export const PoolSettings = z.object({
   retryAttempts: z.number().int().min(1).max(20).default(6),
   retryBaseMs: z.number().int().min(1).default(2000),
   retryMaxMs: z.number().int().min(1).default(60000),
+  /** Retire a session after this many commands; 1 reproduces the naive connect-per-command way (benchmarks). */
+  sessionUses: z.number().int().positive().optional(),
 });
 export type PoolSettings = z.infer<typeof PoolSettings>;
 

@@ -29,6 +29,7 @@ export function contextFrom(config: ProviderConfig): Context {
     commandTimeoutMs: pool.commandTimeoutSeconds * 1000,
     connectTimeoutMs: pool.connectTimeoutSeconds * 1000,
     retry: { attempts: pool.retryAttempts, baseMs: pool.retryBaseMs, maxMs: pool.retryMaxMs },
+    ...(pool.sessionUses ? { sessionUses: pool.sessionUses } : {}),
   };
   return {
     exchange: poolFor("exchange", resolveTarget(config.exchange), tuning),

@@ -17,8 +17,14 @@ export interface Definition<S extends z.ZodObject, O extends Record<string, unkn
   /** Shown in messages, e.g. "PartnerConnector". */
   name: string;
   inputs: S;
-  /** Properties Exchange cannot change in place: a change replaces the object (delete first). */
+  /** Properties Exchange cannot change in place: a change replaces the object. */
   replaceOn: ReadonlyArray<keyof z.output<S> & string>;
+  /**
+   * Whether the old object must go before its replacement comes: true when both would claim
+   * the same unique thing (the same user's forwarding); false when a replacement has a new
+   * name, so it can exist first and dependents move over before the old one is removed.
+   */
+  deleteBeforeReplace: boolean;
   /** Comparison per property; the default is exact. */
   compare?: Partial<Record<keyof z.output<S> & string, Comparer>>;
   /**
@@ -74,8 +80,7 @@ export function diff(def: AnyDefinition, olds: Record<string, unknown>, news: Re
   return {
     changes: all.length > 0,
     replaces,
-    // Exchange names and addresses are unique: the old object must go before the new one comes.
-    deleteBeforeReplace: replaces.length > 0,
+    deleteBeforeReplace: replaces.length > 0 && def.deleteBeforeReplace,
   };
 }
 

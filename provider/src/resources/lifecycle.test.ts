@@ -70,7 +70,7 @@ describe("resource lifecycles", () => {
     expect(w.source.mailboxes.find((m) => m.Alias === "alice")?.ForwardingSmtpAddress).toBe("alice@contoso.onmicrosoft.com");
   });
 
-  it("restores the domain type it found when the relay is deleted", async () => {
+  it("records the domain type it found and makes the domain Authoritative again on delete", async () => {
     const { sim, ctx } = setup();
     const { id, outs } = await definitions.acceptedDomainRelay.create(ctx, { domain: "contoso.com", matchSubDomains: true });
     expect(outs.originalDomainType).toBe("Authoritative");
@@ -90,13 +90,17 @@ describe("resource lifecycles", () => {
     expect(result.failures).toBeUndefined();
   });
 
-  it("compares smart hosts as a case-insensitive set and replaces only on a rename", () => {
+  it("compares smart hosts as a case-insensitive set and replaces only on a rename, new one first", () => {
     const olds = { ...connectorInputs, smartHosts: ["B.example.com", "a.example.com"], enabled: true, isTransportRuleScoped: true, connectorType: "Partner" };
     expect(diff(definitions.partnerConnector as never, olds, { ...connectorInputs, smartHosts: ["a.example.com", "b.example.com"] }).changes).toBe(false);
     expect(diff(definitions.partnerConnector as never, olds, { ...connectorInputs, smartHosts: ["c.example.com"] })).toMatchObject({ changes: true, replaces: [] });
     expect(diff(definitions.partnerConnector as never, olds, { ...connectorInputs, smartHosts: olds.smartHosts, name: "New" })).toMatchObject({
       replaces: ["name"],
-      deleteBeforeReplace: true,
+      deleteBeforeReplace: false, // a new name cannot clash: create it, move the rule, then delete
     });
+    const user = { emailAddress: "a@contoso.com", group: "g@contoso.com", forwardTo: "a@contoso.onmicrosoft.com", deliverToMailboxAndForward: false };
+    const live = { ...user, isMember: true, forwardingSmtpAddress: user.forwardTo };
+    // The same user's forwarding must be undone before it is redone for another group.
+    expect(diff(definitions.migratedMailbox as never, live, { ...user, group: "h@contoso.com" })).toMatchObject({ replaces: ["group"], deleteBeforeReplace: true });
   });
 });

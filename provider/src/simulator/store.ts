@@ -34,8 +34,9 @@ export class WorldStore {
   /** Runs `change` on a private copy of the latest world under the lock, then saves it. */
   update<T>(change: (world: World) => T): T {
     return this.withLock(() => {
+      // A fresh parse is already a private copy: no clone while other runners wait for the lock.
       this.cache = undefined;
-      const world = structuredClone(this.read());
+      const world = JSON.parse(fs.readFileSync(this.file, "utf8")) as World;
       const result = change(world);
       this.writeAtomically(world);
       return result;
@@ -64,7 +65,8 @@ export class WorldStore {
           continue;
         }
         if (Date.now() > deadline) throw new Error(`simulated tenant: state lock ${lock} held for over 30 s`);
-        sleepSync(Math.min(1 + attempt, 20));
+        // Short polls: a write holds the lock for milliseconds, and runners queue behind it.
+        sleepSync(attempt < 50 ? 1 : 5);
       }
     }
     try {

@@ -7,14 +7,14 @@ import { getOne } from "../exchange";
 
 /**
  * The shared domain set to InternalRelay for the coexistence period. The accepted domain always
- * exists, so create adopts it and remembers what it was; delete (the post-MX cleanup) puts it
- * back: Authoritative unless it was something else before coexist.
+ * exists, so create adopts it and records what it was; delete (the post-MX cleanup) makes it
+ * Authoritative again, unless restoreDomainType says otherwise.
  */
 export const AcceptedDomainRelayInputs = z.object({
   domain: z.string().trim().toLowerCase().regex(/^(?:[a-z0-9-]+\.)+[a-z]{2,63}$/, "must be a domain name such as contoso.com"),
   /** Accept mail for every subdomain too (seed 1's catch-all routing subdomain); needs InternalRelay. */
   matchSubDomains: z.boolean().default(false),
-  /** What delete restores; default: the type the domain had before coexist, or Authoritative. */
+  /** What delete (the cleanup) sets; default Authoritative. The type found before is kept in outputs for the record. */
   restoreDomainType: z.enum(["Authoritative", "InternalRelay"]).optional(),
 });
 export type AcceptedDomainRelayInputs = z.output<typeof AcceptedDomainRelayInputs>;
@@ -51,6 +51,7 @@ export const acceptedDomainRelay: Definition<typeof AcceptedDomainRelayInputs, A
   name: "AcceptedDomainRelay",
   inputs: AcceptedDomainRelayInputs,
   replaceOn: ["domain"],
+  deleteBeforeReplace: true,
   compare: { domain: caseless },
   plan: {
     create: (news) => [relayCommand(news)],

@@ -121,6 +121,7 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
   name: "MigratedMailbox",
   inputs: MigratedMailboxInputs,
   replaceOn: ["emailAddress", "group", "sourceIdentity"],
+  deleteBeforeReplace: true,
   compare: { emailAddress: address, group: address, forwardTo: address, sourceIdentity: address, deliverToMailboxAndForward: exact, proxyAddress: address },
   plan: {
     create: (news) => [joinGroup(news), forwardOn(news)],

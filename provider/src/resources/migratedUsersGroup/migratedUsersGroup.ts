@@ -64,6 +64,7 @@ export const migratedUsersGroup: Definition<typeof MigratedUsersGroupInputs, Mig
   name: "MigratedUsersGroup",
   inputs: MigratedUsersGroupInputs,
   replaceOn: [],
+  deleteBeforeReplace: false,
   compare: { name: caseless, primarySmtpAddress: address, managedBy: caselessSet },
   plan: {
     create: (news) => [newGroup(news), ...(news.hiddenFromAddressLists ? [SetDistributionGroup({ Identity: news.name, HiddenFromAddressListsEnabled: true, ...bypass })] : [])],

@@ -16,8 +16,8 @@ import { conflict, getOne, removeIfPresent } from "../exchange";
 /**
  * The transport-rule-scoped Partner outbound connector whose smart hosts are the source's MX:
  * the only way the coexistence rule reaches the source. Everything but the name updates in
- * place; a rename of a connector a rule uses is refused by Exchange, so a new name replaces it
- * (its rule is replaced with it).
+ * place. Exchange refuses to rename a connector a rule uses, so a new name creates a new
+ * connector first; the rule (which depends on it) moves over; the old one is removed last.
  */
 export const PartnerConnectorInputs = z.object({
   name: Name64.default("Shared Name Space with External Entity TRSC"),
@@ -81,6 +81,7 @@ export const partnerConnector: Definition<typeof PartnerConnectorInputs, Partner
   name: "PartnerConnector",
   inputs: PartnerConnectorInputs,
   replaceOn: ["name"],
+  deleteBeforeReplace: false,
   compare: { name: caseless, smartHosts: caselessSet, tlsSettings: exact, tlsDomain: caseless, comment: exact },
   plan: {
     create: (news) => [newConnector(news)],

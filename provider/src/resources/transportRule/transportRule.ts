@@ -62,6 +62,7 @@ export function transportRule<S extends z.ZodObject>(spec: RuleSpec<S>): Definit
     name: spec.name,
     inputs: spec.inputs,
     replaceOn: [],
+    deleteBeforeReplace: false,
     compare: spec.compare,
     plan: {
       create: (news) => [newRule(news as I)],
