@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { DomainType } from "../exchange/cmdlets/acceptedDomain";
-import { ConnectorType, TlsSettings } from "../exchange/cmdlets/outboundConnector";
-import { RuleErrorAction, RuleMode, SenderAddressLocation, SentToScope } from "../exchange/cmdlets/transportRule";
+import { MailboxObject } from "../exchange/cmdlets/mailbox";
+import { OutboundConnectorObject } from "../exchange/cmdlets/outboundConnector";
+import { TransportRuleObject } from "../exchange/cmdlets/transportRule";
 
 /**
  * The simulated world: an Exchange Online tenant, the source organisation and the DNS that
@@ -43,55 +44,15 @@ export const Group = z.object({
   Members: z.array(z.string()),
 });
 
-export const OutboundConnector = z.object({
-  Guid: z.string(),
-  Name: z.string(),
-  Enabled: z.boolean(),
-  ConnectorType,
-  Comment: z.string().nullable(),
-  RecipientDomains: z.array(z.string()),
-  SmartHosts: z.array(z.string()),
-  UseMXRecord: z.boolean(),
-  TlsSettings: TlsSettings.nullable(),
-  TlsDomain: z.string().nullable(),
-  IsTransportRuleScoped: z.boolean(),
-  AllAcceptedDomains: z.boolean(),
-  CloudServicesMailEnabled: z.boolean(),
-  RouteAllMessagesViaOnPremises: z.boolean(),
-  SenderRewritingEnabled: z.boolean(),
-  TestMode: z.boolean(),
-});
+// Connectors, rules and source mailboxes are stored as Exchange reports them, less Identity
+// (the simulator answers with the name there), so the cmdlet output schemas are the one source.
+export const OutboundConnector = OutboundConnectorObject.omit({ Identity: true });
 
-export const TransportRule = z.object({
-  Guid: z.string(),
-  Name: z.string(),
-  Priority: z.number().int(),
-  State: z.enum(["Enabled", "Disabled"]),
-  Mode: RuleMode,
-  Comments: z.string().nullable(),
-  SentToScope: SentToScope.nullable(),
-  /** Stored by connector name. */
-  RouteMessageOutboundConnector: z.string().nullable(),
-  /** Stored as SMTP addresses, as Exchange does for MemberOf values. */
-  ExceptIfSentToMemberOf: z.array(z.string()),
-  SenderIpRanges: z.array(z.string()),
-  SetSCL: z.number().int().nullable(),
-  StopRuleProcessing: z.boolean(),
-  RuleErrorAction,
-  SenderAddressLocation,
-});
+// A rule keeps its connector by name and its MemberOf values as SMTP addresses, as Exchange does.
+export const TransportRule = TransportRuleObject.omit({ Identity: true });
 
-export const SourceMailbox = z.object({
-  Guid: z.string(),
-  Name: z.string(),
-  Alias: z.string(),
-  PrimarySmtpAddress: z.string(),
-  EmailAddresses: z.array(z.string()),
-  /** Bare SMTP address (Get-Mailbox prints it with an `smtp:` prefix). */
-  ForwardingSmtpAddress: z.string().nullable(),
-  ForwardingAddress: z.string().nullable(),
-  DeliverToMailboxAndForward: z.boolean(),
-});
+/** ForwardingSmtpAddress is stored bare; Get-Mailbox prints it with an `smtp:` prefix. */
+export const SourceMailbox = MailboxObject.omit({ Identity: true }).extend({ Guid: z.string() });
 
 export const Session = z.object({ id: z.string(), pid: z.number().int(), role: z.enum(["exchange", "source"]), since: z.string() });
 
