@@ -23,6 +23,9 @@ const SCALE = flag("scale", 1);
 const PARALLEL = flag("parallel", 16);
 const SESSIONS = flag("sessions", 3);
 const NAIVE_N = flag("naive-users", Math.min(N, 20));
+/** The engine rewrites the whole state file after every step unless told not to (see docs/performance.md). */
+const CHECKPOINTS = args.includes("--checkpoints");
+if (!CHECKPOINTS) process.env.PULUMI_SKIP_CHECKPOINTS = "true";
 const CONNECT_MS = 8000 * SCALE;
 const CMDLET_MS = 300 * SCALE;
 
@@ -115,7 +118,7 @@ async function run(users: number, naive: boolean) {
 }
 
 async function main() {
-  console.log(`coexist benchmark: ${N} users, latency model connect ${secs(CONNECT_MS)}, cmdlet ${secs(CMDLET_MS)} (scale ${SCALE}), ${SESSIONS} sessions per target, throttle 25 cmdlets / ${secs(5000 * SCALE)} per session, --parallel ${PARALLEL}`);
+  console.log(`coexist benchmark: ${N} users, latency model connect ${secs(CONNECT_MS)}, cmdlet ${secs(CMDLET_MS)} (scale ${SCALE}), ${SESSIONS} sessions per target, throttle 25 cmdlets / ${secs(5000 * SCALE)} per session, --parallel ${PARALLEL}, ${CHECKPOINTS ? "a checkpoint per step" : "PULUMI_SKIP_CHECKPOINTS=true"}`);
   const main = await run(N, false);
   const perUser = 2; // Add-DistributionGroupMember (tenant) + Set-Mailbox (source)
   const ideal = CONNECT_MS + (N * perUser * CMDLET_MS) / SESSIONS;

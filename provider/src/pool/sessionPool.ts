@@ -67,7 +67,7 @@ export class SessionPool {
   /** Runs a command and returns its output objects, or throws an ExchangeError. */
   async run(command: Command): Promise<Record<string, unknown>[]> {
     const { spec, command: valid } = validateCommand(command, this.options.role);
-    const { attempts, baseMs, maxMs } = this.options.retry;
+    const { attempts } = this.options.retry;
     for (let attempt = 1; ; attempt++) {
       const session = await this.acquire();
       let failure: ErrorPayload;
@@ -97,8 +97,7 @@ export class SessionPool {
       }
       if (attempt >= attempts) throw this.error({ ...failure, message: `${failure.message} (gave up after ${attempt} attempts)` }, valid.cmdlet);
       this.stats.retries++;
-      const backoff = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
-      await sleep(backoff / 2 + (Math.random() * backoff) / 2);
+      await this.backoff(attempt);
     }
   }
 
@@ -147,7 +146,7 @@ export class SessionPool {
   /** Starts and connects one more session, then hands it to the longest waiter. */
   private async grow(): Promise<void> {
     this.connecting++;
-    const { attempts, baseMs, maxMs } = this.options.retry;
+    const { attempts } = this.options.retry;
     try {
       for (let attempt = 1; ; attempt++) {
         if (this.closed || this.waiting.length === 0) return;
@@ -178,13 +177,19 @@ export class SessionPool {
             }
             return;
           }
-          const backoff = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
-          await sleep(backoff / 2 + (Math.random() * backoff) / 2);
+          await this.backoff(attempt);
         }
       }
     } finally {
       this.connecting--;
     }
+  }
+
+  /** Exponential backoff with "equal jitter": half the step fixed, half random. */
+  private backoff(attempt: number): Promise<void> {
+    const { baseMs, maxMs } = this.options.retry;
+    const step = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
+    return sleep(step / 2 + (Math.random() * step) / 2);
   }
 
   private async connectOne(): Promise<RunnerProcess> {
