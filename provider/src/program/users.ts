@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { domainOf } from "../exchange/addresses";
 import { SmtpAddress } from "../exchange/command";
 import { readWave } from "../waves/csv";
 import { Problem } from "../waves/problems";
@@ -15,7 +16,6 @@ export interface MigratedUser {
 }
 
 const isSmtp = (s: string) => SmtpAddress.safeParse(s).success;
-const domainOf = (s: string) => s.slice(s.lastIndexOf("@") + 1).toLowerCase();
 
 export function routingAddress(config: StackConfig, email: string): string {
   const alias = email.slice(0, email.lastIndexOf("@"));

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import * as c from "../exchange/cmdlets";
 import { MailboxObject } from "../exchange/cmdlets";
-import { bare, sameAddress } from "./addresses";
+import { bare, sameAddress } from "../exchange/addresses";
 import { ambiguous, fail, notFound, proxyInUse } from "./errors";
 import { SourceMailbox, World } from "./model";
 import { Handler } from "./tenant";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import * as c from "../exchange/cmdlets";
 import { AcceptedDomainObject, DistributionGroupObject, OutboundConnectorObject, RecipientObject, TransportRuleObject } from "../exchange/cmdlets";
-import { bare, domainOf, sameAddress } from "./addresses";
+import { bare, domainOf, sameAddress } from "../exchange/addresses";
 import { ambiguous, fail, invalid, notFound, objectExists, proxyInUse, unresolvedRecipient } from "./errors";
 import { Group, OutboundConnector, TransportRule, World } from "./model";
 import { simGuid } from "./scenario";
