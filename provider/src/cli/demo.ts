@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { Rehearsal, summaryOf } from "../rehearsal/rehearsal";
 import { renderWorld, userRows } from "../rehearsal/report";
@@ -30,7 +31,7 @@ async function up(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const config = await import("node:fs").then((fs) => fs.readFileSync(rehearsal.stackFile, "utf8"));
+  const config = fs.readFileSync(rehearsal.stackFile, "utf8");
   try {
     step("Prepare: a fresh simulated tenant and source; stack 'demo' (stacks/Pulumi.demo.yaml)");
     await rehearsal.reset({ domain: DOMAIN, organization: "contoso.onmicrosoft.com", users: ["alice", "bob", "carol", "dave", "erin", "frank"] });
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
     show();
     console.log("\nRehearsal complete: no mail looped or bounced at any step.");
   } finally {
-    (await import("node:fs")).writeFileSync(rehearsal.stackFile, config);
+    fs.writeFileSync(rehearsal.stackFile, config);
   }
 }
 

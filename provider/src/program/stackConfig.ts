@@ -3,7 +3,7 @@ import { z } from "zod";
 import { IpRange, SmartHost } from "../exchange/cmdlets";
 import { Identity, Name64, SmtpAddress } from "../exchange/command";
 import { ExchangeTarget, SourceTarget } from "../exchange/targets";
-import { PoolSettings } from "../resources/config";
+import { configValue, PoolSettings, withSecret } from "../resources/config";
 import { Problem } from "../waves/problems";
 
 const Domain = z.string().trim().toLowerCase().regex(/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a domain name such as contoso.com");
@@ -59,27 +59,15 @@ export type StackConfig = z.output<typeof StackConfig>;
 export const CONFIG_KEYS = Object.keys(StackConfig.shape);
 
 /**
- * Reads raw `coexist:*` values: objects and arrays arrive as JSON text, the rest as strings.
- * The secret keys coexist:certificatePassword and coexist:sourcePassword are merged into their
- * targets, as the provider does, so validation sees the target a session will get.
+ * Reads raw `coexist:*` values, with the secret keys merged into their targets as the provider
+ * does, so validation sees the target a session will get.
  */
 export function rawConfig(get: (key: string) => string | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of CONFIG_KEYS) {
-    const v = get(key);
-    if (v === undefined) continue;
-    try {
-      out[key] = JSON.parse(v);
-    } catch {
-      out[key] = v;
-    }
+    const v = configValue(get, key);
+    if (v !== undefined) out[key] = key === "exchange" || key === "source" ? withSecret(v, get) : v;
   }
-  const merge = (key: string, kind: string, field: string, secret: string | undefined) => {
-    const t = out[key] as Record<string, unknown> | undefined;
-    if (secret !== undefined && t && typeof t === "object" && t.kind === kind && t[field] === undefined) out[key] = { ...t, [field]: secret };
-  };
-  merge("exchange", "exchange-online", "certificatePassword", get("certificatePassword"));
-  merge("source", "exchange-onprem", "password", get("sourcePassword"));
   return out;
 }
 

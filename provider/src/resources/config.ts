@@ -31,27 +31,38 @@ export const ProviderConfig = z.object({
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
 
-/** Reads coexist:exchange, coexist:source (objects), coexist:pool and the two secret keys. */
+/** A stack config value: objects and arrays arrive as JSON text, the rest as plain strings. */
+export function configValue(get: (key: string) => string | undefined, key: string): unknown {
+  const raw = get(key);
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * A target with its secret merged in from its own secret key (coexist:certificatePassword for
+ * Exchange Online, coexist:sourcePassword for an on-premises source); the secret key wins.
+ */
+export function withSecret(target: unknown, get: (key: string) => string | undefined): unknown {
+  const t = target as Record<string, unknown> | undefined;
+  if (!t || typeof t !== "object") return target;
+  const [field, key] = t.kind === "exchange-online" ? ["certificatePassword", "certificatePassword"] : t.kind === "exchange-onprem" ? ["password", "sourcePassword"] : [];
+  const secret = key ? get(key) : undefined;
+  return field && secret !== undefined ? { ...t, [field]: secret } : t;
+}
+
+/** Reads coexist:exchange, coexist:source, coexist:pool, coexist:domain, coexist:cutover and the secret keys. */
 export function readProviderConfig(config: dynamic.Config): ProviderConfig {
-  const json = (key: string): unknown => {
-    const raw = config.get(key);
-    if (raw === undefined) return undefined;
-    try {
-      return JSON.parse(raw);
-    } catch {
-      return raw;
-    }
-  };
-  const exchange = json("exchange") as Record<string, unknown> | undefined;
-  const source = json("source") as Record<string, unknown> | undefined;
-  const certificatePassword = config.get("certificatePassword");
-  const sourcePassword = config.get("sourcePassword");
+  const get = (key: string) => config.get(key);
   const parsed = ProviderConfig.safeParse({
-    exchange: exchange && exchange.kind === "exchange-online" && certificatePassword !== undefined ? { ...exchange, certificatePassword } : exchange,
-    source: source && source.kind === "exchange-onprem" && sourcePassword !== undefined ? { ...source, password: sourcePassword } : source,
-    pool: json("pool") ?? undefined,
+    exchange: withSecret(configValue(get, "exchange"), get),
+    source: withSecret(configValue(get, "source"), get),
+    pool: configValue(get, "pool"),
     domain: config.get("domain"),
-    cutover: json("cutover") ?? undefined,
+    cutover: configValue(get, "cutover"),
   });
   if (!parsed.success) {
     // Name the key and the problem, never the value: it may be a secret.
