@@ -46,7 +46,7 @@ describe("migration waves through the real CLI", () => {
     require("node:fs").writeFileSync(`${project.dir}/batches/bad.csv`, "EmailAddress\nzoe@fabrikam.com\n");
     const preview = await rehearsal.run(["preview"]);
     expect(preview.code).not.toBe(0);
-    expect(preview.output).toContain("batches/bad.csv:2:1: zoe@fabrikam.com is outside the shared domain contoso.com");
+    expect(preview.output).toContain("batches/bad.csv:2:1: EmailAddress: zoe@fabrikam.com is outside the shared domain contoso.com");
     const up = await rehearsal.up();
     expect(up.code).not.toBe(0);
     expect(commandLog(rehearsal.stateFile).filter((l) => l.cmdlet)).toEqual([]);

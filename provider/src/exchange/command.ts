@@ -48,20 +48,63 @@ export function cmdlet<S extends z.ZodObject>(spec: CmdletSpec<S>): CmdletBuilde
   return Object.assign(build, { spec });
 }
 
-// Shared parameter shapes (names and limits from the Exchange cmdlet reference).
-export const Identity = z.string().trim().min(1).max(256);
-export const Name64 = z.string().trim().min(1).max(64);
+// Shared parameter shapes (names and limits from the Exchange cmdlet reference). Values are
+// never trimmed or rewritten: what the user wrote is what a cmdlet receives, or it is rejected.
+
+/**
+ * Control characters (C0, DEL, C1) and invisible formatting (zero-width characters, bidi
+ * embeddings and overrides, BOM) have no place in an Exchange name: they would make what a
+ * reviewer reads in a plan differ from what runs.
+ */
+const UNSAFE_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/;
+
+const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+
+/** The first unsafe character of `s` as `U+XXXX`, or undefined. */
+export function unsafeCharacter(s: string): string | undefined {
+  const m = UNSAFE_CHARACTER.exec(s);
+  return m ? codePoint(m[0]) : undefined;
+}
+
+/**
+ * A value as a message may quote it: in double quotes, unsafe characters spelled `<U+XXXX>`,
+ * cut after `max` characters. A hostile cell can then neither reorder nor flood a terminal.
+ */
+export function quoted(value: string, max = 80): string {
+  const chars = [...value];
+  const shown = chars.slice(0, max).map((c) => (UNSAFE_CHARACTER.test(c) ? `<${codePoint(c)}>` : c)).join("");
+  return chars.length > max ? `"${shown}…" (${chars.length} characters)` : `"${shown}"`;
+}
+
+/** A name or identity of at most `max` characters, without padding or invisible characters. */
+export const Text = (max: number) =>
+  z
+    .string()
+    .min(1, "must not be empty")
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => s.trim() === s, "must not start or end with whitespace")
+    .superRefine((s, ctx) => {
+      const c = unsafeCharacter(s);
+      if (c) ctx.addIssue({ code: "custom", message: `must not contain control or invisible characters (found ${c})` });
+    })
+    // Get-* cmdlets read * in -Identity as a wildcard: a name with one could match other objects.
+    .refine((s) => !s.includes("*"), "must not contain * (Exchange reads it as a wildcard)");
+
+export const Identity = Text(256);
+export const Name64 = Text(64);
+
+// RFC 5322 dot-atom local part in ASCII, as Exchange Online accepts in SMTP proxy addresses.
+const ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]";
+const LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?";
+const ADDRESS = `${ATEXT}+(?:\\.${ATEXT}+)*@${LABEL}(?:\\.${LABEL})+`;
 export const SmtpAddress = z
   .string()
-  .trim()
   .max(320)
-  .regex(/^[^\s@<>()\[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/, {
-    message: "is not a valid SMTP address",
-  });
+  .regex(new RegExp(`^${ADDRESS}$`), { message: "is not a valid SMTP address" })
+  .refine((s) => s.indexOf("@") <= 64, "has a local part longer than 64 characters");
 /** A ProxyAddress: an SMTP address with an optional `smtp:`/`SMTP:` prefix. */
 export const ProxyAddress = z
   .string()
-  .trim()
   .max(325)
-  .regex(/^(?:smtp:)?[^\s@]+@[^\s@]+\.[^\s@]+$/i, { message: "is not a valid SMTP proxy address" });
+  .regex(new RegExp(`^(?:smtp:)?${ADDRESS}$`, "i"), { message: "is not a valid SMTP proxy address" });
 export const Confirm = z.literal(false);

@@ -1,4 +1,12 @@
 import { z } from "zod";
+import { unsafeCharacter } from "./command";
+
+/** A file path from config: no control or invisible characters, which no real path needs. */
+export const FilePath = z
+  .string()
+  .min(1, "must not be empty")
+  .max(4096)
+  .refine((s) => unsafeCharacter(s) === undefined, "must not contain control or invisible characters");
 
 /**
  * Where a session connects. Secrets (certificate password, source password) live only here, are
@@ -28,7 +36,7 @@ export type Faults = z.infer<typeof Faults>;
 export const SimulatorTarget = z.object({
   kind: z.literal("simulator"),
   /** The simulated world's JSON file; its command log is written beside it (`.log`). */
-  stateFile: z.string().min(1),
+  stateFile: FilePath,
   latency: z
     .object({ connectMs: z.number().min(0).default(0), cmdletMs: z.number().min(0).default(0) })
     .default({ connectMs: 0, cmdletMs: 0 }),
@@ -44,7 +52,7 @@ export const ExchangeOnlineTarget = z.object({
   kind: z.literal("exchange-online"),
   appId: z.uuid(),
   organization: z.string().regex(/\.onmicrosoft\.com$/i, "must be the tenant's *.onmicrosoft.com domain"),
-  certificateFilePath: z.string().min(1),
+  certificateFilePath: FilePath,
   certificatePassword: z.string().optional(),
 });
 export type ExchangeOnlineTarget = z.infer<typeof ExchangeOnlineTarget>;

@@ -48,7 +48,7 @@ describe("wave and config input checks", () => {
 
   it("reports a user listed in two waves at the second listing, naming the first", () => {
     expect(problems({ ...baseConfig, waves: ["bom-crlf-quoted-ok.csv", "other-wave.csv"] })).toEqual([
-      "other-wave.csv:2:1: bob@contoso.com is listed twice (first at bom-crlf-quoted-ok.csv:3)",
+      "other-wave.csv:2:1: EmailAddress: bob@contoso.com is listed twice (first at bom-crlf-quoted-ok.csv:3)",
     ]);
   });
 
@@ -73,7 +73,7 @@ describe("wave and config input checks", () => {
 
   it("checks routing addresses made from the template like those in the CSV", () => {
     expect(problems({ ...baseConfig, routingTemplate: "{alias}@gmail.com", waves: ["other-wave.csv"] })).toEqual([
-      "other-wave.csv:2:1: bob@gmail.com (from coexist:routingTemplate) is not a routing address: use contoso.onmicrosoft.com or a subdomain of contoso.com",
+      "other-wave.csv:2:1: EmailAddress: bob@gmail.com (from coexist:routingTemplate) is not a routing address: use contoso.onmicrosoft.com or a subdomain of contoso.com",
     ]);
     const p = project({ ...baseConfig, routingTemplate: "{alias}@contoso.mail.onmicrosoft.com", waves: ["other-wave.csv"] });
     expect(loadInputs(p.get, p.dir, p.stackFile).users[0]?.forwardTo).toBe("bob@contoso.mail.onmicrosoft.com");
@@ -112,6 +112,6 @@ describe("wave and config input checks", () => {
     const { domain: _d, ...noDomain } = baseConfig;
     const out = problems({ ...noDomain, waves: ["nowhere.csv"] });
     expect(out).toEqual(["stacks/Pulumi.t.yaml:1:1: coexist:domain is required"]);
-    expect(problems({ ...baseConfig, waves: ["nowhere.csv"] })).toEqual([expect.stringMatching(/^stacks\/Pulumi\.t\.yaml:\d+:\d+: wave file nowhere\.csv does not exist$/)]);
+    expect(problems({ ...baseConfig, waves: ["nowhere.csv"] })).toEqual([expect.stringMatching(/^stacks\/Pulumi\.t\.yaml:\d+:\d+: coexist:waves: wave file "nowhere\.csv" does not exist$/)]);
   });
 });

@@ -1,12 +1,12 @@
 import * as fs from "node:fs";
 import { z } from "zod";
 import { IpRange, SmartHost } from "../exchange/cmdlets";
-import { Identity, Name64, SmtpAddress } from "../exchange/command";
-import { ExchangeTarget, SourceTarget } from "../exchange/targets";
+import { Identity, Name64, quoted, SmtpAddress } from "../exchange/command";
+import { ExchangeTarget, FilePath, SourceTarget } from "../exchange/targets";
 import { configValue, PoolSettings, withSecret } from "../resources/config";
 import { Problem } from "../waves/problems";
 
-const Domain = z.string().trim().toLowerCase().regex(/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a domain name such as contoso.com");
+const Domain = z.string().toLowerCase().regex(/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a domain name such as contoso.com");
 
 /**
  * Every stack config key coexist reads (namespace `coexist:`), documented in
@@ -17,7 +17,7 @@ export const StackConfig = z
     /** The shared domain, e.g. contoso.com. */
     domain: Domain,
     /** The tenant's initial domain, e.g. contoso.onmicrosoft.com. */
-    tenant: z.string().trim().toLowerCase().regex(/^[a-z0-9-]+\.onmicrosoft\.com$/, "must be the tenant's *.onmicrosoft.com domain"),
+    tenant: z.string().toLowerCase().regex(/^[a-z0-9-]+\.onmicrosoft\.com$/, "must be the tenant's *.onmicrosoft.com domain"),
     /** Where the source forwards a migrated user: {alias}, {domain} and {tenant} are filled in. */
     routingTemplate: z.string().default("{alias}@{tenant}"),
     /** Accept mail for subdomains of the shared domain (seed 1's catch-all routing subdomain). */
@@ -38,7 +38,7 @@ export const StackConfig = z
       })
       .default({ group: "Migrated Users", connector: "Shared Name Space with External Entity TRSC", coexistenceRule: "Coexistence", bypassRule: "Inbound from Shared Namespace" }),
     /** The waves applied, in order: CSV files relative to the project directory. */
-    waves: z.array(z.string().min(1)).default([]),
+    waves: z.array(FilePath).default([]),
     /** Users listed in a wave whose move is rolled back: their mail flows to the source again. */
     rollback: z.array(SmtpAddress.transform((s) => s.toLowerCase())).default([]),
     /** Keep a copy in the source mailbox when forwarding. */
@@ -53,8 +53,18 @@ export const StackConfig = z
   })
   .superRefine((c, ctx) => {
     if (!/\{alias\}/.test(c.routingTemplate)) ctx.addIssue({ code: "custom", path: ["routingTemplate"], message: "must contain {alias}" });
+    // Checked once here with a plain alias, so a broken template is one problem, not one per user.
+    else if (!SmtpAddress.safeParse(routingAddress(c, "user@x")).success) {
+      ctx.addIssue({ code: "custom", path: ["routingTemplate"], message: `must make an SMTP address, but makes ${quoted(routingAddress(c, "user@x"))} for alias "user"` });
+    }
   });
 export type StackConfig = z.output<typeof StackConfig>;
+
+/** Where the source forwards a user: coexist:routingTemplate filled in for their alias. */
+export function routingAddress(config: Pick<StackConfig, "routingTemplate" | "domain" | "tenant">, email: string): string {
+  const alias = email.slice(0, email.lastIndexOf("@"));
+  return config.routingTemplate.replaceAll("{alias}", alias).replaceAll("{domain}", config.domain).replaceAll("{tenant}", config.tenant).toLowerCase();
+}
 
 export const CONFIG_KEYS = Object.keys(StackConfig.shape);
 

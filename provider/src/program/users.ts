@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { domainOf } from "../exchange/addresses";
-import { SmtpAddress } from "../exchange/command";
+import { Identity, quoted, SmtpAddress } from "../exchange/command";
 import { readWave } from "../waves/csv";
 import { Problem } from "../waves/problems";
-import { locate, StackConfig } from "./stackConfig";
+import { locate, routingAddress, StackConfig } from "./stackConfig";
 
 /** A user to migrate, from a wave CSV, with their routing address worked out. */
 export interface MigratedUser {
@@ -16,11 +16,6 @@ export interface MigratedUser {
 }
 
 const isSmtp = (s: string) => SmtpAddress.safeParse(s).success;
-
-export function routingAddress(config: StackConfig, email: string): string {
-  const alias = email.slice(0, email.lastIndexOf("@"));
-  return config.routingTemplate.replaceAll("{alias}", alias).replaceAll("{domain}", config.domain).replaceAll("{tenant}", config.tenant).toLowerCase();
-}
 
 /** The tenant (or its .mail. routing domain) or a subdomain of the shared domain. */
 function isRoutingDomain(config: StackConfig, domain: string): boolean {
@@ -36,42 +31,44 @@ export function usersFromWaves(config: StackConfig, projectDir: string, stackFil
     const file = path.resolve(projectDir, wave);
     const shown = path.relative(projectDir, file) || wave;
     if (!fs.existsSync(file)) {
-      problems.push({ file: shownStackFile, ...locate(stackFile, ["waves", i]), message: `wave file ${wave} does not exist` });
+      problems.push({ file: shownStackFile, ...locate(stackFile, ["waves", i]), message: `coexist:waves: wave file ${quoted(wave)} does not exist` });
       return;
     }
-    for (const { row, line, columns } of readWave(shown, problems, fs.readFileSync(file, "utf8"))) {
-      const at = (field: keyof typeof columns) => ({ file: shown, line, column: columns[field] ?? 1 });
+    for (const { row, line, columns, headers } of readWave(shown, problems, fs.readFileSync(file, "utf8"))) {
+      // Each message names the file, line, column and the field as the file's header spells it.
+      const report = (field: keyof typeof columns, message: string) => problems.push({ file: shown, line, column: columns[field] ?? 1, message: `${headers[field] ?? field}: ${message}` });
       const email = row.emailAddress.toLowerCase();
       let ok = true;
       if (!isSmtp(email)) {
-        problems.push({ ...at("emailAddress"), message: `"${row.emailAddress}" is not a valid email address` });
+        report("emailAddress", `${quoted(row.emailAddress)} is not a valid email address`);
         ok = false;
       } else if (domainOf(email) !== config.domain) {
-        problems.push({ ...at("emailAddress"), message: `${email} is outside the shared domain ${config.domain}` });
+        report("emailAddress", `${email} is outside the shared domain ${config.domain}`);
         ok = false;
       } else if (seen.has(email)) {
-        problems.push({ ...at("emailAddress"), message: `${email} is listed twice (first at ${seen.get(email)})` });
+        report("emailAddress", `${email} is listed twice (first at ${seen.get(email)})`);
         ok = false;
       }
       const forwardTo = row.forwardTo?.toLowerCase() ?? (ok ? routingAddress(config, email) : "");
       // An explicit ForwardTo or one from coexist:routingTemplate: both must route to the tenant.
-      const from = row.forwardTo !== undefined ? at("forwardTo") : at("emailAddress");
+      const from = row.forwardTo !== undefined ? "forwardTo" : "emailAddress";
       const via = row.forwardTo !== undefined ? "" : " (from coexist:routingTemplate)";
       if (ok || row.forwardTo !== undefined) {
         if (!isSmtp(forwardTo)) {
-          problems.push({ ...from, message: `"${forwardTo}"${via} is not a valid forwarding address` });
+          report(from, `${quoted(forwardTo)}${via} is not a valid forwarding address`);
           ok = false;
         } else if (!isRoutingDomain(config, domainOf(forwardTo))) {
-          problems.push({ ...from, message: `${forwardTo}${via} is not a routing address: use ${config.tenant} or a subdomain of ${config.domain}` });
+          report(from, `${forwardTo}${via} is not a routing address: use ${config.tenant} or a subdomain of ${config.domain}`);
           ok = false;
         }
       }
       if (row.proxyAddress !== undefined && !isSmtp(row.proxyAddress)) {
-        problems.push({ ...at("proxyAddress"), message: `"${row.proxyAddress}" is not a valid proxy address` });
+        report("proxyAddress", `${quoted(row.proxyAddress)} is not a valid proxy address`);
         ok = false;
       }
-      if (row.sourceIdentity !== undefined && (row.sourceIdentity.length > 256 || /[\u0000-\u001f]/.test(row.sourceIdentity))) {
-        problems.push({ ...at("sourceIdentity"), message: "SourceIdentity must be at most 256 printable characters" });
+      const sourceIdentity = row.sourceIdentity === undefined ? undefined : Identity.safeParse(row.sourceIdentity);
+      if (sourceIdentity && !sourceIdentity.success) {
+        report("sourceIdentity", `${quoted(row.sourceIdentity!)} ${sourceIdentity.error.issues[0]!.message}`);
         ok = false;
       }
       if (!seen.has(email)) seen.set(email, `${shown}:${line}`);

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
+import { quoted } from "../exchange/command";
 import { Problem } from "./problems";
 
 /**
@@ -24,6 +25,8 @@ export interface ParsedRow {
   line: number;
   /** The 1-based character column where each field starts, by field name. */
   columns: Partial<Record<keyof WaveRow, number>>;
+  /** Each field's column header as the file spells it, for messages. */
+  headers: Partial<Record<keyof WaveRow, string>>;
 }
 
 type Format = { name: string; fields: Record<string, keyof WaveRow | null>; required: string[] };
@@ -84,9 +87,14 @@ export function readWave(file: string, problems: Problem[], text = fs.readFileSy
   if (!format) {
     const starts = fieldStarts(header.raw);
     const bad = names.findIndex((n) => !FORMATS.some((f) => n in f.fields));
-    problems.push({ file, line: header.info.lines, column: starts[Math.max(bad, 0)] ?? 1, message: `unrecognised header "${header.record.join(", ")}"; ${HEADER_HELP}` });
+    problems.push({ file, line: header.info.lines, column: starts[Math.max(bad, 0)] ?? 1, message: `unrecognised header ${quoted(header.record.join(", "))}; ${HEADER_HELP}` });
     return [];
   }
+  const headers: ParsedRow["headers"] = {};
+  names.forEach((n, i) => {
+    const key = format.fields[n];
+    if (key) headers[key] = header.record[i]!.replace(/^\uFEFF/, "");
+  });
   const out: ParsedRow[] = [];
   for (const { record, info, raw } of rows) {
     const line = info.lines - (raw.match(/\r?\n/g)?.length ?? 0) + (raw.endsWith("\n") ? 1 : 0);
@@ -111,7 +119,7 @@ export function readWave(file: string, problems: Problem[], text = fs.readFileSy
         columns[key] = starts[i] ?? 1;
       }
     });
-    if (!empty) out.push({ row: row as WaveRow, file, line, columns });
+    if (!empty) out.push({ row: row as WaveRow, file, line, columns, headers });
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cmdlet, Confirm, Identity, Name64, SmtpAddress } from "../command";
+import { cmdlet, Confirm, Identity, Name64, SmtpAddress, Text } from "../command";
 
 const MemberJoinRestriction = z.enum(["Open", "Closed", "ApprovalRequired"]);
 const MemberDepartRestriction = z.enum(["Open", "Closed"]);
@@ -20,8 +20,8 @@ export const NewDistributionGroup = cmdlet({
   idempotent: false,
   parameters: z.strictObject({
     Name: Name64,
-    Alias: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]+$/).optional(),
-    DisplayName: z.string().trim().min(1).max(256).optional(),
+    Alias: z.string().min(1).max(64).regex(/^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]+$/).optional(),
+    DisplayName: Text(256).optional(),
     PrimarySmtpAddress: SmtpAddress.optional(),
     Type: z.enum(["Distribution", "Security"]).optional(),
     // Required under app-only auth: there is no signed-in user to become the owner.
@@ -41,7 +41,7 @@ export const SetDistributionGroup = cmdlet({
   parameters: z.strictObject({
     Identity,
     Name: Name64.optional(),
-    DisplayName: z.string().trim().min(1).max(256).optional(),
+    DisplayName: Text(256).optional(),
     PrimarySmtpAddress: SmtpAddress.optional(),
     ManagedBy: z.array(Identity).min(1).max(10).optional(),
     HiddenFromAddressListsEnabled: z.boolean().optional(),

@@ -4,11 +4,11 @@ import { cmdlet, Confirm, Identity, Name64 } from "../command";
 const Fqdn = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 const Ipv4 = /^(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}(?:\/(?:3[0-2]|[12]?\d))?$/;
 /** A smart host: an FQDN, an IPv4 address or an IPv4 CIDR range (Exchange Online has no IPv6 here). */
-export const SmartHost = z.string().trim().refine((s) => Fqdn.test(s) || Ipv4.test(s), {
+export const SmartHost = z.string().refine((s) => Fqdn.test(s) || Ipv4.test(s), {
   message: "must be an FQDN, an IPv4 address or an IPv4 CIDR range",
 });
 /** A recipient domain; `*.contoso.com` is allowed, embedded wildcards are not. */
-export const RecipientDomain = z.string().trim().regex(/^(?:\*\.)?(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,63}$|^\*$/, {
+export const RecipientDomain = z.string().regex(/^(?:\*\.)?(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,63}$|^\*$/, {
   message: "must be a domain, optionally starting with *.",
 });
 export const TlsSettings = z.enum(["EncryptionOnly", "CertificateValidation", "DomainValidation"]);
@@ -20,7 +20,7 @@ const settable = {
   SmartHosts: z.array(SmartHost).nullable().optional(),
   UseMXRecord: z.boolean().optional(),
   TlsSettings: TlsSettings.nullable().optional(),
-  TlsDomain: z.string().trim().regex(/^(?:\*\.)?(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,63}$/).nullable().optional(),
+  TlsDomain: z.string().regex(/^(?:\*\.)?(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,63}$/).nullable().optional(),
   RecipientDomains: z.array(RecipientDomain).nullable().optional(),
   AllAcceptedDomains: z.boolean().optional(),
   CloudServicesMailEnabled: z.boolean().optional(),

@@ -7,7 +7,7 @@ export const RuleErrorAction = z.enum(["Ignore", "Defer"]);
 export const SenderAddressLocation = z.enum(["Header", "Envelope", "HeaderOrEnvelope"]);
 const Ipv4Range = /^(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2}|-(?:\d{1,3}\.){3}\d{1,3})?$/;
 /** A single IPv4 address, an `a-b` range or a CIDR range. */
-export const IpRange = z.string().trim().regex(Ipv4Range, { message: "must be an IPv4 address, a-b range or CIDR range" });
+export const IpRange = z.string().regex(Ipv4Range, { message: "must be an IPv4 address, a-b range or CIDR range" });
 
 const settable = {
   SentToScope: SentToScope.nullable().optional(),

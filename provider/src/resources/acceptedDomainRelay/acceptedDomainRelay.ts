@@ -11,7 +11,7 @@ import { getOne } from "../exchange";
  * Authoritative again, unless restoreDomainType says otherwise.
  */
 export const AcceptedDomainRelayInputs = z.object({
-  domain: z.string().trim().toLowerCase().regex(/^(?:[a-z0-9-]+\.)+[a-z]{2,63}$/, "must be a domain name such as contoso.com"),
+  domain: z.string().toLowerCase().regex(/^(?:[a-z0-9-]+\.)+[a-z]{2,63}$/, "must be a domain name such as contoso.com"),
   /** Accept mail for every subdomain too (seed 1's catch-all routing subdomain); needs InternalRelay. */
   matchSubDomains: z.boolean().default(false),
   /** What delete (the cleanup) sets; default Authoritative. The type found before is kept in outputs for the record. */

@@ -23,7 +23,7 @@ export const PartnerConnectorInputs = z.object({
   name: Name64.default("Shared Name Space with External Entity TRSC"),
   smartHosts: z.array(SmartHost).min(1, "needs at least one smart host (the source's MX host or IP)"),
   tlsSettings: TlsSettings.nullable().default(null),
-  tlsDomain: z.string().trim().nullable().default(null),
+  tlsDomain: z.string().nullable().default(null),
   comment: z.string().max(1024).default(""),
 });
 export type PartnerConnectorInputs = z.output<typeof PartnerConnectorInputs>;
