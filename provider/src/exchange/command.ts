@@ -93,8 +93,9 @@ export const Text = (max: number) =>
 export const Identity = Text(256);
 export const Name64 = Text(64);
 
-// RFC 5322 dot-atom local part in ASCII, as Exchange Online accepts in SMTP proxy addresses.
-const ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]";
+// RFC 5322 dot-atom local part in ASCII, as Exchange Online accepts in SMTP proxy addresses,
+// less `*`: an address is also an -Identity, where Get-* cmdlets read * as a wildcard.
+const ATEXT = "[A-Za-z0-9!#$%&'+/=?^_`{|}~-]";
 const LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?";
 const ADDRESS = `${ATEXT}+(?:\\.${ATEXT}+)*@${LABEL}(?:\\.${LABEL})+`;
 export const SmtpAddress = z

@@ -1,45 +1,15 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { formatProblem, InputError } from "../waves/problems";
 import { loadInputs } from "./program";
+import { baseConfig, inputProblems, inputProject } from "./testing";
 
 // The malformed-input corpus: every bad CSV row and config key yields its file:line:column
 // message, all at once. (test/e2e/waves.test.ts proves through the CLI that nothing is applied.)
 const corpus = path.resolve(__dirname, "..", "..", "..", "test", "corpus");
 const expected: Record<string, string[]> = JSON.parse(fs.readFileSync(path.join(corpus, "csv", "expected.json"), "utf8"));
 
-const baseConfig: Record<string, unknown> = {
-  domain: "contoso.com",
-  tenant: "contoso.onmicrosoft.com",
-  smartHosts: ["mail.contoso-source.example"],
-  sourceIpRanges: ["198.51.100.25"],
-  groupOwners: ["admin"],
-  exchange: { kind: "simulator", stateFile: "w.json" },
-  source: { kind: "simulator", stateFile: "w.json" },
-};
-
-/** A project dir holding the corpus CSVs and a stack file written from `config`. */
-function project(config: Record<string, unknown>, stackYaml?: string) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "coexist-inputs-"));
-  fs.cpSync(path.join(corpus, "csv"), dir, { recursive: true });
-  fs.mkdirSync(path.join(dir, "stacks"));
-  const stackFile = path.join(dir, "stacks", "Pulumi.t.yaml");
-  fs.writeFileSync(stackFile, stackYaml ?? "config:\n" + Object.entries(config).map(([k, v]) => `  coexist:${k}: ${JSON.stringify(v)}`).join("\n") + "\n");
-  const get = (k: string) => (config[k] === undefined ? undefined : typeof config[k] === "string" ? (config[k] as string) : JSON.stringify(config[k]));
-  return { dir, stackFile, get };
-}
-
-function problems(config: Record<string, unknown>, stackYaml?: string): string[] {
-  const p = project(config, stackYaml);
-  try {
-    loadInputs(p.get, p.dir, p.stackFile);
-    return [];
-  } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-    return e.problems.map(formatProblem);
-  }
-}
+const project = (config: Record<string, unknown>, stackYaml?: string) => inputProject(config, { from: path.join(corpus, "csv") }, stackYaml);
+const problems = (config: Record<string, unknown>, stackYaml?: string) => inputProblems(project(config, stackYaml));
 
 describe("wave and config input checks", () => {
   it.each(Object.entries(expected))("%s yields exactly its expected problems", (file, messages) => {
@@ -113,5 +83,14 @@ describe("wave and config input checks", () => {
     const out = problems({ ...noDomain, waves: ["nowhere.csv"] });
     expect(out).toEqual(["stacks/Pulumi.t.yaml:1:1: coexist:domain is required"]);
     expect(problems({ ...baseConfig, waves: ["nowhere.csv"] })).toEqual([expect.stringMatching(/^stacks\/Pulumi\.t\.yaml:\d+:\d+: coexist:waves: wave file "nowhere\.csv" does not exist$/)]);
+  });
+
+  it("numbers rows after a line break quoted inside a CRLF file by the lines an editor shows", () => {
+    const text = 'EmailAddress,SourceIdentity\r\nalice@contoso.com,"two\r\nlines"\r\n\r\nbob@fabrikam.com,Bob\r\n';
+    const p = inputProject({ ...baseConfig, waves: ["crlf.csv"] }, { write: { "crlf.csv": text } });
+    expect(inputProblems(p)).toEqual([
+      'crlf.csv:2:19: SourceIdentity: "two<U+000D><U+000A>lines" must not contain control or invisible characters (found U+000D)',
+      "crlf.csv:5:1: EmailAddress: bob@fabrikam.com is outside the shared domain contoso.com",
+    ]);
   });
 });

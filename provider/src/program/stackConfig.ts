@@ -6,6 +6,7 @@ import { ExchangeTarget, FilePath, SourceTarget } from "../exchange/targets";
 import { configValue, PoolSettings, withSecret } from "../resources/config";
 import { Problem } from "../waves/problems";
 
+const Tenant = z.string().toLowerCase().regex(/^[a-z0-9-]+\.onmicrosoft\.com$/, "must be the tenant's *.onmicrosoft.com domain");
 const Domain = z.string().toLowerCase().regex(/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a domain name such as contoso.com");
 
 /**
@@ -17,7 +18,7 @@ export const StackConfig = z
     /** The shared domain, e.g. contoso.com. */
     domain: Domain,
     /** The tenant's initial domain, e.g. contoso.onmicrosoft.com. */
-    tenant: z.string().toLowerCase().regex(/^[a-z0-9-]+\.onmicrosoft\.com$/, "must be the tenant's *.onmicrosoft.com domain"),
+    tenant: Tenant,
     /** Where the source forwards a migrated user: {alias}, {domain} and {tenant} are filled in. */
     routingTemplate: z.string().default("{alias}@{tenant}"),
     /** Accept mail for subdomains of the shared domain (seed 1's catch-all routing subdomain). */
@@ -54,7 +55,8 @@ export const StackConfig = z
   .superRefine((c, ctx) => {
     if (!/\{alias\}/.test(c.routingTemplate)) ctx.addIssue({ code: "custom", path: ["routingTemplate"], message: "must contain {alias}" });
     // Checked once here with a plain alias, so a broken template is one problem, not one per user.
-    else if (!SmtpAddress.safeParse(routingAddress(c, "user@x")).success) {
+    // (Only once the domain and tenant it fills in are valid: they get their own message.)
+    else if (Domain.safeParse(c.domain).success && Tenant.safeParse(c.tenant).success && !SmtpAddress.safeParse(routingAddress(c, "user@x")).success) {
       ctx.addIssue({ code: "custom", path: ["routingTemplate"], message: `must make an SMTP address, but makes ${quoted(routingAddress(c, "user@x"))} for alias "user"` });
     }
   });

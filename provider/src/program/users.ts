@@ -34,9 +34,10 @@ export function usersFromWaves(config: StackConfig, projectDir: string, stackFil
       problems.push({ file: shownStackFile, ...locate(stackFile, ["waves", i]), message: `coexist:waves: wave file ${quoted(wave)} does not exist` });
       return;
     }
-    for (const { row, line, columns, headers } of readWave(shown, problems, fs.readFileSync(file, "utf8"))) {
+    for (const { row, line, places, headers } of readWave(shown, problems, fs.readFileSync(file, "utf8"))) {
       // Each message names the file, line, column and the field as the file's header spells it.
-      const report = (field: keyof typeof columns, message: string) => problems.push({ file: shown, line, column: columns[field] ?? 1, message: `${headers[field] ?? field}: ${message}` });
+      const report = (field: keyof typeof places, message: string) =>
+        problems.push({ file: shown, ...(places[field] ?? { line, column: 1 }), message: `${headers[field] ?? field}: ${message}` });
       const email = row.emailAddress.toLowerCase();
       let ok = true;
       if (!isSmtp(email)) {

@@ -19,12 +19,17 @@ export const WaveRow = z.object({
 });
 export type WaveRow = z.infer<typeof WaveRow>;
 
+export interface Place {
+  line: number;
+  column: number;
+}
+
 export interface ParsedRow {
   row: WaveRow;
   file: string;
   line: number;
-  /** The 1-based character column where each field starts, by field name. */
-  columns: Partial<Record<keyof WaveRow, number>>;
+  /** Where each field starts, by field name (a quoted line break moves later fields down). */
+  places: Partial<Record<keyof WaveRow, Place>>;
   /** Each field's column header as the file spells it, for messages. */
   headers: Partial<Record<keyof WaveRow, string>>;
 }
@@ -42,27 +47,56 @@ const FORMATS: Format[] = [
 ];
 const HEADER_HELP = "expected a header of EmailAddress[, ForwardTo, SourceIdentity, ProxyAddress], or a seed format: Mailbox, ForwardTo | Name, EmailAddress | Identity, Members";
 
-/** Where each field of a raw CSV line starts (1-based), honouring quotes. */
-function fieldStarts(raw: string): number[] {
-  const starts = [1];
+
+/**
+ * Where each record and each of its fields starts (1-based line and column), from our own scan
+ * of the text: csv-parse counts a CRLF inside quotes as two lines and so misnumbers every later
+ * record. Blank records are skipped, as csv-parse's skip_empty_lines does.
+ */
+export function layout(text: string): { fields: Place[]; end: Place }[] {
+  const out: { fields: Place[]; end: Place }[] = [];
+  let line = 1;
+  let column = 1;
   let quoted = false;
-  for (let i = 0; i < raw.length; i++) {
-    const ch = raw[i];
+  let blank = true;
+  // A field starts at its value, past the spaces the seeds' CSVs put after each comma.
+  let padding = true;
+  let fields: Place[] = [{ line, column }];
+  const text0 = text.replace(/^\uFEFF/, "");
+  for (let i = 0; i < text0.length; i++) {
+    const ch = text0[i]!;
+    if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text0[i + 1] === "\n") i++;
+      if (!quoted && !blank) out.push({ fields, end: { line, column } });
+      line++;
+      column = 1;
+      if (!quoted) {
+        fields = [{ line, column }];
+        blank = true;
+        padding = true;
+      }
+      continue;
+    }
     if (ch === '"') quoted = !quoted;
-    else if (ch === "," && !quoted) starts.push(i + 2);
-    else if ((ch === "\n" || ch === "\r") && !quoted) break;
+    if (ch === "," && !quoted) {
+      column++;
+      fields.push({ line, column });
+      blank = false;
+      padding = true;
+      continue;
+    }
+    if (padding && (ch === " " || ch === "\t")) fields[fields.length - 1]!.column++;
+    else padding = false;
+    if (ch.trim() !== "") blank = false;
+    column++;
   }
-  // Point at the value, not at the space the seeds' CSVs put after each comma.
-  return starts.map((s) => {
-    let c = s;
-    while (raw[c - 1] === " " || raw[c - 1] === "\t") c++;
-    return c;
-  });
+  if (!blank) out.push({ fields, end: { line, column } });
+  return out;
 }
 
 /** Parses one wave file; problems are appended to `problems` rather than thrown. */
 export function readWave(file: string, problems: Problem[], text = fs.readFileSync(file, "utf8")): ParsedRow[] {
-  let records: { record: string[]; info: { lines: number }; raw: string }[];
+  let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, {
       bom: true,
@@ -70,7 +104,6 @@ export function readWave(file: string, problems: Problem[], text = fs.readFileSy
       skip_empty_lines: true,
       relax_column_count: true,
       info: true,
-      raw: true,
     }) as unknown as typeof records;
   } catch (e) {
     const err = e as { lines?: number; message: string };
@@ -82,12 +115,14 @@ export function readWave(file: string, problems: Problem[], text = fs.readFileSy
     problems.push({ file, line: 1, column: 1, message: `the file is empty; ${HEADER_HELP}` });
     return [];
   }
+  const places = layout(text);
+  const placesOf = (record: number) => places[record] ?? { fields: [], end: { line: records[record]!.info.lines, column: 1 } };
   const names = header.record.map((h) => h.replace(/^\uFEFF/, "").trim().toLowerCase());
   const format = FORMATS.find((f) => f.required.every((r) => names.includes(r)) && names.every((n) => n in f.fields) && (f.name !== "coexist" || !names.includes("name")));
   if (!format) {
-    const starts = fieldStarts(header.raw);
     const bad = names.findIndex((n) => !FORMATS.some((f) => n in f.fields));
-    problems.push({ file, line: header.info.lines, column: starts[Math.max(bad, 0)] ?? 1, message: `unrecognised header ${quoted(header.record.join(", "))}; ${HEADER_HELP}` });
+    const at = placesOf(0).fields[Math.max(bad, 0)] ?? { line: 1, column: 1 };
+    problems.push({ file, ...at, message: `unrecognised header ${quoted(header.record.join(", "))}; ${HEADER_HELP}` });
     return [];
   }
   const headers: ParsedRow["headers"] = {};
@@ -96,30 +131,31 @@ export function readWave(file: string, problems: Problem[], text = fs.readFileSy
     if (key) headers[key] = header.record[i]!.replace(/^\uFEFF/, "");
   });
   const out: ParsedRow[] = [];
-  for (const { record, info, raw } of rows) {
-    const line = info.lines - (raw.match(/\r?\n/g)?.length ?? 0) + (raw.endsWith("\n") ? 1 : 0);
-    const starts = fieldStarts(raw);
+  rows.forEach(({ record }, r) => {
+    const { fields, end } = placesOf(r + 1);
+    const line = fields[0]?.line ?? end.line;
     if (record.length !== names.length) {
-      const column = starts[Math.min(record.length, names.length)] ?? raw.replace(/\r?\n$/, "").length + 1;
-      problems.push({ file, line, column, message: `expected ${names.length} fields (${header.record.join(", ")}), found ${record.length}` });
-      continue;
+      const at = fields[Math.min(record.length, names.length)] ?? end;
+      problems.push({ file, ...at, message: `expected ${names.length} fields (${header.record.join(", ")}), found ${record.length}` });
+      return;
     }
     const row: Record<string, string> = {};
-    const columns: ParsedRow["columns"] = {};
+    const at: ParsedRow["places"] = {};
     let empty = false;
     names.forEach((n, i) => {
       const key = format.fields[n];
       const value = record[i] ?? "";
+      const place = fields[i] ?? { line, column: 1 };
       if (value === "" && format.required.includes(n)) {
-        problems.push({ file, line, column: starts[i] ?? 1, message: `${header.record[i]} is empty` });
+        problems.push({ file, ...place, message: `${header.record[i]} is empty` });
         empty = true;
       }
       if (key && value !== "") {
         row[key] = value;
-        columns[key] = starts[i] ?? 1;
+        at[key] = place;
       }
     });
-    if (!empty) out.push({ row: row as WaveRow, file, line, columns, headers });
-  }
+    if (!empty) out.push({ row: row as WaveRow, file, line, places: at, headers });
+  });
   return out;
 }
