@@ -83,6 +83,28 @@ const steps: Step[] = [
     line: JSON.stringify({ id: 7, type: "invoke", cmdlet: "Get-Mailbox", parameters: { Identity: "user@contoso.com" } }),
     expect: { id: 7, ok: false, kind: "auth" },
   },
+  // The built-in allow-list: refused whether or not the runner is connected, and not widened.
+  {
+    what: "an invoke of a cmdlet coexist never runs",
+    line: JSON.stringify({ id: 8, type: "invoke", cmdlet: "Remove-Mailbox", parameters: { Identity: "admin", Confirm: false } }),
+    expect: { id: 8, ok: false, kind: "invalid-parameter" },
+  },
+  {
+    what: "an invoke of Invoke-Expression",
+    line: JSON.stringify({ id: 9, type: "invoke", cmdlet: "Invoke-Expression", parameters: { Command: "Remove-Mailbox admin" } }),
+    expect: { id: 9, ok: false, kind: "invalid-parameter" },
+  },
+  {
+    what: "a connect whose allow-list names a cmdlet coexist never runs",
+    line: JSON.stringify({
+      id: 10,
+      type: "connect",
+      role: "exchange",
+      target: { kind: "exchange-online", appId: "00000000-0000-4000-8000-000000000001", organization: "contoso.onmicrosoft.com", certificateFilePath: "/nonexistent.pfx", certificatePassword: secret },
+      allow: ["Get-Mailbox", "Remove-Mailbox"],
+    }),
+    expect: { id: 10, ok: false, kind: "invalid-parameter" },
+  },
 ];
 
 interface Conversation {

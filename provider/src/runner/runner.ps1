@@ -43,6 +43,18 @@ $script:RemoteSession = $null   # the on-prem PSSession, removed on exit
 $script:Allow = $null           # the allow-list: a case-insensitive set of cmdlet names
 $script:Secrets = [System.Collections.Generic.List[string]]::new()
 
+# Every cmdlet coexist drives (provider/src/exchange/cmdlets; runner.ps1.test.ts keeps the two
+# lists equal). A connect request may narrow this list, never widen it, and a cmdlet off it is
+# refused before anything else is looked at, connected or not.
+$KnownCmdlets = [System.Collections.Generic.HashSet[string]]::new([string[]] @(
+        'Get-AcceptedDomain', 'Set-AcceptedDomain',
+        'Get-DistributionGroup', 'New-DistributionGroup', 'Set-DistributionGroup', 'Remove-DistributionGroup',
+        'Get-DistributionGroupMember', 'Add-DistributionGroupMember', 'Remove-DistributionGroupMember',
+        'Get-Mailbox', 'Set-Mailbox',
+        'Get-OutboundConnector', 'New-OutboundConnector', 'Set-OutboundConnector', 'Remove-OutboundConnector',
+        'Get-TransportRule', 'New-TransportRule', 'Set-TransportRule', 'Enable-TransportRule', 'Disable-TransportRule', 'Remove-TransportRule'
+    ), [System.StringComparer]::OrdinalIgnoreCase)
+
 # A cmdlet name is Verb-Noun and nothing else: no paths, no wildcards for Get-Command.
 $CmdletNamePattern = '^[A-Za-z]+-[A-Za-z0-9]+$'
 $ParameterNamePattern = '^[A-Za-z][A-Za-z0-9]*$'
@@ -212,6 +224,9 @@ function Get-RequestProblem {
         foreach ($name in $allow) {
             if ($name -isnot [string] -or $name -notmatch $CmdletNamePattern) {
                 return 'allow must hold cmdlet names (Verb-Noun)'
+            }
+            if (-not $KnownCmdlets.Contains($name)) {
+                return "allow names $name, which this runner never runs"
             }
         }
         return $null
@@ -441,11 +456,15 @@ function Invoke-Cmdlet {
     param([System.Collections.IDictionary] $Request)
     $id = $Request['id']
     $name = $Request['cmdlet']
+    # The runner's own gate, first of all: a cmdlet coexist does not drive never runs here.
+    if ($name -notmatch $CmdletNamePattern -or -not $KnownCmdlets.Contains($name)) {
+        return New-ErrorResponse $id 'invalid-parameter' 'CommandNotFoundException' "The term '$name' is not recognized as a name of a cmdlet allowed for this session."
+    }
     if (-not $script:Connection) {
         return New-ErrorResponse $id 'auth' 'AuthenticationException' 'There is no connection. Send a connect request first.'
     }
-    # The runner's own gate: the second allow-list check, whatever the session happens to load.
-    if ($name -notmatch $CmdletNamePattern -or -not $script:Allow.Contains($name)) {
+    # The session's narrower list, whatever the session happens to load.
+    if (-not $script:Allow.Contains($name)) {
         return New-ErrorResponse $id 'invalid-parameter' 'CommandNotFoundException' "The term '$name' is not recognized as a name of a cmdlet allowed for this session."
     }
     # Only a module's command (the session's proxies), never one of this script's own functions.

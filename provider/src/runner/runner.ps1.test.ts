@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Language, Node, Parser } from "web-tree-sitter";
+import { cmdletSpecs } from "../exchange/cmdlets";
 import { ErrorKind, ExchangeError } from "../exchange/errors";
 import { PROTOCOL_VERSION } from "../exchange/protocol";
 import * as simulated from "../simulator/errors";
@@ -123,6 +124,20 @@ function classify(table: Array<[string, RegExp]>, reason: string, message: strin
   return table.find(([, pattern]) => pattern.test(text))?.[0] ?? "other";
 }
 
+/** The cmdlet names in runner.ps1's built-in $KnownCmdlets list. */
+function knownCmdlets(root: Node): string[] {
+  const list = [...walk(root)].find((n) => n.type === "assignment_expression" && n.children[0]?.text === "$KnownCmdlets");
+  if (!list) throw new Error("runner.ps1 has no $KnownCmdlets list");
+  return [...list.text.matchAll(/'([A-Za-z]+-[A-Za-z0-9]+)'/g)].map((m) => m[1]!);
+}
+
+/** The text of one function of the script, found by the parser rather than by a pattern. */
+function functionText(root: Node, name: string): string {
+  const fn = [...walk(root)].find((n) => n.type === "function_statement" && n.children.some((c) => c.type === "function_name" && c.text === name));
+  if (!fn) throw new Error(`runner.ps1 has no function ${name}`);
+  return fn.text;
+}
+
 function simulatorError(raise: () => never): [string, string, string] {
   try {
     raise();
@@ -176,6 +191,26 @@ describe("runner.ps1", () => {
   test("runner.ps1 never uses $input, which would make pwsh -File swallow stdin", () => {
     expect(dollarInputUses(parse(source))).toEqual([]);
     expect(dollarInputUses(parse("foreach ($line in $input) { $line }"))).toEqual(["1:19 $input"]);
+  });
+
+  test("runner.ps1's built-in allow-list is exactly the cmdlets coexist drives", () => {
+    expect(knownCmdlets(parse(source)).sort()).toEqual([...cmdletSpecs.keys()].sort());
+  });
+
+  test("runner.ps1 refuses a cmdlet off its list before anything else, and runs a command only past both gates", () => {
+    const invoke = functionText(parse(source), "Invoke-Cmdlet");
+    const order = ["$KnownCmdlets.Contains($name)", "if (-not $script:Connection)", "$script:Allow.Contains($name)", "& $command @splat"].map((t) => invoke.indexOf(t));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // Each gate answers CommandNotFoundException and returns: nothing after it runs.
+    for (const gate of ["$KnownCmdlets.Contains($name)) {", "-not $script:Allow.Contains($name)) {"]) {
+      const body = invoke.slice(invoke.indexOf(gate) + gate.length).trimStart();
+      expect(body).toMatch(/^return New-ErrorResponse \$id 'invalid-parameter' 'CommandNotFoundException' /);
+    }
+    // The call operator runs a command in exactly one place in the whole script.
+    expect([...source.matchAll(/&\s*\$command\b/g)]).toHaveLength(1);
+    // A connect request cannot widen the list: names off it are a protocol error.
+    expect(functionText(parse(source), "Get-RequestProblem")).toContain("if (-not $KnownCmdlets.Contains($name)) {");
   });
 
   test("runner.ps1 announces the protocol version of protocol.ts", () => {

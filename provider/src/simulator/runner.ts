@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as readline from "node:readline";
-import { validateCommand } from "../exchange/cmdlets";
+import { cmdletSpecs, validateCommand } from "../exchange/cmdlets";
 import { ErrorPayload, ExchangeError } from "../exchange/errors";
 import { ConnectRequest, InvokeRequest, PROTOCOL_VERSION, Request, Response, Role } from "../exchange/protocol";
 import { SimulatorTarget } from "../exchange/targets";
@@ -40,6 +40,9 @@ function log(entry: Record<string, unknown>): void {
 }
 
 async function connect(req: ConnectRequest): Promise<void> {
+  // As runner.ps1: the connect request may narrow the allow-list, never widen it.
+  const unknown = req.allow.find((name) => !cmdletSpecs.has(name));
+  if (unknown) fail("invalid-parameter", "ProtocolException", `Malformed request: allow names ${unknown}, which this runner never runs.`);
   const parsed = SimulatorTarget.safeParse(req.target);
   if (!parsed.success) fail("auth", "AuthenticationException", `The simulated tenant rejected the connection settings: ${parsed.error.issues[0]?.message}`);
   const target = parsed.data!;
@@ -64,16 +67,15 @@ async function connect(req: ConnectRequest): Promise<void> {
   log({ event: "connect" });
 }
 
+const notRecognized: (cmdlet: string) => never = (cmdlet) =>
+  fail("invalid-parameter", "CommandNotFoundException", `The term '${cmdlet}' is not recognized as a name of a cmdlet allowed for this session.`);
+
 async function invoke(req: InvokeRequest): Promise<object[]> {
+  // As runner.ps1: a cmdlet coexist does not drive is refused first, connected or not.
+  if (!cmdletSpecs.has(req.cmdlet)) notRecognized(req.cmdlet);
   const s = session ?? fail("auth", "AuthenticationException", "There is no connection. Send a connect request first.");
   const handler = handlers[s.role][req.cmdlet];
-  if (!handler || !s.allow.has(req.cmdlet)) {
-    fail(
-      "invalid-parameter",
-      "CommandNotFoundException",
-      `The term '${req.cmdlet}' is not recognized as a name of a cmdlet, function, script file, or executable program.`,
-    );
-  }
+  if (!handler || !s.allow.has(req.cmdlet)) notRecognized(req.cmdlet);
   const { spec, command } = validateCommand({ cmdlet: req.cmdlet, parameters: req.parameters }, s.role);
   const fault = s.faults.next();
   await sleep(s.target.latency.cmdletMs);
