@@ -45,6 +45,13 @@ export const SimulatorTarget = z.object({
   /** At most `budget` cmdlets per session in any `windowMs` window; beyond it, "throttled". */
   throttle: z.object({ budget: z.number().int().positive(), windowMs: z.number().int().positive() }).optional(),
   faults: Faults.default(Faults.parse({})),
+  // Credentials, checked against the simulated world's when it has some (a rehearsal of the
+  // secrets' path, and of a failed connect): the certificate password for the tenant, a user
+  // name and password for the source. Secrets come from coexist:certificatePassword and
+  // coexist:sourcePassword, never from this object in the stack file.
+  certificatePassword: z.string().optional(),
+  username: z.string().min(1).optional(),
+  password: z.string().optional(),
 });
 export type SimulatorTarget = z.infer<typeof SimulatorTarget>;
 
@@ -79,7 +86,7 @@ export function secretsOf(target: AnyTarget): string[] {
       return target.certificatePassword ? [target.certificatePassword] : [];
     case "exchange-onprem":
       return [target.password];
-    default:
-      return [];
+    case "simulator":
+      return [target.certificatePassword, target.password].filter((s): s is string => s !== undefined && s !== "");
   }
 }

@@ -78,7 +78,7 @@ export function rawConfig(get: (key: string) => string | undefined): Record<stri
   const out: Record<string, unknown> = {};
   for (const key of CONFIG_KEYS) {
     const v = configValue(get, key);
-    if (v !== undefined) out[key] = key === "exchange" || key === "source" ? withSecret(v, get) : v;
+    if (v !== undefined) out[key] = key === "exchange" || key === "source" ? withSecret(v, get, key) : v;
   }
   return out;
 }

@@ -28,15 +28,17 @@ export class Rehearsal {
     this.stackFile = path.join(projectDir, "stacks", `Pulumi.${stack}.yaml`);
   }
 
-  run(args: string[]): Promise<RunResult> {
+  /** Runs the CLI on this stack; `input` is its stdin (how a secret is best handed to `config set`). */
+  run(args: string[], input?: string): Promise<RunResult> {
     const child = spawn("pulumi", [...args, "--stack", this.stack, "--non-interactive", "--color", "never"], {
       cwd: this.projectDir,
       env: this.env,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
+    if (input !== undefined) child.stdin!.end(input);
     let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
+    child.stdout!.on("data", (d) => (output += d));
+    child.stderr!.on("data", (d) => (output += d));
     return new Promise((resolve) => child.on("close", (code) => resolve({ code: code ?? 1, output })));
   }
 

@@ -43,23 +43,24 @@ export function configValue(get: (key: string) => string | undefined, key: strin
 }
 
 /**
- * A target with its secret merged in from its own secret key (coexist:certificatePassword for
- * Exchange Online, coexist:sourcePassword for an on-premises source); the secret key wins.
+ * A target with its secret merged in from the role's secret key: coexist:certificatePassword
+ * for the tenant (Exchange Online or the simulator), coexist:sourcePassword for the source (an
+ * on-premises Exchange or the simulator). The secret key wins over the target object.
  */
-export function withSecret(target: unknown, get: (key: string) => string | undefined): unknown {
+export function withSecret(target: unknown, get: (key: string) => string | undefined, role: "exchange" | "source"): unknown {
   const t = target as Record<string, unknown> | undefined;
   if (!t || typeof t !== "object") return target;
-  const [field, key] = t.kind === "exchange-online" ? ["certificatePassword", "certificatePassword"] : t.kind === "exchange-onprem" ? ["password", "sourcePassword"] : [];
-  const secret = key ? get(key) : undefined;
-  return field && secret !== undefined ? { ...t, [field]: secret } : t;
+  const [field, key] = role === "exchange" ? ["certificatePassword", "certificatePassword"] : ["password", "sourcePassword"];
+  const secret = get(key);
+  return secret !== undefined ? { ...t, [field]: secret } : t;
 }
 
 /** Reads coexist:exchange, coexist:source, coexist:pool, coexist:domain, coexist:cutover and the secret keys. */
 export function readProviderConfig(config: dynamic.Config): ProviderConfig {
   const get = (key: string) => config.get(key);
   const parsed = ProviderConfig.safeParse({
-    exchange: withSecret(configValue(get, "exchange"), get),
-    source: withSecret(configValue(get, "source"), get),
+    exchange: withSecret(configValue(get, "exchange"), get, "exchange"),
+    source: withSecret(configValue(get, "source"), get, "source"),
     pool: configValue(get, "pool"),
     domain: config.get("domain"),
     cutover: configValue(get, "cutover"),

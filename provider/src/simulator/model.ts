@@ -80,6 +80,16 @@ export const World = z.object({
   mx: z.record(z.string(), z.enum(["source", "exchange"])),
   sessions: z.array(Session),
   nextGuid: z.number().int(),
+  /**
+   * What a connect must present, when set: SHA-256 hashes, so the world file never holds a
+   * secret in plain text.
+   */
+  credentials: z
+    .object({
+      exchange: z.object({ certificatePasswordSha256: z.string() }).optional(),
+      source: z.object({ username: z.string(), passwordSha256: z.string() }).optional(),
+    })
+    .optional(),
 });
 export type World = z.infer<typeof World>;
 export type AcceptedDomain = z.infer<typeof AcceptedDomain>;

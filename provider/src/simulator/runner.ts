@@ -6,6 +6,8 @@ import { ConnectRequest, InvokeRequest, PROTOCOL_VERSION, Request, Response, Rol
 import { SimulatorTarget } from "../exchange/targets";
 import { fail } from "./errors";
 import { FaultPlan } from "./faults";
+import { World } from "./model";
+import { sha256 } from "./scenario";
 import { sourceCmdlets } from "./source";
 import { isAlive, WorldStore } from "./store";
 import { Handler, tenantCmdlets } from "./tenant";
@@ -49,6 +51,7 @@ async function connect(req: ConnectRequest): Promise<void> {
   await sleep(target.latency.connectMs);
   const store = new WorldStore(target.stateFile);
   const { id, salt } = store.update((w) => {
+    checkCredentials(w, req.role, target);
     w.sessions = w.sessions.filter((s) => isAlive(s.pid));
     const mine = w.sessions.filter((s) => s.role === req.role);
     if (mine.length >= target.maxSessions) {
@@ -64,7 +67,28 @@ async function connect(req: ConnectRequest): Promise<void> {
     return { id, salt };
   });
   session = { id, role: req.role, target, allow: new Set(req.allow), store, faults: new FaultPlan(target.faults, salt), recent: [] };
-  log({ event: "connect" });
+  log({ event: "connect", pid: process.pid });
+}
+
+/**
+ * Fails a connect whose credentials are not the world's, as the real ones fail: a wrong
+ * certificate password cannot open the .pfx; Remote PowerShell answers "Access is denied". The
+ * messages never quote what was presented.
+ */
+function checkCredentials(w: World, role: Role, target: SimulatorTarget): void {
+  const expected = w.credentials?.[role];
+  if (!expected) return;
+  if ("certificatePasswordSha256" in expected) {
+    if (target.certificatePassword === undefined || sha256(target.certificatePassword) !== expected.certificatePasswordSha256) {
+      fail("auth", "CryptographicException", "The certificate could not be loaded: the specified network password is not correct.");
+    }
+  } else if (target.username !== expected.username || target.password === undefined || sha256(target.password) !== expected.passwordSha256) {
+    fail(
+      "auth",
+      "PSRemotingTransportException",
+      `Connecting to remote server ${w.source.hosts[0] ?? "source"} failed with the following error message : Access is denied. For more information, see the about_Remote_Troubleshooting Help topic.`,
+    );
+  }
 }
 
 const notRecognized: (cmdlet: string) => never = (cmdlet) =>

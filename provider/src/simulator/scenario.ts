@@ -1,4 +1,7 @@
+import { createHash } from "node:crypto";
 import { World } from "./model";
+
+export const sha256 = (s: string): string => createHash("sha256").update(s, "utf8").digest("hex");
 
 /** A migration scenario to start the simulated world from. */
 export interface Scenario {
@@ -12,6 +15,8 @@ export interface Scenario {
   users: string[];
   sourceHosts?: string[];
   sourceOutboundIps?: string[];
+  /** Credentials a connect must present (stored hashed); none means any connect is let in. */
+  credentials?: { certificatePassword?: string; source?: { username: string; password: string } };
 }
 
 export const simGuid = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
@@ -64,5 +69,12 @@ export function initialWorld(s: Scenario): World {
     sessions: [],
     nextGuid: guidCounter + 1,
   };
+  const c = s.credentials;
+  if (c) {
+    world.credentials = {
+      ...(c.certificatePassword !== undefined ? { exchange: { certificatePasswordSha256: sha256(c.certificatePassword) } } : {}),
+      ...(c.source ? { source: { username: c.source.username, passwordSha256: sha256(c.source.password) } } : {}),
+    };
+  }
   return world;
 }

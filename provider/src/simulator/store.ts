@@ -88,11 +88,21 @@ function holderIsDead(lock: string): boolean {
   return !isAlive(pid);
 }
 
+/**
+ * Whether a process still runs. A zombie does not: a runner whose provider died first is
+ * reparented to init, and until init reaps it, kill(pid, 0) still succeeds (on Linux, where
+ * /proc says so, a zombie's session is therefore released at once).
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(")") + 2));
+  } catch {
+    return true; // no /proc (macOS): kill(pid, 0) is all we know
   }
 }
