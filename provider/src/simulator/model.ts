@@ -81,6 +81,18 @@ export const World = z.object({
   sessions: z.array(Session),
   nextGuid: z.number().int(),
   /**
+   * A rehearsal's kill schedule: writes are counted across every runner process, and the runner
+   * applying the Nth write dies there, before or after the write takes effect. It is world
+   * state, not session state, so kills land at the same points of a wave however Pulumi spreads
+   * the work over sessions and runs.
+   */
+  killSchedule: z
+    .object({
+      writes: z.number().int().min(0),
+      kills: z.array(z.object({ write: z.number().int().positive(), point: z.enum(["before-apply", "after-apply"]), fired: z.boolean() })),
+    })
+    .optional(),
+  /**
    * What a connect must present, when set: SHA-256 hashes, so the world file never holds a
    * secret in plain text.
    */

@@ -123,13 +123,28 @@ async function invoke(req: InvokeRequest): Promise<object[]> {
     return never();
   }
   if (fault === "crash" && s.target.faults.crashPoint === "before-apply") crash(command.cmdlet, command.parameters);
+  const kill = spec.effect === "write" ? scheduledKill(s.store) : undefined;
+  if (kill === "before-apply") crash(command.cmdlet, command.parameters);
 
   const output =
     spec.effect === "read"
       ? handler(s.store.read(), command.parameters as never)
       : s.store.update((w) => handler(w, command.parameters as never));
-  if (fault === "crash") crash(command.cmdlet, command.parameters, true);
+  if (fault === "crash" || kill === "after-apply") crash(command.cmdlet, command.parameters, true);
   return output;
+}
+
+/** Counts this write against the world's kill schedule; says where to die, if here. */
+function scheduledKill(store: WorldStore): "before-apply" | "after-apply" | undefined {
+  if (!store.read().killSchedule) return undefined;
+  return store.update((w) => {
+    const k = w.killSchedule;
+    if (!k) return undefined;
+    k.writes++;
+    const hit = k.kills.find((x) => x.write === k.writes && !x.fired);
+    if (hit) hit.fired = true;
+    return hit?.point;
+  });
 }
 
 function crash(cmdlet: string, parameters: unknown, applied = false): never {

@@ -51,17 +51,25 @@ export class WorldStore {
 
   private withLock<T>(fn: () => T): T {
     const lock = `${this.file}.lock`;
+    const mine = `${lock}.${process.pid}`;
     const deadline = Date.now() + 30_000;
     for (let attempt = 0; ; attempt++) {
       try {
-        const fd = fs.openSync(lock, "wx");
-        fs.writeSync(fd, String(process.pid));
-        fs.closeSync(fd);
+        // The lock appears with its holder's pid already in it (written aside, then linked,
+        // which fails if the lock exists): a holder killed at any instant leaves a lock that
+        // names it, so the next writer can tell it is stale.
+        fs.writeFileSync(mine, String(process.pid));
+        try {
+          fs.linkSync(mine, lock);
+        } finally {
+          fs.rmSync(mine, { force: true });
+        }
         break;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-        if (holderIsDead(lock)) {
-          fs.rmSync(lock, { force: true });
+        const dead = deadHolder(lock);
+        if (dead !== undefined) {
+          breakStaleLock(lock, dead);
           continue;
         }
         if (Date.now() > deadline) throw new Error(`simulated tenant: state lock ${lock} held for over 30 s`);
@@ -77,15 +85,49 @@ export class WorldStore {
   }
 }
 
-function holderIsDead(lock: string): boolean {
+/** The pid in the lock file when that process is dead, else undefined. */
+function deadHolder(lock: string): number | undefined {
   let pid: number;
   try {
     pid = Number(fs.readFileSync(lock, "utf8"));
   } catch {
-    return false; // just released or being written: try again
+    return undefined; // just released: try again
   }
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  return !isAlive(pid);
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  return isAlive(pid) ? undefined : pid;
+}
+
+/**
+ * Removes the lock of a dead holder without ever removing a live one. Between a writer's look
+ * at the lock and its removal another writer may have broken it and taken the lock itself, so
+ * breaking takes a second, short-lived lock (`.break`): under it the lock is read again and
+ * removed only if it still names the dead holder. Nobody takes the main lock while it names a
+ * dead holder except through this, so it cannot change hands in between. A `.break` lock older
+ * than a second belongs to a breaker that died in those microseconds and is cleared.
+ */
+function breakStaleLock(lock: string, deadPid: number): void {
+  const guard = `${lock}.break`;
+  const mine = `${guard}.${process.pid}`;
+  try {
+    fs.writeFileSync(mine, String(process.pid));
+    fs.linkSync(mine, guard);
+  } catch {
+    try {
+      if (Date.now() - fs.statSync(guard).mtimeMs > 1000) fs.rmSync(guard, { force: true });
+    } catch {
+      // gone already
+    }
+    return;
+  } finally {
+    fs.rmSync(mine, { force: true });
+  }
+  try {
+    if (Number(fs.readFileSync(lock, "utf8")) === deadPid) fs.rmSync(lock, { force: true });
+  } catch {
+    // released meanwhile
+  } finally {
+    fs.rmSync(guard, { force: true });
+  }
 }
 
 /**
