@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { previewJson } from "../cli/plan";
@@ -28,13 +28,19 @@ export class Rehearsal {
     this.stackFile = path.join(projectDir, "stacks", `Pulumi.${stack}.yaml`);
   }
 
-  /** Runs the CLI on this stack; `input` is its stdin (how a secret is best handed to `config set`). */
-  run(args: string[], input?: string): Promise<RunResult> {
+  /**
+   * Runs the CLI on this stack. `input` is its stdin (how a secret is best handed to `config
+   * set`); `started` receives the CLI's process, which leads its own process group, so a test
+   * can kill the CLI with everything it started, as a crashed machine would.
+   */
+  run(args: string[], input?: string, started?: (cli: ChildProcess) => void): Promise<RunResult> {
     const child = spawn("pulumi", [...args, "--stack", this.stack, "--non-interactive", "--color", "never"], {
       cwd: this.projectDir,
       env: this.env,
       stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      detached: started !== undefined,
     });
+    started?.(child);
     if (input !== undefined) child.stdin!.end(input);
     let output = "";
     child.stdout!.on("data", (d) => (output += d));

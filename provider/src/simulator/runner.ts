@@ -67,7 +67,7 @@ async function connect(req: ConnectRequest): Promise<void> {
     return { id, salt };
   });
   session = { id, role: req.role, target, allow: new Set(req.allow), store, faults: new FaultPlan(target.faults, salt), recent: [] };
-  log({ event: "connect", pid: process.pid });
+  log({ event: "connect", pid: process.pid, ppid: process.ppid });
 }
 
 /**

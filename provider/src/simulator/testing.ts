@@ -34,6 +34,8 @@ export interface LoggedCommand {
   kind?: string;
   fault?: string;
   applied?: boolean;
+  pid?: number;
+  ppid?: number;
 }
 
 /** The simulator's command log: every command it received, in order. */

@@ -1,0 +1,98 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ChildProcess } from "node:child_process";
+import { userRows } from "@coexist/provider/dist/rehearsal/report";
+import { commandLog } from "@coexist/provider/dist/simulator/testing";
+import { rehearsalProject } from "../harness/rehearsal";
+
+// Two consultants (or two terminals) on one stack: the file backend's stack lock must refuse
+// the second run while the first is under way, and a run killed outright must leave nothing a
+// plain re-run cannot finish.
+const project = rehearsalProject("concurrency");
+const { rehearsal } = project;
+afterAll(() => project.cleanup());
+
+const USERS = ["alice", "bob", "carol", "dave", "erin"];
+const config = (waves: string[]) => ({
+  domain: "contoso.com",
+  tenant: "contoso.onmicrosoft.com",
+  smartHosts: ["mail.contoso-source.example"],
+  sourceIpRanges: ["198.51.100.25"],
+  groupOwners: ["admin"],
+  waves,
+  // Slow enough that the second run arrives while the first holds the lock.
+  exchange: { kind: "simulator", stateFile: ".sim/world.json", latency: { connectMs: 200, cmdletMs: 300 } },
+  source: { kind: "simulator", stateFile: ".sim/world.json", latency: { connectMs: 200, cmdletMs: 300 } },
+  pool: { retryBaseMs: 10, retryMaxMs: 100 },
+});
+const up = ["up", "--yes", "--skip-preview", "--suppress-outputs"];
+const lockDir = () => path.join(project.dir, ".state", ".pulumi", "locks");
+const locks = () => (fs.existsSync(lockDir()) ? (fs.readdirSync(lockDir(), { recursive: true }) as string[]).filter((f) => f.endsWith(".json")) : []);
+const writes = () => commandLog(rehearsal.stateFile).filter((l) => l.ok && /^(Set|New|Add|Remove)-/.test(l.cmdlet ?? ""));
+async function until(what: string, condition: () => boolean, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Each user exactly once, where the waves say, and mail safe for everyone. */
+async function expectConverged(migrated: string[]) {
+  const w = rehearsal.world();
+  expect([w.tenant.groups.length, w.tenant.outboundConnectors.length, w.tenant.transportRules.length]).toEqual([1, 1, 2]);
+  expect([...w.tenant.groups[0]!.Members].sort()).toEqual(migrated.map((a) => `${a}@contoso.com`));
+  for (const r of userRows(w)) {
+    const want = migrated.includes(r.user.split("@")[0]!) ? "delivered-exchange" : "delivered-source";
+    expect({ user: r.user, outcomes: [r.internet, r.exchange, r.source] }).toEqual({ user: r.user, outcomes: [want, want, want] });
+  }
+  const exported = JSON.parse(await rehearsal.must(["stack", "export"])) as { deployment: { resources: { urn: string }[]; pending_operations?: unknown[] } };
+  const urns = exported.deployment.resources.map((r) => r.urn);
+  expect(new Set(urns).size).toBe(urns.length);
+  expect(exported.deployment.pending_operations ?? []).toEqual([]);
+  await rehearsal.must(["preview", "--expect-no-changes"]);
+}
+
+describe("two runs on one stack", () => {
+  it("refuses a second `pulumi up` (and a destroy) while the first holds the stack lock, and the first finishes intact", async () => {
+    project.writeConfig(config(["batches/wave1.csv"]));
+    await rehearsal.reset({ domain: "contoso.com", organization: "contoso.onmicrosoft.com", users: USERS });
+    const first = rehearsal.up();
+    await until("the first run to take the lock and start writing", () => locks().length > 0 && writes().length > 0);
+    const second = await rehearsal.run(up);
+    expect(second.code).not.toBe(0);
+    expect(second.output).toMatch(/the stack is currently locked by 1 lock/);
+    const destroy = await rehearsal.run(["destroy", "--yes", "--skip-preview"]);
+    expect(destroy.output).toMatch(/the stack is currently locked by 1 lock/);
+    const r = await first;
+    expect(r.code === 0 ? "ok" : r.output).toBe("ok");
+    // Only the first run's provider ever connected: the refused runs started none.
+    const connects = commandLog(rehearsal.stateFile).filter((l) => l.event === "connect");
+    expect(new Set(connects.map((l) => l.ppid)).size).toBe(1);
+    expect(locks()).toEqual([]);
+    await expectConverged(["alice", "bob", "carol"]);
+  });
+
+  it("recovers from a `pulumi up` killed with everything it started: the lock is cleared with `pulumi cancel`, then a plain re-run converges", async () => {
+    project.writeConfig(config(["batches/wave1.csv", "batches/wave2.csv"]));
+    const before = writes().length;
+    let cli: ChildProcess | undefined;
+    const killed = rehearsal.run(up, undefined, (c) => (cli = c));
+    // Kill it mid-wave: after wave 2's first write, before its last.
+    await until("wave 2 to be under way", () => writes().length > before);
+    process.kill(-cli!.pid!, "SIGKILL");
+    await killed;
+    expect(locks().length).toBe(1);
+    const refused = await rehearsal.run(up);
+    expect(refused.output).toMatch(/the stack is currently locked/);
+
+    await rehearsal.must(["cancel", "--yes"]);
+    const again = await rehearsal.run(up);
+    expect(again.code === 0 ? "ok" : again.output).toBe("ok");
+    // The engine recorded the creates the kill cut short; the re-run re-did them (adopting what
+    // had reached the tenant) and warned. Clearing the records is the last step of the recovery.
+    expect(again.output).toMatch(/pending operation/);
+    await rehearsal.must(["refresh", "--clear-pending-creates", "--yes", "--skip-preview"]);
+    await expectConverged(["alice", "bob", "carol", "dave", "erin"]);
+  });
+});
