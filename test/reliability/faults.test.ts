@@ -20,7 +20,9 @@ const { rehearsal } = project;
 afterAll(() => project.cleanup());
 
 const aliases = Array.from({ length: USERS }, (_, i) => `user${String(i).padStart(3, "0")}`);
-const faults = { seed: SEED, throttleRate: 0.3, hangRate: 0.002 };
+// Hangs: now and then on the tenant, and on every source runner's 15th command (a source
+// command is safe to retry, so those exercise the timeout and replacement without a stop).
+const faults = { seed: SEED, throttleRate: 0.3, hangRate: 0.003 };
 const config = {
   domain: "contoso.com",
   tenant: "contoso.onmicrosoft.com",
@@ -29,9 +31,9 @@ const config = {
   groupOwners: ["admin"],
   waves: ["batches/big.csv"],
   exchange: { kind: "simulator", stateFile: ".sim/world.json", faults },
-  source: { kind: "simulator", stateFile: ".sim/world.json", faults: { ...faults, seed: SEED + 1 } },
+  source: { kind: "simulator", stateFile: ".sim/world.json", faults: { seed: SEED + 1, throttleRate: 0.3, hangAfter: 15 } },
   // Quick retries (the faults are dense) and a short timeout that turns a hang into a kill.
-  pool: { retryBaseMs: 5, retryMaxMs: 40, retryAttempts: 10, commandTimeoutSeconds: 3, connectTimeoutSeconds: 30 },
+  pool: { retryBaseMs: 5, retryMaxMs: 40, retryAttempts: 10, commandTimeoutSeconds: 2, connectTimeoutSeconds: 30 },
 };
 
 /** KILLS distinct write numbers in [from, from + span), each before or after its write. */
@@ -75,6 +77,7 @@ function faultsSince(from: number) {
     killsAfterApply: log.filter((l) => l.fault === "crash" && l.applied).length,
     hangs: log.filter((l) => l.fault === "hang").length,
     throttled: log.filter((l) => l.kind === "throttled").length,
+    /** Commands the simulator answered or dropped, throttled answers included. */
     commands: log.filter((l) => l.cmdlet).length,
   };
 }
@@ -101,6 +104,7 @@ describe(`a ${USERS}-user wave and its cleanup under runner kills, throttling an
     expect(errors.filter((e) => !/may or may not have taken effect/.test(e))).toEqual([]);
     expect(seen.killsBeforeApply + seen.killsAfterApply).toBe(KILLS);
     expect(seen.throttled).toBeGreaterThan(0.2 * seen.commands);
+    expect(seen.hangs).toBeGreaterThan(0);
 
     // Every user once in the group and forwarded to their routing address; mail reaches them.
     expect([...w.tenant.groups[0]!.Members].sort()).toEqual(aliases.map((a) => `${a}@contoso.com`));
@@ -133,6 +137,7 @@ describe(`a ${USERS}-user wave and its cleanup under runner kills, throttling an
     report.destroy = { runs: codes.length, interrupted: codes.filter((c) => c !== 0).length, ...seen, errors: [...new Set(errors)] };
     expect(errors.filter((e) => !/may or may not have taken effect/.test(e))).toEqual([]);
     expect(seen.killsBeforeApply + seen.killsAfterApply).toBe(KILLS);
+    expect(seen.hangs).toBeGreaterThan(0);
 
     expect([w.tenant.groups, w.tenant.outboundConnectors, w.tenant.transportRules]).toEqual([[], [], []]);
     expect(w.tenant.acceptedDomains.find((d) => d.DomainName === "contoso.com")?.DomainType).toBe("Authoritative");
