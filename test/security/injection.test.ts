@@ -73,6 +73,12 @@ describe("hostile values through the real CLI", () => {
     );
     const sourceBefore = rehearsal.world().source.mailboxes.map((m) => m.Name);
 
+    // The review shows each hostile name as one PowerShell string, and changes nothing.
+    const plan = await rehearsal.plan();
+    expect(plan).toContain("New-OutboundConnector -Name 'O''Brien''; Remove-Mailbox -Identity admin -Confirm:$false; '''");
+    expect(plan).toContain("New-TransportRule -Name '‘‘smart’’ “double” „low“ ‹angle› «guillemets»'");
+    expect(log().filter((l) => WRITE.test(l.cmdlet!))).toEqual([]);
+
     const up = await rehearsal.up();
     expect(up.code === 0 ? "ok" : up.output).toBe("ok");
     const entries = log();

@@ -54,7 +54,9 @@ function strip(props: Record<string, unknown>): Record<string, unknown> {
 
 /** A command as a reviewer reads it. Display only: commands run as data, never as text. */
 export function formatCommand(c: Command): string {
-  const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
+  // PowerShell ends a single-quoted string at any of its five single quotes (typographic ones
+  // too); each is doubled, so a name with quotes reads as the one string it is.
+  const quote = (s: string) => `'${s.replace(/['\u2018\u2019\u201A\u201B]/g, "$&$&")}'`;
   const value = (v: unknown): string => {
     if (v === null) return "$null";
     if (typeof v === "boolean") return v ? "$true" : "$false";
