@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { commandLog } from "@coexist/provider/dist/simulator/testing";
-import { rehearsalProject } from "../harness/rehearsal";
+import { contosoStack, rehearsalProject } from "../harness/rehearsal";
 
 /**
  * `npm run bench [-- --users N --scale S --parallel P --naive-users M]`: a wave of N users
@@ -71,11 +71,7 @@ async function run(users: number, naive: boolean) {
     throttle: { budget: 25, windowMs: Math.max(1, Math.round(5000 * SCALE)) },
   };
   const config = {
-    domain: "contoso.com",
-    tenant: "contoso.onmicrosoft.com",
-    smartHosts: ["mail.contoso-source.example"],
-    sourceIpRanges: ["198.51.100.25"],
-    groupOwners: ["admin"],
+    ...contosoStack,
     waves: ["batches/bench.csv"],
     exchange: target,
     source: target,

@@ -1,6 +1,6 @@
 import { commandLog } from "@coexist/provider/dist/simulator/testing";
 import { userRows } from "@coexist/provider/dist/rehearsal/report";
-import { rehearsalProject } from "../harness/rehearsal";
+import { contosoStack, rehearsalProject } from "../harness/rehearsal";
 
 // The demo's sequence through the real CLI and the real coexist program, with the simulated
 // tenant's state and the routing oracle checked after every step, and a wave interrupted by
@@ -12,13 +12,7 @@ describe("migration waves through the real CLI", () => {
   const project = rehearsalProject();
   const { rehearsal } = project;
   const base = {
-    domain: "contoso.com",
-    tenant: "contoso.onmicrosoft.com",
-    smartHosts: ["mail.contoso-source.example"],
-    sourceIpRanges: ["198.51.100.25"],
-    groupOwners: ["admin"],
-    exchange: { kind: "simulator", stateFile: ".sim/world.json" },
-    source: { kind: "simulator", stateFile: ".sim/world.json" },
+    ...contosoStack,
     pool: { retryBaseMs: 10, retryMaxMs: 50, retryAttempts: 4 },
   };
   afterAll(() => project.cleanup());

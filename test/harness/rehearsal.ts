@@ -5,6 +5,20 @@ import { Rehearsal } from "@coexist/provider/dist/rehearsal/rehearsal";
 import { repoRoot } from "./pulumi";
 
 /**
+ * The stack config the end-to-end tests start from: contoso.com moving to Exchange Online, with
+ * the tenant and the source in one simulated world. Tests spread it and change what they test.
+ */
+export const contosoStack = {
+  domain: "contoso.com",
+  tenant: "contoso.onmicrosoft.com",
+  smartHosts: ["mail.contoso-source.example"],
+  sourceIpRanges: ["198.51.100.25"],
+  groupOwners: ["admin"],
+  exchange: { kind: "simulator", stateFile: ".sim/world.json" },
+  source: { kind: "simulator", stateFile: ".sim/world.json" },
+};
+
+/**
  * A copy of the coexist project in a temp dir (its program and node_modules linked, its batches
  * copied) with its own file backend, so end-to-end tests run the real program through the real
  * CLI without touching the repository's stacks or state.

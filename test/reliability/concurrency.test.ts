@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { ChildProcess } from "node:child_process";
 import { userRows } from "@coexist/provider/dist/rehearsal/report";
 import { commandLog } from "@coexist/provider/dist/simulator/testing";
-import { rehearsalProject } from "../harness/rehearsal";
+import { contosoStack, rehearsalProject } from "../harness/rehearsal";
 
 // Two consultants (or two terminals) on one stack: the file backend's stack lock must refuse
 // the second run while the first is under way, and a run killed outright must leave nothing a
@@ -13,16 +13,13 @@ const { rehearsal } = project;
 afterAll(() => project.cleanup());
 
 const USERS = ["alice", "bob", "carol", "dave", "erin"];
+const slow = { latency: { connectMs: 200, cmdletMs: 300 } };
 const config = (waves: string[]) => ({
-  domain: "contoso.com",
-  tenant: "contoso.onmicrosoft.com",
-  smartHosts: ["mail.contoso-source.example"],
-  sourceIpRanges: ["198.51.100.25"],
-  groupOwners: ["admin"],
+  ...contosoStack,
   waves,
   // Slow enough that the second run arrives while the first holds the lock.
-  exchange: { kind: "simulator", stateFile: ".sim/world.json", latency: { connectMs: 200, cmdletMs: 300 } },
-  source: { kind: "simulator", stateFile: ".sim/world.json", latency: { connectMs: 200, cmdletMs: 300 } },
+  exchange: { ...contosoStack.exchange, ...slow },
+  source: { ...contosoStack.source, ...slow },
   pool: { retryBaseMs: 10, retryMaxMs: 100 },
 });
 const up = ["up", "--yes", "--skip-preview", "--suppress-outputs"];

@@ -4,7 +4,7 @@ import { userRows } from "@coexist/provider/dist/rehearsal/report";
 import { prng } from "@coexist/provider/dist/simulator/faults";
 import { World } from "@coexist/provider/dist/simulator/model";
 import { commandLog } from "@coexist/provider/dist/simulator/testing";
-import { rehearsalProject } from "../harness/rehearsal";
+import { contosoStack, rehearsalProject } from "../harness/rehearsal";
 
 // A 200-user wave and its cleanup, each under fire: the simulated tenant kills the runner at 20
 // random write points (before or after the write takes effect), throttles 30 % of all calls and
@@ -24,14 +24,10 @@ const aliases = Array.from({ length: USERS }, (_, i) => `user${String(i).padStar
 // command is safe to retry, so those exercise the timeout and replacement without a stop).
 const faults = { seed: SEED, throttleRate: 0.3, hangRate: 0.003 };
 const config = {
-  domain: "contoso.com",
-  tenant: "contoso.onmicrosoft.com",
-  smartHosts: ["mail.contoso-source.example"],
-  sourceIpRanges: ["198.51.100.25"],
-  groupOwners: ["admin"],
+  ...contosoStack,
   waves: ["batches/big.csv"],
-  exchange: { kind: "simulator", stateFile: ".sim/world.json", faults },
-  source: { kind: "simulator", stateFile: ".sim/world.json", faults: { seed: SEED + 1, throttleRate: 0.3, hangAfter: 15 } },
+  exchange: { ...contosoStack.exchange, faults },
+  source: { ...contosoStack.source, faults: { seed: SEED + 1, throttleRate: 0.3, hangAfter: 15 } },
   // Quick retries (the faults are dense) and a short timeout that turns a hang into a kill.
   pool: { retryBaseMs: 5, retryMaxMs: 40, retryAttempts: 10, commandTimeoutSeconds: 2, connectTimeoutSeconds: 30 },
 };
@@ -69,12 +65,17 @@ async function untilConverged(args: string[]) {
   return { codes, errors };
 }
 
-/** The faults the simulator's command log recorded since line `from`. */
+/**
+ * The faults of a phase: kills from the world's schedule (a killed runner may not live to log
+ * its death: Pulumi also kills a provider's runners when a failed run ends), the rest from the
+ * simulator's command log since line `from`.
+ */
 function faultsSince(from: number) {
   const log = commandLog(rehearsal.stateFile).slice(from);
+  const fired = rehearsal.world().killSchedule!.kills.filter((k) => k.fired);
   return {
-    killsBeforeApply: log.filter((l) => l.fault === "crash" && !l.applied).length,
-    killsAfterApply: log.filter((l) => l.fault === "crash" && l.applied).length,
+    killsBeforeApply: fired.filter((k) => k.point === "before-apply").length,
+    killsAfterApply: fired.filter((k) => k.point === "after-apply").length,
     hangs: log.filter((l) => l.fault === "hang").length,
     throttled: log.filter((l) => l.kind === "throttled").length,
     /** Commands the simulator answered or dropped, throttled answers included. */

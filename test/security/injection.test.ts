@@ -6,7 +6,7 @@ import { csvField, hostileAddresses, hostileValues } from "@coexist/provider/dis
 import { userRows } from "@coexist/provider/dist/rehearsal/report";
 import { simGuid } from "@coexist/provider/dist/simulator/scenario";
 import { commandLog, LoggedCommand } from "@coexist/provider/dist/simulator/testing";
-import { rehearsalProject } from "../harness/rehearsal";
+import { contosoStack, rehearsalProject } from "../harness/rehearsal";
 
 // Hostile values through the real CLI and the real program: every accepted one reaches an
 // allow-listed cmdlet as exactly that value (the simulator's command log is the witness), and
@@ -28,15 +28,10 @@ const locals = hostileAddresses.filter((a) => a.accepted).map((a) => a.local);
 const WRITE = /^(Set|New|Remove|Add)-/;
 
 const config = (waves: string[]) => ({
-  domain: "contoso.com",
-  tenant: "contoso.onmicrosoft.com",
-  smartHosts: ["mail.contoso-source.example"],
-  sourceIpRanges: ["198.51.100.25"],
+  ...contosoStack,
   groupOwners: ["admin", owner],
   names,
   waves,
-  exchange: { kind: "simulator", stateFile: ".sim/world.json" },
-  source: { kind: "simulator", stateFile: ".sim/world.json" },
   pool: { retryBaseMs: 10, retryMaxMs: 50 },
 });
 const writeWave = (name: string, text: string) => fs.writeFileSync(path.join(project.dir, "batches", name), text);

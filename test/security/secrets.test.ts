@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { sha256 } from "@coexist/provider/dist/simulator/scenario";
 import { commandLog } from "@coexist/provider/dist/simulator/testing";
-import { rehearsalProject } from "../harness/rehearsal";
+import { contosoStack, rehearsalProject } from "../harness/rehearsal";
 
 // The certificate password and the source password, set with `pulumi config set --secret`,
 // through every command a consultant runs and every failure we can provoke: they must appear
@@ -17,14 +17,9 @@ const { rehearsal } = project;
 afterAll(() => project.cleanup());
 
 const base = {
-  domain: "contoso.com",
-  tenant: "contoso.onmicrosoft.com",
-  smartHosts: ["mail.contoso-source.example"],
-  sourceIpRanges: ["198.51.100.25"],
-  groupOwners: ["admin"],
+  ...contosoStack,
   waves: ["batches/wave1.csv"],
-  exchange: { kind: "simulator", stateFile: ".sim/world.json" },
-  source: { kind: "simulator", stateFile: ".sim/world.json", username: USERNAME },
+  source: { ...contosoStack.source, username: USERNAME },
   pool: { retryBaseMs: 10, retryMaxMs: 50, retryAttempts: 3, connectTimeoutSeconds: 20 },
 };
 const credentials = { certificatePassword: CERT, source: { username: USERNAME, password: SOURCE } };
