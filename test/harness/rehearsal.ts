@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { baseConfig } from "@coexist/provider/dist/program/testing";
 import { Rehearsal } from "@coexist/provider/dist/rehearsal/rehearsal";
 import { repoRoot } from "./pulumi";
 
@@ -9,11 +10,7 @@ import { repoRoot } from "./pulumi";
  * the tenant and the source in one simulated world. Tests spread it and change what they test.
  */
 export const contosoStack = {
-  domain: "contoso.com",
-  tenant: "contoso.onmicrosoft.com",
-  smartHosts: ["mail.contoso-source.example"],
-  sourceIpRanges: ["198.51.100.25"],
-  groupOwners: ["admin"],
+  ...baseConfig,
   exchange: { kind: "simulator", stateFile: ".sim/world.json" },
   source: { kind: "simulator", stateFile: ".sim/world.json" },
 };

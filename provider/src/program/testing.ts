@@ -5,7 +5,7 @@ import { formatProblem, InputError } from "../waves/problems";
 import { loadInputs } from "./program";
 
 /** For tests of the input check: a stack config and wave files, checked as the program does. */
-export const baseConfig: Record<string, unknown> = {
+export const baseConfig = {
   domain: "contoso.com",
   tenant: "contoso.onmicrosoft.com",
   smartHosts: ["mail.contoso-source.example"],
