@@ -103,7 +103,8 @@ function deadHolder(lock: string): number | undefined {
  * breaking takes a second, short-lived lock (`.break`): under it the lock is read again and
  * removed only if it still names the dead holder. Nobody takes the main lock while it names a
  * dead holder except through this, so it cannot change hands in between. A `.break` lock older
- * than a second belongs to a breaker that died in those microseconds and is cleared.
+ * than a second belongs to a breaker that died in those microseconds and is cleared. (Left open:
+ * two writers clearing such a dead breaker's `.break` at the same instant could both break.)
  */
 function breakStaleLock(lock: string, deadPid: number): void {
   const guard = `${lock}.break`;
