@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DomainType } from "../exchange/cmdlets/acceptedDomain";
+import { DistributionGroupObject } from "../exchange/cmdlets/distributionGroup";
 import { MailboxObject } from "../exchange/cmdlets/mailbox";
 import { OutboundConnectorObject } from "../exchange/cmdlets/outboundConnector";
 import { TransportRuleObject } from "../exchange/cmdlets/transportRule";
@@ -27,20 +28,12 @@ export const TenantMailbox = z.object({
   EmailAddresses: z.array(z.string()),
 });
 
-export const Group = z.object({
-  Guid: z.string(),
-  Name: z.string(),
-  Alias: z.string(),
-  DisplayName: z.string(),
-  PrimarySmtpAddress: z.string(),
-  EmailAddresses: z.array(z.string()),
+/**
+ * A group as Get-DistributionGroup reports it, less what is derived from its Type (GroupType,
+ * RecipientTypeDetails) and Identity, plus its members by primary SMTP address (lower case).
+ */
+export const Group = DistributionGroupObject.omit({ Identity: true, GroupType: true, RecipientTypeDetails: true }).extend({
   Type: z.enum(["Distribution", "Security"]),
-  ManagedBy: z.array(z.string()),
-  MemberJoinRestriction: z.enum(["Open", "Closed", "ApprovalRequired"]),
-  MemberDepartRestriction: z.enum(["Open", "Closed"]),
-  RequireSenderAuthenticationEnabled: z.boolean(),
-  HiddenFromAddressListsEnabled: z.boolean(),
-  /** Members by primary SMTP address (lower case). */
   Members: z.array(z.string()),
 });
 
@@ -81,8 +74,9 @@ export const World = z.object({
   sessions: z.array(Session),
   nextGuid: z.number().int(),
   /**
-   * A rehearsal's kill schedule: writes are counted across every runner process, and the runner
-   * applying the Nth write dies there, before or after the write takes effect. It is world
+   * A rehearsal's kill schedule: writes are counted across every runner process (one Exchange
+   * refuses does not count), and the runner applying the Nth write dies there, before or after
+   * the write takes effect. It is world
    * state, not session state, so kills land at the same points of a wave however Pulumi spreads
    * the work over sessions and runs.
    */

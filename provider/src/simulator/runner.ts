@@ -123,28 +123,31 @@ async function invoke(req: InvokeRequest): Promise<object[]> {
     return never();
   }
   if (fault === "crash" && s.target.faults.crashPoint === "before-apply") crash(command.cmdlet, command.parameters);
-  const kill = spec.effect === "write" ? scheduledKill(s.store) : undefined;
-  if (kill === "before-apply") crash(command.cmdlet, command.parameters);
-
+  // A write counts against the kill schedule in the same update that applies it: no extra
+  // read or write of the world on the hot path.
+  let kill: KillPoint | undefined;
   const output =
     spec.effect === "read"
       ? handler(s.store.read(), command.parameters as never)
-      : s.store.update((w) => handler(w, command.parameters as never));
+      : s.store.update((w) => {
+          kill = scheduledKill(w);
+          return kill === "before-apply" ? [] : handler(w, command.parameters as never);
+        });
+  if (kill === "before-apply") crash(command.cmdlet, command.parameters);
   if (fault === "crash" || kill === "after-apply") crash(command.cmdlet, command.parameters, true);
   return output;
 }
 
-/** Counts this write against the world's kill schedule; says where to die, if here. */
-function scheduledKill(store: WorldStore): "before-apply" | "after-apply" | undefined {
-  if (!store.read().killSchedule) return undefined;
-  return store.update((w) => {
-    const k = w.killSchedule;
-    if (!k) return undefined;
-    k.writes++;
-    const hit = k.kills.find((x) => x.write === k.writes && !x.fired);
-    if (hit) hit.fired = true;
-    return hit?.point;
-  });
+type KillPoint = "before-apply" | "after-apply";
+
+/** Counts a write against the world's kill schedule (inside its update); says where to die, if here. */
+function scheduledKill(w: World): KillPoint | undefined {
+  const k = w.killSchedule;
+  if (!k) return undefined;
+  k.writes++;
+  const hit = k.kills.find((x) => x.write === k.writes && !x.fired);
+  if (hit) hit.fired = true;
+  return hit?.point;
 }
 
 function crash(cmdlet: string, parameters: unknown, applied = false): never {
