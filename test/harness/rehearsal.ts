@@ -3,6 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { baseConfig } from "@coexist/provider/dist/program/testing";
 import { Rehearsal } from "@coexist/provider/dist/rehearsal/rehearsal";
+import { outcomesOf, userRows } from "@coexist/provider/dist/rehearsal/report";
+import { World } from "@coexist/provider/dist/simulator/model";
 import { repoRoot } from "./pulumi";
 
 /**
@@ -43,4 +45,21 @@ export function rehearsalProject(stack = "e2e"): { rehearsal: Rehearsal; dir: st
   const writeConfig = (config: Record<string, unknown>) =>
     fs.writeFileSync(rehearsal.stackFile, JSON.stringify({ config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`coexist:${k}`, v])) }, null, 2));
   return { rehearsal, dir, writeConfig, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Users whose mail does not end where it should from every entry point: in Exchange Online for
+ * the `migrated` aliases, at the source for everyone else. Empty when all is as planned.
+ */
+export function misrouted(world: World, migrated: string[]): { user: string; outcomes: string[] }[] {
+  return userRows(world)
+    .map((r) => ({ user: r.user, outcomes: outcomesOf(r), want: migrated.includes(r.user.split("@")[0]!) ? "delivered-exchange" : "delivered-source" }))
+    .filter((r) => r.outcomes.some((o) => o !== r.want))
+    .map(({ user, outcomes }) => ({ user, outcomes }));
+}
+
+/** The stack's state as `pulumi stack export` prints it: its resources' URNs and pending operations. */
+export async function exportedState(rehearsal: Rehearsal): Promise<{ urns: string[]; pending: unknown[] }> {
+  const { deployment } = JSON.parse(await rehearsal.must(["stack", "export"])) as { deployment: { resources?: { urn: string }[]; pending_operations?: unknown[] } };
+  return { urns: (deployment.resources ?? []).map((r) => r.urn), pending: deployment.pending_operations ?? [] };
 }

@@ -1,9 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ChildProcess } from "node:child_process";
-import { userRows } from "@coexist/provider/dist/rehearsal/report";
 import { commandLog } from "@coexist/provider/dist/simulator/testing";
-import { contosoStack, rehearsalProject } from "../harness/rehearsal";
+import { contosoStack, exportedState, misrouted, rehearsalProject } from "../harness/rehearsal";
 
 // Two consultants (or two terminals) on one stack: the file backend's stack lock must refuse
 // the second run while the first is under way, and a run killed outright must leave nothing a
@@ -39,14 +38,10 @@ async function expectConverged(migrated: string[]) {
   const w = rehearsal.world();
   expect([w.tenant.groups.length, w.tenant.outboundConnectors.length, w.tenant.transportRules.length]).toEqual([1, 1, 2]);
   expect([...w.tenant.groups[0]!.Members].sort()).toEqual(migrated.map((a) => `${a}@contoso.com`));
-  for (const r of userRows(w)) {
-    const want = migrated.includes(r.user.split("@")[0]!) ? "delivered-exchange" : "delivered-source";
-    expect({ user: r.user, outcomes: [r.internet, r.exchange, r.source] }).toEqual({ user: r.user, outcomes: [want, want, want] });
-  }
-  const exported = JSON.parse(await rehearsal.must(["stack", "export"])) as { deployment: { resources: { urn: string }[]; pending_operations?: unknown[] } };
-  const urns = exported.deployment.resources.map((r) => r.urn);
+  expect(misrouted(w, migrated)).toEqual([]);
+  const { urns, pending } = await exportedState(rehearsal);
   expect(new Set(urns).size).toBe(urns.length);
-  expect(exported.deployment.pending_operations ?? []).toEqual([]);
+  expect(pending).toEqual([]);
   await rehearsal.must(["preview", "--expect-no-changes"]);
 }
 

@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { userRows } from "@coexist/provider/dist/rehearsal/report";
+import { undelivered, userRows } from "@coexist/provider/dist/rehearsal/report";
 import { prng } from "@coexist/provider/dist/simulator/faults";
 import { World } from "@coexist/provider/dist/simulator/model";
 import { commandLog } from "@coexist/provider/dist/simulator/testing";
-import { contosoStack, rehearsalProject } from "../harness/rehearsal";
+import { contosoStack, exportedState, misrouted, rehearsalProject } from "../harness/rehearsal";
 
 // A 200-user wave and its cleanup, each under fire: the simulated tenant kills the runner at 20
 // random write points (before or after the write takes effect), throttles 30 % of all calls and
@@ -47,8 +47,7 @@ function expectSafe(w: World) {
   expect(new Set(ruleNames).size).toBe(ruleNames.length);
   const members = w.tenant.groups[0]?.Members ?? [];
   expect(new Set(members).size).toBe(members.length);
-  const unsafe = userRows(w).filter((r) => [r.internet, r.exchange, r.source].some((o) => !o.startsWith("delivered-")));
-  expect(unsafe).toEqual([]);
+  expect(undelivered(w)).toEqual([]);
 }
 
 /** Runs `args` until one run succeeds, checking safety after each; returns how it went. */
@@ -110,13 +109,11 @@ describe(`a ${USERS}-user wave and its cleanup under runner kills, throttling an
     // Every user once in the group and forwarded to their routing address; mail reaches them.
     expect([...w.tenant.groups[0]!.Members].sort()).toEqual(aliases.map((a) => `${a}@contoso.com`));
     for (const m of w.source.mailboxes) expect({ user: m.Alias, to: m.ForwardingSmtpAddress }).toEqual({ user: m.Alias, to: `${m.Alias}@contoso.onmicrosoft.com` });
-    const rows = userRows(w);
-    expect(rows.filter((r) => [r.internet, r.exchange, r.source].some((o) => o !== "delivered-exchange"))).toEqual([]);
-    report.usersLost = USERS - rows.filter((r) => r.internet === "delivered-exchange").length;
+    expect(misrouted(w, aliases)).toEqual([]);
+    report.usersLost = USERS - userRows(w).filter((r) => r.internet === "delivered-exchange").length;
 
     // State and tenant agree: one state entry per object, and nothing left to do.
-    const exported = JSON.parse((await rehearsal.must(["stack", "export"])).trim()) as { deployment: { resources: { urn: string }[] } };
-    const urns = exported.deployment.resources.map((r) => r.urn);
+    const { urns } = await exportedState(rehearsal);
     expect(new Set(urns).size).toBe(urns.length);
     expect(urns.filter((u) => u.includes("MigratedMailbox"))).toHaveLength(USERS);
     await rehearsal.must(["preview", "--expect-no-changes"]);
@@ -144,7 +141,6 @@ describe(`a ${USERS}-user wave and its cleanup under runner kills, throttling an
     expect(w.tenant.acceptedDomains.find((d) => d.DomainName === "contoso.com")?.DomainType).toBe("Authoritative");
     expect(w.source.mailboxes.filter((m) => m.ForwardingSmtpAddress !== null)).toEqual([]);
     expect(userRows(w).filter((r) => r.internet !== "delivered-exchange")).toEqual([]);
-    const exported = JSON.parse((await rehearsal.must(["stack", "export"])).trim()) as { deployment: { resources?: unknown[] } };
-    expect(exported.deployment.resources ?? []).toEqual([]);
+    expect((await exportedState(rehearsal)).urns).toEqual([]);
   });
 });

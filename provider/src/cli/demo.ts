@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Rehearsal, summaryOf } from "../rehearsal/rehearsal";
-import { renderWorld, userRows } from "../rehearsal/report";
+import { renderWorld, undelivered } from "../rehearsal/report";
 
 /**
  * `npm run demo`: a whole migration rehearsed on the simulated tenant with the real Pulumi CLI:
@@ -20,7 +20,7 @@ function step(title: string): void {
 function show(): void {
   const world = rehearsal.world();
   console.log(renderWorld(world, DOMAIN));
-  const broken = userRows(world).filter((r) => [r.internet, r.exchange, r.source].some((o) => o === "loop" || o === "bounce"));
+  const broken = undelivered(world);
   if (broken.length > 0) throw new Error(`mail would loop or bounce for ${broken.map((r) => r.user).join(", ")}`);
 }
 

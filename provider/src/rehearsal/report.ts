@@ -27,6 +27,12 @@ export function userRows(world: World): UserRow[] {
   });
 }
 
+/** A row's outcomes from the internet, from a tenant user and from a source user. */
+export const outcomesOf = (r: UserRow): string[] => [r.internet, r.exchange, r.source];
+
+/** Users whose mail loops or bounces from some entry point: what no step may ever leave. */
+export const undelivered = (world: World): UserRow[] => userRows(world).filter((r) => outcomesOf(r).some((o) => !o.startsWith("delivered-")));
+
 const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
 
 export function renderWorld(world: World, domain: string): string {
