@@ -102,9 +102,10 @@ export class SessionPool {
   }
 
   /** Closes every session: each runner disconnects from Exchange and exits. */
+  /** Closes every session; resolves once their runners have exited (their sessions released). */
   async close(): Promise<void> {
     this.closed = true;
-    for (const s of this.sessions.splice(0)) s.runner.close();
+    await Promise.all(this.sessions.splice(0).map((s) => s.runner.close()));
   }
 
   get size(): number {

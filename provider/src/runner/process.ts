@@ -31,12 +31,16 @@ export class RunnerProcess {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private exited: RunnerDied | undefined;
+  /** Settles once the process has exited, however it ended. */
+  readonly gone: Promise<void>;
 
   private constructor(
     private readonly child: ChildProcess,
     private readonly redact: (text: string) => string,
     private readonly debug: (line: string) => void,
-  ) {}
+  ) {
+    this.gone = new Promise((resolve) => child.once("exit", () => resolve()));
+  }
 
   static start(
     launch: RunnerLaunch,
@@ -104,10 +108,15 @@ export class RunnerProcess {
     });
   }
 
-  /** Ends the conversation: the runner disconnects and exits on end of input (or is killed). */
-  close(graceMs = 10_000): void {
+  /**
+   * Ends the conversation: the runner disconnects and exits on end of input (or is killed after
+   * the grace period). Resolves once the process is gone, so its session is released.
+   */
+  close(graceMs = 10_000): Promise<void> {
     this.child.stdin?.end();
-    if (this.alive) setTimeout(() => this.kill(), graceMs).unref();
+    if (this.alive && this.child.exitCode === null && this.child.signalCode === null) setTimeout(() => this.kill(), graceMs).unref();
+    else return Promise.resolve();
+    return this.gone;
   }
 
   kill(): void {
