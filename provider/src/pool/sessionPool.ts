@@ -101,8 +101,7 @@ export class SessionPool {
     }
   }
 
-  /** Closes every session: each runner disconnects from Exchange and exits. */
-  /** Closes every session; resolves once their runners have exited (their sessions released). */
+  /** Closes every session (each runner disconnects and exits); resolves once their runners have exited (their sessions released). */
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.sessions.splice(0).map((s) => s.runner.close()));
@@ -126,7 +125,7 @@ export class SessionPool {
 
   private release(session: Session): void {
     if (this.options.sessionUses && session.uses >= this.options.sessionUses) {
-      session.runner.close();
+      void session.runner.close();
       this.sessions.splice(this.sessions.indexOf(session), 1);
       if (this.waiting.length > 0 && this.sessions.length + this.connecting < this.cap) void this.grow();
       return;
