@@ -28,11 +28,30 @@ interface Session {
 
 const handlers: Record<Role, Record<string, Handler>> = { exchange: tenantCmdlets, source: sourceCmdlets };
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const never = () => new Promise<never>(() => {});
 let session: Session | undefined;
 
+/**
+ * End of input. The pool closed us, or the process that held our stdin is gone. Requests
+ * already read are still answered, as runner.ps1 does; a command that would never end (a
+ * simulated hang) ends here instead, since nobody will ever wait for it.
+ */
+let inputEnded: () => void = () => {};
+const endOfInput = new Promise<void>((r) => (inputEnded = r));
+
+/** Gives the session back and exits: the runner's way out whatever it was doing. */
+function leave(code = 0): never {
+  release();
+  process.exit(code);
+}
+
 function write(line: object): void {
-  fs.writeSync(1, JSON.stringify(line) + "\n");
+  try {
+    fs.writeSync(1, JSON.stringify(line) + "\n");
+  } catch (e) {
+    // Nobody reads our answers any more (the pool's process died): give the session back.
+    if ((e as NodeJS.ErrnoException).code === "EPIPE") leave();
+    throw e;
+  }
 }
 
 function log(entry: Record<string, unknown>): void {
@@ -120,7 +139,8 @@ async function invoke(req: InvokeRequest): Promise<object[]> {
   }
   if (fault === "hang") {
     log({ cmdlet: command.cmdlet, parameters: command.parameters, fault: "hang" });
-    return never();
+    await endOfInput;
+    leave();
   }
   if (fault === "crash" && s.target.faults.crashPoint === "before-apply") crash(command.cmdlet, command.parameters);
   // A write counts against the kill schedule in the same update that applies it: no extra
@@ -190,6 +210,7 @@ async function handle(line: string): Promise<void> {
 function release(): void {
   if (!session) return;
   const { store, id } = session;
+  session = undefined;
   try {
     store.update((w) => void (w.sessions = w.sessions.filter((s) => s.id !== id)));
   } catch {
@@ -200,6 +221,7 @@ function release(): void {
 async function main(): Promise<void> {
   write({ type: "hello", runner: "simulator", protocol: PROTOCOL_VERSION });
   const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+  lines.once("close", () => inputEnded());
   for await (const line of lines) {
     if (line.trim() !== "") await handle(line);
   }
