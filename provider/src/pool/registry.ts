@@ -25,8 +25,9 @@ export function poolFor(role: Role, target: AnyTarget, tuning: PoolTuning = {}):
   return pool;
 }
 
-export async function closeAllPools(): Promise<void> {
+/** Closes every pool of this process; resolves once all their runners have exited. */
+export async function closeAllPools(graceMs?: number): Promise<void> {
   const pools = [...registry().values()];
   registry().clear();
-  await Promise.all(pools.map((p) => p.close()));
+  await Promise.all(pools.map((p) => p.close(graceMs)));
 }

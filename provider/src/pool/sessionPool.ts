@@ -54,6 +54,8 @@ export class SessionPool {
   private readonly sessions: Session[] = [];
   private readonly waiting: Array<{ resolve: (s: Session) => void; reject: (e: Error) => void }> = [];
   private connecting = 0;
+  /** Runners started but not yet connected: close() must reach them too. */
+  private readonly starting = new Set<RunnerProcess>();
   /** Lowered when Exchange refuses another connection; the pool then shares what it has. */
   private cap: number;
   private closed = false;
@@ -101,10 +103,18 @@ export class SessionPool {
     }
   }
 
-  /** Closes every session (each runner disconnects and exits); resolves once their runners have exited (their sessions released). */
-  async close(): Promise<void> {
+  /**
+   * Closes every session (each runner disconnects and exits); resolves once their runners have
+   * exited (their sessions released). A runner still connecting is closed too, and a runner that
+   * has not exited `graceMs` after its end of input is killed. Operations still waiting for a
+   * session fail.
+   */
+  async close(graceMs?: number): Promise<void> {
     this.closed = true;
-    await Promise.all(this.sessions.splice(0).map((s) => s.runner.close()));
+    for (const w of this.waiting.splice(0)) w.reject(new Error("the session pool is closed"));
+    const runners = [...this.sessions.splice(0).map((s) => s.runner), ...this.starting];
+    this.starting.clear();
+    await Promise.all(runners.map((r) => r.close(graceMs)));
   }
 
   get size(): number {
@@ -153,7 +163,7 @@ export class SessionPool {
         try {
           const runner = await this.connectOne();
           if (this.closed) {
-            runner.close();
+            void runner.close();
             return;
           }
           const session: Session = { runner, busy: true, uses: 0 };
@@ -162,6 +172,7 @@ export class SessionPool {
           this.release(session);
           return;
         } catch (e) {
+          if (this.closed) return;
           const payload = e instanceof ExchangeError ? { kind: e.kind } : { kind: "transient" as const };
           const retriable = payload.kind === "throttled" || payload.kind === "transient";
           if (payload.kind === "throttled" && this.sessions.length > 0) {
@@ -199,6 +210,11 @@ export class SessionPool {
       redact: (t) => this.redact(t),
       debug: this.options.debug,
     });
+    if (this.closed) {
+      void runner.close();
+      throw new Error("the session pool is closed");
+    }
+    this.starting.add(runner);
     try {
       const response = await runner.request({ type: "connect", role, target, allow: allowedCmdlets(role) }, connectTimeoutMs);
       if (!response.ok) throw this.error(response.error, "connect");
@@ -207,6 +223,8 @@ export class SessionPool {
       runner.kill();
       if (e instanceof RunnerDied) throw this.error({ kind: "transient", reason: "RunnerDied", message: e.message }, "connect");
       throw e;
+    } finally {
+      this.starting.delete(runner);
     }
   }
 

@@ -48,6 +48,8 @@ export class RunnerProcess {
   ): Promise<RunnerProcess> {
     const child = spawn(launch.command, launch.args, { env: launch.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
     const runner = new RunnerProcess(child, opts.redact, opts.debug ?? (() => {}));
+    // Writing to a runner that just died fails with EPIPE; its exit event already says it died.
+    child.stdin!.on("error", (e) => runner.debug(`runner stdin: ${e.message}`));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         runner.kill();
