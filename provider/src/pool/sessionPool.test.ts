@@ -217,6 +217,23 @@ describe("the session pool against the simulated tenant", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
   });
 
+  it("closes a session in the middle of a command that never ends, fails what waits for a session, and resolves once the session is given back", async () => {
+    const { stateFile } = freshWorld();
+    const exo = pool("exchange", simTarget(stateFile, { faults: { hangAfter: 1 } as never }), { maxSessions: 1, commandTimeoutMs: 60_000 });
+    const busy = exo.run(c.GetAcceptedDomain({ Identity: "contoso.com" }));
+    const waiting = exo.run(c.GetAcceptedDomain({ Identity: "contoso.com" }));
+    const outcomes = Promise.allSettled([busy, waiting]);
+    for (const deadline = Date.now() + 15_000; !commandLog(stateFile).some((l) => l.fault === "hang"); await new Promise((r) => setTimeout(r, 20))) {
+      if (Date.now() > deadline) throw new Error("the command never reached the runner");
+    }
+    expect(readWorld(stateFile).sessions).toHaveLength(1);
+    await exo.close();
+    expect(readWorld(stateFile).sessions).toEqual([]);
+    const [a, b] = await outcomes;
+    expect([a.status, b.status]).toEqual(["rejected", "rejected"]);
+    expect((b as PromiseRejectedResult).reason).toEqual(new Error("the session pool is closed"));
+  });
+
   it("serves many concurrent callers through at most maxSessions sessions without losing a write", async () => {
     const users = Array.from({ length: 60 }, (_, i) => `user${i}`);
     const { stateFile } = freshWorld({ domain: "contoso.com", organization: "contoso.onmicrosoft.com", users });
