@@ -5,6 +5,7 @@ import { baseConfig } from "@coexist/provider/dist/program/testing";
 import { Rehearsal } from "@coexist/provider/dist/rehearsal/rehearsal";
 import { outcomesOf, userRows } from "@coexist/provider/dist/rehearsal/report";
 import { World } from "@coexist/provider/dist/simulator/model";
+import { ProcessInfo, processesWithEnv } from "./processes";
 import { repoRoot } from "./pulumi";
 
 /**
@@ -22,8 +23,15 @@ export const contosoStack = {
  * copied) with its own file backend, so end-to-end tests run the real program through the real
  * CLI without touching the repository's stacks or state.
  */
-export function rehearsalProject(stack = "e2e"): { rehearsal: Rehearsal; dir: string; writeConfig(config: Record<string, unknown>): void; cleanup(): void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "coexist-project-"));
+export function rehearsalProject(stack = "e2e"): {
+  rehearsal: Rehearsal;
+  dir: string;
+  writeConfig(config: Record<string, unknown>): void;
+  processes(): ProcessInfo[];
+  cleanup(): void;
+} {
+  // The stack in the folder's name says which suite a leftover process came from.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `coexist-project-${stack}-`));
   fs.copyFileSync(path.join(repoRoot, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
   // The program entry is copied, not linked: the program finds its project by walking up from
@@ -44,7 +52,9 @@ export function rehearsalProject(stack = "e2e"): { rehearsal: Rehearsal; dir: st
   // Stack config as JSON, which is YAML too; each write replaces the whole file.
   const writeConfig = (config: Record<string, unknown>) =>
     fs.writeFileSync(rehearsal.stackFile, JSON.stringify({ config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`coexist:${k}`, v])) }, null, 2));
-  return { rehearsal, dir, writeConfig, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  // Everything the CLI starts for this project, wherever it ends up, carries the backend URL.
+  const processes = () => processesWithEnv(`PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL}`);
+  return { rehearsal, dir, writeConfig, processes, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ChildProcess } from "node:child_process";
 import { commandLog } from "@coexist/provider/dist/simulator/testing";
+import { describeProcess, isCoexistProcess, kindOf } from "../harness/processes";
 import { contosoStack, exportedState, misrouted, rehearsalProject } from "../harness/rehearsal";
 
 // Two consultants (or two terminals) on one stack: the file backend's stack lock must refuse
@@ -65,16 +66,39 @@ describe("two runs on one stack", () => {
     await expectConverged(["alice", "bob", "carol"]);
   });
 
-  it("recovers from a `pulumi up` killed with everything it started: the lock is cleared with `pulumi cancel`, then a plain re-run converges", async () => {
+  it("recovers from a `pulumi up` killed with its process group: its provider and runners exit with their sessions closed, the lock is cleared with `pulumi cancel`, then a plain re-run converges", async () => {
     project.writeConfig(config(["batches/wave1.csv", "batches/wave2.csv"]));
     const before = writes().length;
     let cli: ChildProcess | undefined;
     const killed = rehearsal.run(up, undefined, (c) => (cli = c));
     // Kill it mid-wave: after wave 2's first write, before its last.
     await until("wave 2 to be under way", () => writes().length > before);
+    const running = project.processes().filter(isCoexistProcess).map((p) => kindOf(p.command));
     process.kill(-cli!.pid!, "SIGKILL");
     await killed;
     expect(locks().length).toBe(1);
+
+    // The CLI starts its plugins outside its own process group, so the kill left them running.
+    // coexist's provider host notices its engine is gone, ends every runner's input and exits;
+    // each runner gives its session back and exits.
+    expect(running).toContain("coexist provider host");
+    expect(running).toContain("coexist runner (simulated tenant)");
+    const ours = () => project.processes().filter(isCoexistProcess);
+    await until("coexist's processes of the killed run to exit", () => ours().length === 0, 20_000).catch((e: Error) => {
+      throw new Error(`${e.message}; still running:\n${ours().map(describeProcess).join("\n")}`);
+    });
+    expect(rehearsal.world().sessions).toEqual([]);
+    // What is left is Pulumi's own language host, which checks its engine only every 5 minutes
+    // (and exits then): end it rather than leave it to the rest of the test run.
+    const pulumis = project.processes();
+    expect(pulumis.map((p) => kindOf(p.command)).filter((k) => k !== "Pulumi's language host" && k !== "Pulumi program")).toEqual([]);
+    for (const p of pulumis) {
+      try {
+        process.kill(p.pid, "SIGKILL");
+      } catch {
+        // exited meanwhile
+      }
+    }
     const refused = await rehearsal.run(up);
     expect(refused.output).toMatch(/the stack is currently locked/);
 
