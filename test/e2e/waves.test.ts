@@ -55,19 +55,18 @@ describe("migration waves through the real CLI", () => {
   });
 
   it("survives a wave 2 interrupted by crashing runners, then converges on a plain re-run", async () => {
-    // Every Exchange runner dies on its first command, after applying it: group joins happen,
-    // their outcome is unknown to the provider, so it stops before turning on forwarding.
-    project.writeConfig({
-      ...base,
-      waves: ["batches/wave1.csv", "batches/wave2.csv"],
-      exchange: { ...base.exchange, faults: { crashAfter: 1, crashPoint: "after-apply" } },
-    });
+    // The runner applying each of the wave's first writes dies right after applying it: group
+    // joins happen, their outcome is unknown to the provider, so it stops before turning on
+    // forwarding. (A world kill schedule counts writes only: the safety gate's reads at the
+    // start of the run are not what this rehearses.)
+    project.writeConfig({ ...base, waves: ["batches/wave1.csv", "batches/wave2.csv"] });
+    rehearsal.updateWorld((w) => void (w.killSchedule = { writes: 0, kills: [1, 2].map((write) => ({ write, point: "after-apply" as const, fired: false })) }));
     const interrupted = await rehearsal.up();
+    rehearsal.updateWorld((w) => void delete w.killSchedule);
     expect(interrupted.code).not.toBe(0);
     expect(interrupted.output).toMatch(/may or may not have taken effect/);
     expectMailSafe();
     expect(rehearsal.world().source.mailboxes.find((m) => m.Alias === "dave")?.ForwardingSmtpAddress).toBeNull();
-    project.writeConfig({ ...base, waves: ["batches/wave1.csv", "batches/wave2.csv"] });
     await succeeds(rehearsal.up());
     expect(members()).toEqual(["alice", "bob", "carol", "dave", "erin"].map((a) => `${a}@contoso.com`));
     expectMail(["alice", "bob", "carol", "dave", "erin"]);

@@ -100,90 +100,227 @@ export function ipInRange(ip: string, range: string): boolean {
   return ipv4ToInt(r) === addr;
 }
 
-function mxFor(world: World, domain: string): "source" | "exchange" | undefined {
-  for (const [d, target] of Object.entries(world.mx)) if (d.toLowerCase() === domain) return target;
-  return undefined;
-}
 
 // ---------------------------------------------------------------------------------------------
-// Exchange Online directory
-
-/**
- * The accepted domain covering `domain`: an exact DomainName match, else the longest parent
- * domain with MatchSubDomains on. MatchSubDomains is honoured only on InternalRelay domains
- * (Exchange refuses it elsewhere), so a stray flag on an Authoritative domain covers nothing.
- */
-function acceptedDomainFor(world: World, domain: string): AcceptedDomain | undefined {
-  const exact = world.tenant.acceptedDomains.find((a) => a.DomainName.toLowerCase() === domain);
-  if (exact) return exact;
-  return world.tenant.acceptedDomains
-    .filter((a) => a.MatchSubDomains && a.DomainType === "InternalRelay" && domain.endsWith(`.${a.DomainName.toLowerCase()}`))
-    .sort((x, y) => y.DomainName.length - x.DomainName.length)[0];
-}
+// The directory: every lookup a trace makes, indexed once per world
 
 type TenantRecipient = { kind: "mailbox"; mailbox: TenantMailbox } | { kind: "group"; group: Group };
 
-function resolveTenant(world: World, address: string): TenantRecipient | undefined {
-  const mailbox = world.tenant.mailboxes.find((m) => smtpAddresses(m).includes(address));
-  if (mailbox) return { kind: "mailbox", mailbox };
-  const group = world.tenant.groups.find((g) => smtpAddresses(g).includes(address));
-  return group ? { kind: "group", group } : undefined;
+/**
+ * What routing reads of a world. A simulated world satisfies it; so does the routing snapshot
+ * of a live tenant and source (snapshot/), which is why the oracle never reads anything else.
+ */
+export interface RoutingWorld {
+  tenant: Pick<World["tenant"], "acceptedDomains" | "mailboxes" | "groups" | "outboundConnectors" | "transportRules">;
+  source: Pick<World["source"], "hosts" | "outboundIps" | "mailboxes">;
+  mx: World["mx"];
 }
 
-/** A group referenced by SMTP address, name, alias, display name or GUID. */
-function findGroup(world: World, ref: string): Group | undefined {
-  const r = normalizeAddress(ref);
-  return world.tenant.groups.find(
-    (g) =>
-      smtpAddresses(g).includes(r) ||
-      [g.Name, g.Alias, g.DisplayName, g.Guid].some((x) => x.toLowerCase() === r),
-  );
+/** Every lookup routing makes. Built once per world (O(1) lookups), or a one-user overlay of one. */
+export interface View {
+  acceptedDomainFor(domain: string): AcceptedDomain | undefined;
+  tenantRecipient(address: string): TenantRecipient | undefined;
+  group(ref: string): Group | undefined;
+  groupByPrimary(address: string): Group | undefined;
+  hasDirectMember(group: Group, primary: string): boolean;
+  connector(ref: string): OutboundConnector | undefined;
+  readonly liveRules: readonly TransportRule[];
+  sourceMailbox(address: string): SourceMailbox | undefined;
+  sourceMailboxByName(name: string): SourceMailbox | undefined;
+  hostsDomain(domain: string): boolean;
+  readonly sourceHosts: ReadonlySet<string>;
+  readonly senderIp: string | undefined;
+  mx(domain: string): "source" | "exchange" | undefined;
 }
+
+/** Rule is live: only Enabled rules in Enforce mode act (Audit modes only log). */
+const isLive = (r: TransportRule) => r.State === "Enabled" && r.Mode === "Enforce";
+
+class Directory implements View {
+  private readonly tenantByAddress = new Map<string, TenantRecipient>();
+  private readonly groupsByRef = new Map<string, Group>();
+  private readonly groupsByPrimary = new Map<string, Group>();
+  private readonly members = new Map<Group, Set<string>>();
+  private readonly connectors = new Map<string, OutboundConnector>();
+  private readonly sourceByAddress = new Map<string, SourceMailbox>();
+  private readonly sourceByName = new Map<string, SourceMailbox>();
+  private readonly sourceDomains = new Set<string>();
+  private readonly mxByDomain = new Map<string, "source" | "exchange">();
+  readonly liveRules: readonly TransportRule[];
+  readonly sourceHosts: ReadonlySet<string>;
+  readonly senderIp: string | undefined;
+
+  constructor(private readonly world: RoutingWorld) {
+    const t = world.tenant;
+    // First holder wins, as the linear scans this replaces did (addresses are unique in Exchange).
+    const claim = <V>(map: Map<string, V>, key: string, value: V) => void (map.has(key) || map.set(key, value));
+    for (const mailbox of t.mailboxes) for (const a of smtpAddresses(mailbox)) claim(this.tenantByAddress, a, { kind: "mailbox", mailbox });
+    for (const group of t.groups) {
+      for (const a of smtpAddresses(group)) {
+        claim(this.tenantByAddress, a, { kind: "group", group });
+        claim(this.groupsByRef, a, group);
+      }
+      for (const k of [group.Name, group.Alias, group.DisplayName, group.Guid]) claim(this.groupsByRef, k.toLowerCase(), group);
+      claim(this.groupsByPrimary, normalizeAddress(group.PrimarySmtpAddress), group);
+      this.members.set(group, new Set(group.Members.map(normalizeAddress)));
+    }
+    for (const c of t.outboundConnectors) for (const k of [c.Name, c.Guid]) claim(this.connectors, k.toLowerCase(), c);
+    for (const m of world.source.mailboxes) {
+      for (const a of smtpAddresses(m)) {
+        claim(this.sourceByAddress, a, m);
+        const d = domainOf(a);
+        if (d) this.sourceDomains.add(d);
+      }
+      for (const k of [m.Name, m.Alias, m.Guid]) claim(this.sourceByName, k.toLowerCase(), m);
+    }
+    for (const [d, target] of Object.entries(world.mx)) claim(this.mxByDomain, d.toLowerCase(), target);
+    this.liveRules = t.transportRules
+      .map((rule, i) => ({ rule, i }))
+      .filter(({ rule }) => isLive(rule))
+      .sort((x, y) => x.rule.Priority - y.rule.Priority || x.i - y.i)
+      .map(({ rule }) => rule);
+    this.sourceHosts = new Set(world.source.hosts.map((h) => h.trim().toLowerCase()));
+    this.senderIp = world.source.outboundIps[0];
+  }
+
+  /**
+   * The accepted domain covering `domain`: an exact DomainName match, else the longest parent
+   * domain with MatchSubDomains on. MatchSubDomains is honoured only on InternalRelay domains
+   * (Set-AcceptedDomain reference: "You can only use this parameter on ... InternalRelay"), so
+   * a stray flag on an Authoritative domain covers nothing.
+   */
+  acceptedDomainFor(domain: string): AcceptedDomain | undefined {
+    const all = this.world.tenant.acceptedDomains;
+    const exact = all.find((a) => a.DomainName.toLowerCase() === domain);
+    if (exact) return exact;
+    return all
+      .filter((a) => a.MatchSubDomains && a.DomainType === "InternalRelay" && domain.endsWith(`.${a.DomainName.toLowerCase()}`))
+      .sort((x, y) => y.DomainName.length - x.DomainName.length)[0];
+  }
+  tenantRecipient(address: string) {
+    return this.tenantByAddress.get(address);
+  }
+  /** A group referenced by SMTP address, name, alias, display name or GUID. */
+  group(ref: string) {
+    return this.groupsByRef.get(normalizeAddress(ref));
+  }
+  groupByPrimary(address: string) {
+    return this.groupsByPrimary.get(address);
+  }
+  hasDirectMember(group: Group, primary: string): boolean {
+    return this.members.get(group)?.has(primary) ?? false;
+  }
+  connector(ref: string) {
+    return this.connectors.get(ref.toLowerCase());
+  }
+  sourceMailbox(address: string) {
+    return this.sourceByAddress.get(address);
+  }
+  sourceMailboxByName(name: string) {
+    return this.sourceByName.get(name.toLowerCase());
+  }
+  hostsDomain(domain: string) {
+    return this.sourceDomains.has(domain);
+  }
+  mx(domain: string) {
+    return this.mxByDomain.get(domain);
+  }
+}
+
+/**
+ * One user's state laid over a view: their source mailbox and their membership of one group
+ * as they are after some of their steps, every other object as in the view. The safety gate
+ * checks each user's intermediate states this way without copying a world per state.
+ */
+export interface UserOverride {
+  /** The user's source mailbox as it is in the view (its addresses stop pointing at it)... */
+  before?: SourceMailbox;
+  /** ...and as it is in this state. */
+  after?: SourceMailbox;
+  /** The group whose membership differs, by Guid, and the user's primary address in it. */
+  membership?: { groupGuid: string; primary: string; member: boolean };
+}
+
+class Overlay implements View {
+  private readonly afterAddresses: Set<string>;
+  private readonly beforeAddresses: Set<string>;
+  constructor(
+    private readonly base: View,
+    private readonly o: UserOverride,
+  ) {
+    this.afterAddresses = new Set(o.after ? smtpAddresses(o.after) : []);
+    this.beforeAddresses = new Set(o.before ? smtpAddresses(o.before) : []);
+  }
+  acceptedDomainFor = (d: string) => this.base.acceptedDomainFor(d);
+  tenantRecipient = (a: string) => this.base.tenantRecipient(a);
+  group = (r: string) => this.base.group(r);
+  groupByPrimary = (a: string) => this.base.groupByPrimary(a);
+  connector = (r: string) => this.base.connector(r);
+  get liveRules() {
+    return this.base.liveRules;
+  }
+  get sourceHosts() {
+    return this.base.sourceHosts;
+  }
+  get senderIp() {
+    return this.base.senderIp;
+  }
+  mx = (d: string) => this.base.mx(d);
+  hasDirectMember(group: Group, primary: string): boolean {
+    const m = this.o.membership;
+    if (m && group.Guid === m.groupGuid && primary === m.primary) return m.member;
+    return this.base.hasDirectMember(group, primary);
+  }
+  sourceMailbox(address: string) {
+    if (this.afterAddresses.has(address)) return this.o.after;
+    if (this.beforeAddresses.has(address)) return undefined;
+    return this.base.sourceMailbox(address);
+  }
+  sourceMailboxByName(name: string) {
+    const n = name.toLowerCase();
+    const mine = (m?: SourceMailbox) => m !== undefined && [m.Name, m.Alias, m.Guid].some((k) => k.toLowerCase() === n);
+    if (mine(this.o.after)) return this.o.after;
+    if (mine(this.o.before)) return undefined;
+    return this.base.sourceMailboxByName(name);
+  }
+  hostsDomain(d: string) {
+    return this.base.hostsDomain(d) || [...this.afterAddresses].some((a) => domainOf(a) === d);
+  }
+}
+
+/**
+ * The indexed view of a world. Build it once and trace many messages through it; it reflects
+ * the world as it was when built (a world changed later needs a new view).
+ */
+export function viewOf(world: RoutingWorld | View): View {
+  return world instanceof Directory || world instanceof Overlay ? world : new Directory(world as RoutingWorld);
+}
+
+/** A view with one user's state replaced. */
+export const overlay = (base: RoutingWorld | View, o: UserOverride): View => new Overlay(viewOf(base), o);
 
 /** Membership by lower-case primary SMTP address; nested groups are followed (cycle-safe). */
-function isMember(world: World, group: Group, primary: string, seen = new Set<string>()): boolean {
+function isMember(view: View, group: Group, primary: string, seen = new Set<string>()): boolean {
   seen.add(group.Guid);
-  const members = group.Members.map(normalizeAddress);
-  if (members.includes(primary)) return true;
-  for (const m of members) {
-    const nested = world.tenant.groups.find((g) => normalizeAddress(g.PrimarySmtpAddress) === m);
-    if (nested && !seen.has(nested.Guid) && isMember(world, nested, primary, seen)) return true;
+  if (view.hasDirectMember(group, primary)) return true;
+  for (const m of group.Members) {
+    const nested = view.groupByPrimary(normalizeAddress(m));
+    if (nested && !seen.has(nested.Guid) && isMember(view, nested, primary, seen)) return true;
   }
   return false;
 }
 
-function findConnector(world: World, ref: string): OutboundConnector | undefined {
-  const r = ref.toLowerCase();
-  return world.tenant.outboundConnectors.find((c) => c.Name.toLowerCase() === r || c.Guid.toLowerCase() === r);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Source directory
-
-/** The domains the source hosts: the domains of its mailboxes' addresses. */
-function sourceDomains(world: World): Set<string> {
-  const out = new Set<string>();
-  for (const m of world.source.mailboxes) for (const a of smtpAddresses(m)) {
-    const d = domainOf(a);
-    if (d) out.add(d);
-  }
-  return out;
-}
-
-function resolveSource(world: World, address: string): SourceMailbox | undefined {
-  return world.source.mailboxes.find((m) => smtpAddresses(m).includes(address));
-}
-
 /**
- * The forwarding target of a source mailbox. ForwardingAddress wins over ForwardingSmtpAddress
- * (as in Exchange). ForwardingAddress is a recipient identity in Exchange; here it is taken as an
- * SMTP address, or resolved to a source mailbox by name/alias when it has no `@`.
+ * The forwarding target of a source mailbox. "If you configure values for both the
+ * ForwardingAddress and ForwardingSmtpAddress parameters, the value of ForwardingSmtpAddress is
+ * ignored" (Set-Mailbox reference), so ForwardingAddress wins. ForwardingAddress is a recipient
+ * identity in Exchange; here it is an SMTP address, or a source mailbox's name/alias.
  */
-function forwardingOf(world: World, m: SourceMailbox): { target: string; field: string } | { error: string } | undefined {
+function forwardingOf(view: View, m: SourceMailbox): { target: string; field: string } | { error: string } | undefined {
   if (m.ForwardingAddress) {
     const fa = normalizeAddress(m.ForwardingAddress);
     if (fa.includes("@")) return { target: fa, field: "ForwardingAddress" };
-    const byName = world.source.mailboxes.find((x) => [x.Name, x.Alias, x.Guid].some((n) => n.toLowerCase() === fa));
+    const byName = view.sourceMailboxByName(fa);
     return byName
       ? { target: normalizeAddress(byName.PrimarySmtpAddress), field: "ForwardingAddress" }
       : { error: `forwarding target '${m.ForwardingAddress}' not found at source` };
@@ -216,13 +353,13 @@ type Step = { arrival: Arrival } | { end: Terminal };
 const bounce = (reason: string): Step => ({ end: { outcome: "bounce", reason } });
 
 /** The message leaves `at` over the internet: the sender looks up the recipient domain's MX. */
-function viaMx(world: World, at: System, recipient: string, hops: Hop[], senderIp?: string): Step {
+function viaMx(world: View, at: System, recipient: string, hops: Hop[], senderIp?: string): Step {
   const d = domainOf(recipient);
   if (!d) {
     hops.push({ at, recipient, action: "invalid recipient address" });
     return bounce(`invalid recipient address ${recipient}`);
   }
-  const mx = mxFor(world, d);
+  const mx = world.mx(d);
   if (!mx) {
     hops.push({ at, recipient, action: `no MX for ${d}` });
     return bounce(`no MX for domain ${d}`);
@@ -231,18 +368,15 @@ function viaMx(world: World, at: System, recipient: string, hops: Hop[], senderI
   return { arrival: { system: mx, recipient, via: "internet", ...(senderIp ? { senderIp } : {}) } };
 }
 
-/** Rule is live: only Enabled rules in Enforce mode act (Audit modes only log). */
-const isLive = (r: TransportRule) => r.State === "Enabled" && r.Mode === "Enforce";
-
 function routeViaConnector(
-  world: World,
+  world: View,
   rule: TransportRule,
   ref: string,
   recipient: string,
   hops: Hop[],
   scl: string,
 ): Step | { error: string } {
-  const c = findConnector(world, ref);
+  const c = world.connector(ref);
   if (!c) return { error: `connector '${ref}' does not exist` };
   if (!c.Enabled) return { error: `connector '${c.Name}' is disabled` };
   if (!c.IsTransportRuleScoped) return { error: `connector '${c.Name}' is not transport-rule scoped` };
@@ -250,8 +384,7 @@ function routeViaConnector(
     hops.push({ at: "exchange", recipient, action: `rule '${rule.Name}' → connector '${c.Name}' → MX${scl}` });
     return viaMx(world, "exchange", recipient, hops);
   }
-  const hosts = new Set(world.source.hosts.map((h) => h.toLowerCase()));
-  const host = c.SmartHosts.find((h) => hosts.has(h.trim().toLowerCase()));
+  const host = c.SmartHosts.find((h) => world.sourceHosts.has(h.trim().toLowerCase()));
   if (!host) {
     hops.push({ at: "exchange", recipient, action: `rule '${rule.Name}' → connector '${c.Name}' → smart host ${c.SmartHosts.join(", ") || "(none)"}${scl}` });
     return bounce(`smart host unknown: connector '${c.Name}' points at ${c.SmartHosts.join(", ") || "no smart host"}, not the source`);
@@ -261,14 +394,14 @@ function routeViaConnector(
 }
 
 /** One pass through Exchange Online transport. Returns the next step and the SCL set by rules. */
-function exchangeTransport(world: World, a: Arrival, hops: Hop[]): { step: Step; scl: number | undefined } {
+function exchangeTransport(world: View, a: Arrival, hops: Hop[]): { step: Step; scl: number | undefined } {
   const r = a.recipient;
   const d = domainOf(r);
   if (!d) return { step: bounce(`invalid recipient address ${r}`), scl: undefined };
-  const accepted = acceptedDomainFor(world, d);
+  const accepted = world.acceptedDomainFor(d);
   // An address in a domain that is not accepted cannot resolve to a tenant recipient (Exchange
   // refuses such proxies), so only accepted domains are looked up.
-  const resolved = accepted ? resolveTenant(world, r) : undefined;
+  const resolved = accepted ? world.tenantRecipient(r) : undefined;
 
   if (!accepted && a.via === "internet") {
     hops.push({ at: "exchange", recipient: r, action: `rejected: ${d} is not an accepted domain` });
@@ -282,13 +415,18 @@ function exchangeTransport(world: World, a: Arrival, hops: Hop[]): { step: Step;
     return { step: bounce(`550 5.1.10 RESOLVER.ADR.RecipientNotFound: ${r} not found in Exchange Online (${accepted.DomainName} is Authoritative)`), scl: undefined };
   }
 
+  // SentToScope InOrganization (New-TransportRule reference): "The recipient is a mailbox, mail
+  // user, group, or mail-enabled public folder in your organization", or "the recipient's email
+  // address is in an accepted domain that's configured as an authoritative domain or an internal
+  // relay domain, and the message was sent or received over an authenticated connection". Only
+  // a submission by an Exchange Online mailbox counts as authenticated here: internet mail by
+  // MX, the source's forwarded copies included, arrives anonymously (coexist creates no inbound
+  // connector; whether a partner inbound connector would count is not documented).
+  const authenticated = a.via === "submission";
   const inOrganization =
-    (accepted !== undefined && (accepted.DomainType === "Authoritative" || accepted.DomainType === "InternalRelay")) || resolved !== undefined;
-  const rules = world.tenant.transportRules
-    .map((rule, i) => ({ rule, i }))
-    .filter(({ rule }) => isLive(rule))
-    .sort((x, y) => x.rule.Priority - y.rule.Priority || x.i - y.i)
-    .map(({ rule }) => rule);
+    resolved !== undefined ||
+    (accepted !== undefined && (accepted.DomainType === "Authoritative" || accepted.DomainType === "InternalRelay") && authenticated);
+  const rules = world.liveRules;
 
   let scl: number | undefined;
   let routed: Step | undefined;
@@ -307,7 +445,7 @@ function exchangeTransport(world: World, a: Arrival, hops: Hop[]): { step: Step;
     if (rule.ExceptIfSentToMemberOf.length > 0 && resolved?.kind === "mailbox") {
       const primary = normalizeAddress(resolved.mailbox.PrimarySmtpAddress);
       const ref = rule.ExceptIfSentToMemberOf.find((g) => {
-        const group = findGroup(world, g);
+        const group = world.group(g);
         return group !== undefined && isMember(world, group, primary);
       });
       if (ref !== undefined) {
@@ -352,7 +490,7 @@ function exchangeTransport(world: World, a: Arrival, hops: Hop[]): { step: Step;
     return { step: viaMx(world, "exchange", r, hops), scl };
   }
   // InternalRelay (or ExternalRelay): unknown recipients are relayed to the domain's MX.
-  const mx = mxFor(world, d);
+  const mx = world.mx(d);
   if (mx === "exchange") {
     hops.push({ at: "exchange", recipient: r, action: `${accepted.DomainType} ${accepted.DomainName}: recipient unknown, MX for ${d} → exchange (itself)` });
     return { step: { end: { outcome: "loop", reason: `mail loop: ${accepted.DomainType} domain ${d} relayed to itself (MX points at Exchange Online)` } }, scl };
@@ -362,13 +500,12 @@ function exchangeTransport(world: World, a: Arrival, hops: Hop[]): { step: Step;
 }
 
 /** One pass through the source's transport (on-prem Exchange, authoritative for its domains). */
-function sourceTransport(world: World, a: Arrival, hops: Hop[]): Step {
+function sourceTransport(world: View, a: Arrival, hops: Hop[]): Step {
   const r = a.recipient;
   const d = domainOf(r);
   if (!d) return bounce(`invalid recipient address ${r}`);
-  const hosted = sourceDomains(world);
-  const senderIp = world.source.outboundIps[0];
-  const mailbox = resolveSource(world, r);
+  const senderIp = world.senderIp;
+  const mailbox = world.sourceMailbox(r);
   if (mailbox) {
     const fwd = forwardingOf(world, mailbox);
     if (!fwd) {
@@ -386,10 +523,10 @@ function sourceTransport(world: World, a: Arrival, hops: Hop[]): Step {
     hops.push({ at: "source", recipient: r, action: `forwarding to ${fwd.target} (${fwd.field} of ${mailbox.PrimarySmtpAddress})` });
     const td = domainOf(fwd.target);
     if (!td) return bounce(`invalid forwarding address ${fwd.target}`);
-    if (hosted.has(td)) return { arrival: { system: "source", recipient: fwd.target, via: "local" } };
+    if (world.hostsDomain(td)) return { arrival: { system: "source", recipient: fwd.target, via: "local" } };
     return viaMx(world, "source", fwd.target, hops, senderIp);
   }
-  if (hosted.has(d)) {
+  if (world.hostsDomain(d)) {
     hops.push({ at: "source", recipient: r, action: `recipient not found at source (${d} is hosted here)` });
     return bounce(`550 5.1.1 recipient ${r} not found at the source`);
   }
@@ -405,7 +542,8 @@ function sourceTransport(world: World, a: Arrival, hops: Hop[]): Step {
 // Public API
 
 /** Traces one message to one recipient through the world until it is delivered, bounces or loops. */
-export function traceMail(world: World, message: MailMessage): Trace {
+export function traceMail(of: RoutingWorld | View, message: MailMessage): Trace {
+  const world = viewOf(of);
   const hops: Hop[] = [];
   const to = normalizeAddress(message.to);
   const from = message.from ? normalizeAddress(message.from) : undefined;
@@ -469,13 +607,14 @@ export function describeTrace(trace: Trace): string {
 
 /** A trace for every user (every source mailbox's primary address), in source order. */
 export function traceAll(
-  world: World,
+  world: RoutingWorld,
   entry: MailMessage["entry"],
   from?: string,
 ): { recipient: string; trace: Trace }[] {
+  const view = viewOf(world);
   return world.source.mailboxes.map((m) => ({
     recipient: m.PrimarySmtpAddress,
-    trace: traceMail(world, { to: m.PrimarySmtpAddress, entry, ...(from !== undefined ? { from } : {}) }),
+    trace: traceMail(view, { to: m.PrimarySmtpAddress, entry, ...(from !== undefined ? { from } : {}) }),
   }));
 }
 

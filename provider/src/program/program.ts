@@ -9,18 +9,76 @@ import {
   SourceBypassRule,
 } from "../resources/classes";
 import { projectRoot } from "../projectRoot";
+import { SharedInputs } from "../safety/desired";
+import { evaluate, formatRefusal, GateInput, GateResult } from "../safety/gate";
+import { liveSnapshot } from "../safety/live";
 import { InputError, Problem } from "../waves/problems";
 import { rawConfig, readStackConfig, StackConfig } from "./stackConfig";
-import { MigratedUser, usersFromWaves } from "./users";
+import { MigratedUser, splitRollback, usersFromWaves } from "./users";
+
+export interface Inputs {
+  config: StackConfig;
+  /** Users to migrate (in a wave, not rolled back). */
+  users: MigratedUser[];
+  /** Users in a wave and in coexist:rollback. */
+  rolledBack: MigratedUser[];
+}
 
 /** Reads and checks the whole input (config and every wave) before anything is declared. */
-export function loadInputs(get: (key: string) => string | undefined, projectDir: string, stackFile: string): { config: StackConfig; users: MigratedUser[] } {
+export function loadInputs(get: (key: string) => string | undefined, projectDir: string, stackFile: string): Inputs {
   const problems: Problem[] = [];
   const shown = path.relative(projectDir, stackFile) || stackFile;
   const config = readStackConfig(rawConfig(get), stackFile, problems, shown);
-  const users = config ? usersFromWaves(config, projectDir, stackFile, problems, shown) : [];
+  const all = config ? usersFromWaves(config, projectDir, stackFile, problems, shown) : [];
   if (problems.length > 0 || !config) throw new InputError(problems);
-  return { config, users };
+  return { config, ...splitRollback(config, all) };
+}
+
+export const groupAddressOf = (config: StackConfig): string => (config.names.groupAddress ?? `migrated@${config.domain}`).toLowerCase();
+
+/** The shared objects' inputs: what the program declares and what the safety gate models. */
+export function sharedInputs(config: StackConfig): SharedInputs {
+  const groupAddress = groupAddressOf(config);
+  return {
+    relay: { domain: config.domain, matchSubDomains: config.matchSubDomains },
+    group: { name: config.names.group, primarySmtpAddress: groupAddress, managedBy: config.groupOwners },
+    connector: { name: config.names.connector, smartHosts: config.smartHosts, comment: `TransportRule Scoped Connector for shared namespace ${config.domain}` },
+    coexistenceRule: { name: config.names.coexistenceRule, connector: config.names.connector, exceptMembersOf: groupAddress },
+    bypassRule: { name: config.names.bypassRule, senderIpRanges: config.sourceIpRanges },
+  };
+}
+
+/** What this run changes, for the safety gate. */
+export function gateInput(inputs: Inputs): GateInput {
+  const { config } = inputs;
+  const common = (u: MigratedUser) => ({
+    email: u.emailAddress,
+    ...(u.sourceIdentity ? { sourceIdentity: u.sourceIdentity } : {}),
+    ...(u.proxyAddress ? { proxyAddress: u.proxyAddress } : {}),
+    deliverToMailboxAndForward: config.deliverToMailboxAndForward,
+    clearForwardingAddress: config.clearForwardingAddress,
+  });
+  return {
+    domain: config.domain,
+    groupAddress: groupAddressOf(config),
+    shared: sharedInputs(config),
+    users: [
+      ...inputs.users.map((u) => ({ ...common(u), action: "migrate" as const, forwardTo: u.forwardTo })),
+      ...inputs.rolledBack.map((u) => ({ ...common(u), action: "rollback" as const })),
+    ],
+    acknowledged: config.acknowledge,
+  };
+}
+
+/** Domains whose MX routing depends on: the shared one and each routing address's. */
+export const routingDomains = (inputs: Inputs): string[] => [
+  ...new Set([inputs.config.domain, inputs.config.tenant, ...inputs.users.map((u) => u.forwardTo.slice(u.forwardTo.lastIndexOf("@") + 1))]),
+];
+
+/** The live snapshot and the gate's verdict on this run. */
+export async function checkMailFlow(inputs: Inputs): Promise<{ result: GateResult; reads: { count: number; ms: number } }> {
+  const snapshot = await liveSnapshot(inputs.config, routingDomains(inputs));
+  return { result: evaluate(snapshot, gateInput(inputs)), reads: snapshot.reads };
 }
 
 /**
@@ -39,7 +97,19 @@ export function coexistence(): Promise<Record<string, unknown>> {
     if (e instanceof InputError) throw new pulumi.RunError(e.message);
     throw e;
   }
-  return declare(inputs.config, inputs.users);
+  return gate(inputs).then(() => declare(inputs.config, inputs.users));
+}
+
+/**
+ * The mail-flow safety gate, before anything is declared: at `pulumi preview` (so before any
+ * write) and again at the start of `pulumi up`. A refusal is a RunError: the CLI prints its
+ * lines once, and the engine runs no resource operation.
+ */
+async function gate(inputs: Inputs): Promise<void> {
+  const { result, reads } = await checkMailFlow(inputs);
+  for (const w of result.warnings) pulumi.log.warn(w.message);
+  if (result.refusals.length > 0) throw new pulumi.RunError(formatRefusal(result, pulumi.getStack()));
+  pulumi.log.info(`coexist: mail flow checked for ${result.homes.size} users (${reads.count} reads, ${reads.ms} ms): no loop, bounce or misdelivery in any state this run can reach`);
 }
 
 async function declare(config: StackConfig, users: MigratedUser[]): Promise<Record<string, unknown>> {
@@ -47,27 +117,16 @@ async function declare(config: StackConfig, users: MigratedUser[]): Promise<Reco
   // function's frames only, which keeps every state entry small.
   await Promise.resolve();
 
-  const groupAddress = (config.names.groupAddress ?? `migrated@${config.domain}`).toLowerCase();
+  const shared = sharedInputs(config);
+  const groupAddress = groupAddressOf(config);
   // Dependencies give seed 2's cleanup order on destroy (dependents go first): rules, then
   // the connector, then the group, then the domain back to Authoritative. Creation runs the
   // other way round. Per-user resources depend on the group.
-  const relay = new AcceptedDomainRelay("accepted-domain", { domain: config.domain, matchSubDomains: config.matchSubDomains });
-  const group = new MigratedUsersGroup(
-    "migrated-users",
-    { name: config.names.group, primarySmtpAddress: groupAddress, managedBy: config.groupOwners },
-    { dependsOn: [relay] },
-  );
-  const connector = new PartnerConnector(
-    "partner-connector",
-    { name: config.names.connector, smartHosts: config.smartHosts, comment: `TransportRule Scoped Connector for shared namespace ${config.domain}` },
-    { dependsOn: [group] },
-  );
-  new CoexistenceRule(
-    "coexistence-rule",
-    { name: config.names.coexistenceRule, connector: config.names.connector, exceptMembersOf: groupAddress },
-    { dependsOn: [connector] },
-  );
-  new SourceBypassRule("source-bypass-rule", { name: config.names.bypassRule, senderIpRanges: config.sourceIpRanges }, { dependsOn: [connector] });
+  const relay = new AcceptedDomainRelay("accepted-domain", shared.relay);
+  const group = new MigratedUsersGroup("migrated-users", shared.group, { dependsOn: [relay] });
+  const connector = new PartnerConnector("partner-connector", shared.connector, { dependsOn: [group] });
+  new CoexistenceRule("coexistence-rule", shared.coexistenceRule, { dependsOn: [connector] });
+  new SourceBypassRule("source-bypass-rule", shared.bypassRule, { dependsOn: [connector] });
 
   for (const u of users) {
     new MigratedMailbox(
@@ -77,6 +136,7 @@ async function declare(config: StackConfig, users: MigratedUser[]): Promise<Reco
         group: groupAddress,
         forwardTo: u.forwardTo,
         deliverToMailboxAndForward: config.deliverToMailboxAndForward,
+        clearForwardingAddress: config.clearForwardingAddress,
         ...(u.sourceIdentity ? { sourceIdentity: u.sourceIdentity } : {}),
         ...(u.proxyAddress ? { proxyAddress: u.proxyAddress } : {}),
       },

@@ -44,6 +44,16 @@ export const StackConfig = z
     rollback: z.array(SmtpAddress.transform((s) => s.toLowerCase())).default([]),
     /** Keep a copy in the source mailbox when forwarding. */
     deliverToMailboxAndForward: z.boolean().default(false),
+    /**
+     * Clear a ForwardingAddress found on a migrating user's source mailbox (it wins over the
+     * forward coexist sets), and put it back on rollback. Off: such a user is refused.
+     */
+    clearForwardingAddress: z.boolean().default(false),
+    /**
+     * Users whose mail-flow problems are accepted deliberately: the safety gate and the cleanup
+     * guard report them as warnings instead of refusing.
+     */
+    acknowledge: z.array(SmtpAddress.transform((s) => s.toLowerCase())).default([]),
     /** MX cutover: `pulumi destroy` (the cleanup) is refused until MX points at Exchange Online. */
     cutover: z
       .object({ done: z.boolean().default(false), allowBeforeMx: z.boolean().default(false) })

@@ -87,5 +87,11 @@ export function usersFromWaves(config: StackConfig, projectDir: string, stackFil
   config.rollback.forEach((address, i) => {
     if (!seen.has(address)) problems.push({ file: shownStackFile, ...locate(stackFile, ["rollback", i]), message: `${address} is to be rolled back but is in no wave` });
   });
-  return users.filter((u) => !config.rollback.includes(u.emailAddress));
+  return users;
+}
+
+/** The users to migrate and the users to roll back (listed in a wave and in coexist:rollback). */
+export function splitRollback(config: StackConfig, all: MigratedUser[]): { users: MigratedUser[]; rolledBack: MigratedUser[] } {
+  const back = new Set(config.rollback);
+  return { users: all.filter((u) => !back.has(u.emailAddress)), rolledBack: all.filter((u) => back.has(u.emailAddress)) };
 }

@@ -1,4 +1,4 @@
-import { describeOutcome, traceMail } from "../oracle";
+import { describeOutcome, traceMail, viewOf } from "../oracle";
 import { World } from "../simulator/model";
 
 /** Where each user's mail ends, from each entry point, in a simulated world. */
@@ -13,9 +13,10 @@ export interface UserRow {
 
 export function userRows(world: World): UserRow[] {
   const group = world.tenant.groups[0];
+  const view = viewOf(world);
   return world.source.mailboxes.map((m) => {
     const user = m.PrimarySmtpAddress.toLowerCase();
-    const outcome = (entry: "internet" | "exchange" | "source") => traceMail(world, { to: user, entry }).outcome;
+    const outcome = (entry: "internet" | "exchange" | "source") => traceMail(view, { to: user, entry }).outcome;
     return {
       user,
       member: group?.Members.includes(user) ?? false,

@@ -63,7 +63,7 @@ describe("resource lifecycles", () => {
     await definitions.migratedUsersGroup.create(ctx, { name: "Migrated Users", primarySmtpAddress: "migrated@contoso.com", managedBy: ["admin"], hiddenFromAddressLists: true });
     // An interrupted run: alice joined, forwarding never set.
     await ctx.exchange.run(c.AddDistributionGroupMember({ Identity: "migrated@contoso.com", Member: "alice@contoso.com", BypassSecurityGroupManagerCheck: true }));
-    const inputs = { emailAddress: "alice@contoso.com", group: "migrated@contoso.com", forwardTo: "alice@contoso.onmicrosoft.com", deliverToMailboxAndForward: false };
+    const inputs = { emailAddress: "alice@contoso.com", group: "migrated@contoso.com", forwardTo: "alice@contoso.onmicrosoft.com", deliverToMailboxAndForward: false, clearForwardingAddress: false };
     await definitions.migratedMailbox.create(ctx, inputs);
     const w = readWorld(sim.stateFile);
     expect(w.tenant.groups[0]?.Members).toEqual(["alice@contoso.com"]);

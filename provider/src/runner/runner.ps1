@@ -50,6 +50,7 @@ $KnownCmdlets = [System.Collections.Generic.HashSet[string]]::new([string[]] @(
         'Get-AcceptedDomain', 'Set-AcceptedDomain',
         'Get-DistributionGroup', 'New-DistributionGroup', 'Set-DistributionGroup', 'Remove-DistributionGroup',
         'Get-DistributionGroupMember', 'Add-DistributionGroupMember', 'Remove-DistributionGroupMember',
+        'Get-Recipient',
         'Get-Mailbox', 'Set-Mailbox',
         'Get-OutboundConnector', 'New-OutboundConnector', 'Set-OutboundConnector', 'Remove-OutboundConnector',
         'Get-TransportRule', 'New-TransportRule', 'Set-TransportRule', 'Enable-TransportRule', 'Disable-TransportRule', 'Remove-TransportRule'

@@ -29,11 +29,23 @@ const mailboxOut = (m: SourceMailbox): MailboxObject => ({
 });
 
 export const sourceCmdlets: Record<string, Handler> = {
-  "Get-Mailbox": (w, p: P<typeof c.GetMailbox>) => [mailboxOut(getMailbox(w, p.Identity))],
+  // Without -Identity: every mailbox, 1000 unless ResultSize Unlimited (Get-Mailbox reference).
+  "Get-Mailbox": (w, p: P<typeof c.GetMailbox>) =>
+    p.Identity === undefined
+      ? w.source.mailboxes.slice(0, p.ResultSize === "Unlimited" ? Infinity : 1000).map(mailboxOut)
+      : [mailboxOut(getMailbox(w, p.Identity))],
 
   "Set-Mailbox": (w, p: P<typeof c.SetMailbox>) => {
     const m = getMailbox(w, p.Identity);
     if (p.ForwardingSmtpAddress !== undefined) m.ForwardingSmtpAddress = p.ForwardingSmtpAddress === null ? null : bare(p.ForwardingSmtpAddress);
+    if (p.ForwardingAddress !== undefined) {
+      // A recipient identity: a mailbox is stored by its name, as Exchange stores the recipient
+      // (not the text given). The simulated source has no mail contacts; an address that is no
+      // mailbox's stands for a contact with that external address (an assumption, not a doc).
+      const id = p.ForwardingAddress;
+      const target = id === null ? undefined : w.source.mailboxes.find((x) => [x.Guid, x.Name, x.Alias, x.PrimarySmtpAddress, ...x.EmailAddresses].some((k) => sameAddress(k, id)));
+      m.ForwardingAddress = id === null ? null : (target?.Name ?? (id.includes("@") ? bare(id) : notFound(id)));
+    }
     if (p.DeliverToMailboxAndForward !== undefined) m.DeliverToMailboxAndForward = p.DeliverToMailboxAndForward;
     for (const address of p.EmailAddresses?.Add ?? []) {
       if (m.EmailAddresses.some((a) => sameAddress(a, address))) continue;

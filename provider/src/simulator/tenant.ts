@@ -1,6 +1,6 @@
 import { z } from "zod";
 import * as c from "../exchange/cmdlets";
-import { AcceptedDomainObject, DistributionGroupObject, OutboundConnectorObject, RecipientObject, TransportRuleObject } from "../exchange/cmdlets";
+import { AcceptedDomainObject, DistributionGroupObject, OutboundConnectorObject, RecipientObject, TenantRecipientObject, TransportRuleObject } from "../exchange/cmdlets";
 import { bare, domainOf, sameAddress } from "../exchange/addresses";
 import { ambiguous, fail, invalid, notFound, objectExists, proxyInUse, unresolvedRecipient } from "./errors";
 import { Group, OutboundConnector, TransportRule, World } from "./model";
@@ -216,7 +216,10 @@ function placeRule(w: World, r: TransportRule, priority: number | undefined): vo
 
 // ---- the cmdlets ----------------------------------------------------------------------------------------
 export const tenantCmdlets: Record<string, Handler> = {
-  "Get-AcceptedDomain": (w, p: P<typeof c.GetAcceptedDomain>) => [domainOut(getDomain(w, p.Identity))],
+  // Without -Identity every Get-* lists all objects (each cmdlet's reference: "The value $null
+  // or a non-existent value for the Identity parameter returns all objects").
+  "Get-AcceptedDomain": (w, p: P<typeof c.GetAcceptedDomain>) =>
+    p.Identity === undefined ? w.tenant.acceptedDomains.map(domainOut) : [domainOut(getDomain(w, p.Identity))],
 
   "Set-AcceptedDomain": (w, p: P<typeof c.SetAcceptedDomain>) => {
     const d = getDomain(w, p.Identity);
@@ -306,6 +309,28 @@ export const tenantCmdlets: Record<string, Handler> = {
     });
   },
 
+  "Get-Recipient": (w, p: P<typeof c.GetRecipient>) => {
+    const all: TenantRecipientObject[] = [
+      ...w.tenant.mailboxes.map((m) => ({
+        Identity: m.Name, Name: m.Name, Alias: m.Alias, Guid: m.Guid, PrimarySmtpAddress: m.PrimarySmtpAddress,
+        EmailAddresses: m.EmailAddresses, RecipientType: "UserMailbox", RecipientTypeDetails: "UserMailbox", ExternalEmailAddress: null,
+      })),
+      ...w.tenant.groups.map((g) => ({
+        Identity: g.Name, Name: g.Name, Alias: g.Alias, Guid: g.Guid, PrimarySmtpAddress: g.PrimarySmtpAddress, EmailAddresses: g.EmailAddresses,
+        RecipientType: g.Type === "Security" ? "MailUniversalSecurityGroup" : "MailUniversalDistributionGroup",
+        RecipientTypeDetails: g.Type === "Security" ? "MailUniversalSecurityGroup" : "MailUniversalDistributionGroup", ExternalEmailAddress: null,
+      })),
+    ];
+    if (p.Identity !== undefined) {
+      const id = p.Identity;
+      const hits = all.filter((r) => [r.Guid ?? "", r.Name, r.Alias ?? "", r.PrimarySmtpAddress, ...r.EmailAddresses].some((k) => sameAddress(k, id)));
+      if (hits.length > 1) ambiguous(id);
+      return hits.length ? hits : notFound(id);
+    }
+    const limit = p.ResultSize === "Unlimited" ? Infinity : (p.ResultSize ?? 1000); // the default truncates at 1000
+    return all.slice(0, limit);
+  },
+
   "Add-DistributionGroupMember": (w, p: P<typeof c.AddDistributionGroupMember>) => {
     requireManagerBypass(p.BypassSecurityGroupManagerCheck);
     const g = getGroup(w, p.Identity);
@@ -330,7 +355,8 @@ export const tenantCmdlets: Record<string, Handler> = {
     return [];
   },
 
-  "Get-OutboundConnector": (w, p: P<typeof c.GetOutboundConnector>) => [connectorOut(getConnector(w, p.Identity))],
+  "Get-OutboundConnector": (w, p: P<typeof c.GetOutboundConnector>) =>
+    p.Identity === undefined ? w.tenant.outboundConnectors.map(connectorOut) : [connectorOut(getConnector(w, p.Identity))],
 
   "New-OutboundConnector": (w, p: P<typeof c.NewOutboundConnector>) => {
     if (findConnector(w, p.Name)) fail("already-exists", "DataValidationException", `Outbound connector '${p.Name}' already exists.`);
@@ -381,7 +407,8 @@ export const tenantCmdlets: Record<string, Handler> = {
     return [];
   },
 
-  "Get-TransportRule": (w, p: P<typeof c.GetTransportRule>) => [ruleOut(getRule(w, p.Identity))],
+  "Get-TransportRule": (w, p: P<typeof c.GetTransportRule>) =>
+    p.Identity === undefined ? w.tenant.transportRules.map(ruleOut) : [ruleOut(getRule(w, p.Identity))],
 
   "New-TransportRule": (w, p: P<typeof c.NewTransportRule>) => {
     if (findRule(w, p.Name)) invalid("ArgumentException", "A rule with this name already exists.");

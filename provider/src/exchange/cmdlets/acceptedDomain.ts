@@ -9,7 +9,8 @@ export const GetAcceptedDomain = cmdlet({
   target: "exchange",
   effect: "read",
   idempotent: true,
-  parameters: z.strictObject({ Identity }),
+  // Without -Identity: every object (the routing snapshot reads them all in one call).
+  parameters: z.strictObject({ Identity: Identity.optional() }),
 });
 
 export const SetAcceptedDomain = cmdlet({

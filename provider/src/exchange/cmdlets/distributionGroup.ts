@@ -108,6 +108,34 @@ export const DistributionGroupObject = z.object({
 });
 export type DistributionGroupObject = z.infer<typeof DistributionGroupObject>;
 
+/**
+ * Every mail-enabled object of the tenant: mailboxes, mail users, contacts, groups. One list read
+ * instead of one per user (Get-Recipient reference, example 1: `Get-Recipient -ResultSize
+ * unlimited`); the default ResultSize is 1000.
+ */
+export const GetRecipient = cmdlet({
+  name: "Get-Recipient",
+  target: "exchange",
+  effect: "read",
+  idempotent: true,
+  parameters: z.strictObject({ Identity: Identity.optional(), ResultSize: ResultSize.optional() }),
+});
+
+/** The properties of Get-Recipient output the routing snapshot uses. */
+export const TenantRecipientObject = z.object({
+  Identity: z.string(),
+  Name: z.string(),
+  Alias: z.string().nullable().optional(),
+  Guid: z.string().nullable().optional(),
+  PrimarySmtpAddress: z.string(),
+  EmailAddresses: z.array(z.string()),
+  RecipientType: z.string(),
+  RecipientTypeDetails: z.string().nullable().optional(),
+  /** Mail users and contacts: where Exchange sends their mail (the "target address"). */
+  ExternalEmailAddress: z.string().nullable().optional(),
+});
+export type TenantRecipientObject = z.infer<typeof TenantRecipientObject>;
+
 export const RecipientObject = z.object({
   Identity: z.string(),
   Name: z.string(),

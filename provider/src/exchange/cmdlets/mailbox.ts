@@ -1,13 +1,17 @@
 import { z } from "zod";
 import { cmdlet, Identity, ProxyAddress } from "../command";
 
-/** Source-side mailbox (on-premises Exchange): forwarding and proxy addresses of migrated users. */
+/**
+ * Source-side mailbox (on-premises Exchange): forwarding and proxy addresses of migrated users.
+ * Without -Identity it lists every mailbox (the routing snapshot's one read of the source); the
+ * default ResultSize is 1000, so a list always asks for Unlimited (Get-Mailbox reference).
+ */
 export const GetMailbox = cmdlet({
   name: "Get-Mailbox",
   target: "source",
   effect: "read",
   idempotent: true,
-  parameters: z.strictObject({ Identity }),
+  parameters: z.strictObject({ Identity: Identity.optional(), ResultSize: z.literal("Unlimited").optional() }),
 });
 
 export const SetMailbox = cmdlet({
@@ -20,6 +24,10 @@ export const SetMailbox = cmdlet({
   parameters: z.strictObject({
     Identity,
     ForwardingSmtpAddress: ProxyAddress.nullable().optional(),
+    // A recipient identity, not an address. "If you configure values for both the
+    // ForwardingAddress and ForwardingSmtpAddress parameters, the value of ForwardingSmtpAddress
+    // is ignored" (Set-Mailbox reference): coexist clears it only when told to, and restores it.
+    ForwardingAddress: Identity.nullable().optional(),
     DeliverToMailboxAndForward: z.boolean().optional(),
     EmailAddresses: z
       .strictObject({ Add: z.array(ProxyAddress).optional(), Remove: z.array(ProxyAddress).optional() })

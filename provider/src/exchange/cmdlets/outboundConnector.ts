@@ -36,7 +36,8 @@ export const GetOutboundConnector = cmdlet({
   target: "exchange",
   effect: "read",
   idempotent: true,
-  parameters: z.strictObject({ Identity }),
+  // Without -Identity: every object (the routing snapshot reads them all in one call).
+  parameters: z.strictObject({ Identity: Identity.optional() }),
 });
 
 export const NewOutboundConnector = cmdlet({

@@ -28,7 +28,8 @@ export const GetTransportRule = cmdlet({
   target: "exchange",
   effect: "read",
   idempotent: true,
-  parameters: z.strictObject({ Identity }),
+  // Without -Identity: every object (the routing snapshot reads them all in one call).
+  parameters: z.strictObject({ Identity: Identity.optional() }),
 });
 
 export const NewTransportRule = cmdlet({

@@ -36,9 +36,22 @@ export const MigratedMailboxInputs = z.object({
   deliverToMailboxAndForward: z.boolean().default(false),
   /** Also add this address as a proxy address of the source mailbox (seed 1). */
   proxyAddress: lower.optional(),
+  /**
+   * Clear a ForwardingAddress the source mailbox has (seed 1 prepares mailboxes with one): it
+   * wins over ForwardingSmtpAddress (Set-Mailbox reference), so coexist's forward would do
+   * nothing. Cleared with the forward, put back on rollback.
+   */
+  clearForwardingAddress: z.boolean().default(false),
 });
 export type MigratedMailboxInputs = z.output<typeof MigratedMailboxInputs>;
-export type MigratedMailboxOutputs = MigratedMailboxInputs & { isMember: boolean; forwardingSmtpAddress: string | null };
+export type MigratedMailboxOutputs = MigratedMailboxInputs & {
+  isMember: boolean;
+  forwardingSmtpAddress: string | null;
+  /** What Get-Mailbox reports now (null once cleared, or when there never was one). */
+  forwardingAddress?: string | null;
+  /** The ForwardingAddress coexist cleared, restored on delete. */
+  savedForwardingAddress?: string | null;
+};
 
 const bypass = { BypassSecurityGroupManagerCheck: true } as const;
 const sourceId = (i: MigratedMailboxInputs) => i.sourceIdentity ?? i.emailAddress;
@@ -68,6 +81,42 @@ const remember = (group: string, user: string, member: boolean) => {
   if (hit) member ? hit.members.add(user) : hit.members.delete(user);
 };
 
+/**
+ * The source's mailboxes, listed once per half minute for every create in this process (one
+ * Get-Mailbox -ResultSize Unlimited, not one read per user): what a create checks first.
+ */
+let sourceList: { at: number; pool: SessionPool; byKey: Promise<Map<string, MailboxObject>> } | undefined;
+function sourceMailboxes(pool: SessionPool): Promise<Map<string, MailboxObject>> {
+  if (!sourceList || sourceList.pool !== pool || Date.now() - sourceList.at >= MEMBER_CACHE_MS) {
+    const byKey = pool.run(GetMailbox({ ResultSize: "Unlimited" })).then((list) => {
+      const map = new Map<string, MailboxObject>();
+      for (const m of list as MailboxObject[]) for (const k of [m.Identity, m.Name, m.Alias, m.PrimarySmtpAddress, ...m.EmailAddresses]) map.set(k.replace(/^smtp:/i, "").toLowerCase(), m);
+      return map;
+    });
+    sourceList = { at: Date.now(), pool, byKey };
+    byKey.catch(() => (sourceList = undefined));
+  }
+  return sourceList.byKey;
+}
+
+/**
+ * A create refuses a source mailbox with a ForwardingAddress unless told to clear it: it wins
+ * over ForwardingSmtpAddress ("the value of ForwardingSmtpAddress is ignored", Set-Mailbox
+ * reference), so the user's mail would keep going wherever it points. Returns the value to
+ * restore on delete.
+ */
+async function forwardingAddressOf(ctx: Context, i: MigratedMailboxInputs): Promise<string | null> {
+  const m = (await sourceMailboxes(ctx.source)).get(sourceId(i).toLowerCase());
+  const fa = m?.ForwardingAddress ?? null;
+  if (fa && !i.clearForwardingAddress) {
+    throw new Error(
+      `MigratedMailbox ${i.emailAddress}: the source mailbox has ForwardingAddress ${fa}, which wins over the ForwardingSmtpAddress coexist sets, ` +
+        `so its mail would not follow the move. Remove it at the source, or set coexist:clearForwardingAddress true to have coexist clear it and put it back on rollback.`,
+    );
+  }
+  return fa;
+}
+
 // The four commands a migrated user ever needs; create/update/delete and the change-review
 // plan are all built from these, so the plan shows exactly what runs.
 export const joinGroup = (i: MigratedMailboxInputs) => AddDistributionGroupMember({ Identity: i.group, Member: i.emailAddress, ...bypass });
@@ -78,14 +127,16 @@ export function forwardOn(i: MigratedMailboxInputs, oldProxy?: string) {
   const remove = oldProxy && oldProxy !== i.proxyAddress ? [oldProxy] : [];
   return SetMailbox({
     Identity: sourceId(i),
+    ...(i.clearForwardingAddress ? { ForwardingAddress: null } : {}),
     ForwardingSmtpAddress: i.forwardTo,
     DeliverToMailboxAndForward: i.deliverToMailboxAndForward,
     ...(add.length + remove.length > 0 ? { EmailAddresses: { ...(add.length ? { Add: add } : {}), ...(remove.length ? { Remove: remove } : {}) } } : {}),
   });
 }
-export const forwardOff = (i: MigratedMailboxInputs) =>
+export const forwardOff = (i: MigratedMailboxInputs & { savedForwardingAddress?: string | null }) =>
   SetMailbox({
     Identity: sourceId(i),
+    ...(i.clearForwardingAddress && i.savedForwardingAddress ? { ForwardingAddress: i.savedForwardingAddress } : {}),
     ForwardingSmtpAddress: null,
     DeliverToMailboxAndForward: false,
     ...(i.proxyAddress ? { EmailAddresses: { Remove: [i.proxyAddress] } } : {}),
@@ -109,7 +160,7 @@ async function leave(ctx: Context, i: MigratedMailboxInputs): Promise<void> {
   remember(i.group, i.emailAddress, false);
 }
 
-async function unforward(ctx: Context, i: MigratedMailboxInputs): Promise<void> {
+async function unforward(ctx: Context, i: MigratedMailboxOutputs): Promise<void> {
   try {
     await ctx.source.run(forwardOff(i));
   } catch (e) {
@@ -122,7 +173,9 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
   inputs: MigratedMailboxInputs,
   replaceOn: ["emailAddress", "group", "sourceIdentity"],
   deleteBeforeReplace: true,
-  compare: { emailAddress: address, group: address, forwardTo: address, sourceIdentity: address, deliverToMailboxAndForward: exact, proxyAddress: address },
+  compare: { emailAddress: address, group: address, forwardTo: address, sourceIdentity: address, deliverToMailboxAndForward: exact, proxyAddress: address,
+    // Absent in state written before the setting existed: the same as off.
+    clearForwardingAddress: (a, b) => Boolean(a) === Boolean(b) },
   plan: {
     create: (news) => [joinGroup(news), forwardOn(news)],
     update: (olds, news) => [joinGroup(news), forwardOn(news, olds.proxyAddress)],
@@ -131,12 +184,18 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
   drift: (outs) => [
     ...(!outs.isMember ? ["isMember"] : []),
     ...(!address(outs.forwardingSmtpAddress, outs.forwardTo) ? ["forwardingSmtpAddress"] : []),
+    // Set by hand after coexist's forward: it silently takes over (ForwardingAddress wins).
+    ...(outs.forwardingAddress ? ["forwardingAddress"] : []),
   ],
 
   async create(ctx, inputs) {
+    const saved = await forwardingAddressOf(ctx, inputs);
     await join(ctx, inputs); // first: a forwarded user outside the group would loop
     await ctx.source.run(forwardOn(inputs));
-    return { id: inputs.emailAddress, outs: { ...inputs, isMember: true, forwardingSmtpAddress: inputs.forwardTo } };
+    return {
+      id: inputs.emailAddress,
+      outs: { ...inputs, isMember: true, forwardingSmtpAddress: inputs.forwardTo, forwardingAddress: null, savedForwardingAddress: saved },
+    };
   },
 
   async read(ctx, _id, outs) {
@@ -144,13 +203,14 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
     const isMember = (await members(ctx.exchange, outs.group))?.has(outs.emailAddress) ?? false;
     if (!mailbox && !isMember) return undefined;
     const forwarding = mailbox?.ForwardingSmtpAddress?.replace(/^smtp:/i, "").toLowerCase() ?? null;
-    return { ...outs, isMember, forwardingSmtpAddress: forwarding };
+    return { ...outs, isMember, forwardingSmtpAddress: forwarding, forwardingAddress: mailbox?.ForwardingAddress ?? null };
   },
 
   async update(ctx, _id, olds, news) {
+    const saved = olds.savedForwardingAddress ?? (await forwardingAddressOf(ctx, news));
     await join(ctx, news);
     await ctx.source.run(forwardOn(news, olds.proxyAddress));
-    return { ...news, isMember: true, forwardingSmtpAddress: news.forwardTo };
+    return { ...news, isMember: true, forwardingSmtpAddress: news.forwardTo, forwardingAddress: null, savedForwardingAddress: saved };
   },
 
   async delete(ctx, _id, outs) {

@@ -1,0 +1,355 @@
+import { bare, domainOf, sameAddress } from "../exchange/addresses";
+import { overlay, traceMail, viewOf, type RoutingWorld, type Trace, type View } from "../oracle";
+import type { SourceMailbox } from "../simulator/model";
+import { applyShared, copyWorld, SHARED_ORDER, sharedCommands, SharedInputs, SharedStep } from "./desired";
+
+/**
+ * The mail-flow safety gate. Given a live snapshot and what this run will change, it works out
+ * the end state and every state the engine can pass through on the way, and finds each user
+ * whose mail, from any entry point, would loop, bounce, or land in the system (or mailbox) where
+ * they don't live. Pure: the program feeds it a snapshot and refuses the run on its findings.
+ *
+ * States checked (no enumeration of interleavings):
+ * - the shared objects created one by one in the program's dependency order, users as they are;
+ * - each changing user after each of their steps, with every other user either as they are (they
+ *   go later) or as they will be (they went first). Another user's state reaches a user's mail
+ *   only through who holds an address; a routing address must resolve to the user's own mailbox
+ *   and a proxy address must not be the routing address, both checked outright, so mixed orders
+ *   of the others cannot add a problem the two extremes miss.
+ * A problem that exists in today's state already is not this run's doing: for users the run
+ * does not change it is a warning, never a refusal; for users it changes, the end state must be
+ * right whatever today's is.
+ */
+export type Entry = "internet" | "exchange" | "source";
+export const ENTRIES: Entry[] = ["internet", "exchange", "source"];
+export const ENTRY_LABEL: Record<Entry, string> = {
+  internet: "internet mail",
+  exchange: "mail from Exchange Online users",
+  source: "mail from source users",
+};
+export type Home = "exchange" | "source";
+
+export interface UserPlan {
+  /** The user's primary address in the shared domain (lower case). */
+  email: string;
+  sourceIdentity?: string;
+  action: "migrate" | "rollback";
+  /** migrate: the routing address the source forwards to. */
+  forwardTo?: string;
+  proxyAddress?: string;
+  deliverToMailboxAndForward: boolean;
+  /** Clear a ForwardingAddress the source mailbox has (it wins over ForwardingSmtpAddress). */
+  clearForwardingAddress: boolean;
+}
+
+export interface GateInput {
+  domain: string;
+  groupAddress: string;
+  shared: SharedInputs;
+  users: UserPlan[];
+  /** Users whose problems are accepted deliberately (coexist:acknowledge): warnings only. */
+  acknowledged: string[];
+}
+
+export interface Finding {
+  user: string;
+  entry?: Entry;
+  refuse: boolean;
+  message: string;
+}
+
+export interface GateResult {
+  findings: Finding[];
+  refusals: Finding[];
+  warnings: Finding[];
+  /** Where each stack user lives once this run is done. */
+  homes: Map<string, Home>;
+  /** The end state (snapshot plus this run's changes). */
+  end: RoutingWorld;
+}
+
+type Problem = { kind: "loop" | "bounce" | "exchange" | "source" | "mailbox"; trace: Trace };
+
+/** What is wrong with a trace for a user who should end in `home` (or anywhere, when undefined). */
+function problemOf(view: View, user: string, trace: Trace, home: Home | undefined): Problem | undefined {
+  if (trace.outcome === "loop") return { kind: "loop", trace };
+  if (trace.outcome === "bounce") return { kind: "bounce", trace };
+  const got: Home = trace.outcome === "delivered-exchange" ? "exchange" : "source";
+  if (home && got !== home) return { kind: got, trace };
+  // Delivered in the right system but to someone else's mailbox: worse than the wrong system.
+  const own = got === "exchange" ? view.tenantRecipient(user) : view.sourceMailbox(user);
+  const ownAddress = own === undefined ? undefined : "kind" in own ? (own.kind === "mailbox" ? own.mailbox.PrimarySmtpAddress : own.group.PrimarySmtpAddress) : own.PrimarySmtpAddress;
+  if (trace.deliveredTo && ownAddress && !sameAddress(trace.deliveredTo, ownAddress)) return { kind: "mailbox", trace };
+  return undefined;
+}
+
+const outcomeText = (p: Problem): string => {
+  switch (p.kind) {
+    case "loop":
+      return "loop";
+    case "bounce":
+      return "bounce";
+    case "exchange":
+      return "land in Exchange Online, where the user does not live";
+    case "source":
+      return "land at the source, where the user does not live";
+    case "mailbox":
+      return `be delivered to another mailbox (${p.trace.deliveredTo})`;
+  }
+};
+
+/** One user's source mailbox and group membership in one state. */
+interface UserState {
+  mailbox: SourceMailbox | undefined;
+  member: boolean;
+  label: string;
+}
+
+function findSourceMailbox(w: RoutingWorld, u: UserPlan): SourceMailbox | undefined {
+  const id = u.sourceIdentity ?? u.email;
+  return w.source.mailboxes.find((m) => [m.Guid, m.Name, m.Alias, m.PrimarySmtpAddress, ...m.EmailAddresses].some((k) => sameAddress(k, id)));
+}
+
+/** The states a user passes through, in the order their resource runs its steps (mail-flow.md). */
+function statesOf(u: UserPlan, mailbox: SourceMailbox | undefined, member: boolean): UserState[] {
+  const before: UserState = { mailbox, member, label: "before" };
+  if (u.action === "migrate") {
+    const forwarded = mailbox && {
+      ...mailbox,
+      ForwardingSmtpAddress: u.forwardTo ?? null,
+      DeliverToMailboxAndForward: u.deliverToMailboxAndForward,
+      ForwardingAddress: u.clearForwardingAddress ? null : mailbox.ForwardingAddress,
+      EmailAddresses: u.proxyAddress && !mailbox.EmailAddresses.some((a) => sameAddress(a, u.proxyAddress!)) ? [...mailbox.EmailAddresses, `smtp:${u.proxyAddress}`] : mailbox.EmailAddresses,
+    };
+    return [before, { mailbox, member: true, label: "after joining the group, before forwarding is on" }, { mailbox: forwarded, member: true, label: "end" }];
+  }
+  const unforwarded = mailbox && {
+    ...mailbox,
+    ForwardingSmtpAddress: null,
+    DeliverToMailboxAndForward: false,
+    EmailAddresses: u.proxyAddress ? mailbox.EmailAddresses.filter((a) => !sameAddress(a, u.proxyAddress!)) : mailbox.EmailAddresses,
+  };
+  return [before, { mailbox: unforwarded, member, label: "after forwarding is off, before leaving the group" }, { mailbox: unforwarded, member: false, label: "end" }];
+}
+
+function setState(w: RoutingWorld, groupAddress: string, u: string, before: SourceMailbox | undefined, s: UserState): void {
+  if (before && s.mailbox) {
+    const i = w.source.mailboxes.findIndex((m) => m.Guid === before.Guid);
+    if (i >= 0) w.source.mailboxes[i] = s.mailbox;
+  }
+  const g = w.tenant.groups.find((x) => sameAddress(x.PrimarySmtpAddress, groupAddress));
+  if (!g) return;
+  const has = g.Members.some((m) => sameAddress(m, u));
+  if (s.member && !has) g.Members.push(u);
+  if (!s.member && has) g.Members = g.Members.filter((m) => !sameAddress(m, u));
+}
+
+/** Why a migrating user's routing cannot work, found without tracing, with the fix. */
+function diagnose(end: View, u: UserPlan, mailbox: SourceMailbox | undefined, tenantOrg: string | undefined): { cause: string; fix: string; standalone: boolean }[] {
+  const out: { cause: string; fix: string; standalone: boolean }[] = [];
+  if (!mailbox) {
+    out.push({
+      cause: `no source mailbox is ${u.sourceIdentity ?? u.email}, so its forwarding cannot be set`,
+      fix: "fix the address or SourceIdentity in the wave, or take the user out of the wave",
+      standalone: true,
+    });
+    return out;
+  }
+  if (mailbox.ForwardingAddress && !u.clearForwardingAddress) {
+    out.push({
+      cause: `the source mailbox has ForwardingAddress ${mailbox.ForwardingAddress}, which wins over the ForwardingSmtpAddress coexist sets (Set-Mailbox reference)`,
+      fix: "remove it at the source, or set coexist:clearForwardingAddress true to have coexist clear it (and put it back on rollback)",
+      standalone: true,
+    });
+  }
+  const to = u.forwardTo;
+  if (!to) return out;
+  const d = domainOf(to);
+  const own = end.tenantRecipient(u.email);
+  const target = end.tenantRecipient(to);
+  const accepted = end.acceptedDomainFor(d);
+  if (mailbox.EmailAddresses.some((a) => sameAddress(a, to)) || sameAddress(mailbox.PrimarySmtpAddress, to)) {
+    out.push({
+      cause: `the source mailbox holds ${to}, the address it forwards to`,
+      fix: "remove that proxy address from the source mailbox (or the ProxyAddress column), or forward to another routing address",
+      standalone: false,
+    });
+  } else if (!accepted) {
+    out.push({
+      cause: `${to} is in ${d}, which is not an accepted domain of the tenant`,
+      fix: d.endsWith(`.`) ? "fix the routing address" : `add ${d} as an accepted domain, or set coexist:matchSubDomains true if it is a subdomain of an InternalRelay domain, or use the tenant domain${tenantOrg ? ` (${tenantOrg})` : ""}`,
+      standalone: false,
+    });
+  } else if (!target) {
+    out.push({
+      cause: `no Exchange Online recipient has the routing address ${to}`,
+      fix: `add ${to} to the user's Exchange Online mailbox (or create the mailbox) before the wave, or fix ForwardTo`,
+      standalone: false,
+    });
+  } else if (target.kind !== "mailbox" || !own || own.kind !== "mailbox" || own.mailbox !== target.mailbox) {
+    const holder = target.kind === "mailbox" ? target.mailbox.PrimarySmtpAddress : `the group ${target.group.PrimarySmtpAddress}`;
+    out.push({
+      cause: `the routing address ${to} belongs to ${holder}, not to ${own?.kind === "mailbox" ? own.mailbox.PrimarySmtpAddress : `${u.email}'s Exchange Online mailbox (there is none)`}`,
+      fix: "forward to an address of the user's own Exchange Online mailbox",
+      standalone: true,
+    });
+  } else if (end.mx(d) !== "exchange") {
+    out.push({
+      cause: `the MX of ${d} ${end.mx(d) === "source" ? "points at the source" : "does not exist"}, so forwarded mail never reaches Exchange Online`,
+      fix: `point the MX of ${d} at Exchange Online before the wave`,
+      standalone: false,
+    });
+  }
+  return out;
+}
+
+export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
+  const ack = new Set(input.acknowledged.map(bare));
+  const commands = sharedCommands(input.shared);
+  const inDomain = (a: string) => domainOf(a) === input.domain;
+
+  // Shared objects, one at a time: S0 = today, ..., W1 = all shared objects in place.
+  const sharedStates: { after: SharedStep; world: RoutingWorld }[] = [];
+  let w = copyWorld(snapshot);
+  for (const step of SHARED_ORDER) {
+    w = copyWorld(w);
+    for (const c of commands[step]) applyShared(w, c);
+    sharedStates.push({ after: step, world: w });
+  }
+  const w1 = w;
+  const v0 = viewOf(snapshot);
+  const v1 = viewOf(w1);
+  const group = w1.tenant.groups.find((g) => sameAddress(g.PrimarySmtpAddress, input.groupAddress));
+
+  // Every user of the stack: the source's users in the shared domain, and everyone in a wave.
+  const stackUsers = new Set<string>();
+  for (const m of snapshot.source.mailboxes) if (inDomain(m.PrimarySmtpAddress)) stackUsers.add(bare(m.PrimarySmtpAddress));
+  for (const u of input.users) stackUsers.add(u.email);
+
+  const isMemberNow = (u: string) => group?.Members.some((m) => sameAddress(m, u)) ?? false;
+  const homeNow = (u: string): Home => {
+    const m = v0.sourceMailbox(u);
+    return isMemberNow(u) && (m?.ForwardingSmtpAddress || m?.ForwardingAddress) ? "exchange" : "source";
+  };
+  const plans = new Map(input.users.map((u) => [u.email, u]));
+  const homes = new Map<string, Home>();
+  for (const u of stackUsers) {
+    const p = plans.get(u);
+    homes.set(u, p ? (p.action === "migrate" ? "exchange" : "source") : homeNow(u));
+  }
+
+  // Each changing user's states; the end state has every user in their last one.
+  const trajectories = new Map<string, { before: SourceMailbox | undefined; states: UserState[] }>();
+  const end = copyWorld(w1);
+  for (const u of input.users) {
+    const mailbox = findSourceMailbox(w1, u);
+    const states = statesOf(u, mailbox, isMemberNow(u.email));
+    trajectories.set(u.email, { before: mailbox, states });
+    setState(end, input.groupAddress, u.email, mailbox, states[states.length - 1]!);
+  }
+  const vEnd = viewOf(end);
+
+  // Today's problems: not this run's doing.
+  const baseline = new Set<string>();
+  const key = (u: string, e: Entry, p: Problem) => `${u}|${e}|${p.kind}`;
+  for (const u of stackUsers) {
+    for (const e of ENTRIES) {
+      const p = problemOf(v0, u, traceMail(v0, { to: u, entry: e }), homeNow(u));
+      if (p) baseline.add(key(u, e, p));
+    }
+  }
+
+  // The first problem found per (user, entry), with where it was found.
+  const found = new Map<string, { user: string; entry: Entry; problem: Problem; state: string; endState: boolean }>();
+  const note = (user: string, entry: Entry, problem: Problem, state: string, endState: boolean) => {
+    const k = `${user}|${entry}`;
+    const had = found.get(k);
+    if (!had || (endState && !had.endState)) found.set(k, { user, entry, problem, state, endState });
+  };
+  const check = (view: View, user: string, home: Home | undefined, state: string, endState: boolean) => {
+    for (const e of ENTRIES) {
+      const p = problemOf(view, user, traceMail(view, { to: user, entry: e }), home);
+      if (!p) continue;
+      const changing = plans.has(user);
+      // Today's problems pass in passing states; at the end only for users this run leaves alone.
+      if (baseline.has(key(user, e, p)) && (!endState || !changing)) continue;
+      note(user, e, p, state, endState);
+    }
+  };
+
+  // 1. The end state, for everyone.
+  for (const u of stackUsers) check(vEnd, u, homes.get(u), "end", true);
+  // 2. The shared objects appearing one by one, nobody's steps yet.
+  for (const s of sharedStates.slice(0, -1)) {
+    const v = viewOf(s.world);
+    for (const u of stackUsers) check(v, u, homeNow(u), `while the shared objects are set up (after the ${s.after})`, false);
+  }
+  // 3. Each changing user after each step, the others before (W1) or after (end) theirs.
+  for (const [u, t] of trajectories) {
+    const inEnd = findSourceMailbox(end, plans.get(u)!);
+    t.states.slice(0, -1).forEach((s, i) => {
+      const membership = group ? { groupGuid: group.Guid, primary: u, member: s.member } : undefined;
+      for (const [base, before] of [
+        [w1, t.before],
+        [end, inEnd],
+      ] as const) {
+        const v = overlay(base, { ...(before ? { before } : {}), ...(s.mailbox ? { after: s.mailbox } : {}), ...(membership ? { membership } : {}) });
+        // Passing states may deliver in either system (the mailbox is moving), never loop or bounce.
+        check(v, u, i === 0 && base === w1 ? homeNow(u) : undefined, s.label === "before" ? "before this user's steps" : s.label, false);
+      }
+    });
+  }
+
+  const findings: Finding[] = [];
+  const tenantOrg = snapshot.tenant.acceptedDomains.find((d) => d.InitialDomain)?.DomainName;
+  const diagnosed = new Map<string, ReturnType<typeof diagnose>>();
+  for (const u of input.users) if (u.action === "migrate") diagnosed.set(u.email, diagnose(vEnd, u, findSourceMailbox(end, u), tenantOrg));
+  const ackHint = (u: string) => (ack.has(u) ? " (acknowledged in coexist:acknowledge)" : "");
+
+  for (const f of [...found.values()].sort((a, b) => a.user.localeCompare(b.user) || ENTRIES.indexOf(a.entry) - ENTRIES.indexOf(b.entry))) {
+    const d = diagnosed.get(f.user)?.[0];
+    const when = f.endState ? "" : ` ${f.state}`;
+    const cause = d ? `${d.cause}; ${d.fix}` : `${f.problem.trace.reason ?? describeHops(f.problem.trace)}`;
+    findings.push({
+      user: f.user,
+      entry: f.entry,
+      refuse: !ack.has(f.user),
+      message: `${f.user}: ${ENTRY_LABEL[f.entry]} would ${outcomeText(f.problem)}${when}: ${cause}${ackHint(f.user)}`,
+    });
+  }
+  // Causes that no trace shows (yet): a failing step, a ForwardingAddress that happens to deliver.
+  for (const [u, ds] of diagnosed) {
+    for (const d of ds.filter((x) => x.standalone)) {
+      if (findings.some((f) => f.user === u && f.message.includes(d.cause))) continue;
+      findings.push({ user: u, refuse: !ack.has(u), message: `${u}: ${d.cause}; ${d.fix}${ackHint(u)}` });
+    }
+  }
+  // Today's problems of users this run leaves alone: shown, not refused.
+  for (const u of stackUsers) {
+    if (plans.has(u)) continue;
+    for (const e of ENTRIES) {
+      if (found.has(`${u}|${e}`)) continue;
+      const p = problemOf(vEnd, u, traceMail(vEnd, { to: u, entry: e }), homes.get(u));
+      if (p) findings.push({ user: u, entry: e, refuse: false, message: `${u}: ${ENTRY_LABEL[e]} would ${outcomeText(p)} (as it does today): ${p.trace.reason ?? describeHops(p.trace)}` });
+    }
+  }
+  findings.sort((a, b) => a.user.localeCompare(b.user) || (a.entry ? ENTRIES.indexOf(a.entry) : 9) - (b.entry ? ENTRIES.indexOf(b.entry) : 9));
+  return { findings, refusals: findings.filter((f) => f.refuse), warnings: findings.filter((f) => !f.refuse), homes, end };
+}
+
+/** The systems a message went through, for a problem with no NDR-like reason. */
+function describeHops(t: Trace): string {
+  const path: string[] = [];
+  for (const h of t.hops) if (path[path.length - 1] !== h.at) path.push(h.at);
+  return `via ${path.join(" → ")}${t.deliveredTo ? ` to ${t.deliveredTo}` : ""}`;
+}
+
+/** The refusal as the program prints it: every problem, then how to accept one deliberately. */
+export function formatRefusal(r: GateResult, stack: string): string {
+  const lines = [
+    `coexist: refusing this change: it would break mail flow (${r.refusals.length} problem${r.refusals.length === 1 ? "" : "s"}; nothing was applied):`,
+    ...r.refusals.map((f) => `  ${f.message}`),
+    `To accept a user's problem deliberately, list them in coexist:acknowledge, e.g. \`pulumi config set --stack ${stack} --path 'coexist:acknowledge[0]' ${r.refusals[0]?.user ?? "user@domain"}\`.`,
+  ];
+  return lines.join("\n");
+}

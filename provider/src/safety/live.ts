@@ -1,0 +1,33 @@
+import * as path from "node:path";
+import { AnyTarget, ExchangeTarget, SourceTarget } from "../exchange/targets";
+import { defaultPoolOptions, SessionPool } from "../pool/sessionPool";
+import { projectRoot } from "../projectRoot";
+import { launchFor } from "../runner/launch";
+import { networkFor } from "../snapshot/network";
+import { readSnapshot, Snapshot } from "../snapshot/snapshot";
+
+export interface LiveTargets {
+  exchange: ExchangeTarget;
+  source: SourceTarget;
+  smartHosts: string[];
+  sourceIpRanges: string[];
+}
+
+const resolved = <T extends AnyTarget>(t: T): T => (t.kind === "simulator" ? { ...t, stateFile: path.resolve(projectRoot(), t.stateFile) } : t);
+
+/**
+ * A routing snapshot read through short-lived pools of this process (the program's, not the
+ * provider's): one session per target, closed, and its runner gone, before the caller goes on,
+ * so the provider's own sessions never compete with it for Exchange's few concurrent ones.
+ */
+export async function liveSnapshot(t: LiveTargets, domains: string[]): Promise<Snapshot> {
+  const pool = (role: "exchange" | "source", target: AnyTarget) =>
+    new SessionPool({ ...defaultPoolOptions, maxSessions: 1, role, target: resolved(target), launch: launchFor(resolved(target)) });
+  const exchange = pool("exchange", t.exchange);
+  const source = pool("source", t.source);
+  try {
+    return await readSnapshot({ exchange, source, network: networkFor(t.exchange, t.smartHosts, t.sourceIpRanges), domains });
+  } finally {
+    await Promise.all([exchange.close(), source.close()]);
+  }
+}

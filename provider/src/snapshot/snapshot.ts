@@ -1,0 +1,153 @@
+import {
+  AcceptedDomainObject,
+  GetAcceptedDomain,
+  GetDistributionGroupMember,
+  GetMailbox,
+  GetOutboundConnector,
+  GetRecipient,
+  GetTransportRule,
+  MailboxObject,
+  OutboundConnectorObject,
+  RecipientObject,
+  TenantRecipientObject,
+  TransportRuleObject,
+} from "../exchange/cmdlets";
+import { bare } from "../exchange/addresses";
+import { Command } from "../exchange/command";
+import { isNotFound } from "../exchange/errors";
+import type { RoutingWorld } from "../oracle";
+import { SessionPool } from "../pool/sessionPool";
+import type { Group, SourceMailbox, TenantMailbox } from "../simulator/model";
+import { Network } from "./network";
+
+/**
+ * The live routing snapshot: everything mail routing depends on, read (never written) from the
+ * tenant and the source in a fixed number of list reads, whatever the number of users:
+ *   tenant: Get-AcceptedDomain, Get-OutboundConnector, Get-TransportRule, Get-Recipient
+ *           -ResultSize Unlimited, and Get-DistributionGroupMember -ResultSize Unlimited for each
+ *           group a rule's ExceptIfSentToMemberOf names (and groups nested in those);
+ *   source: Get-Mailbox -ResultSize Unlimited;
+ *   DNS:    the MX of each domain asked about.
+ * So 5 + g reads for N users (g = groups whose membership matters, usually 1). The result has
+ * the oracle's shape, so the same routing model runs over a rehearsal's world and a real
+ * tenant's snapshot.
+ */
+export interface Snapshot extends RoutingWorld {
+  /** How many read cmdlets it took, and how long, for the benchmark and `status`. */
+  reads: { count: number; ms: number };
+}
+
+export interface SnapshotSources {
+  exchange: SessionPool;
+  source: SessionPool;
+  network: Network;
+  /** Domains whose MX routing depends on: the shared domain and every routing address's domain. */
+  domains: string[];
+}
+
+const asList = <T>(out: unknown[]): T[] => out as T[];
+
+export async function readSnapshot(s: SnapshotSources): Promise<Snapshot> {
+  const started = Date.now();
+  let count = 0;
+  const run = async <T>(pool: SessionPool, command: Command): Promise<T[]> => {
+    count++;
+    return asList<T>(await pool.run(command));
+  };
+  const [domains, connectors, rules, recipients, mailboxes] = await Promise.all([
+    run<AcceptedDomainObject>(s.exchange, GetAcceptedDomain({})),
+    run<OutboundConnectorObject>(s.exchange, GetOutboundConnector({})),
+    run<TransportRuleObject>(s.exchange, GetTransportRule({})),
+    run<TenantRecipientObject>(s.exchange, GetRecipient({ ResultSize: "Unlimited" })),
+    run<MailboxObject>(s.source, GetMailbox({ ResultSize: "Unlimited" })),
+  ]);
+
+  // Membership matters only for groups a rule excepts, and the groups nested in them.
+  const groupRecipients = recipients.filter((r) => /Group/i.test(r.RecipientType));
+  const byKey = new Map<string, TenantRecipientObject>();
+  for (const g of groupRecipients) for (const k of [g.Name, g.Alias ?? "", g.Guid ?? "", g.PrimarySmtpAddress, ...g.EmailAddresses]) if (k) byKey.set(bare(k), g);
+  const members = new Map<TenantRecipientObject, string[]>();
+  let wanted = rules.flatMap((r) => r.ExceptIfSentToMemberOf).map((ref) => byKey.get(bare(ref)));
+  while (wanted.length > 0) {
+    const batch = [...new Set(wanted.filter((g): g is TenantRecipientObject => g !== undefined && !members.has(g)))];
+    for (const g of batch) members.set(g, []);
+    const lists = await Promise.all(
+      batch.map(async (g) => {
+        try {
+          return await run<RecipientObject>(s.exchange, GetDistributionGroupMember({ Identity: g.PrimarySmtpAddress, ResultSize: "Unlimited" }));
+        } catch (e) {
+          if (isNotFound(e)) return [];
+          throw e;
+        }
+      }),
+    );
+    batch.forEach((g, i) => members.set(g, lists[i]!.map((m) => bare(m.PrimarySmtpAddress))));
+    wanted = lists.flat().filter((m) => /Group/i.test(m.RecipientType)).map((m) => byKey.get(bare(m.PrimarySmtpAddress)));
+  }
+
+  const mx: Record<string, "source" | "exchange"> = {};
+  await Promise.all(
+    [...new Set(s.domains.map((d) => d.toLowerCase()))].map(async (d) => {
+      const target = await s.network.mx(d);
+      if (target) mx[d] = target;
+    }),
+  );
+
+  return {
+    tenant: {
+      acceptedDomains: domains.map((d) => ({
+        Name: d.Name,
+        DomainName: d.DomainName,
+        DomainType: d.DomainType,
+        MatchSubDomains: d.MatchSubDomains,
+        Default: d.Default,
+        InitialDomain: d.InitialDomain ?? false,
+      })),
+      mailboxes: recipients.filter((r) => r.RecipientType === "UserMailbox").map(tenantMailbox),
+      groups: groupRecipients.map((g) => groupOf(g, members.get(g) ?? [])),
+      outboundConnectors: connectors.map(({ Identity: _i, ...c }) => c),
+      transportRules: rules.map(({ Identity: _i, ...r }) => r),
+    },
+    source: {
+      hosts: s.network.sourceHosts,
+      outboundIps: s.network.sourceIps,
+      mailboxes: mailboxes.map(sourceMailbox),
+    },
+    mx,
+    reads: { count, ms: Date.now() - started },
+  };
+}
+
+const tenantMailbox = (r: TenantRecipientObject): TenantMailbox => ({
+  Guid: r.Guid ?? r.Identity,
+  Name: r.Name,
+  Alias: r.Alias ?? r.Name,
+  PrimarySmtpAddress: r.PrimarySmtpAddress,
+  EmailAddresses: r.EmailAddresses,
+});
+
+/** A group as routing sees it; settings Get-Recipient does not return are not routing's concern. */
+function groupOf(r: TenantRecipientObject, members: string[]): Group {
+  return {
+    Guid: r.Guid ?? r.Identity,
+    Name: r.Name,
+    Alias: r.Alias ?? r.Name,
+    DisplayName: r.Name,
+    PrimarySmtpAddress: r.PrimarySmtpAddress,
+    EmailAddresses: r.EmailAddresses,
+    Type: /Security/i.test(r.RecipientType) ? "Security" : "Distribution",
+    ManagedBy: [],
+    MemberJoinRestriction: "Closed",
+    MemberDepartRestriction: "Closed",
+    RequireSenderAuthenticationEnabled: true,
+    HiddenFromAddressListsEnabled: false,
+    Members: members,
+  };
+}
+
+/** Get-Mailbox prints ForwardingSmtpAddress as a ProxyAddress (`smtp:...`); routing wants it bare. */
+const sourceMailbox = ({ Identity, ...m }: MailboxObject): SourceMailbox => ({
+  ...m,
+  Guid: Identity,
+  ForwardingSmtpAddress: m.ForwardingSmtpAddress === null ? null : bare(m.ForwardingSmtpAddress),
+});
