@@ -140,7 +140,13 @@ function Write-Diagnostic {
         $text = ($Record | Out-String).Trim()
     }
     if ($text) {
-        [Console]::Error.WriteLine((Protect-Text (ConvertTo-SingleLine $text)))
+        try {
+            [Console]::Error.WriteLine((Protect-Text (ConvertTo-SingleLine $text)))
+        }
+        catch [System.IO.IOException] {
+            # Nobody reads stderr any more (the pool's process died). A lost diagnostic must
+            # never stop the runner: on its way out it still has to disconnect.
+        }
     }
 }
 

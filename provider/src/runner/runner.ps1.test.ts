@@ -213,6 +213,60 @@ describe("runner.ps1", () => {
     expect(functionText(parse(source), "Get-RequestProblem")).toContain("if (-not $KnownCmdlets.Contains($name)) {");
   });
 
+  // What a runner does when its pool goes away, proven on the parse tree (no pwsh here). pwsh
+  // reads stdin only between commands: a cmdlet under way when input ends runs to its end (or
+  // until the pool's grace runs out and it is killed), its answer is written, and then the next
+  // ReadLine sees the end of input.
+  test("runner.ps1 reads requests until end of input, then disconnects and exits 0, whatever ended the loop", () => {
+    const root = parse(source);
+    const main = [...walk(root)].find((n) => n.type === "function_statement" && n.children.some((c) => c.type === "function_name" && c.text === "Invoke-Main"))!;
+    const loops = [...walk(main)].filter((n) => n.type === "while_statement");
+    expect(loops).toHaveLength(1);
+    const loop = loops[0]!;
+    // The loop ends exactly when ReadLine returns $null: end of input.
+    expect(loop.children.find((c) => c.type === "while_condition")?.text).toBe("$null -ne ($line = $script:RequestIn.ReadLine())");
+    // It is the only reader of stdin, so nothing else can block on it or swallow it.
+    expect([...source.matchAll(/\.ReadLine\(\)|ReadToEnd|\[Console\]::In\b|\[Console\]::Read/g)].map((m) => m[0])).toEqual([".ReadLine()"]);
+    // The loop sits in a try whose finally disconnects, so a failure inside it (a broken
+    // stdout once the pool is gone) leads to the disconnect too.
+    const guard = loop.parent?.parent?.parent;
+    expect(guard?.type).toBe("try_statement");
+    expect(guard!.children.find((c) => c.type === "finally_clause")?.text).toMatch(/^finally \{\s*Disconnect-Target\s*\}$/);
+    // The script ends with the main loop and exit 0.
+    const top = root.children.find((c) => c.type === "statement_list")!.namedChildren;
+    expect(top.slice(-2).map((n) => n.text)).toEqual(["Invoke-Main *>&1 | ForEach-Object { Write-Diagnostic $_ }", "exit 0"]);
+  });
+
+  test("runner.ps1 gives the connection back on its way out, each kind on its own, a failure only reported", () => {
+    const disconnect = [...walk(parse(source))].find(
+      (n) => n.type === "function_statement" && n.children.some((c) => c.type === "function_name" && c.text === "Disconnect-Target"),
+    )!;
+    const tries = [...walk(disconnect)].filter((n) => n.type === "try_statement");
+    const body = (t: Node) => t.children.find((c) => c.type === "statement_block")!.text;
+    expect(tries.map(body).map((b) => b.replace(/\s+/g, " "))).toEqual([
+      "{ Disconnect-ExchangeOnline -Confirm:$false -ErrorAction Stop }",
+      "{ Remove-PSSession -Session $script:RemoteSession -ErrorAction Stop }",
+    ]);
+    // Each has a catch, so a failed Disconnect-ExchangeOnline neither skips Remove-PSSession
+    // nor stops the runner from exiting.
+    for (const t of tries) expect(t.children.some((c) => c.type.startsWith("catch"))).toBe(true);
+  });
+
+  test("runner.ps1 keeps going when nobody reads its stderr any more: a lost diagnostic never stops the disconnect", () => {
+    const writer = [...walk(parse(source))].find(
+      (n) => n.type === "function_statement" && n.children.some((c) => c.type === "function_name" && c.text === "Write-Diagnostic"),
+    )!;
+    const writes = [...walk(writer)].filter((n) => n.type === "invokation_expression" && /^\[Console\]::Error\.WriteLine\(/.test(n.text));
+    expect(writes).toHaveLength(1);
+    let t: Node | null = writes[0]!;
+    while (t && t.type !== "try_statement") t = t.parent;
+    expect(t).not.toBeNull();
+    const catches = t!.children.filter((c) => c.type.startsWith("catch")).map((c) => c.text);
+    expect(catches.join("\n")).toMatch(/^catch \[System\.IO\.IOException\] \{/);
+    // Nothing else in the script writes to stderr directly.
+    expect([...source.matchAll(/\[Console\]::Error\.Write/g)]).toHaveLength(1);
+  });
+
   test("runner.ps1 announces the protocol version of protocol.ts", () => {
     const match = /^\$ProtocolVersion = (\d+)$/m.exec(source);
     expect(match && Number(match[1])).toBe(PROTOCOL_VERSION);
