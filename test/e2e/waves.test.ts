@@ -96,7 +96,7 @@ describe("migration waves through the real CLI", () => {
     expectMail(["alice", "carol", "dave", "erin"]);
   });
 
-  it("refuses the cleanup before MX cutover, then cleans up in seed 2's order after it", async () => {
+  it("refuses the cleanup before MX cutover and while users live on the source, then cleans up in seed 2's order", async () => {
     const n = commandLog(rehearsal.stateFile).length;
     const early = await rehearsal.destroy();
     expect(early.code).not.toBe(0);
@@ -105,6 +105,14 @@ describe("migration waves through the real CLI", () => {
     expectMail(["alice", "carol", "dave", "erin"]);
 
     rehearsal.updateWorld((w) => void (w.mx["contoso.com"] = "exchange"));
+    // bob was rolled back and frank was never in a wave: both still live on the source.
+    const stranded = await rehearsal.destroy();
+    expect(stranded.code).not.toBe(0);
+    expect(stranded.output).toContain("refusing to clean up: 2 users of contoso.com still live on the source (no forwarding to Exchange Online): bob@contoso.com, frank@contoso.com.");
+    expect(writesSince(n)).toEqual([]);
+    // Deliberately accepted (they leave the company): recorded by an up, then the cleanup runs.
+    project.writeConfig({ ...base, waves: ["batches/wave1.csv", "batches/wave2.csv"], names: { connector: "Coexistence to source" }, rollback: ["bob@contoso.com"], acknowledge: ["bob@contoso.com", "frank@contoso.com"] });
+    await succeeds(rehearsal.up());
     await succeeds(rehearsal.destroy());
     const w = rehearsal.world();
     expect([w.tenant.transportRules, w.tenant.outboundConnectors, w.tenant.groups]).toEqual([[], [], []]);

@@ -28,6 +28,8 @@ export const ProviderConfig = z.object({
   /** For the cleanup guard: the shared domain whose MX must point at Exchange Online. */
   domain: z.string().optional(),
   cutover: Cutover.default(Cutover.parse({})),
+  /** Users whose problems are accepted (coexist:acknowledge): the cleanup guard lets them be. */
+  acknowledge: z.array(z.string()).default([]),
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
 
@@ -64,6 +66,7 @@ export function readProviderConfig(config: dynamic.Config): ProviderConfig {
     pool: configValue(get, "pool"),
     domain: config.get("domain"),
     cutover: configValue(get, "cutover"),
+    acknowledge: configValue(get, "acknowledge"),
   });
   if (!parsed.success) {
     // Name the key and the problem, never the value: it may be a secret.

@@ -102,7 +102,7 @@ export function handlerFor(def: AnyDefinition): Required<Omit<dynamic.ResourcePr
     delete: async (id, props) => {
       const ctx = context();
       // A delete with no program run is `pulumi destroy`: the post-MX cleanup, guarded.
-      if (!programRan()) await cleanupAllowed(ctx.config);
+      if (!programRan()) await cleanupAllowed(ctx);
       return def.delete(ctx, id, withoutProvider(props));
     },
   };

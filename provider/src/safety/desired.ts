@@ -26,6 +26,13 @@ export interface SharedInputs {
 export type SharedStep = keyof SharedInputs;
 /** The order `up` creates them in (the program's dependencies): each later one needs the earlier. */
 export const SHARED_ORDER: SharedStep[] = ["relay", "group", "connector", "coexistenceRule", "bypassRule"];
+export const SHARED_LABEL: Record<SharedStep, string> = {
+  relay: "shared domain is made InternalRelay",
+  group: "group is created",
+  connector: "partner connector is created",
+  coexistenceRule: "coexistence rule is created",
+  bypassRule: "source-bypass rule is created",
+};
 
 export function sharedCommands(i: SharedInputs): Record<SharedStep, Command[]> {
   return {

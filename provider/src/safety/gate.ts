@@ -1,7 +1,7 @@
 import { bare, domainOf, sameAddress } from "../exchange/addresses";
 import { overlay, traceMail, viewOf, type RoutingWorld, type Trace, type View } from "../oracle";
 import type { SourceMailbox } from "../simulator/model";
-import { applyShared, copyWorld, SHARED_ORDER, sharedCommands, SharedInputs, SharedStep } from "./desired";
+import { applyShared, copyWorld, SHARED_LABEL, SHARED_ORDER, sharedCommands, SharedInputs, SharedStep } from "./desired";
 
 /**
  * The mail-flow safety gate. Given a live snapshot and what this run will change, it works out
@@ -218,7 +218,6 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   }
   const w1 = w;
   const v0 = viewOf(snapshot);
-  const v1 = viewOf(w1);
   const group = w1.tenant.groups.find((g) => sameAddress(g.PrimarySmtpAddress, input.groupAddress));
 
   // Every user of the stack: the source's users in the shared domain, and everyone in a wave.
@@ -282,7 +281,7 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   // 2. The shared objects appearing one by one, nobody's steps yet.
   for (const s of sharedStates.slice(0, -1)) {
     const v = viewOf(s.world);
-    for (const u of stackUsers) check(v, u, homeNow(u), `while the shared objects are set up (after the ${s.after})`, false);
+    for (const u of stackUsers) check(v, u, homeNow(u), `while the shared objects are set up (once the ${SHARED_LABEL[s.after]})`, false);
   }
   // 3. Each changing user after each step, the others before (W1) or after (end) theirs.
   for (const [u, t] of trajectories) {

@@ -14,6 +14,7 @@ import { SessionPool } from "../../pool/sessionPool";
 import { address, exact } from "../compare";
 import { Context } from "../context";
 import { Definition } from "../definition";
+import { programRan } from "../cleanupGuard";
 import { getOne } from "../exchange";
 
 /**
@@ -215,6 +216,9 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
 
   async delete(ctx, _id, outs) {
     await unforward(ctx, outs); // first: leaving the group while still forwarded would loop
-    await leave(ctx, outs);
+    // In the cleanup (`pulumi destroy`) the user stays a member until the group itself goes,
+    // after the rules: a user out of the group while the coexistence rule still runs would have
+    // internet mail (MX now at Exchange Online) routed back to the source.
+    if (programRan()) await leave(ctx, outs);
   },
 };
