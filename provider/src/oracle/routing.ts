@@ -128,6 +128,8 @@ export interface View {
   sourceMailbox(address: string): SourceMailbox | undefined;
   sourceMailboxByName(name: string): SourceMailbox | undefined;
   hostsDomain(domain: string): boolean;
+  /** A source mailbox with an address in `domain` (what makes the source host it). */
+  domainHolder(domain: string): SourceMailbox | undefined;
   readonly sourceHosts: ReadonlySet<string>;
   readonly senderIp: string | undefined;
   mx(domain: string): "source" | "exchange" | undefined;
@@ -144,7 +146,7 @@ class Directory implements View {
   private readonly connectors = new Map<string, OutboundConnector>();
   private readonly sourceByAddress = new Map<string, SourceMailbox>();
   private readonly sourceByName = new Map<string, SourceMailbox>();
-  private readonly sourceDomains = new Set<string>();
+  private readonly sourceDomains = new Map<string, SourceMailbox>();
   private readonly mxByDomain = new Map<string, "source" | "exchange">();
   readonly liveRules: readonly TransportRule[];
   readonly sourceHosts: ReadonlySet<string>;
@@ -169,7 +171,7 @@ class Directory implements View {
       for (const a of smtpAddresses(m)) {
         claim(this.sourceByAddress, a, m);
         const d = domainOf(a);
-        if (d) this.sourceDomains.add(d);
+        if (d) claim(this.sourceDomains, d, m);
       }
       for (const k of [m.Name, m.Alias, m.Guid]) claim(this.sourceByName, k.toLowerCase(), m);
     }
@@ -221,6 +223,9 @@ class Directory implements View {
   }
   hostsDomain(domain: string) {
     return this.sourceDomains.has(domain);
+  }
+  domainHolder(domain: string) {
+    return this.sourceDomains.get(domain);
   }
   mx(domain: string) {
     return this.mxByDomain.get(domain);
@@ -284,7 +289,14 @@ class Overlay implements View {
     return this.base.sourceMailboxByName(name);
   }
   hostsDomain(d: string) {
-    return this.base.hostsDomain(d) || [...this.afterAddresses].some((a) => domainOf(a) === d);
+    return this.domainHolder(d) !== undefined;
+  }
+  domainHolder(d: string) {
+    if ([...this.afterAddresses].some((a) => domainOf(a) === d)) return this.o.after;
+    const base = this.base.domainHolder(d);
+    // The user's own mailbox no longer makes the source host d once it drops those addresses
+    // (another mailbox may still; the index keeps only the first, an accepted approximation).
+    return base && this.o.before && base.Guid === this.o.before.Guid ? undefined : base;
   }
 }
 

@@ -16,9 +16,14 @@ import { applyShared, copyWorld, SHARED_LABEL, SHARED_ORDER, sharedCommands, Sha
  *   only through who holds an address; a routing address must resolve to the user's own mailbox
  *   and a proxy address must not be the routing address, both checked outright, so mixed orders
  *   of the others cannot add a problem the two extremes miss.
- * A problem that exists in today's state already is not this run's doing: for users the run
- * does not change it is a warning, never a refusal; for users it changes, the end state must be
- * right whatever today's is.
+ * The end state must be right for every user of the stack, whatever today's state is (a problem
+ * there already is named "as it does today"; coexist:acknowledge accepts it deliberately), with
+ * one exception: a user the run leaves alone whose source mailbox forwards by its owner's or an
+ * admin's choice (to a colleague, outside) is reported, not refused, in every state — coexist did
+ * not set that forward and does not change it (once the coexistence rule sends Exchange Online
+ * senders' mail to the source, it follows that forward too). In passing states only new problems count: before the coexistence rule
+ * exists, Exchange Online senders' mail for users at the source lands in their waiting mailboxes
+ * today too.
  */
 export type Entry = "internet" | "exchange" | "source";
 export const ENTRIES: Entry[] = ["internet", "exchange", "source"];
@@ -174,7 +179,22 @@ function diagnose(end: View, u: UserPlan, mailbox: SourceMailbox | undefined, te
       fix: "remove that proxy address from the source mailbox (or the ProxyAddress column), or forward to another routing address",
       standalone: false,
     });
-  } else if (!accepted) {
+  } else if (end.sourceMailbox(to) || end.hostsDomain(d)) {
+    // The source delivers what it hosts itself: an on-premises Exchange accepts a proxy address
+    // only in one of its accepted domains, so a domain any source mailbox has an address in is
+    // the source's own, and mail forwarded into it never leaves.
+    const holder = end.sourceMailbox(to);
+    const other = end.domainHolder(d)?.PrimarySmtpAddress;
+    out.push({
+      cause: holder
+        ? `the source mailbox ${holder.PrimarySmtpAddress} holds ${to}, the address ${u.email} forwards to`
+        : `the source treats ${d} as its own domain${other ? ` (${other} has an address in it)` : ""}, so it keeps mail forwarded to ${to} instead of sending it to Exchange Online`,
+      fix: holder ? `remove ${to} from ${holder.PrimarySmtpAddress} at the source` : `remove the ${d} addresses from the source mailboxes, or forward to a routing address in a domain the source does not host`,
+      standalone: false,
+    });
+  }
+  // The tenant side, independently: where the forwarded copy arrives.
+  if (!accepted) {
     out.push({
       cause: `${to} is in ${d}, which is not an accepted domain of the tenant`,
       fix: d.endsWith(`.`) ? "fix the routing address" : `add ${d} as an accepted domain, or set coexist:matchSubDomains true if it is a subdomain of an InternalRelay domain, or use the tenant domain${tenantOrg ? ` (${tenantOrg})` : ""}`,
@@ -258,6 +278,12 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
     }
   }
 
+  /** A user the run leaves alone whose source mailbox forwards: their own (or an admin's) choice. */
+  const ownForwarding = (u: string) => {
+    const m = v0.sourceMailbox(u);
+    return !plans.has(u) && !isMemberNow(u) && Boolean(m?.ForwardingSmtpAddress || m?.ForwardingAddress);
+  };
+
   // The first problem found per (user, entry), with where it was found.
   const found = new Map<string, { user: string; entry: Entry; problem: Problem; state: string; endState: boolean }>();
   const note = (user: string, entry: Entry, problem: Problem, state: string, endState: boolean) => {
@@ -269,9 +295,7 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
     for (const e of ENTRIES) {
       const p = problemOf(view, user, traceMail(view, { to: user, entry: e }), home);
       if (!p) continue;
-      const changing = plans.has(user);
-      // Today's problems pass in passing states; at the end only for users this run leaves alone.
-      if (baseline.has(key(user, e, p)) && (!endState || !changing)) continue;
+      if (ownForwarding(user) || (!endState && baseline.has(key(user, e, p)))) continue;
       note(user, e, p, state, endState);
     }
   };
@@ -306,9 +330,9 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   const ackHint = (u: string) => (ack.has(u) ? " (acknowledged in coexist:acknowledge)" : "");
 
   for (const f of [...found.values()].sort((a, b) => a.user.localeCompare(b.user) || ENTRIES.indexOf(a.entry) - ENTRIES.indexOf(b.entry))) {
-    const d = diagnosed.get(f.user)?.[0];
-    const when = f.endState ? "" : ` ${f.state}`;
-    const cause = d ? `${d.cause}; ${d.fix}` : `${f.problem.trace.reason ?? describeHops(f.problem.trace)}`;
+    const ds = diagnosed.get(f.user) ?? [];
+    const when = f.endState ? (baseline.has(key(f.user, f.entry, f.problem)) && !plans.has(f.user) ? " (as it does today)" : "") : ` ${f.state}`;
+    const cause = ds.length > 0 ? ds.map((d) => `${d.cause}; ${d.fix}`).join(". Also: ") : `${f.problem.trace.reason ?? describeHops(f.problem.trace)}`;
     findings.push({
       user: f.user,
       entry: f.entry,
@@ -323,13 +347,13 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
       findings.push({ user: u, refuse: !ack.has(u), message: `${u}: ${d.cause}; ${d.fix}${ackHint(u)}` });
     }
   }
-  // Today's problems of users this run leaves alone: shown, not refused.
+  // Users this run leaves alone whose mail follows their mailbox's own forward: shown, not refused.
   for (const u of stackUsers) {
-    if (plans.has(u)) continue;
+    if (!ownForwarding(u)) continue;
     for (const e of ENTRIES) {
       if (found.has(`${u}|${e}`)) continue;
       const p = problemOf(vEnd, u, traceMail(vEnd, { to: u, entry: e }), homes.get(u));
-      if (p) findings.push({ user: u, entry: e, refuse: false, message: `${u}: ${ENTRY_LABEL[e]} would ${outcomeText(p)} (as it does today): ${p.trace.reason ?? describeHops(p.trace)}` });
+      if (p) findings.push({ user: u, entry: e, refuse: false, message: `${u}: ${ENTRY_LABEL[e]} would ${outcomeText(p)} (by the source mailbox's own forwarding, which coexist leaves alone): ${p.trace.reason ?? describeHops(p.trace)}` });
     }
   }
   findings.sort((a, b) => a.user.localeCompare(b.user) || (a.entry ? ENTRIES.indexOf(a.entry) : 9) - (b.entry ? ENTRIES.indexOf(b.entry) : 9));
