@@ -1,6 +1,6 @@
 import type { World } from "../simulator/model";
 import { initialWorld } from "../simulator/scenario";
-import { describeTrace, ipInRange, traceAll, traceMail, type Trace } from "./routing";
+import { describeTrace, ipInRange, overlay, traceAll, traceMail, viewOf, type Trace } from "./routing";
 
 const DOMAIN = "contoso.com";
 const ORG = "contoso.onmicrosoft.com";
@@ -359,6 +359,72 @@ describe("mail-routing oracle", () => {
       const t = traceMail(w, { to: "someone@fabrikam.example", entry: "exchange" });
       expect(t.outcome).toBe("bounce");
       expect(t.reason).toBe("no MX for domain fabrikam.example");
+    });
+  });
+
+  // New-TransportRule, SentToScope InOrganization: "The recipient is a mailbox, mail user, group,
+  // or mail-enabled public folder in your organization", or "the recipient's email address is in
+  // an accepted domain that's configured as an authoritative domain or an internal relay domain,
+  // and the message was sent or received over an authenticated connection".
+  describe("SentToScope InOrganization, as the New-TransportRule reference defines it", () => {
+    const cutOver = () => {
+      const w = configureCoexistence(freshWorld());
+      w.mx[DOMAIN] = "exchange";
+      return w;
+    };
+
+    it("matches anonymous internet mail for a recipient that has an Exchange Online mailbox, so the rule sends it to the source after MX cutover", () => {
+      const t = send(cutOver(), "bob", "internet");
+      expect(t.outcome).toBe("delivered-source");
+      expect(t.hops.map((h) => h.action)).toContain(`rule 'Coexistence' → connector '${CONNECTOR}' → smart host mail.contoso-source.example (SCL -1)`);
+    });
+
+    it("does not match anonymous internet mail for an InternalRelay address no recipient holds, which relays to the MX and, at Exchange itself, loops", () => {
+      const w = cutOver();
+      w.tenant.mailboxes = w.tenant.mailboxes.filter((m) => m.Alias !== "bob");
+      const t = send(w, "bob", "internet");
+      expect(t.outcome).toBe("loop");
+      expect(t.hops.some((h) => h.action.startsWith("rule 'Coexistence'"))).toBe(false);
+    });
+
+    it("matches an Exchange Online user's mail for the same address, since a mailbox's submission is authenticated", () => {
+      const w = cutOver();
+      w.tenant.mailboxes = w.tenant.mailboxes.filter((m) => m.Alias !== "bob");
+      const t = send(w, "bob", "exchange");
+      expect(t.outcome).toBe("delivered-source");
+    });
+
+    it("leaves internet mail for a source user with no Exchange Online mailbox at the source while MX still points there", () => {
+      const w = configureCoexistence(freshWorld());
+      w.tenant.mailboxes = w.tenant.mailboxes.filter((m) => m.Alias !== "bob");
+      expect(send(w, "bob", "internet").outcome).toBe("delivered-source");
+    });
+  });
+
+  describe("ForwardingAddress, as the Set-Mailbox reference defines it", () => {
+    it("follows ForwardingAddress and ignores ForwardingSmtpAddress when both are set", () => {
+      const w = migrate(configureCoexistence(freshWorld()), "alice", { forward: true, member: true });
+      w.source.mailboxes.find((m) => m.Alias === "alice")!.ForwardingAddress = "carol";
+      const t = send(w, "alice", "internet");
+      expect(t.outcome).toBe("delivered-source");
+      expect(t.deliveredTo).toBe("carol@contoso.com");
+      expect(t.hops.map((h) => h.action)).toContain("forwarding to carol@contoso.com (ForwardingAddress of alice@contoso.com)");
+    });
+  });
+
+  describe("one user's state laid over a world", () => {
+    it("traces the overlaid state without changing the world or its view", () => {
+      const w = configureCoexistence(freshWorld());
+      const view = viewOf(w);
+      const alice = w.source.mailboxes.find((m) => m.Alias === "alice")!;
+      const group = w.tenant.groups[0]!;
+      const forwarded = { ...alice, ForwardingSmtpAddress: `alice@${ORG}` };
+      const notMember = overlay(view, { before: alice, after: forwarded, membership: { groupGuid: group.Guid, primary: "alice@contoso.com", member: false } });
+      expect(traceMail(notMember, { to: "alice@contoso.com", entry: "exchange" }).outcome).toBe("loop");
+      const member = overlay(view, { before: alice, after: forwarded, membership: { groupGuid: group.Guid, primary: "alice@contoso.com", member: true } });
+      expect(traceMail(member, { to: "alice@contoso.com", entry: "internet" }).outcome).toBe("delivered-exchange");
+      expect(traceMail(view, { to: "alice@contoso.com", entry: "internet" }).outcome).toBe("delivered-source");
+      expect(alice.ForwardingSmtpAddress).toBeNull();
     });
   });
 

@@ -1,0 +1,96 @@
+import * as fs from "node:fs";
+import { gateInput, Inputs } from "../program/program";
+import { StackConfig } from "../program/stackConfig";
+import type { World } from "../simulator/model";
+import { initialWorld } from "../simulator/scenario";
+import { evaluate, formatRefusal } from "./gate";
+import { liveSnapshot } from "./live";
+import { commandLog, freshWorld } from "../simulator/testing";
+
+// The gate on worlds built in memory (the e2e suite test/e2e/safety.test.ts drives it through
+// the real CLI). Each case names the state the problem appears in.
+const ORG = "contoso.onmicrosoft.com";
+const config = (extra: Record<string, unknown> = {}) =>
+  StackConfig.parse({
+    domain: "contoso.com",
+    tenant: ORG,
+    smartHosts: ["mail.contoso-source.example"],
+    sourceIpRanges: ["198.51.100.25"],
+    groupOwners: ["admin"],
+    exchange: { kind: "simulator", stateFile: "w.json" },
+    source: { kind: "simulator", stateFile: "w.json" },
+    ...extra,
+  });
+const user = (alias: string, forwardTo = `${alias}@${ORG}`) => ({ emailAddress: `${alias}@contoso.com`, forwardTo, wave: "w1" });
+const world = (aliases: string[]) => initialWorld({ domain: "contoso.com", organization: ORG, users: aliases });
+const inputs = (users: ReturnType<typeof user>[], extra: Record<string, unknown> = {}, rolledBack: ReturnType<typeof user>[] = []): Inputs => ({ config: config(extra), users, rolledBack });
+
+/** The world after an up that applied `inputs`: the gate's own end state, as a World. */
+const applied = (w: World, i: Inputs): World => ({ ...w, ...(evaluate(w, gateInput(i)).end as World) });
+
+describe("the mail-flow safety gate", () => {
+  it("passes a first wave on a fresh tenant, though today Exchange Online senders' mail for users at the source lands in their waiting mailboxes", () => {
+    const r = evaluate(world(["alice", "bob", "carol"]), gateInput(inputs([user("alice"), user("bob")])));
+    expect(r.findings).toEqual([]);
+    expect(r.homes).toEqual(new Map([["alice@contoso.com", "exchange"], ["bob@contoso.com", "exchange"], ["carol@contoso.com", "source"]]));
+  });
+
+  it("passes the next wave and a rollback on top of the first", () => {
+    const w1 = applied(world(["alice", "bob", "carol"]), inputs([user("alice"), user("bob")]));
+    const r = evaluate(w1, gateInput(inputs([user("alice"), user("carol")], { rollback: ["bob@contoso.com"] }, [user("bob")])));
+    expect(r.findings).toEqual([]);
+    expect(r.homes.get("bob@contoso.com")).toBe("source");
+  });
+
+  it("refuses clearing a ForwardingAddress in a first wave: until the user's own step, Exchange Online senders' mail follows it once the coexistence rule exists", () => {
+    const w = world(["alice", "bob"]);
+    w.source.mailboxes[0]!.ForwardingAddress = "bob";
+    const r = evaluate(w, gateInput(inputs([user("alice")], { clearForwardingAddress: true })));
+    expect(r.refusals.map((f) => f.message)).toEqual([
+      "alice@contoso.com: mail from Exchange Online users would be delivered to another mailbox (bob@contoso.com) while the shared objects are set up (once the coexistence rule is created): via exchange → source to bob@contoso.com",
+    ]);
+  });
+
+  it("refuses a source mailbox that holds its own routing address, and the acknowledgement turns it into a warning", () => {
+    const w = world(["alice", "bob"]);
+    w.source.mailboxes[0]!.EmailAddresses.push(`smtp:alice@${ORG}`);
+    const refused = evaluate(w, gateInput(inputs([user("alice")])));
+    expect(refused.refusals.map((f) => `${f.user} ${f.entry}`)).toEqual(["alice@contoso.com internet", "alice@contoso.com source"]);
+    expect(formatRefusal(refused, "prod")).toContain("pulumi config set --stack prod --path 'coexist:acknowledge[0]' alice@contoso.com");
+    const acked = evaluate(w, gateInput(inputs([user("alice")], { acknowledge: ["alice@contoso.com"] })));
+    expect(acked.refusals).toEqual([]);
+    expect(acked.warnings).toHaveLength(2);
+  });
+
+  it("refuses a rollback of a user whose mailbox is gone from the source, at the end state", () => {
+    const w1 = applied(world(["alice", "bob"]), inputs([user("alice")]));
+    w1.source.mailboxes = w1.source.mailboxes.filter((m) => m.Alias !== "alice");
+    const r = evaluate(w1, gateInput(inputs([], { rollback: ["alice@contoso.com"] }, [user("alice")])));
+    expect(r.refusals.map((f) => f.message)).toContain("alice@contoso.com: internet mail would bounce: 550 5.1.1 recipient alice@contoso.com not found at the source");
+  });
+
+  it("checks each user's passing state with the others before and after theirs: two users forwarding to each other's routing addresses", () => {
+    const r = evaluate(world(["alice", "bob"]), gateInput(inputs([user("alice", `bob@${ORG}`), user("bob", `alice@${ORG}`)])));
+    expect(r.refusals.map((f) => f.user)).toEqual(expect.arrayContaining(["alice@contoso.com", "bob@contoso.com"]));
+    expect(r.refusals[0]!.message).toContain(`the routing address bob@${ORG} belongs to bob@contoso.com, not to alice@contoso.com`);
+  });
+
+  it("costs the same number of reads for 3 users as for 300: list reads, never one per user", async () => {
+    const counts: number[] = [];
+    for (const n of [3, 300]) {
+      const aliases = Array.from({ length: n }, (_, i) => `user${i}`);
+      const { stateFile, dir } = freshWorld({ domain: "contoso.com", organization: ORG, users: aliases });
+      const target = { kind: "simulator" as const, stateFile, latency: { connectMs: 0, cmdletMs: 0 }, maxSessions: 3, faults: { seed: 1, transientRate: 0, throttleRate: 0, crashRate: 0, crashPoint: "after-apply" as const, hangRate: 0 } };
+      const before = evaluate(world(aliases), gateInput(inputs(aliases.slice(0, 2).map((a) => user(a)))));
+      const snap = await liveSnapshot({ exchange: target, source: target, smartHosts: ["mail.contoso-source.example"], sourceIpRanges: ["198.51.100.25"] }, ["contoso.com", ORG]);
+      counts.push(snap.reads.count);
+      expect(snap.source.mailboxes).toHaveLength(n);
+      expect(evaluate(snap, gateInput(inputs(aliases.slice(0, 2).map((a) => user(a))))).findings).toEqual(before.findings);
+      // Reads only: the simulator logged no write.
+      expect(commandLog(stateFile).filter((l) => l.cmdlet && !l.cmdlet.startsWith("Get-"))).toEqual([]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(counts[0]).toBe(counts[1]);
+    expect(counts[0]).toBe(5);
+  });
+});
