@@ -3,22 +3,23 @@ import * as http2 from "node:http2";
 import * as path from "node:path";
 
 /**
- * How the process that serves coexist's resources (Pulumi's dynamic-provider host) tells that
- * the engine which started it is gone. Nothing here times out an idle or busy provider: both
- * signals fire only once the engine process has exited, so a long cmdlet run for a live engine
- * is never cut short, however long it takes.
+ * How a Pulumi process that runs coexist's code (the dynamic-provider host, or the program)
+ * tells that the engine which started it is gone. Nothing here times out an idle or a busy
+ * process: both signals fire only once the engine process has exited, so a long cmdlet run for
+ * a live engine is never cut short, however long it takes.
  *
  * 1. The engine's address stops answering. Pulumi passes each plugin its engine's gRPC address
- *    (the last argument). We hold one idle HTTP/2 connection to it (gRPC's own transport, so
- *    the engine sees an ordinary client, no stray bytes); the kernel closes it the moment the
- *    engine exits, even on SIGKILL. We then reconnect: an engine that merely dropped the
- *    connection answers again; a dead one refuses, and two refusals in a row mean gone. A
- *    timeout or any other error proves nothing and is never counted.
+ *    (the last argument; the program gets it as `--engine`). We hold one idle HTTP/2
+ *    connection to it (gRPC's own transport, so the engine sees an ordinary client, no stray
+ *    bytes); the kernel closes it the moment the engine exits, even on SIGKILL. We then
+ *    reconnect: an engine that merely dropped the connection answers again; a dead one refuses,
+ *    and two refusals in a row mean gone. A timeout or any other error proves nothing and is
+ *    never counted.
  * 2. The chain of parents breaks. Our parent exiting re-parents us, which `process.ppid` shows.
  *    Pulumi starts the Node provider host through a shell script
- *    (`pulumi-resource-pulumi-nodejs`), and that shell outlives a killed engine, so on Linux we
- *    also watch the shell's own parent in /proc. Polled once a second; a re-parented process
- *    never gets its old parent back, so one look is proof.
+ *    (`pulumi-resource-pulumi-nodejs`) and the program through its language host; both outlive
+ *    a killed engine, so on Linux we also watch their own parent in /proc. Polled once a
+ *    second; a re-parented process never gets its old parent back, so one look is proof.
  */
 
 export interface EngineAddress {
@@ -68,13 +69,14 @@ function commandLineOf(pid: number): string[] {
 }
 
 /**
- * The links from this process up to the engine: our own parent, and when that parent is
- * Pulumi's launcher script for a plugin (`pulumi-resource-*`, run by a shell that stays
- * alive as long as we do), the launcher's parent too, which is the engine.
+ * The links from this process up to the engine: our own parent, and when that parent is one
+ * of Pulumi's in-between processes, its parent too, which is the engine: the launcher script of
+ * a plugin (`pulumi-resource-*`, run by a shell that stays alive as long as we do) for the
+ * provider host, the language host (`pulumi-language-*`) for the program.
  */
 export function parentChain(): ParentLink[] {
   const chain: ParentLink[] = [{ pid: process.pid, parent: process.ppid }];
-  const launcher = commandLineOf(process.ppid).some((arg) => path.basename(arg).startsWith("pulumi-resource-"));
+  const launcher = commandLineOf(process.ppid).some((arg) => /^pulumi-(resource|language)-/.test(path.basename(arg)));
   const engine = launcher ? parentOf(process.ppid) : undefined;
   if (engine !== undefined && engine > 1) chain.push({ pid: process.ppid, parent: engine });
   return chain;

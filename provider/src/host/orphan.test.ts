@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { commandLog, freshWorld, readWorld, simTarget } from "../simulator/testing";
 import { isAlive } from "../simulator/store";
 import { engineAddressFrom, watchEngine } from "./engineWatch";
-import { isDynamicProviderHost } from "./providerHost";
+import { engineArgument, pulumiRole } from "./orphanGuard";
 
 // What happens to coexist's processes when the engine that started them disappears: the
 // provider host notices and closes its sessions, and runners leave on end of input whatever
@@ -80,11 +80,16 @@ describe("noticing that the engine is gone", () => {
     expect(engineAddressFrom(["127.0.0.1:70000"])).toBeUndefined();
   });
 
-  test("only Pulumi's dynamic-provider host is guarded, never the program or a test", () => {
-    expect(isDynamicProviderHost("/p/node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js")).toBe(true);
-    expect(isDynamicProviderHost("/p/node_modules/@pulumi/pulumi/cmd/run/index.js")).toBe(false);
-    expect(isDynamicProviderHost(undefined)).toBe(false);
-    expect(isDynamicProviderHost()).toBe(false); // this Jest worker
+  test("only Pulumi's provider host and program are guarded, never a test or another host", () => {
+    expect(pulumiRole("/p/node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js")).toBe("provider");
+    expect(pulumiRole("/p/node_modules/@pulumi/pulumi/cmd/run/index.js")).toBe("program");
+    expect(pulumiRole("/p/node_modules/@pulumi/pulumi/cmd/run-policy-pack/index.js")).toBeUndefined();
+    expect(pulumiRole(undefined)).toBeUndefined();
+    expect(pulumiRole()).toBeUndefined(); // this Jest worker
+    const program = ["--monitor", "127.0.0.1:38731", "--engine", "127.0.0.1:39363", "--sync", "/tmp/p", "--stack", "faults", "index.js"];
+    expect(engineArgument("program", program)).toEqual({ host: "127.0.0.1", port: 39363 });
+    expect(engineArgument("program", ["index.js"])).toBeUndefined();
+    expect(engineArgument("provider", ["127.0.0.1:37959"])).toEqual({ host: "127.0.0.1", port: 37959 });
   });
 
   test("a live engine that drops the connection is reconnected to, not taken for gone; a dead one is gone", async () => {
@@ -157,7 +162,7 @@ describe("shutting down once the engine is gone", () => {
     // Each session's third command never gets an answer: one runner is busy for good.
     const target = simTarget(stateFile, { faults: { hangAfter: 3 } as never });
     const host = node(
-      `const { startOrphanGuard } = require(${JSON.stringify(path.join(dist, "host", "providerHost.js"))});
+      `const { startOrphanGuard } = require(${JSON.stringify(path.join(dist, "host", "orphanGuard.js"))});
        const { poolFor } = require(${JSON.stringify(path.join(dist, "pool", "registry.js"))});
        startOrphanGuard({ address: { host: "127.0.0.1", port: ${engine.port} }, intervalMs: 50, graceMs: 10000 });
        const pool = poolFor("exchange", ${JSON.stringify(target)}, { maxSessions: 2 });
@@ -183,6 +188,38 @@ describe("shutting down once the engine is gone", () => {
     expect(host.exitCode).toBe(0);
     await until("every runner to exit", () => runners.every((l) => !isAlive(l.pid!)));
     // Each runner gave its session back itself: none was killed.
+    expect(readWorld(stateFile).sessions).toEqual([]);
+  });
+
+  test("the Pulumi program, whose reads hold sessions of their own, ends them and exits once its engine is gone", async () => {
+    const engine = await fakeEngine();
+    const { stateFile } = freshWorld();
+    const target = simTarget(stateFile, { faults: { hangAfter: 1 } as never });
+    // Where Pulumi's program runner lives, so that this process is taken for the program.
+    const dir = tmp();
+    const main = path.join(dir, "node_modules", "@pulumi", "pulumi", "cmd", "run", "index.js");
+    fs.mkdirSync(path.dirname(main), { recursive: true });
+    fs.writeFileSync(
+      main,
+      `const { SessionPool, defaultPoolOptions } = require(${JSON.stringify(path.join(dist, "pool", "sessionPool.js"))});
+       const { launchFor } = require(${JSON.stringify(path.join(dist, "runner", "launch.js"))});
+       const target = ${JSON.stringify(target)};
+       const pool = new SessionPool({ ...defaultPoolOptions, maxSessions: 1, role: "exchange", target, launch: launchFor(target) });
+       pool.run({ cmdlet: "Get-AcceptedDomain", parameters: { Identity: "contoso.com" } }).catch(() => {});
+       setInterval(() => {}, 1 << 30);`,
+    );
+    const program = spawn(process.execPath, [main, "--monitor", "127.0.0.1:1", "--engine", `127.0.0.1:${engine.port}`, "index.js"], { stdio: ["ignore", "ignore", "pipe"] });
+    started.push(program);
+    let stderr = "";
+    program.stderr!.on("data", (d) => (stderr += d));
+    await until("the program's read to hang", () => commandLog(stateFile).some((l) => l.fault === "hang"));
+    const runner = commandLog(stateFile).find((l) => l.event === "connect")!;
+    expect(runner.ppid).toBe(program.pid);
+    await engine.die();
+    await until("the program to exit", () => program.exitCode !== null);
+    expect(stderr).toContain("closing its Exchange sessions and exiting");
+    expect(program.exitCode).toBe(0);
+    await until("its runner to exit", () => !isAlive(runner.pid!));
     expect(readWorld(stateFile).sessions).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { Command } from "../exchange/command";
 import { ErrorPayload, ExchangeError } from "../exchange/errors";
 import { Role } from "../exchange/protocol";
 import { AnyTarget, secretsOf } from "../exchange/targets";
+import { guardThisProcess } from "../host/orphanGuard";
 import { RunnerLaunch, RunnerDied, RunnerProcess } from "../runner/process";
 
 export interface PoolOptions {
@@ -205,6 +206,8 @@ export class SessionPool {
 
   private async connectOne(): Promise<RunnerProcess> {
     const { launch, role, target, connectTimeoutMs } = this.options;
+    // A Pulumi process that opens a session ends it when its engine is gone.
+    guardThisProcess();
     const runner = await RunnerProcess.start(launch, {
       startTimeoutMs: connectTimeoutMs,
       redact: (t) => this.redact(t),

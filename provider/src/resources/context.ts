@@ -1,7 +1,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import * as path from "node:path";
 import { AnyTarget } from "../exchange/targets";
-import { guardProviderHost } from "../host/providerHost";
+import { guardThisProcess } from "../host/orphanGuard";
 import { poolFor } from "../pool/registry";
 import { projectRoot } from "../projectRoot";
 import { SessionPool } from "../pool/sessionPool";
@@ -40,8 +40,9 @@ export function contextFrom(config: ProviderConfig): Context {
 }
 
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
-  // In Pulumi's provider host: when the engine is gone, close the sessions and exit.
-  guardProviderHost();
+  // In Pulumi's provider host: when the engine is gone, close the sessions and exit, even if
+  // no session was ever opened.
+  guardThisProcess();
   slot().ctx = contextFrom(readProviderConfig(req.config));
 }
 

@@ -20,6 +20,20 @@ export class RunnerDied extends Error {
   }
 }
 
+/**
+ * Every runner this process has running, whichever pool started it (the provider's, or the
+ * program's short-lived ones), so that a process whose engine is gone can end them all.
+ */
+const KEY = Symbol.for("coexist.runners");
+type Runners = { live: Set<RunnerProcess>; closing: boolean };
+const runners = (): Runners => ((globalThis as Record<symbol, Runners>)[KEY] ??= { live: new Set(), closing: false });
+
+/** Ends every runner of this process, as close() does, and lets no new one start; resolves once they have exited. */
+export async function closeAllRunners(graceMs?: number): Promise<void> {
+  runners().closing = true;
+  await Promise.all([...runners().live].map((r) => r.close(graceMs)));
+}
+
 type Pending = { resolve: (r: Response) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
 export type RequestBody = Request extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
 
@@ -46,8 +60,12 @@ export class RunnerProcess {
     launch: RunnerLaunch,
     opts: { startTimeoutMs: number; redact: (text: string) => string; debug?: (line: string) => void },
   ): Promise<RunnerProcess> {
+    if (runners().closing) return Promise.reject(new RunnerDied("start", "this process is shutting down"));
     const child = spawn(launch.command, launch.args, { env: launch.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
     const runner = new RunnerProcess(child, opts.redact, opts.debug ?? (() => {}));
+    runners().live.add(runner);
+    child.once("exit", () => runners().live.delete(runner));
+    child.once("error", () => runners().live.delete(runner)); // never started: no exit event
     // Writing to a runner that just died fails with EPIPE; its exit event already says it died.
     child.stdin!.on("error", (e) => runner.debug(`runner stdin: ${e.message}`));
     return new Promise((resolve, reject) => {
