@@ -90,9 +90,11 @@ async function run(users: number, naive: boolean) {
     const peaks = sampler.stop();
     if (r.code !== 0) throw new Error(`${what} failed:\n${r.output.slice(-3000)}`);
     const log = commandLog(rehearsal.stateFile).slice(logBefore).filter((l) => l.cmdlet);
+    const gate = /mail flow checked for (\d+) users \((\d+) reads in (\d+) ms, checked in (\d+) ms\)/.exec(r.output);
     return {
       ms,
       peaks,
+      gate: gate ? { users: Number(gate[1]), reads: Number(gate[2]), readMs: Number(gate[3]), checkMs: Number(gate[4]) } : undefined,
       writes: log.filter((l) => WRITE.test(l.cmdlet!)).length,
       reads: log.filter((l) => !WRITE.test(l.cmdlet!)).length,
       connects: commandLog(rehearsal.stateFile).slice(logBefore).filter((l) => l.event === "connect").length,
@@ -125,8 +127,10 @@ async function main() {
   console.log(`  ideal with tenant and source pools in parallel: ${secs(idealPools)}  → ratio ${(main.up.ms / idealPools).toFixed(2)}`);
   console.log(`  cmdlets: ${main.up.writes} writes (${fixedWrites} for the shared objects) + ${main.up.reads} reads; ${main.up.connects} connects`);
   console.log(`  peak memory: CLI ${mb(main.up.peaks.cli)}, provider ${mb(main.up.peaks.provider)}`);
+  const gateLine = (g: (typeof main.up)["gate"]) => (g ? `${g.reads} reads in ${secs(g.readMs)}, model checked in ${secs(g.checkMs)} for ${g.users} users` : "not reported");
+  console.log(`  safety gate (its own pools, before any resource): ${gateLine(main.up.gate)}`);
   console.log(`  state: ${(main.stateBytes / 1024).toFixed(0)} KB, ${(main.stateBytes / (N + 6)).toFixed(0)} bytes per resource`);
-  console.log(`no-change preview: ${secs(main.preview!.ms)}, ${main.preview!.writes} writes, ${main.preview!.reads} reads`);
+  console.log(`no-change preview: ${secs(main.preview!.ms)}, ${main.preview!.writes} writes, ${main.preview!.reads} reads (the gate's: ${gateLine(main.preview!.gate)})`);
   console.log(`no-change up: ${secs(main.again!.ms)}, ${main.again!.writes} writes, ${main.again!.reads} reads`);
   console.log(`destroy: ${secs(main.destroy!.ms)}, ${main.destroy!.writes} writes, peak CLI ${mb(main.destroy!.peaks.cli)}, provider ${mb(main.destroy!.peaks.provider)}`);
 
@@ -140,6 +144,7 @@ async function main() {
     `ratio to ideal ${(main.up.ms / ideal).toFixed(2)}`,
     `${(naiveAtN / main.up.ms).toFixed(1)}× faster than naive`,
     `no-change writes ${main.again!.writes}`,
+    `gate ${main.up.gate ? `${main.up.gate.reads} reads, ${secs(main.up.gate.readMs + main.up.gate.checkMs)}` : "?"}`,
     `state ${(main.stateBytes / (N + 6)).toFixed(0)} B/resource`,
   ].join("; ")}`);
 }

@@ -76,9 +76,11 @@ export const routingDomains = (inputs: Inputs): string[] => [
 ];
 
 /** The live snapshot and the gate's verdict on this run. */
-export async function checkMailFlow(inputs: Inputs): Promise<{ result: GateResult; reads: { count: number; ms: number } }> {
+export async function checkMailFlow(inputs: Inputs): Promise<{ result: GateResult; reads: { count: number; ms: number }; checkMs: number }> {
   const snapshot = await liveSnapshot(inputs.config, routingDomains(inputs));
-  return { result: evaluate(snapshot, gateInput(inputs)), reads: snapshot.reads };
+  const t0 = Date.now();
+  const result = evaluate(snapshot, gateInput(inputs));
+  return { result, reads: snapshot.reads, checkMs: Date.now() - t0 };
 }
 
 /**
@@ -106,10 +108,10 @@ export function coexistence(): Promise<Record<string, unknown>> {
  * lines once, and the engine runs no resource operation.
  */
 async function gate(inputs: Inputs): Promise<void> {
-  const { result, reads } = await checkMailFlow(inputs);
+  const { result, reads, checkMs } = await checkMailFlow(inputs);
   for (const w of result.warnings) pulumi.log.warn(w.message);
   if (result.refusals.length > 0) throw new pulumi.RunError(formatRefusal(result, pulumi.getStack()));
-  pulumi.log.info(`coexist: mail flow checked for ${result.homes.size} users (${reads.count} reads, ${reads.ms} ms): no loop, bounce or misdelivery in any state this run can reach`);
+  pulumi.log.info(`coexist: mail flow checked for ${result.homes.size} users (${reads.count} reads in ${reads.ms} ms, checked in ${checkMs} ms): no loop, bounce or misdelivery in any state this run can reach`);
 }
 
 async function declare(config: StackConfig, users: MigratedUser[]): Promise<Record<string, unknown>> {
