@@ -147,6 +147,13 @@ describe("coexistence resources through the real CLI", () => {
     await expect(project.stack.destroy()).rejects.toThrow(/refusing to clean up: the MX of contoso.com points at/);
     expect(since(before).filter((l) => WRITE.test(l.cmdlet!))).toEqual([]);
     sim.store.update((w) => void (w.mx["contoso.com"] = "exchange"));
+    // bob (rolled back) and carol (never migrated) still live on the source: refused too.
+    const atMx = commandLog(sim.stateFile).length;
+    await expect(project.stack.destroy()).rejects.toThrow(/refusing to clean up: 2 users of contoso.com still live on the source \(no forwarding to Exchange Online\): bob@contoso.com, carol@contoso.com\./);
+    expect(since(atMx).filter((l) => WRITE.test(l.cmdlet!))).toEqual([]);
+    // Accepted deliberately; an up records the setting for the destroy's provider.
+    await project.stack.setConfig("acknowledge", { value: JSON.stringify(["bob@contoso.com", "carol@contoso.com"]) });
+    await project.stack.up();
     await project.stack.destroy();
     const w = readWorld(sim.stateFile);
     expect(w.tenant.transportRules).toEqual([]);

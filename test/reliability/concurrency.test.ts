@@ -59,9 +59,10 @@ describe("two runs on one stack", () => {
     expect(destroy.output).toMatch(/the stack is currently locked by 1 lock/);
     const r = await first;
     expect(r.code === 0 ? "ok" : r.output).toBe("ok");
-    // Only the first run's provider ever connected: the refused runs started none.
+    // Only the first run connected, from its program (the safety gate's reads) and its provider:
+    // the refused runs started nothing.
     const connects = commandLog(rehearsal.stateFile).filter((l) => l.event === "connect");
-    expect(new Set(connects.map((l) => l.ppid)).size).toBe(1);
+    expect(new Set(connects.map((l) => l.ppid)).size).toBe(2);
     expect(locks()).toEqual([]);
     await expectConverged(["alice", "bob", "carol"]);
   });

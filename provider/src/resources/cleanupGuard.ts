@@ -1,4 +1,5 @@
-import { GetMailbox, MailboxObject } from "../exchange/cmdlets";
+import { GetDistributionGroupMember, GetMailbox, MailboxObject, RecipientObject } from "../exchange/cmdlets";
+import { isNotFound } from "../exchange/errors";
 import { bare, domainOf } from "../exchange/addresses";
 import { networkFor } from "../snapshot/network";
 import { Context } from "./context";
@@ -15,6 +16,16 @@ const KEY = Symbol.for("coexist.programRan");
 const flags = globalThis as Record<symbol, boolean | undefined>;
 export const noteProgramRan = (): void => void (flags[KEY] = true);
 export const programRan = (): boolean => flags[KEY] === true;
+
+async function groupMembers(ctx: Context, group: string): Promise<Set<string> | undefined> {
+  try {
+    const list = (await ctx.exchange.run(GetDistributionGroupMember({ Identity: group, ResultSize: "Unlimited" }))) as RecipientObject[];
+    return new Set(list.map((m) => bare(m.PrimarySmtpAddress)));
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
 
 /** At most this many users are named in the refusal; the count says how many more. */
 const NAMED = 20;
@@ -39,12 +50,17 @@ export function cleanupAllowed(ctx: Context): Promise<void> {
       }
     }
     if (config.cutover.allowBeforeMx) return; // the consultant has taken over: nothing else is checked
-    // Users who still live on the source (no forward to the tenant): after cleanup nothing sends
-    // their mail there. One list read of the source, whatever the number of users.
+    // Users who still live on the source (neither forwarded to the tenant nor in the group): after
+    // cleanup nothing sends their mail there. Members count as migrated, so a cleanup that
+    // stopped after turning some forwards off resumes: they stay members until the group goes,
+    // and once it has gone no user resource is left (they all depend on it). One list read of
+    // each side, whatever the number of users.
+    const members = await groupMembers(ctx, config.groupAddress ?? `migrated@${domain}`);
+    if (!members) return;
     const mailboxes = (await ctx.source.run(GetMailbox({ ResultSize: "Unlimited" }))) as MailboxObject[];
     const acknowledged = new Set(config.acknowledge.map(bare));
     const stranded = mailboxes
-      .filter((m) => domainOf(m.PrimarySmtpAddress) === domain && !m.ForwardingSmtpAddress && !m.ForwardingAddress)
+      .filter((m) => domainOf(m.PrimarySmtpAddress) === domain && !m.ForwardingSmtpAddress && !m.ForwardingAddress && !members.has(bare(m.PrimarySmtpAddress)))
       .map((m) => bare(m.PrimarySmtpAddress))
       .filter((a) => !acknowledged.has(a))
       .sort();

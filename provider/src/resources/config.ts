@@ -30,6 +30,8 @@ export const ProviderConfig = z.object({
   cutover: Cutover.default(Cutover.parse({})),
   /** Users whose problems are accepted (coexist:acknowledge): the cleanup guard lets them be. */
   acknowledge: z.array(z.string()).default([]),
+  /** The Migrated Users group (coexist:names.groupAddress, or migrated@ the domain). */
+  groupAddress: z.string().optional(),
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
 
@@ -57,6 +59,13 @@ export function withSecret(target: unknown, get: (key: string) => string | undef
   return secret !== undefined ? { ...t, [field]: secret } : t;
 }
 
+/** The group address as the program works it out (program/program.ts groupAddressOf). */
+function groupAddressFrom(names: unknown, domain: string | undefined): string | undefined {
+  const given = (names as { groupAddress?: unknown } | undefined)?.groupAddress;
+  if (typeof given === "string") return given.toLowerCase();
+  return domain ? `migrated@${domain.toLowerCase()}` : undefined;
+}
+
 /** Reads coexist:exchange, coexist:source, coexist:pool, coexist:domain, coexist:cutover and the secret keys. */
 export function readProviderConfig(config: dynamic.Config): ProviderConfig {
   const get = (key: string) => config.get(key);
@@ -67,6 +76,7 @@ export function readProviderConfig(config: dynamic.Config): ProviderConfig {
     domain: config.get("domain"),
     cutover: configValue(get, "cutover"),
     acknowledge: configValue(get, "acknowledge"),
+    groupAddress: groupAddressFrom(configValue(get, "names"), config.get("domain")),
   });
   if (!parsed.success) {
     // Name the key and the problem, never the value: it may be a secret.
