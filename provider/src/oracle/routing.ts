@@ -123,6 +123,8 @@ export interface View {
   group(ref: string): Group | undefined;
   groupByPrimary(address: string): Group | undefined;
   hasDirectMember(group: Group, primary: string): boolean;
+  /** The groups among a group's members (for nested membership). */
+  nestedGroups(group: Group): readonly Group[];
   connector(ref: string): OutboundConnector | undefined;
   readonly liveRules: readonly TransportRule[];
   sourceMailbox(address: string): SourceMailbox | undefined;
@@ -212,6 +214,15 @@ class Directory implements View {
   hasDirectMember(group: Group, primary: string): boolean {
     return this.members.get(group)?.has(primary) ?? false;
   }
+  private readonly nested = new Map<Group, Group[]>();
+  nestedGroups(group: Group): readonly Group[] {
+    let list = this.nested.get(group);
+    if (!list) {
+      list = [...(this.members.get(group) ?? [])].map((m) => this.groupsByPrimary.get(m)).filter((g): g is Group => g !== undefined);
+      this.nested.set(group, list);
+    }
+    return list;
+  }
   connector(ref: string) {
     return this.connectors.get(ref.toLowerCase());
   }
@@ -260,6 +271,7 @@ class Overlay implements View {
   tenantRecipient = (a: string) => this.base.tenantRecipient(a);
   group = (r: string) => this.base.group(r);
   groupByPrimary = (a: string) => this.base.groupByPrimary(a);
+  nestedGroups = (g: Group) => this.base.nestedGroups(g);
   connector = (r: string) => this.base.connector(r);
   get liveRules() {
     return this.base.liveRules;
@@ -315,9 +327,8 @@ export const overlay = (base: RoutingWorld | View, o: UserOverride): View => new
 function isMember(view: View, group: Group, primary: string, seen = new Set<string>()): boolean {
   seen.add(group.Guid);
   if (view.hasDirectMember(group, primary)) return true;
-  for (const m of group.Members) {
-    const nested = view.groupByPrimary(normalizeAddress(m));
-    if (nested && !seen.has(nested.Guid) && isMember(view, nested, primary, seen)) return true;
+  for (const nested of view.nestedGroups(group)) {
+    if (!seen.has(nested.Guid) && isMember(view, nested, primary, seen)) return true;
   }
   return false;
 }

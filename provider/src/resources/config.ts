@@ -19,6 +19,15 @@ export const PoolSettings = z.object({
 });
 export type PoolSettings = z.infer<typeof PoolSettings>;
 
+/** coexist:pool as the session pool takes it. */
+export const poolTuning = (pool: PoolSettings) => ({
+  maxSessions: pool.maxSessions,
+  commandTimeoutMs: pool.commandTimeoutSeconds * 1000,
+  connectTimeoutMs: pool.connectTimeoutSeconds * 1000,
+  retry: { attempts: pool.retryAttempts, baseMs: pool.retryBaseMs, maxMs: pool.retryMaxMs },
+  ...(pool.sessionUses ? { sessionUses: pool.sessionUses } : {}),
+});
+
 export const Cutover = z.object({ done: z.boolean().default(false), allowBeforeMx: z.boolean().default(false) });
 
 export const ProviderConfig = z.object({

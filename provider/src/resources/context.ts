@@ -5,7 +5,7 @@ import { guardThisProcess } from "../host/orphanGuard";
 import { poolFor } from "../pool/registry";
 import { projectRoot } from "../projectRoot";
 import { SessionPool } from "../pool/sessionPool";
-import { ProviderConfig, readProviderConfig } from "./config";
+import { poolTuning, ProviderConfig, readProviderConfig } from "./config";
 
 /** What every resource operation works with: the warm session pools of this provider process. */
 export interface Context {
@@ -24,14 +24,7 @@ function resolveTarget<T extends AnyTarget>(t: T): T {
 }
 
 export function contextFrom(config: ProviderConfig): Context {
-  const { pool } = config;
-  const tuning = {
-    maxSessions: pool.maxSessions,
-    commandTimeoutMs: pool.commandTimeoutSeconds * 1000,
-    connectTimeoutMs: pool.connectTimeoutSeconds * 1000,
-    retry: { attempts: pool.retryAttempts, baseMs: pool.retryBaseMs, maxMs: pool.retryMaxMs },
-    ...(pool.sessionUses ? { sessionUses: pool.sessionUses } : {}),
-  };
+  const tuning = poolTuning(config.pool);
   return {
     exchange: poolFor("exchange", resolveTarget(config.exchange), tuning),
     source: poolFor("source", resolveTarget(config.source), tuning),

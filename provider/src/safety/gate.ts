@@ -110,9 +110,19 @@ interface UserState {
   label: string;
 }
 
-function findSourceMailbox(w: RoutingWorld, u: UserPlan): SourceMailbox | undefined {
-  const id = u.sourceIdentity ?? u.email;
-  return w.source.mailboxes.find((m) => [m.Guid, m.Name, m.Alias, m.PrimarySmtpAddress, ...m.EmailAddresses].some((k) => sameAddress(k, id)));
+/** Where each source mailbox sits, by every key an identity may use (built once per world). */
+function mailboxIndex(w: RoutingWorld): Map<string, number> {
+  const index = new Map<string, number>();
+  w.source.mailboxes.forEach((m, i) => {
+    for (const k of [m.Guid, m.Name, m.Alias, m.PrimarySmtpAddress, ...m.EmailAddresses]) if (!index.has(bare(k))) index.set(bare(k), i);
+  });
+  return index;
+}
+
+/** A user's source mailbox: worlds copied from one another keep their mailboxes' order. */
+function findSourceMailbox(w: RoutingWorld, index: Map<string, number>, u: UserPlan): SourceMailbox | undefined {
+  const i = index.get(bare(u.sourceIdentity ?? u.email));
+  return i === undefined ? undefined : w.source.mailboxes[i];
 }
 
 /** The states a user passes through, in the order their resource runs its steps (mail-flow.md). */
@@ -135,18 +145,6 @@ function statesOf(u: UserPlan, mailbox: SourceMailbox | undefined, member: boole
     EmailAddresses: u.proxyAddress ? mailbox.EmailAddresses.filter((a) => !sameAddress(a, u.proxyAddress!)) : mailbox.EmailAddresses,
   };
   return [before, { mailbox: unforwarded, member, label: "after forwarding is off, before leaving the group" }, { mailbox: unforwarded, member: false, label: "end" }];
-}
-
-function setState(w: RoutingWorld, groupAddress: string, u: string, before: SourceMailbox | undefined, s: UserState): void {
-  if (before && s.mailbox) {
-    const i = w.source.mailboxes.findIndex((m) => m.Guid === before.Guid);
-    if (i >= 0) w.source.mailboxes[i] = s.mailbox;
-  }
-  const g = w.tenant.groups.find((x) => sameAddress(x.PrimarySmtpAddress, groupAddress));
-  if (!g) return;
-  const has = g.Members.some((m) => sameAddress(m, u));
-  if (s.member && !has) g.Members.push(u);
-  if (!s.member && has) g.Members = g.Members.filter((m) => !sameAddress(m, u));
 }
 
 /** Why a migrating user's routing cannot work, found without tracing, with the fix. */
@@ -238,6 +236,7 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   }
   const w1 = w;
   const v0 = viewOf(snapshot);
+  const v1 = viewOf(w1);
   const group = w1.tenant.groups.find((g) => sameAddress(g.PrimarySmtpAddress, input.groupAddress));
 
   // Every user of the stack: the source's users in the shared domain, and everyone in a wave.
@@ -245,7 +244,8 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   for (const m of snapshot.source.mailboxes) if (inDomain(m.PrimarySmtpAddress)) stackUsers.add(bare(m.PrimarySmtpAddress));
   for (const u of input.users) stackUsers.add(u.email);
 
-  const isMemberNow = (u: string) => group?.Members.some((m) => sameAddress(m, u)) ?? false;
+  const membersNow = new Set(group?.Members.map(bare) ?? []);
+  const isMemberNow = (u: string) => membersNow.has(u);
   const homeNow = (u: string): Home => {
     const m = v0.sourceMailbox(u);
     return isMemberNow(u) && (m?.ForwardingSmtpAddress || m?.ForwardingAddress) ? "exchange" : "source";
@@ -260,12 +260,20 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   // Each changing user's states; the end state has every user in their last one.
   const trajectories = new Map<string, { before: SourceMailbox | undefined; states: UserState[] }>();
   const end = copyWorld(w1);
+  const index = mailboxIndex(w1);
+  const endMembers = new Set(membersNow);
   for (const u of input.users) {
-    const mailbox = findSourceMailbox(w1, u);
+    const mailbox = findSourceMailbox(w1, index, u);
     const states = statesOf(u, mailbox, isMemberNow(u.email));
     trajectories.set(u.email, { before: mailbox, states });
-    setState(end, input.groupAddress, u.email, mailbox, states[states.length - 1]!);
+    const last = states[states.length - 1]!;
+    const i = index.get(bare(u.sourceIdentity ?? u.email));
+    if (i !== undefined && last.mailbox) end.source.mailboxes[i] = last.mailbox;
+    if (last.member) endMembers.add(u.email);
+    else endMembers.delete(u.email);
   }
+  const endGroup = end.tenant.groups.find((g) => sameAddress(g.PrimarySmtpAddress, input.groupAddress));
+  if (endGroup) endGroup.Members = [...endMembers];
   const vEnd = viewOf(end);
 
   // Today's problems: not this run's doing.
@@ -309,16 +317,16 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   }
   // 3. Each changing user after each step, the others before (W1) or after (end) theirs.
   for (const [u, t] of trajectories) {
-    const inEnd = findSourceMailbox(end, plans.get(u)!);
+    const inEnd = findSourceMailbox(end, index, plans.get(u)!);
     t.states.slice(0, -1).forEach((s, i) => {
       const membership = group ? { groupGuid: group.Guid, primary: u, member: s.member } : undefined;
       for (const [base, before] of [
-        [w1, t.before],
-        [end, inEnd],
+        [v1, t.before],
+        [vEnd, inEnd],
       ] as const) {
         const v = overlay(base, { ...(before ? { before } : {}), ...(s.mailbox ? { after: s.mailbox } : {}), ...(membership ? { membership } : {}) });
         // Passing states may deliver in either system (the mailbox is moving), never loop or bounce.
-        check(v, u, i === 0 && base === w1 ? homeNow(u) : undefined, s.label === "before" ? "before this user's steps" : s.label, false);
+        check(v, u, i === 0 && base === v1 ? homeNow(u) : undefined, s.label === "before" ? "before this user's steps" : s.label, false);
       }
     });
   }
@@ -326,7 +334,7 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   const findings: Finding[] = [];
   const tenantOrg = snapshot.tenant.acceptedDomains.find((d) => d.InitialDomain)?.DomainName;
   const diagnosed = new Map<string, ReturnType<typeof diagnose>>();
-  for (const u of input.users) if (u.action === "migrate") diagnosed.set(u.email, diagnose(vEnd, u, findSourceMailbox(end, u), tenantOrg));
+  for (const u of input.users) if (u.action === "migrate") diagnosed.set(u.email, diagnose(vEnd, u, findSourceMailbox(end, index, u), tenantOrg));
   const ackHint = (u: string) => (ack.has(u) ? " (acknowledged in coexist:acknowledge)" : "");
 
   for (const f of [...found.values()].sort((a, b) => a.user.localeCompare(b.user) || ENTRIES.indexOf(a.entry) - ENTRIES.indexOf(b.entry))) {

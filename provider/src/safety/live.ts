@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { AnyTarget, ExchangeTarget, SourceTarget } from "../exchange/targets";
 import { defaultPoolOptions, SessionPool } from "../pool/sessionPool";
+import { PoolSettings, poolTuning } from "../resources/config";
 import { projectRoot } from "../projectRoot";
 import { launchFor } from "../runner/launch";
 import { networkFor } from "../snapshot/network";
@@ -11,18 +12,21 @@ export interface LiveTargets {
   source: SourceTarget;
   smartHosts: string[];
   sourceIpRanges: string[];
+  /** coexist:pool: timeouts and retries as the provider's sessions have them. */
+  pool?: PoolSettings | undefined;
 }
 
 const resolved = <T extends AnyTarget>(t: T): T => (t.kind === "simulator" ? { ...t, stateFile: path.resolve(projectRoot(), t.stateFile) } : t);
 
 /**
  * A routing snapshot read through short-lived pools of this process (the program's, not the
- * provider's): one session per target, closed, and its runner gone, before the caller goes on,
+ * provider's), tuned by coexist:pool like the provider's: one session per target, closed, and
+ * its runner gone, before the caller goes on,
  * so the provider's own sessions never compete with it for Exchange's few concurrent ones.
  */
 export async function liveSnapshot(t: LiveTargets, domains: string[]): Promise<Snapshot> {
   const pool = (role: "exchange" | "source", target: AnyTarget) =>
-    new SessionPool({ ...defaultPoolOptions, maxSessions: 1, role, target: resolved(target), launch: launchFor(resolved(target)) });
+    new SessionPool({ ...defaultPoolOptions, ...poolTuning(PoolSettings.parse(t.pool ?? {})), maxSessions: 1, role, target: resolved(target), launch: launchFor(resolved(target)) });
   const exchange = pool("exchange", t.exchange);
   const source = pool("source", t.source);
   try {
