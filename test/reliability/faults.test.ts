@@ -96,10 +96,11 @@ describe(`a ${USERS}-user wave and its cleanup under runner kills, throttling an
 
     const { codes, errors } = await untilConverged(["up", "--yes", "--skip-preview", "--suppress-outputs"]);
     const w = rehearsal.world();
+    const seen = faultsSince(0);
+    // Reported before the checks, so a run that did not converge says why.
+    report.wave = { runs: codes.length, interrupted: codes.filter((c) => c !== 0).length, ...seen, errors: [...new Set(errors)] };
     expect(codes.at(-1)).toBe(0);
     expect(w.killSchedule!.kills.filter((k) => !k.fired)).toEqual([]);
-    const seen = faultsSince(0);
-    report.wave = { runs: codes.length, interrupted: codes.filter((c) => c !== 0).length, ...seen, errors: [...new Set(errors)] };
     // A run stopped only where an outcome was unknown: retries absorbed every throttle.
     expect(errors.filter((e) => !/may or may not have taken effect/.test(e))).toEqual([]);
     expect(seen.killsBeforeApply + seen.killsAfterApply).toBe(KILLS);
@@ -130,10 +131,10 @@ describe(`a ${USERS}-user wave and its cleanup under runner kills, throttling an
 
     const { codes, errors } = await untilConverged(["destroy", "--yes", "--skip-preview"]);
     const w = rehearsal.world();
-    expect(codes.at(-1)).toBe(0);
-    expect(w.killSchedule!.kills.filter((k) => !k.fired)).toEqual([]);
     const seen = faultsSince(from);
     report.destroy = { runs: codes.length, interrupted: codes.filter((c) => c !== 0).length, ...seen, errors: [...new Set(errors)] };
+    expect(codes.at(-1)).toBe(0);
+    expect(w.killSchedule!.kills.filter((k) => !k.fired)).toEqual([]);
     expect(errors.filter((e) => !/may or may not have taken effect/.test(e))).toEqual([]);
     expect(seen.killsBeforeApply + seen.killsAfterApply).toBe(KILLS);
     expect(seen.hangs).toBeGreaterThan(0);

@@ -77,7 +77,7 @@ export const routingDomains = (inputs: Inputs): string[] => [
 
 /** The live snapshot and the gate's verdict on this run. */
 export async function checkMailFlow(inputs: Inputs): Promise<{ result: GateResult; reads: { count: number; ms: number }; checkMs: number }> {
-  const snapshot = await liveSnapshot(inputs.config, routingDomains(inputs));
+  const snapshot = await liveSnapshot(inputs.config, routingDomains(inputs), [groupAddressOf(inputs.config)]);
   const t0 = Date.now();
   const result = evaluate(snapshot, gateInput(inputs));
   return { result, reads: snapshot.reads, checkMs: Date.now() - t0 };

@@ -75,6 +75,19 @@ describe("the mail-flow safety gate", () => {
     expect(r.refusals[0]!.message).toContain(`the routing address bob@${ORG} belongs to bob@contoso.com, not to alice@contoso.com`);
   });
 
+  it("reads the coexist group's members before any rule names it, so a first wave stopped before the rules resumes", async () => {
+    const { stateFile, dir, store } = freshWorld({ domain: "contoso.com", organization: ORG, users: ["alice", "bob"] });
+    store.update((w) => {
+      w.tenant.groups.push({ ...evaluate(w, gateInput(inputs([user("alice")]))).end.tenant.groups[0]!, Members: ["alice@contoso.com"] });
+      w.source.mailboxes[0]!.ForwardingSmtpAddress = `alice@${ORG}`;
+    });
+    const target = { kind: "simulator" as const, stateFile, latency: { connectMs: 0, cmdletMs: 0 }, maxSessions: 3, faults: { seed: 1, transientRate: 0, throttleRate: 0, crashRate: 0, crashPoint: "after-apply" as const, hangRate: 0 } };
+    const snap = await liveSnapshot({ exchange: target, source: target, smartHosts: ["mail.contoso-source.example"], sourceIpRanges: ["198.51.100.25"] }, ["contoso.com", ORG], ["migrated@contoso.com"]);
+    expect(snap.tenant.groups[0]?.Members).toEqual(["alice@contoso.com"]);
+    expect(evaluate(snap, gateInput(inputs([user("alice"), user("bob")]))).findings).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it("costs the same number of reads for 3 users as for 300: list reads, never one per user", async () => {
     const counts: number[] = [];
     for (const n of [3, 300]) {

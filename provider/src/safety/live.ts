@@ -24,13 +24,13 @@ const resolved = <T extends AnyTarget>(t: T): T => (t.kind === "simulator" ? { .
  * its runner gone, before the caller goes on,
  * so the provider's own sessions never compete with it for Exchange's few concurrent ones.
  */
-export async function liveSnapshot(t: LiveTargets, domains: string[]): Promise<Snapshot> {
+export async function liveSnapshot(t: LiveTargets, domains: string[], groups: string[] = []): Promise<Snapshot> {
   const pool = (role: "exchange" | "source", target: AnyTarget) =>
     new SessionPool({ ...defaultPoolOptions, ...poolTuning(PoolSettings.parse(t.pool ?? {})), maxSessions: 1, role, target: resolved(target), launch: launchFor(resolved(target)) });
   const exchange = pool("exchange", t.exchange);
   const source = pool("source", t.source);
   try {
-    return await readSnapshot({ exchange, source, network: networkFor(t.exchange, t.smartHosts, t.sourceIpRanges), domains });
+    return await readSnapshot({ exchange, source, network: networkFor(t.exchange, t.smartHosts, t.sourceIpRanges), domains, groups });
   } finally {
     await Promise.all([exchange.close(), source.close()]);
   }
