@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Rehearsal, summaryOf } from "../rehearsal/rehearsal";
-import { renderWorld, undelivered } from "../rehearsal/report";
+import { undelivered } from "../rehearsal/report";
+import { statusReport } from "./status";
 
 /**
  * `npm run demo`: a whole migration rehearsed on the simulated tenant with the real Pulumi CLI:
@@ -17,10 +18,10 @@ function step(title: string): void {
   console.log(`\n=== ${title} ${"=".repeat(Math.max(0, 86 - title.length))}`);
 }
 
-function show(): void {
-  const world = rehearsal.world();
-  console.log(renderWorld(world, DOMAIN));
-  const broken = undelivered(world);
+/** `npm run status` for the demo stack (a live, read-only snapshot); stops on any loop or bounce. */
+async function show(): Promise<void> {
+  console.log(await statusReport("demo", "text", root));
+  const broken = undelivered(rehearsal.world());
   if (broken.length > 0) throw new Error(`mail would loop or bounce for ${broken.map((r) => r.user).join(", ")}`);
 }
 
@@ -35,44 +36,57 @@ async function main(): Promise<void> {
   try {
     step("Prepare: a fresh simulated tenant and source; stack 'demo' (stacks/Pulumi.demo.yaml)");
     await rehearsal.reset({ domain: DOMAIN, organization: "contoso.onmicrosoft.com", users: ["alice", "bob", "carol", "dave", "erin", "frank"] });
-    show();
+    await show();
 
     step("Review wave 1 (batches/wave1.csv): pulumi preview, as the cmdlets `up` will run");
     console.log(await rehearsal.plan());
 
     step("Wave 1: pulumi up");
     await up();
-    show();
+    await show();
 
     step("Wave 2 (batches/wave2.csv, the seed's 'Mailbox, ForwardTo' format): review and up");
     await rehearsal.setConfig("coexist:waves[1]", "batches/wave2.csv");
     console.log(await rehearsal.plan());
     await up();
-    show();
+    await show();
 
     step("Roll back bob@contoso.com (coexist:rollback): forwarding off first, then out of the group");
     await rehearsal.setConfig("coexist:rollback[0]", "bob@contoso.com");
     console.log(await rehearsal.plan());
     await up();
-    show();
+    await show();
 
     step("Cleanup before MX cutover: pulumi destroy is refused, nothing is touched");
     const early = await rehearsal.destroy();
     if (early.code === 0) throw new Error("destroy should have been refused before MX cutover");
     const refusal = early.output.split("\n").find((l) => l.includes("refusing to clean up")) ?? early.output;
     console.log(refusal.slice(refusal.indexOf("coexist: refusing")).split(": Error: ")[0]);
-    show();
+    await show();
 
     step("MX cutover: the consultant points contoso.com's MX at Exchange Online (simulated DNS)");
     rehearsal.updateWorld((w) => void (w.mx[DOMAIN] = "exchange"));
-    show();
+    await show();
+
+    step("Cleanup with users still at the source (bob rolled back, frank in no wave): refused");
+    const stranded = await rehearsal.destroy();
+    if (stranded.code === 0) throw new Error("destroy should have been refused while users live on the source");
+    const why = stranded.output.split("\n").find((l) => l.includes("still live")) ?? stranded.output;
+    console.log(why.slice(why.indexOf("coexist: refusing")).split(": Error: ")[0]);
+
+    step("Last wave: bob again (out of coexist:rollback) and frank (batches/wave3.csv)");
+    await rehearsal.removeConfig("coexist:rollback");
+    await rehearsal.setConfig("coexist:waves[2]", "batches/wave3.csv");
+    console.log(await rehearsal.plan());
+    await up();
+    await show();
 
     step("Cleanup: pulumi destroy (rules → connector → group → domain Authoritative; forwarding off)");
     const done = await rehearsal.destroy();
     if (done.code !== 0) throw new Error(`pulumi destroy failed:\n${done.output}`);
     console.log(summaryOf(done.output));
-    show();
-    console.log("\nRehearsal complete: no mail looped or bounced at any step.");
+    await show();
+    console.log("\nRehearsal complete: everyone migrated, and no mail looped or bounced at any step.");
   } finally {
     fs.writeFileSync(rehearsal.stackFile, config);
   }

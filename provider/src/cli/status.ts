@@ -1,0 +1,61 @@
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { checkMailFlow, groupAddressOf, loadInputs, routingDomains } from "../program/program";
+import { projectRoot } from "../projectRoot";
+import { liveSnapshot } from "../safety/live";
+import { renderStatus, renderTrace, statusCsv, statusOf } from "../safety/status";
+import { formatProblem, InputError } from "../waves/problems";
+
+/**
+ * `npm run status -- --stack X [--json | --csv]` and `npm run trace -- --stack X user@domain`:
+ * read-only views of a live snapshot (real tenant and source, or the simulated world), with the
+ * stack's config read as the program reads it. Only read cmdlets run.
+ */
+function stackConfig(stack: string, cwd: string): (key: string) => string | undefined {
+  const r = spawnSync("pulumi", ["config", "--json", "--show-secrets", "--stack", stack], { cwd, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`pulumi config --stack ${stack} failed: ${(r.stderr || r.stdout).trim()}`);
+  const values = JSON.parse(r.stdout) as Record<string, { value?: string }>;
+  return (key) => values[`coexist:${key}`]?.value;
+}
+
+export async function statusReport(stack: string, format: "text" | "json" | "csv", cwd = projectRoot()): Promise<string> {
+  const inputs = loadInputs(stackConfig(stack, cwd), cwd, path.join(cwd, "stacks", `Pulumi.${stack}.yaml`));
+  const snapshot = await liveSnapshot(inputs.config, routingDomains(inputs), [groupAddressOf(inputs.config)]);
+  const { result } = await checkMailFlow(inputs, snapshot);
+  const status = statusOf(snapshot, inputs.config.domain, groupAddressOf(inputs.config), result);
+  if (format === "json") return JSON.stringify({ ...status, reads: snapshot.reads }, null, 2);
+  if (format === "csv") return statusCsv(status);
+  return renderStatus(status);
+}
+
+export async function traceReport(stack: string, user: string, cwd = projectRoot()): Promise<string> {
+  const inputs = loadInputs(stackConfig(stack, cwd), cwd, path.join(cwd, "stacks", `Pulumi.${stack}.yaml`));
+  const snapshot = await liveSnapshot(inputs.config, routingDomains(inputs), [groupAddressOf(inputs.config)]);
+  return renderTrace(snapshot, user.toLowerCase());
+}
+
+function arg(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+export function main(command: "status" | "trace", args: string[]): void {
+  const stack = arg(args, "--stack");
+  const run = async () => {
+    if (!stack) throw new Error(`usage: npm run ${command} -- --stack NAME${command === "trace" ? " user@domain" : " [--json | --csv]"}`);
+    if (command === "trace") {
+      const user = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--stack");
+      if (!user) throw new Error("usage: npm run trace -- --stack NAME user@domain");
+      return traceReport(stack, user);
+    }
+    return statusReport(stack, args.includes("--json") ? "json" : args.includes("--csv") ? "csv" : "text");
+  };
+  run()
+    .then((out) => console.log(out))
+    .catch((e: Error) => {
+      console.error(e instanceof InputError ? e.problems.map(formatProblem).join("\n") : e.message);
+      process.exit(1);
+    });
+}
+
+if (require.main === module) main("status", process.argv.slice(2));

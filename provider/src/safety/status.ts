@@ -1,0 +1,103 @@
+import { bare, domainOf } from "../exchange/addresses";
+import { describeTrace, traceMail, viewOf, type Outcome, type RoutingWorld, type Trace } from "../oracle";
+import { ENTRIES, Entry, GateResult, Home } from "./gate";
+
+/**
+ * `status`: where each user's mail ends today, from each entry point, on a live snapshot (or a
+ * simulated world), against where the stack says they live; plus every anomaly and what the next
+ * `pulumi up` would refuse. Read-only: it is computed from what the snapshot read.
+ */
+export interface StatusRow {
+  user: string;
+  /** Where the stack says the user lives once its waves and rollbacks are applied. */
+  home: Home;
+  inGroup: boolean;
+  forwardsTo: string | null;
+  internet: Outcome;
+  exchange: Outcome;
+  source: Outcome;
+}
+
+export interface Status {
+  rows: StatusRow[];
+  anomalies: string[];
+  totals: { users: number; inExchange: number; atSource: number; anomalies: number; refusedNextUp: number };
+}
+
+const LABEL: Record<Outcome, string> = { "delivered-exchange": "Exchange Online", "delivered-source": "source", loop: "LOOP", bounce: "BOUNCE" };
+const systemOf = (o: Outcome): Home | undefined => (o === "delivered-exchange" ? "exchange" : o === "delivered-source" ? "source" : undefined);
+
+/** Rows and anomalies for every user the gate counted (gate.homes), on today's snapshot. */
+export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: string, gate: GateResult): Status {
+  const view = viewOf(snapshot);
+  const group = snapshot.tenant.groups.find((g) => bare(g.PrimarySmtpAddress) === bare(groupAddress));
+  const members = new Set(group?.Members.map(bare) ?? []);
+  const rows: StatusRow[] = [];
+  const anomalies: string[] = [];
+  for (const [user, home] of [...gate.homes].sort(([a], [b]) => a.localeCompare(b))) {
+    if (domainOf(user) !== domain) continue;
+    const m = view.sourceMailbox(user);
+    const forwardsTo = m?.ForwardingAddress ? `${m.ForwardingAddress} (ForwardingAddress)` : (m?.ForwardingSmtpAddress ?? null);
+    const traces = Object.fromEntries(ENTRIES.map((e) => [e, traceMail(view, { to: user, entry: e })])) as Record<Entry, Trace>;
+    const row: StatusRow = { user, home, inGroup: members.has(user), forwardsTo, internet: traces.internet.outcome, exchange: traces.exchange.outcome, source: traces.source.outcome };
+    rows.push(row);
+    if (!m) anomalies.push(`${user}: no source mailbox`);
+    if (m && forwardsTo && !row.inGroup) anomalies.push(`${user}: forwarded but not in the group`);
+    if (row.inGroup && !forwardsTo) anomalies.push(`${user}: in the group but not forwarded`);
+    const applied = row.inGroup && forwardsTo !== null;
+    if (home === "exchange" && !applied) anomalies.push(`${user}: in a wave but not (fully) applied yet: run pulumi up`);
+    if (home === "source" && applied && group) anomalies.push(`${user}: migrated, but the stack says the source (rolled back or in no wave): run pulumi up`);
+    // Where mail should end today: where the user is now (migrated once in the group and
+    // forwarded), whatever the stack will make of them.
+    const now: Home = applied ? "exchange" : "source";
+    for (const e of ENTRIES) {
+      const t = traces[e];
+      const got = systemOf(t.outcome);
+      if (got === undefined) anomalies.push(`${user}: ${e} mail: ${LABEL[t.outcome]}: ${t.reason ?? describeTrace(t)}`);
+      else if (got !== now) anomalies.push(`${user}: ${e} mail lands in ${LABEL[t.outcome]}, but the user is ${now === "exchange" ? "migrated" : "at the source"}: ${describeTrace(t)}`);
+    }
+  }
+  for (const f of gate.refusals) anomalies.push(`next pulumi up would refuse: ${f.message}`);
+  const inExchange = rows.filter((r) => r.inGroup && r.forwardsTo !== null).length;
+  return {
+    rows,
+    anomalies,
+    totals: { users: rows.length, inExchange, atSource: rows.length - inExchange, anomalies: anomalies.length, refusedNextUp: gate.refusals.length },
+  };
+}
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
+
+export function renderStatus(s: Status): string {
+  const head = ["User", "Lives in", "In group", "Source forwards to", "From internet", "From EXO user", "From source user"];
+  const cells = s.rows.map((r) => [r.user, r.home === "exchange" ? "Exchange Online" : "source", r.inGroup ? "yes" : "no", r.forwardsTo ?? "-", LABEL[r.internet], LABEL[r.exchange], LABEL[r.source]]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => "  " + c.map((x, i) => pad(x, widths[i]!)).join("  ").trimEnd();
+  const t = s.totals;
+  return [
+    line(head),
+    "  " + widths.map((w) => "-".repeat(w)).join("  "),
+    ...cells.map(line),
+    "",
+    ...(s.anomalies.length ? ["  Anomalies:", ...s.anomalies.map((a) => `    ${a}`)] : ["  No anomalies."]),
+    `  Totals: ${t.users} users, ${t.inExchange} migrated, ${t.atSource} at the source, ${t.anomalies} anomal${t.anomalies === 1 ? "y" : "ies"}, next up would refuse ${t.refusedNextUp}`,
+  ].join("\n");
+}
+
+const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+
+export function statusCsv(s: Status): string {
+  const head = ["user", "home", "inGroup", "forwardsTo", "internet", "exchange", "source"];
+  return [head.join(","), ...s.rows.map((r) => [r.user, r.home, String(r.inGroup), r.forwardsTo ?? "", r.internet, r.exchange, r.source].map(csvCell).join(","))].join("\n");
+}
+
+/** `trace`: the hops of a message to one user from each entry point. */
+export function renderTrace(snapshot: RoutingWorld, user: string): string {
+  const view = viewOf(snapshot);
+  const out: string[] = [];
+  for (const e of ENTRIES) {
+    const t = traceMail(view, { to: user, entry: e });
+    out.push(`${e}: ${describeTrace(t)}`, ...t.hops.map((h) => `  ${h.at}: ${h.action}`));
+  }
+  return out.join("\n");
+}
