@@ -20,15 +20,16 @@ const resolved = <T extends AnyTarget>(t: T): T => (t.kind === "simulator" ? { .
 
 /**
  * A routing snapshot read through short-lived pools of this process (the program's, not the
- * provider's), tuned by coexist:pool like the provider's: one session per target, closed, and
+ * provider's), tuned by coexist:pool like the provider's: two tenant sessions and one source session, closed, and
  * its runner gone, before the caller goes on,
  * so the provider's own sessions never compete with it for Exchange's few concurrent ones.
  */
 export async function liveSnapshot(t: LiveTargets, domains: string[], groups: string[] = []): Promise<Snapshot> {
-  const pool = (role: "exchange" | "source", target: AnyTarget) =>
-    new SessionPool({ ...defaultPoolOptions, ...poolTuning(PoolSettings.parse(t.pool ?? {})), maxSessions: 1, role, target: resolved(target), launch: launchFor(resolved(target)) });
-  const exchange = pool("exchange", t.exchange);
-  const source = pool("source", t.source);
+  const pool = (role: "exchange" | "source", target: AnyTarget, maxSessions: number) =>
+    new SessionPool({ ...defaultPoolOptions, ...poolTuning(PoolSettings.parse(t.pool ?? {})), maxSessions, role, target: resolved(target), launch: launchFor(resolved(target)) });
+  // Two tenant sessions read its four lists side by side; the source has one list to read.
+  const exchange = pool("exchange", t.exchange, 2);
+  const source = pool("source", t.source, 1);
   try {
     return await readSnapshot({ exchange, source, network: networkFor(t.exchange, t.smartHosts, t.sourceIpRanges), domains, groups });
   } finally {

@@ -83,18 +83,19 @@ const remember = (group: string, user: string, member: boolean) => {
 };
 
 /**
- * The source's mailboxes, listed once per half minute for every create in this process (one
- * Get-Mailbox -ResultSize Unlimited, not one read per user): what a create checks first.
+ * The source's mailboxes, listed once per provider process (one run) for every create in it (one
+ * Get-Mailbox -ResultSize Unlimited, not one read per user): what a create checks first. The run
+ * started with the safety gate's own read of the same list, so a re-read adds nothing but time.
  */
-let sourceList: { at: number; pool: SessionPool; byKey: Promise<Map<string, MailboxObject>> } | undefined;
+let sourceList: { pool: SessionPool; byKey: Promise<Map<string, MailboxObject>> } | undefined;
 function sourceMailboxes(pool: SessionPool): Promise<Map<string, MailboxObject>> {
-  if (!sourceList || sourceList.pool !== pool || Date.now() - sourceList.at >= MEMBER_CACHE_MS) {
+  if (!sourceList || sourceList.pool !== pool) {
     const byKey = pool.run(GetMailbox({ ResultSize: "Unlimited" })).then((list) => {
       const map = new Map<string, MailboxObject>();
       for (const m of list as MailboxObject[]) for (const k of [m.Identity, m.Name, m.Alias, m.PrimarySmtpAddress, ...m.EmailAddresses]) map.set(k.replace(/^smtp:/i, "").toLowerCase(), m);
       return map;
     });
-    sourceList = { at: Date.now(), pool, byKey };
+    sourceList = { pool, byKey };
     byKey.catch(() => (sourceList = undefined));
   }
   return sourceList.byKey;
@@ -195,7 +196,8 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
     await ctx.source.run(forwardOn(inputs));
     return {
       id: inputs.emailAddress,
-      outs: { ...inputs, isMember: true, forwardingSmtpAddress: inputs.forwardTo, forwardingAddress: null, savedForwardingAddress: saved },
+      // Present only when there is something to keep: a few bytes per user add up in state.
+      outs: { ...inputs, isMember: true, forwardingSmtpAddress: inputs.forwardTo, ...(saved ? { savedForwardingAddress: saved } : {}) },
     };
   },
 
@@ -204,14 +206,15 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
     const isMember = (await members(ctx.exchange, outs.group))?.has(outs.emailAddress) ?? false;
     if (!mailbox && !isMember) return undefined;
     const forwarding = mailbox?.ForwardingSmtpAddress?.replace(/^smtp:/i, "").toLowerCase() ?? null;
-    return { ...outs, isMember, forwardingSmtpAddress: forwarding, forwardingAddress: mailbox?.ForwardingAddress ?? null };
+    const { forwardingAddress: _stale, ...rest } = outs;
+    return { ...rest, isMember, forwardingSmtpAddress: forwarding, ...(mailbox?.ForwardingAddress ? { forwardingAddress: mailbox.ForwardingAddress } : {}) };
   },
 
   async update(ctx, _id, olds, news) {
     const saved = olds.savedForwardingAddress ?? (await forwardingAddressOf(ctx, news));
     await join(ctx, news);
     await ctx.source.run(forwardOn(news, olds.proxyAddress));
-    return { ...news, isMember: true, forwardingSmtpAddress: news.forwardTo, forwardingAddress: null, savedForwardingAddress: saved };
+    return { ...news, isMember: true, forwardingSmtpAddress: news.forwardTo, ...(saved ? { savedForwardingAddress: saved } : {}) };
   },
 
   async delete(ctx, _id, outs) {
