@@ -26,6 +26,8 @@ export const contosoStack = {
 export function rehearsalProject(stack = "e2e"): {
   rehearsal: Rehearsal;
   dir: string;
+  /** The CLI environment of this project (its backend, passphrase, PULUMI_HOME). */
+  env: NodeJS.ProcessEnv;
   writeConfig(config: Record<string, unknown>): void;
   processes(): ProcessInfo[];
   cleanup(): void;
@@ -54,7 +56,7 @@ export function rehearsalProject(stack = "e2e"): {
     fs.writeFileSync(rehearsal.stackFile, JSON.stringify({ config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`coexist:${k}`, v])) }, null, 2));
   // Everything the CLI starts for this project, wherever it ends up, carries the backend URL.
   const processes = () => processesWithEnv(`PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL}`);
-  return { rehearsal, dir, writeConfig, processes, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return { rehearsal, dir, env, writeConfig, processes, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**

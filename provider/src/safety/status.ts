@@ -1,6 +1,6 @@
 import { bare, domainOf } from "../exchange/addresses";
 import { describeTrace, traceMail, viewOf, type Outcome, type RoutingWorld, type Trace } from "../oracle";
-import { ENTRIES, Entry, GateResult, Home } from "./gate";
+import { ENTRIES, ENTRY_LABEL, Entry, GateResult, Home } from "./gate";
 
 /**
  * `status`: where each user's mail ends today, from each entry point, on a live snapshot (or a
@@ -42,23 +42,31 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
     const row: StatusRow = { user, home, inGroup: members.has(user), forwardsTo, internet: traces.internet.outcome, exchange: traces.exchange.outcome, source: traces.source.outcome };
     rows.push(row);
     if (!m) anomalies.push(`${user}: no source mailbox`);
-    if (m && forwardsTo && !row.inGroup) anomalies.push(`${user}: forwarded but not in the group`);
-    if (row.inGroup && !forwardsTo) anomalies.push(`${user}: in the group but not forwarded`);
     const applied = row.inGroup && forwardsTo !== null;
-    if (home === "exchange" && !applied) anomalies.push(`${user}: in a wave but not (fully) applied yet: run pulumi up`);
-    if (home === "source" && applied && group) anomalies.push(`${user}: migrated, but the stack says the source (rolled back or in no wave): run pulumi up`);
-    // Where mail should end today: where the user is now (migrated once in the group and
-    // forwarded), whatever the stack will make of them.
-    const now: Home = applied ? "exchange" : "source";
+    if (group) {
+      if (m && forwardsTo && !row.inGroup) anomalies.push(`${user}: forwarded but not in the group`);
+      if (row.inGroup && !forwardsTo) anomalies.push(`${user}: in the group but not forwarded`);
+      if (home === "exchange" && !applied) anomalies.push(`${user}: in a wave but not (fully) applied yet: run pulumi up`);
+      if (home === "source" && applied) anomalies.push(`${user}: migrated, but the stack says the source (rolled back or in no wave): run pulumi up`);
+    }
+    // Where mail should end today: where the user is now. With the group, migrated once in it
+    // and forwarded; without it there is no coexistence: before it is set up (MX at the source)
+    // everyone is at the source, after the cleanup (MX at Exchange Online) everyone has moved.
+    const now: Home = group ? (applied ? "exchange" : "source") : view.mx(domain) === "exchange" ? "exchange" : "source";
     for (const e of ENTRIES) {
       const t = traces[e];
       const got = systemOf(t.outcome);
       if (got === undefined) anomalies.push(`${user}: ${e} mail: ${LABEL[t.outcome]}: ${t.reason ?? describeTrace(t)}`);
-      else if (got !== now) anomalies.push(`${user}: ${e} mail lands in ${LABEL[t.outcome]}, but the user is ${now === "exchange" ? "migrated" : "at the source"}: ${describeTrace(t)}`);
+      // After the cleanup the source is being retired: what its own users send stays there.
+      else if (got !== now && !(e === "source" && !group && now === "exchange")) {
+        anomalies.push(`${user}: ${e} mail lands in ${LABEL[t.outcome]}, but the user is ${now === "exchange" ? "in Exchange Online" : "at the source"}: ${describeTrace(t)}`);
+      }
     }
   }
+  if (!group) anomalies.unshift(`the group ${groupAddress} does not exist: coexistence is not set up yet, or was cleaned up`);
   for (const f of gate.refusals) anomalies.push(`next pulumi up would refuse: ${f.message}`);
-  const inExchange = rows.filter((r) => r.inGroup && r.forwardsTo !== null).length;
+  // In Exchange Online: in the group and forwarded; without coexistence, as MX says (see above).
+  const inExchange = group ? rows.filter((r) => r.inGroup && r.forwardsTo !== null).length : view.mx(domain) === "exchange" ? rows.length : 0;
   return {
     rows,
     anomalies,
@@ -97,7 +105,7 @@ export function renderTrace(snapshot: RoutingWorld, user: string): string {
   const out: string[] = [];
   for (const e of ENTRIES) {
     const t = traceMail(view, { to: user, entry: e });
-    out.push(`${e}: ${describeTrace(t)}`, ...t.hops.map((h) => `  ${h.at}: ${h.action}`));
+    out.push(`${ENTRY_LABEL[e]}: ${describeTrace(t)}`, ...t.hops.map((h) => `  ${h.at}: ${h.action}`));
   }
   return out.join("\n");
 }

@@ -1,0 +1,66 @@
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { commandLog } from "@coexist/provider/dist/simulator/testing";
+import { repoRoot } from "../harness/pulumi";
+import { contosoStack, rehearsalProject } from "../harness/rehearsal";
+
+// `npm run status` and `npm run trace` against a rehearsal stack: read-only reports of the live
+// snapshot, run as a user runs them (the CLI scripts, in the project directory).
+const WRITE = /^(Set|New|Remove|Add|Enable|Disable)-/;
+
+describe("status and trace through the real CLI", () => {
+  const project = rehearsalProject("status");
+  const { rehearsal } = project;
+  afterAll(() => project.cleanup());
+
+  const cli = (name: "status" | "trace", args: string[]): Promise<{ code: number; out: string }> =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [path.join(repoRoot, "provider", "dist", "cli", `${name}.js`), "--stack", rehearsal.stack, ...args], {
+        cwd: project.dir,
+        env: project.env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (out += d));
+      child.on("close", (code) => resolve({ code: code ?? 1, out }));
+    });
+  const writes = () => commandLog(rehearsal.stateFile).filter((l) => l.cmdlet && WRITE.test(l.cmdlet)).length;
+
+  it("reports the migrated users and no anomaly after a wave, writing nothing", async () => {
+    project.writeConfig({ ...contosoStack, waves: ["batches/wave1.csv"] });
+    await rehearsal.reset({ domain: "contoso.com", organization: "contoso.onmicrosoft.com", users: ["alice", "bob", "carol", "dave"] });
+    const up = await rehearsal.up();
+    expect(up.code === 0 ? "ok" : up.output).toBe("ok");
+    const before = writes();
+    const r = await cli("status", ["--json"]);
+    expect(r.code === 0 ? "ok" : r.out).toBe("ok");
+    const status = JSON.parse(r.out) as { rows: { user: string; inGroup: boolean; internet: string }[]; anomalies: string[]; totals: Record<string, number> };
+    expect(status.rows.filter((x) => x.inGroup).map((x) => x.user)).toEqual(["alice@contoso.com", "bob@contoso.com", "carol@contoso.com"]);
+    expect(status.rows.find((x) => x.user === "dave@contoso.com")?.internet).toBe("delivered-source");
+    expect(status.anomalies).toEqual([]);
+    expect(status.totals).toMatchObject({ users: 4, inExchange: 3, atSource: 1, anomalies: 0 });
+    expect(writes()).toBe(before);
+  });
+
+  it("names a forward turned off by hand, and the text report ends with its totals", async () => {
+    rehearsal.updateWorld((w) => void (w.source.mailboxes.find((m) => m.Alias === "bob")!.ForwardingSmtpAddress = null));
+    const r = await cli("status", []);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("bob@contoso.com: in the group but not forwarded");
+    expect(r.out).toContain("bob@contoso.com: in a wave but not (fully) applied yet: run pulumi up");
+    expect(r.out).toMatch(/Totals: 4 users, 2 migrated, 2 at the source, \d+ anomalies/);
+    const csv = await cli("status", ["--csv"]);
+    expect(csv.out.split("\n")[0]).toBe("user,home,inGroup,forwardsTo,internet,exchange,source");
+  });
+
+  it("traces one user's mail hop by hop from each entry point, writing nothing", async () => {
+    const before = writes();
+    const r = await cli("trace", ["alice@contoso.com"]);
+    expect(r.code === 0 ? "ok" : r.out).toBe("ok");
+    expect(r.out).toContain("internet mail: internet → source → exchange: delivered in Exchange Online (alice@contoso.com)");
+    expect(r.out).toContain("  source: forwarding to alice@contoso.onmicrosoft.com (ForwardingSmtpAddress of alice@contoso.com)");
+    expect(r.out).toContain("mail from Exchange Online users: exchange: delivered in Exchange Online (alice@contoso.com)");
+    expect(writes()).toBe(before);
+  });
+});
