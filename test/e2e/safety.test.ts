@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { commandLog } from "@coexist/provider/dist/simulator/testing";
-import { World } from "@coexist/provider/dist/simulator/model";
+import { blankRule, World } from "@coexist/provider/dist/simulator/model";
 import { contosoStack, misrouted, rehearsalProject } from "../harness/rehearsal";
 
 // The mail-flow safety gate through the real CLI: each unsafe input is refused at `pulumi
@@ -175,24 +175,7 @@ describe("the mail-flow safety gate through the real CLI", () => {
     });
 
     it("refuses a tenant rule ahead of coexist's that stops rule processing: mail for users at the source would stay in Exchange Online", async () => {
-      rehearsal.updateWorld((w) =>
-        w.tenant.transportRules.push({
-          Guid: "customer-rule",
-          Name: "Disclaimer",
-          Priority: 0,
-          State: "Enabled",
-          Mode: "Enforce",
-          Comments: null,
-          SentToScope: null,
-          RouteMessageOutboundConnector: null,
-          ExceptIfSentToMemberOf: [],
-          SenderIpRanges: [],
-          SetSCL: null,
-          StopRuleProcessing: true,
-          RuleErrorAction: "Ignore",
-          SenderAddressLocation: "Header",
-        }),
-      );
+      rehearsal.updateWorld((w) => w.tenant.transportRules.push({ ...blankRule("customer-rule", "Disclaimer", 0), StopRuleProcessing: true }));
       project.writeConfig({ ...base, waves: [wave1()] });
       const out = await refused();
       expect(out).toContain("bob@contoso.com: mail from Exchange Online users would land in Exchange Online, where the user does not live");

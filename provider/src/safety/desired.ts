@@ -7,7 +7,7 @@ import { MigratedUsersGroupInputs, migratedUsersGroup } from "../resources/migra
 import { PartnerConnectorInputs, partnerConnector } from "../resources/partnerConnector/partnerConnector";
 import { CoexistenceRuleInputs, coexistenceRule } from "../resources/transportRule/coexistenceRule";
 import { SourceBypassRuleInputs, sourceBypassRule } from "../resources/transportRule/sourceBypassRule";
-import type { Group, OutboundConnector, TransportRule } from "../simulator/model";
+import { blankRule, type Group, type OutboundConnector } from "../simulator/model";
 
 /**
  * The shared objects' desired state, worked out from the very commands their resources run
@@ -121,24 +121,9 @@ export function applyShared(w: RoutingWorld, c: Command): void {
       const name = String(p.Name);
       let r = t.transportRules.find((x) => sameAddress(x.Name, name));
       if (!r) {
-        // A new rule gets the lowest precedence (the next priority number): New-TransportRule
-        // reference, -Priority: "the default value is ... the lowest priority".
-        r = {
-          Guid: `planned-rule:${name}`,
-          Name: name,
-          Priority: t.transportRules.length,
-          State: "Enabled",
-          Mode: "Enforce",
-          Comments: null,
-          SentToScope: null,
-          RouteMessageOutboundConnector: null,
-          ExceptIfSentToMemberOf: [],
-          SenderIpRanges: [],
-          SetSCL: null,
-          StopRuleProcessing: false,
-          RuleErrorAction: "Ignore",
-          SenderAddressLocation: "Header",
-        } satisfies TransportRule;
+        // A new rule gets the lowest precedence: "The default value for a new rule (the 9th
+        // rule) is 8" (the rule cmdlets' -Priority reference).
+        r = blankRule(`planned-rule:${name}`, name, t.transportRules.length);
         t.transportRules.push(r);
       }
       r.State = p.Enabled === false ? "Disabled" : "Enabled";

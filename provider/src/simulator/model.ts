@@ -44,6 +44,24 @@ export const OutboundConnector = OutboundConnectorObject.omit({ Identity: true }
 // A rule keeps its connector by name and its MemberOf values as SMTP addresses, as Exchange does.
 export const TransportRule = TransportRuleObject.omit({ Identity: true });
 
+/** A rule as New-TransportRule makes it before its parameters apply (the simulator, the gate). */
+export const blankRule = (Guid: string, Name: string, Priority: number): z.infer<typeof TransportRule> => ({
+  Guid,
+  Name,
+  Priority,
+  State: "Enabled",
+  Mode: "Enforce",
+  Comments: null,
+  SentToScope: null,
+  RouteMessageOutboundConnector: null,
+  ExceptIfSentToMemberOf: [],
+  SenderIpRanges: [],
+  SetSCL: null,
+  StopRuleProcessing: false,
+  RuleErrorAction: "Ignore",
+  SenderAddressLocation: "Header",
+});
+
 /** ForwardingSmtpAddress is stored bare; Get-Mailbox prints it with an `smtp:` prefix. */
 export const SourceMailbox = MailboxObject.omit({ Identity: true }).extend({ Guid: z.string() });
 

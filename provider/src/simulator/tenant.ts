@@ -3,7 +3,7 @@ import * as c from "../exchange/cmdlets";
 import { AcceptedDomainObject, DistributionGroupObject, OutboundConnectorObject, RecipientObject, TenantRecipientObject, TransportRuleObject } from "../exchange/cmdlets";
 import { bare, domainOf, sameAddress } from "../exchange/addresses";
 import { ambiguous, fail, invalid, notFound, objectExists, proxyInUse, unresolvedRecipient } from "./errors";
-import { Group, OutboundConnector, TransportRule, World } from "./model";
+import { blankRule, Group, OutboundConnector, TransportRule, World } from "./model";
 import { simGuid } from "./scenario";
 
 /** Exchange Online, as far as coexist drives it: each cmdlet's checks, effects and output. */
@@ -415,22 +415,7 @@ export const tenantCmdlets: Record<string, Handler> = {
     if (w.tenant.transportRules.length >= MAX_RULES) {
       invalid("InvalidOperationException", `The rule can't be created because the maximum number of transport rules already exists. The maximum number is ${MAX_RULES}.`);
     }
-    const r: TransportRule = {
-      Guid: nextGuid(w),
-      Name: p.Name,
-      Priority: 0,
-      State: p.Enabled === false ? "Disabled" : "Enabled",
-      Mode: "Enforce",
-      Comments: null,
-      SentToScope: null,
-      RouteMessageOutboundConnector: null,
-      ExceptIfSentToMemberOf: [],
-      SenderIpRanges: [],
-      SetSCL: null,
-      StopRuleProcessing: false,
-      RuleErrorAction: "Ignore",
-      SenderAddressLocation: "Header",
-    };
+    const r: TransportRule = { ...blankRule(nextGuid(w), p.Name, 0), State: p.Enabled === false ? "Disabled" : "Enabled" };
     const { Name: _name, Enabled: _enabled, Priority, ...rest } = p;
     applyRuleParameters(w, r, rest);
     placeRule(w, r, Priority);
