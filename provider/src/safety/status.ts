@@ -1,25 +1,56 @@
 import { bare, domainOf } from "../exchange/addresses";
-import { describeTrace, traceMail, viewOf, type Outcome, type RoutingWorld, type Trace } from "../oracle";
+import { describeTrace, traceMail, viewOf, type Outcome, type RoutingWorld, type Trace, type View } from "../oracle";
 import { ENTRIES, ENTRY_LABEL, Entry, GateResult, Home } from "./gate";
 
 /**
- * `status`: where each user's mail ends today, from each entry point, on a live snapshot (or a
- * simulated world), against where the stack says they live; plus every anomaly and what the next
- * `pulumi up` would refuse. Read-only: it is computed from what the snapshot read.
+ * Where one user's mail ends today, from each entry point: the row `npm run status` prints and
+ * the rehearsal's world report (rehearsal/report.ts) prints, computed once, here.
  */
-export interface StatusRow {
+export interface MailRow {
   user: string;
-  /** Where the stack says the user lives once its waves and rollbacks are applied. */
-  home: Home;
   inGroup: boolean;
+  /** The source mailbox's forward: ForwardingSmtpAddress, or a ForwardingAddress (which wins). */
   forwardsTo: string | null;
   internet: Outcome;
   exchange: Outcome;
   source: Outcome;
 }
 
+/** The rows for `users` (primary addresses) in a world or snapshot, with `groupAddress` as the coexist group. */
+export function mailRows(world: RoutingWorld, users: string[], groupAddress: string | undefined): MailRow[] {
+  return withTraces(viewOf(world), users, members(world, groupAddress)).map((r) => r.row);
+}
+
+function members(world: RoutingWorld, groupAddress: string | undefined): Set<string> | undefined {
+  const group = groupAddress === undefined ? undefined : world.tenant.groups.find((g) => bare(g.PrimarySmtpAddress) === bare(groupAddress));
+  return group && new Set(group.Members.map(bare));
+}
+
+function withTraces(view: View, users: string[], inGroup: Set<string> | undefined): { row: MailRow; traces: Record<Entry, Trace>; hasMailbox: boolean }[] {
+  return users.map((u) => {
+    const user = bare(u);
+    const m = view.sourceMailbox(user);
+    const forwardsTo = m?.ForwardingAddress ? `${m.ForwardingAddress} (ForwardingAddress)` : (m?.ForwardingSmtpAddress ?? null);
+    const traces = Object.fromEntries(ENTRIES.map((e) => [e, traceMail(view, { to: user, entry: e })])) as Record<Entry, Trace>;
+    const row: MailRow = { user, inGroup: inGroup?.has(user) ?? false, forwardsTo, internet: traces.internet.outcome, exchange: traces.exchange.outcome, source: traces.source.outcome };
+    return { row, traces, hasMailbox: m !== undefined };
+  });
+}
+
+/**
+ * `status`: where each user's mail ends today, from each entry point, on a live snapshot (or a
+ * simulated world), against where the stack says they live; plus every anomaly and what the next
+ * `pulumi up` would refuse. Read-only: it is computed from what the snapshot read.
+ */
+export interface StatusRow extends MailRow {
+  /** Where the stack says the user lives once its waves and rollbacks are applied. */
+  home: Home;
+}
+
 export interface Status {
   rows: StatusRow[];
+  /** What frames the table (no coexistence in place), not a problem. */
+  notes: string[];
   anomalies: string[];
   totals: { users: number; inExchange: number; atSource: number; anomalies: number; refusedNextUp: number };
 }
@@ -30,21 +61,21 @@ const systemOf = (o: Outcome): Home | undefined => (o === "delivered-exchange" ?
 /** Rows and anomalies for every user the gate counted (gate.homes), on today's snapshot. */
 export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: string, gate: GateResult): Status {
   const view = viewOf(snapshot);
-  const group = snapshot.tenant.groups.find((g) => bare(g.PrimarySmtpAddress) === bare(groupAddress));
-  const members = new Set(group?.Members.map(bare) ?? []);
+  const inGroup = members(snapshot, groupAddress);
+  const group = inGroup !== undefined;
   const rows: StatusRow[] = [];
   const anomalies: string[] = [];
-  for (const [user, home] of [...gate.homes].sort(([a], [b]) => a.localeCompare(b))) {
-    if (domainOf(user) !== domain) continue;
-    const m = view.sourceMailbox(user);
-    const forwardsTo = m?.ForwardingAddress ? `${m.ForwardingAddress} (ForwardingAddress)` : (m?.ForwardingSmtpAddress ?? null);
-    const traces = Object.fromEntries(ENTRIES.map((e) => [e, traceMail(view, { to: user, entry: e })])) as Record<Entry, Trace>;
-    const row: StatusRow = { user, home, inGroup: members.has(user), forwardsTo, internet: traces.internet.outcome, exchange: traces.exchange.outcome, source: traces.source.outcome };
+  const users = [...gate.homes].filter(([u]) => domainOf(u) === domain).sort(([a], [b]) => a.localeCompare(b));
+  const traced = withTraces(view, users.map(([u]) => u), inGroup);
+  for (const [i, [user, home]] of users.entries()) {
+    const { row: mail, traces, hasMailbox } = traced[i]!;
+    const row: StatusRow = { ...mail, home };
+    const { forwardsTo } = row;
     rows.push(row);
-    if (!m) anomalies.push(`${user}: no source mailbox`);
+    if (!hasMailbox) anomalies.push(`${user}: no source mailbox`);
     const applied = row.inGroup && forwardsTo !== null;
     if (group) {
-      if (m && forwardsTo && !row.inGroup) anomalies.push(`${user}: forwarded but not in the group`);
+      if (hasMailbox && forwardsTo && !row.inGroup) anomalies.push(`${user}: forwarded but not in the group`);
       if (row.inGroup && !forwardsTo) anomalies.push(`${user}: in the group but not forwarded`);
       if (home === "exchange" && !applied) anomalies.push(`${user}: in a wave but not (fully) applied yet: run pulumi up`);
       if (home === "source" && applied) anomalies.push(`${user}: migrated, but the stack says the source (rolled back or in no wave): run pulumi up`);
@@ -63,12 +94,13 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
       }
     }
   }
-  if (!group) anomalies.unshift(`the group ${groupAddress} does not exist: coexistence is not set up yet, or was cleaned up`);
+  const notes = group ? [] : [`the group ${groupAddress} does not exist: coexistence is not set up yet, or was cleaned up (MX ${view.mx(domain) === "exchange" ? "at Exchange Online" : "at the source"})`];
   for (const f of gate.refusals) anomalies.push(`next pulumi up would refuse: ${f.message}`);
   // In Exchange Online: in the group and forwarded; without coexistence, as MX says (see above).
   const inExchange = group ? rows.filter((r) => r.inGroup && r.forwardsTo !== null).length : view.mx(domain) === "exchange" ? rows.length : 0;
   return {
     rows,
+    notes,
     anomalies,
     totals: { users: rows.length, inExchange, atSource: rows.length - inExchange, anomalies: anomalies.length, refusedNextUp: gate.refusals.length },
   };
@@ -87,6 +119,7 @@ export function renderStatus(s: Status): string {
     "  " + widths.map((w) => "-".repeat(w)).join("  "),
     ...cells.map(line),
     "",
+    ...s.notes.map((n) => `  Note: ${n}`),
     ...(s.anomalies.length ? ["  Anomalies:", ...s.anomalies.map((a) => `    ${a}`)] : ["  No anomalies."]),
     `  Totals: ${t.users} users, ${t.inExchange} migrated, ${t.atSource} at the source, ${t.anomalies} anomal${t.anomalies === 1 ? "y" : "ies"}, next up would refuse ${t.refusedNextUp}`,
   ].join("\n");
