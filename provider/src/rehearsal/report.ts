@@ -1,32 +1,17 @@
-import { describeOutcome, traceMail, viewOf } from "../oracle";
+import { describeOutcome } from "../oracle";
 import { World } from "../simulator/model";
+import { mailRows, type MailRow } from "../safety/status";
 
-/** Where each user's mail ends, from each entry point, in a simulated world. */
-export interface UserRow {
-  user: string;
-  member: boolean;
-  forwardsTo: string | null;
-  internet: string;
-  exchange: string;
-  source: string;
-}
+/** Where each user's mail ends, from each entry point, in a simulated world (the row `status` prints). */
+export type UserRow = MailRow;
 
-export function userRows(world: World): UserRow[] {
-  const group = world.tenant.groups[0];
-  const view = viewOf(world);
-  return world.source.mailboxes.map((m) => {
-    const user = m.PrimarySmtpAddress.toLowerCase();
-    const outcome = (entry: "internet" | "exchange" | "source") => traceMail(view, { to: user, entry }).outcome;
-    return {
-      user,
-      member: group?.Members.includes(user) ?? false,
-      forwardsTo: m.ForwardingSmtpAddress,
-      internet: outcome("internet"),
-      exchange: outcome("exchange"),
-      source: outcome("source"),
-    };
-  });
-}
+/** A row per source mailbox, the world's first group as the coexist group. */
+export const userRows = (world: World): UserRow[] =>
+  mailRows(
+    world,
+    world.source.mailboxes.map((m) => m.PrimarySmtpAddress),
+    world.tenant.groups[0]?.PrimarySmtpAddress,
+  );
 
 /** A row's outcomes from the internet, from a tenant user and from a source user. */
 export const outcomesOf = (r: UserRow): string[] => [r.internet, r.exchange, r.source];
@@ -36,19 +21,23 @@ export const undelivered = (world: World): UserRow[] => userRows(world).filter((
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
 
-export function renderWorld(world: World, domain: string): string {
+/** The shared objects as they are: the domain's type, the group, the connector, the rules, MX. */
+export function renderSetup(world: World, domain: string): string {
   const d = world.tenant.acceptedDomains.find((x) => x.DomainName === domain);
   const g = world.tenant.groups[0];
   const c = world.tenant.outboundConnectors[0];
   const rules = world.tenant.transportRules.map((r) => `${r.Name} (${r.State})`).join(", ") || "none";
-  const lines = [
+  return [
     `  Exchange Online: ${domain} ${d?.DomainType}${d?.MatchSubDomains ? " +subdomains" : ""} | group: ${g ? `${g.Name} (${g.Members.length} members)` : "none"} | connector: ${c ? `${c.Name} → ${c.SmartHosts.join(", ")}` : "none"}`,
     `  Rules: ${rules} | MX of ${domain} → ${world.mx[domain] === "exchange" ? "Exchange Online" : "source"}`,
-    "",
-  ];
+  ].join("\n");
+}
+
+export function renderWorld(world: World, domain: string): string {
+  const lines = [renderSetup(world, domain), ""];
   const rows = userRows(world);
   const head = ["User", "In group", "Source forwards to", "From internet", "From EXO user", "From source user"];
-  const cells = rows.map((r) => [r.user, r.member ? "yes" : "no", r.forwardsTo ?? "-", describeOutcome(r.internet), describeOutcome(r.exchange), describeOutcome(r.source)]);
+  const cells = rows.map((r) => [r.user, r.inGroup ? "yes" : "no", r.forwardsTo ?? "-", describeOutcome(r.internet), describeOutcome(r.exchange), describeOutcome(r.source)]);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   lines.push("  " + head.map((h, i) => pad(h, widths[i]!)).join("  "));
   lines.push("  " + widths.map((w) => "-".repeat(w)).join("  "));

@@ -87,10 +87,10 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
     for (const e of ENTRIES) {
       const t = traces[e];
       const got = systemOf(t.outcome);
-      if (got === undefined) anomalies.push(`${user}: ${e} mail: ${LABEL[t.outcome]}: ${t.reason ?? describeTrace(t)}`);
+      if (got === undefined) anomalies.push(`${user}: ${ENTRY_LABEL[e]}: ${LABEL[t.outcome]}: ${t.reason ?? describeTrace(t)}`);
       // After the cleanup the source is being retired: what its own users send stays there.
       else if (got !== now && !(e === "source" && !group && now === "exchange")) {
-        anomalies.push(`${user}: ${e} mail lands in ${LABEL[t.outcome]}, but the user is ${now === "exchange" ? "in Exchange Online" : "at the source"}: ${describeTrace(t)}`);
+        anomalies.push(`${user}: ${ENTRY_LABEL[e]} lands in ${LABEL[t.outcome]}, but the user is ${now === "exchange" ? "in Exchange Online" : "at the source"}: ${describeTrace(t)}`);
       }
     }
   }

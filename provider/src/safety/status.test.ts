@@ -1,0 +1,159 @@
+import { gateInput, Inputs } from "../program/program";
+import { StackConfig } from "../program/stackConfig";
+import { renderWorld, userRows } from "../rehearsal/report";
+import type { World } from "../simulator/model";
+import { initialWorld } from "../simulator/scenario";
+import { evaluate } from "./gate";
+import { mailRows, renderStatus, renderTrace, statusCsv, statusOf } from "./status";
+
+// `npm run status` and `npm run trace` computed on worlds built in memory (the e2e suite
+// test/e2e/status.test.ts runs them through the real CLI against a rehearsal).
+const ORG = "contoso.onmicrosoft.com";
+const GROUP = "migrated@contoso.com";
+const config = (extra: Record<string, unknown> = {}) =>
+  StackConfig.parse({
+    domain: "contoso.com",
+    tenant: ORG,
+    smartHosts: ["mail.contoso-source.example"],
+    sourceIpRanges: ["198.51.100.25"],
+    groupOwners: ["admin"],
+    exchange: { kind: "simulator", stateFile: "w.json" },
+    source: { kind: "simulator", stateFile: "w.json" },
+    ...extra,
+  });
+const user = (alias: string) => ({ emailAddress: `${alias}@contoso.com`, forwardTo: `${alias}@${ORG}`, wave: "w1" });
+const world = (aliases: string[]) => initialWorld({ domain: "contoso.com", organization: ORG, users: aliases });
+const inputs = (migrated: string[], rolledBack: string[] = []): Inputs => ({
+  config: config({ rollback: rolledBack.map((a) => `${a}@contoso.com`) }),
+  users: migrated.map(user),
+  rolledBack: rolledBack.map(user),
+});
+/** The world after an up that applied `i`: the gate's own end state. */
+const applied = (w: World, i: Inputs): World => ({ ...w, ...(evaluate(w, gateInput(i)).end as World) });
+/** `status` for the stack `i` on the world `w`, as the CLI computes it. */
+const status = (w: World, i: Inputs) => statusOf(w, "contoso.com", GROUP, evaluate(w, gateInput(i)));
+
+describe("status", () => {
+  it("shows a wave's users in Exchange Online from every entry point, the others at the source, and no anomaly", () => {
+    const i = inputs(["alice", "bob"]);
+    const s = status(applied(world(["alice", "bob", "carol"]), i), i);
+    expect(s.rows.map((r) => [r.user, r.home, r.inGroup, r.forwardsTo, r.internet, r.exchange, r.source])).toEqual([
+      ["alice@contoso.com", "exchange", true, `alice@${ORG}`, "delivered-exchange", "delivered-exchange", "delivered-exchange"],
+      ["bob@contoso.com", "exchange", true, `bob@${ORG}`, "delivered-exchange", "delivered-exchange", "delivered-exchange"],
+      ["carol@contoso.com", "source", false, null, "delivered-source", "delivered-source", "delivered-source"],
+    ]);
+    expect(s.anomalies).toEqual([]);
+    expect(s.notes).toEqual([]);
+    expect(s.totals).toEqual({ users: 3, inExchange: 2, atSource: 1, anomalies: 0, refusedNextUp: 0 });
+  });
+
+  it("names a wave not applied yet, and counts its users at the source until it is", () => {
+    const w = applied(world(["alice", "bob", "carol"]), inputs(["alice"]));
+    const s = status(w, inputs(["alice", "bob"]));
+    expect(s.anomalies).toEqual(["bob@contoso.com: in a wave but not (fully) applied yet: run pulumi up"]);
+    expect(s.totals).toMatchObject({ inExchange: 1, atSource: 2, refusedNextUp: 0 });
+  });
+
+  it("names a migrated user whose forwarding was turned off at the source, and where their mail now lands", () => {
+    const i = inputs(["alice", "bob"]);
+    const w = applied(world(["alice", "bob"]), i);
+    w.source.mailboxes.find((m) => m.Alias === "bob")!.ForwardingSmtpAddress = null;
+    const s = status(w, i);
+    expect(s.anomalies).toEqual([
+      "bob@contoso.com: in the group but not forwarded",
+      "bob@contoso.com: in a wave but not (fully) applied yet: run pulumi up",
+      "bob@contoso.com: mail from Exchange Online users lands in Exchange Online, but the user is at the source: exchange: delivered in Exchange Online (bob@contoso.com)",
+    ]);
+    expect(s.rows.find((r) => r.user === "bob@contoso.com")).toMatchObject({ inGroup: true, forwardsTo: null, internet: "delivered-source" });
+  });
+
+  it("names a forwarded user taken out of the group by hand, and the loop their mail from Exchange Online users makes", () => {
+    const i = inputs(["alice", "bob"]);
+    const w = applied(world(["alice", "bob"]), i);
+    const g = w.tenant.groups.find((x) => x.PrimarySmtpAddress === GROUP)!;
+    g.Members = g.Members.filter((m) => m !== "bob@contoso.com");
+    const bob = status(w, i).anomalies.filter((a) => a.startsWith("bob@"));
+    expect(bob[0]).toBe("bob@contoso.com: forwarded but not in the group");
+    expect(bob[1]).toBe("bob@contoso.com: in a wave but not (fully) applied yet: run pulumi up");
+    expect(bob.some((a) => /^bob@contoso\.com: mail from Exchange Online users: LOOP: mail loop/.test(a))).toBe(true);
+  });
+
+  it("names a user still migrated whom the stack rolls back, until pulumi up applies the rollback", () => {
+    const w = applied(world(["alice", "bob"]), inputs(["alice", "bob"]));
+    const s = status(w, inputs(["alice"], ["bob"]));
+    expect(s.rows.find((r) => r.user === "bob@contoso.com")?.home).toBe("source");
+    expect(s.anomalies).toEqual(["bob@contoso.com: migrated, but the stack says the source (rolled back or in no wave): run pulumi up"]);
+  });
+
+  it("lists what the next pulumi up would refuse as anomalies: a wave user the source has no mailbox for", () => {
+    const s = status(world(["alice"]), inputs(["alice", "zoe"]));
+    expect(s.anomalies).toContain("zoe@contoso.com: no source mailbox");
+    expect(s.anomalies.filter((a) => a.startsWith("next pulumi up would refuse: zoe@contoso.com:")).length).toBeGreaterThan(0);
+    expect(s.totals.refusedNextUp).toBeGreaterThan(0);
+  });
+
+  it("frames a tenant with no coexistence yet with a note (the missing group is no anomaly) and judges by MX: everyone at the source", () => {
+    const s = status(world(["alice"]), inputs([]));
+    expect(s.notes).toEqual([`the group ${GROUP} does not exist: coexistence is not set up yet, or was cleaned up (MX at the source)`]);
+    expect(s.totals).toMatchObject({ users: 1, inExchange: 0, atSource: 1 });
+    // Exchange Online senders' mail lands in the waiting mailbox: true today, so it is named.
+    expect(s.anomalies).toEqual(["alice@contoso.com: mail from Exchange Online users lands in Exchange Online, but the user is at the source: exchange: delivered in Exchange Online (alice@contoso.com)"]);
+  });
+
+  it("after the cleanup, with MX at Exchange Online, counts everyone migrated and lets source senders' mail stay at the retiring source", () => {
+    const w = world(["alice"]);
+    w.mx["contoso.com"] = "exchange";
+    const s = status(w, inputs([]));
+    expect(s.totals).toMatchObject({ users: 1, inExchange: 1, atSource: 0 });
+    expect(s.anomalies).toEqual([]);
+  });
+
+  it("renders a table, the anomalies one a line and a totals line; the CSV has a header and a row per user", () => {
+    const i = inputs(["alice"]);
+    const w = applied(world(["alice", "bob"]), i);
+    w.source.mailboxes.find((m) => m.Alias === "alice")!.ForwardingSmtpAddress = null;
+    const s = status(w, i);
+    const text = renderStatus(s).split("\n");
+    expect(text[0]).toMatch(/^ {2}User +Lives in +In group +Source forwards to +From internet +From EXO user +From source user$/);
+    expect(text).toContain("  Anomalies:");
+    expect(text).toContain("    alice@contoso.com: in the group but not forwarded");
+    expect(text[text.length - 1]).toBe(`  Totals: 2 users, 0 migrated, 2 at the source, ${s.anomalies.length} anomalies, next up would refuse 0`);
+    expect(statusCsv(s).split("\n")).toEqual([
+      "user,home,inGroup,forwardsTo,internet,exchange,source",
+      "alice@contoso.com,exchange,true,,delivered-source,delivered-exchange,delivered-source",
+      "bob@contoso.com,source,false,,delivered-source,delivered-source,delivered-source",
+    ]);
+  });
+
+  it("shows a ForwardingAddress, which wins over the forward coexist sets, in the forwards-to column", () => {
+    const w = world(["alice", "bob"]);
+    w.source.mailboxes[0]!.ForwardingAddress = "bob";
+    expect(mailRows(w, ["alice@contoso.com"], GROUP)[0]!.forwardsTo).toBe("bob (ForwardingAddress)");
+  });
+});
+
+describe("the rehearsal's world report", () => {
+  it("prints the rows status computes, one per source mailbox, with the world's group", () => {
+    const w = applied(world(["alice", "bob"]), inputs(["alice"]));
+    expect(userRows(w)).toEqual(mailRows(w, ["alice@contoso.com", "bob@contoso.com"], GROUP));
+    expect(renderWorld(w, "contoso.com").split("\n").slice(3)).toEqual([
+      "  User               In group  Source forwards to             From internet    From EXO user    From source user",
+      "  -----------------  --------  -----------------------------  ---------------  ---------------  ----------------",
+      "  alice@contoso.com  yes       alice@contoso.onmicrosoft.com  Exchange Online  Exchange Online  Exchange Online ",
+      "  bob@contoso.com    no        -                              source           source           source          ",
+    ]);
+  });
+});
+
+describe("trace", () => {
+  it("prints each entry point's route on one labelled line, then its hops", () => {
+    const w = applied(world(["alice"]), inputs(["alice"]));
+    const lines = renderTrace(w, "alice@contoso.com").split("\n");
+    expect(lines.filter((l) => !l.startsWith("  "))).toEqual([
+      "internet mail: internet → source → exchange: delivered in Exchange Online (alice@contoso.com)",
+      "mail from Exchange Online users: exchange: delivered in Exchange Online (alice@contoso.com)",
+      "mail from source users: source → exchange: delivered in Exchange Online (alice@contoso.com)",
+    ]);
+    expect(lines).toContain(`  source: forwarding to alice@${ORG} (ForwardingSmtpAddress of alice@contoso.com)`);
+  });
+});
