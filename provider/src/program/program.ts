@@ -12,7 +12,6 @@ import { projectRoot } from "../projectRoot";
 import { SharedInputs } from "../safety/desired";
 import { evaluate, formatRefusal, GateInput, GateResult } from "../safety/gate";
 import { liveSnapshot } from "../safety/live";
-import type { Snapshot } from "../snapshot/snapshot";
 import { InputError, Problem } from "../waves/problems";
 import { rawConfig, readStackConfig, StackConfig } from "./stackConfig";
 import { MigratedUser, splitRollback, usersFromWaves } from "./users";
@@ -77,8 +76,8 @@ export const routingDomains = (inputs: Inputs): string[] => [
 ];
 
 /** The live snapshot and the gate's verdict on this run. */
-export async function checkMailFlow(inputs: Inputs, given?: Snapshot): Promise<{ result: GateResult; reads: { count: number; ms: number }; checkMs: number }> {
-  const snapshot = given ?? (await liveSnapshot(inputs.config, routingDomains(inputs), [groupAddressOf(inputs.config)]));
+export async function checkMailFlow(inputs: Inputs): Promise<{ result: GateResult; reads: { count: number; ms: number }; checkMs: number }> {
+  const snapshot = await liveSnapshot(inputs.config, routingDomains(inputs), [groupAddressOf(inputs.config)]);
   const t0 = Date.now();
   const result = evaluate(snapshot, gateInput(inputs));
   return { result, reads: snapshot.reads, checkMs: Date.now() - t0 };
