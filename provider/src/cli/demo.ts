@@ -1,14 +1,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Rehearsal, summaryOf } from "../rehearsal/rehearsal";
-import { undelivered } from "../rehearsal/report";
+import { renderSetup, undelivered } from "../rehearsal/report";
 import { statusReport } from "./status";
 
 /**
  * `npm run demo`: a whole migration rehearsed on the simulated tenant with the real Pulumi CLI:
- * review, wave 1, wave 2, a rollback, a refused early cleanup, MX cutover and the cleanup. After
- * every step it prints the tenant and source state and where each user's mail ends; it fails
- * if any mail would loop or bounce.
+ * review, wave 1, wave 2, a rollback, a refused early cleanup, MX cutover, a cleanup refused while
+ * users still live on the source, a last wave that migrates them, and the cleanup. After every
+ * step it prints the shared objects and `npm run status` for the stack (where each user's mail
+ * ends, the anomalies, the totals); it fails if any mail would loop or bounce.
  */
 const DOMAIN = "contoso.com";
 const root = process.cwd();
@@ -18,8 +19,9 @@ function step(title: string): void {
   console.log(`\n=== ${title} ${"=".repeat(Math.max(0, 86 - title.length))}`);
 }
 
-/** `npm run status` for the demo stack (a live, read-only snapshot); stops on any loop or bounce. */
+/** The shared objects, then `npm run status` for the demo stack (a live, read-only snapshot); stops on any loop or bounce. */
 async function show(): Promise<void> {
+  console.log(renderSetup(rehearsal.world(), DOMAIN) + "\n");
   console.log(await statusReport("demo", "text", root));
   const broken = undelivered(rehearsal.world());
   if (broken.length > 0) throw new Error(`mail would loop or bounce for ${broken.map((r) => r.user).join(", ")}`);
