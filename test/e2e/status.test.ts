@@ -26,6 +26,9 @@ describe("status and trace through the real CLI", () => {
       child.on("close", (code) => resolve({ code: code ?? 1, out }));
     });
   const writes = () => commandLog(rehearsal.stateFile).filter((l) => l.cmdlet && WRITE.test(l.cmdlet)).length;
+  /** The cmdlets the simulator received since the log had `n` lines: reads only, and some (the log is not silent). */
+  const logLength = () => commandLog(rehearsal.stateFile).length;
+  const cmdletsSince = (n: number) => [...new Set(commandLog(rehearsal.stateFile).slice(n).flatMap((l) => (l.cmdlet ? [l.cmdlet] : [])))].sort();
 
   it("reports the migrated users and no anomaly after a wave, writing nothing", async () => {
     project.writeConfig({ ...contosoStack, waves: ["batches/wave1.csv"] });
@@ -33,8 +36,10 @@ describe("status and trace through the real CLI", () => {
     const up = await rehearsal.up();
     expect(up.code === 0 ? "ok" : up.output).toBe("ok");
     const before = writes();
+    const n = logLength();
     const r = await cli("status", ["--json"]);
     expect(r.code === 0 ? "ok" : r.out).toBe("ok");
+    expect(cmdletsSince(n)).toEqual(["Get-AcceptedDomain", "Get-DistributionGroupMember", "Get-Mailbox", "Get-OutboundConnector", "Get-Recipient", "Get-TransportRule"]);
     const status = JSON.parse(r.out) as { rows: { user: string; inGroup: boolean; internet: string }[]; anomalies: string[]; totals: Record<string, number> };
     expect(status.rows.filter((x) => x.inGroup).map((x) => x.user)).toEqual(["alice@contoso.com", "bob@contoso.com", "carol@contoso.com"]);
     expect(status.rows.find((x) => x.user === "dave@contoso.com")?.internet).toBe("delivered-source");
@@ -43,8 +48,9 @@ describe("status and trace through the real CLI", () => {
     expect(writes()).toBe(before);
   });
 
-  it("names a forward turned off by hand, and the text report ends with its totals", async () => {
+  it("names a forward turned off by hand, and the text report ends with its totals, writing nothing", async () => {
     rehearsal.updateWorld((w) => void (w.source.mailboxes.find((m) => m.Alias === "bob")!.ForwardingSmtpAddress = null));
+    const before = writes();
     const r = await cli("status", []);
     expect(r.code).toBe(0);
     expect(r.out).toContain("bob@contoso.com: in the group but not forwarded");
@@ -52,6 +58,20 @@ describe("status and trace through the real CLI", () => {
     expect(r.out).toMatch(/Totals: 4 users, 2 migrated, 2 at the source, \d+ anomalies/);
     const csv = await cli("status", ["--csv"]);
     expect(csv.out.split("\n")[0]).toBe("user,home,inGroup,forwardsTo,internet,exchange,source");
+    expect(csv.out).toContain("bob@contoso.com,exchange,true,,delivered-source,");
+    expect(writes()).toBe(before);
+  });
+
+  it("names a user taken out of the group by hand, with the loop their mail from Exchange Online users now makes", async () => {
+    rehearsal.updateWorld((w) => {
+      const g = w.tenant.groups.find((x) => x.PrimarySmtpAddress === "migrated@contoso.com")!;
+      g.Members = g.Members.filter((m) => m !== "carol@contoso.com");
+    });
+    const r = await cli("status", ["--json"]);
+    expect(r.code).toBe(0);
+    const { anomalies } = JSON.parse(r.out) as { anomalies: string[] };
+    expect(anomalies).toContain("carol@contoso.com: forwarded but not in the group");
+    expect(anomalies.some((a) => a.startsWith("carol@contoso.com: mail from Exchange Online users: LOOP: mail loop"))).toBe(true);
   });
 
   it("traces one user's mail hop by hop from each entry point, writing nothing", async () => {
