@@ -69,7 +69,8 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
   const traced = withTraces(view, users.map(([u]) => u), inGroup);
   for (const [i, [user, home]] of users.entries()) {
     const { row: mail, traces, hasMailbox } = traced[i]!;
-    const row: StatusRow = { ...mail, home };
+    const { user: _u, ...rest } = mail;
+    const row: StatusRow = { user, home, ...rest };
     const { forwardsTo } = row;
     rows.push(row);
     if (!hasMailbox) anomalies.push(`${user}: no source mailbox`);
@@ -77,8 +78,8 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
     if (group) {
       if (hasMailbox && forwardsTo && !row.inGroup) anomalies.push(`${user}: forwarded but not in the group`);
       if (row.inGroup && !forwardsTo) anomalies.push(`${user}: in the group but not forwarded`);
-      if (home === "exchange" && !applied) anomalies.push(`${user}: in a wave but not (fully) applied yet: run pulumi up`);
-      if (home === "source" && applied) anomalies.push(`${user}: migrated, but the stack says the source (rolled back or in no wave): run pulumi up`);
+      if (home === "exchange" && !applied) anomalies.push(`${user}: in a wave but not (fully) applied: run pulumi up (pulumi refresh first if it was applied and then changed by hand)`);
+      if (home === "source" && applied) anomalies.push(`${user}: migrated, but the stack says the source (rolled back or in no wave): pulumi up applies a pending rollback; otherwise this was set by hand: put the user in a wave, or undo it`);
     }
     // Where mail should end today: where the user is now. With the group, migrated once in it
     // and forwarded; without it there is no coexistence: before it is set up (MX at the source)
