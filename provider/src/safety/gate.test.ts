@@ -1,32 +1,14 @@
 import * as fs from "node:fs";
 import { gateInput, Inputs } from "../program/program";
-import { StackConfig } from "../program/stackConfig";
 import type { World } from "../simulator/model";
-import { initialWorld } from "../simulator/scenario";
+import { contosoConfig as config, contosoWorld as world, ORG, waveUser as user, applied } from "./testing";
 import { evaluate, formatRefusal } from "./gate";
 import { liveSnapshot } from "./live";
-import { commandLog, freshWorld } from "../simulator/testing";
+import { commandLog, freshWorld, simTarget } from "../simulator/testing";
 
 // The gate on worlds built in memory (the e2e suite test/e2e/safety.test.ts drives it through
 // the real CLI). Each case names the state the problem appears in.
-const ORG = "contoso.onmicrosoft.com";
-const config = (extra: Record<string, unknown> = {}) =>
-  StackConfig.parse({
-    domain: "contoso.com",
-    tenant: ORG,
-    smartHosts: ["mail.contoso-source.example"],
-    sourceIpRanges: ["198.51.100.25"],
-    groupOwners: ["admin"],
-    exchange: { kind: "simulator", stateFile: "w.json" },
-    source: { kind: "simulator", stateFile: "w.json" },
-    ...extra,
-  });
-const user = (alias: string, forwardTo = `${alias}@${ORG}`) => ({ emailAddress: `${alias}@contoso.com`, forwardTo, wave: "w1" });
-const world = (aliases: string[]) => initialWorld({ domain: "contoso.com", organization: ORG, users: aliases });
 const inputs = (users: ReturnType<typeof user>[], extra: Record<string, unknown> = {}, rolledBack: ReturnType<typeof user>[] = []): Inputs => ({ config: config(extra), users, rolledBack });
-
-/** The world after an up that applied `inputs`: the gate's own end state, as a World. */
-const applied = (w: World, i: Inputs): World => ({ ...w, ...(evaluate(w, gateInput(i)).end as World) });
 
 describe("the mail-flow safety gate", () => {
   it("passes a first wave on a fresh tenant, though today Exchange Online senders' mail for users at the source lands in their waiting mailboxes", () => {
@@ -81,7 +63,7 @@ describe("the mail-flow safety gate", () => {
       w.tenant.groups.push({ ...evaluate(w, gateInput(inputs([user("alice")]))).end.tenant.groups[0]!, Members: ["alice@contoso.com"] });
       w.source.mailboxes[0]!.ForwardingSmtpAddress = `alice@${ORG}`;
     });
-    const target = { kind: "simulator" as const, stateFile, latency: { connectMs: 0, cmdletMs: 0 }, maxSessions: 3, faults: { seed: 1, transientRate: 0, throttleRate: 0, crashRate: 0, crashPoint: "after-apply" as const, hangRate: 0 } };
+    const target = simTarget(stateFile);
     const snap = await liveSnapshot({ exchange: target, source: target, smartHosts: ["mail.contoso-source.example"], sourceIpRanges: ["198.51.100.25"] }, ["contoso.com", ORG], ["migrated@contoso.com"]);
     expect(snap.tenant.groups[0]?.Members).toEqual(["alice@contoso.com"]);
     expect(evaluate(snap, gateInput(inputs([user("alice"), user("bob")]))).findings).toEqual([]);
@@ -93,7 +75,7 @@ describe("the mail-flow safety gate", () => {
     for (const n of [3, 300]) {
       const aliases = Array.from({ length: n }, (_, i) => `user${i}`);
       const { stateFile, dir } = freshWorld({ domain: "contoso.com", organization: ORG, users: aliases });
-      const target = { kind: "simulator" as const, stateFile, latency: { connectMs: 0, cmdletMs: 0 }, maxSessions: 3, faults: { seed: 1, transientRate: 0, throttleRate: 0, crashRate: 0, crashPoint: "after-apply" as const, hangRate: 0 } };
+      const target = simTarget(stateFile);
       const before = evaluate(world(aliases), gateInput(inputs(aliases.slice(0, 2).map((a) => user(a)))));
       const snap = await liveSnapshot({ exchange: target, source: target, smartHosts: ["mail.contoso-source.example"], sourceIpRanges: ["198.51.100.25"] }, ["contoso.com", ORG]);
       counts.push(snap.reads.count);

@@ -1,35 +1,20 @@
 import { gateInput, Inputs } from "../program/program";
-import { StackConfig } from "../program/stackConfig";
 import { renderWorld, userRows } from "../rehearsal/report";
 import type { World } from "../simulator/model";
-import { initialWorld } from "../simulator/scenario";
+import { contosoConfig as config, contosoWorld as world, ORG, waveUser as user, applied } from "./testing";
 import { evaluate } from "./gate";
 import { mailRows, renderStatus, renderTrace, statusCsv, statusOf } from "./status";
 
+const GROUP = "migrated@contoso.com";
+
 // `npm run status` and `npm run trace` computed on worlds built in memory (the e2e suite
 // test/e2e/status.test.ts runs them through the real CLI against a rehearsal).
-const ORG = "contoso.onmicrosoft.com";
-const GROUP = "migrated@contoso.com";
-const config = (extra: Record<string, unknown> = {}) =>
-  StackConfig.parse({
-    domain: "contoso.com",
-    tenant: ORG,
-    smartHosts: ["mail.contoso-source.example"],
-    sourceIpRanges: ["198.51.100.25"],
-    groupOwners: ["admin"],
-    exchange: { kind: "simulator", stateFile: "w.json" },
-    source: { kind: "simulator", stateFile: "w.json" },
-    ...extra,
-  });
-const user = (alias: string) => ({ emailAddress: `${alias}@contoso.com`, forwardTo: `${alias}@${ORG}`, wave: "w1" });
-const world = (aliases: string[]) => initialWorld({ domain: "contoso.com", organization: ORG, users: aliases });
 const inputs = (migrated: string[], rolledBack: string[] = []): Inputs => ({
   config: config({ rollback: rolledBack.map((a) => `${a}@contoso.com`) }),
-  users: migrated.map(user),
-  rolledBack: rolledBack.map(user),
+  users: migrated.map((a) => user(a)),
+  rolledBack: rolledBack.map((a) => user(a)),
 });
-/** The world after an up that applied `i`: the gate's own end state. */
-const applied = (w: World, i: Inputs): World => ({ ...w, ...(evaluate(w, gateInput(i)).end as World) });
+
 /** `status` for the stack `i` on the world `w`, as the CLI computes it. */
 const status = (w: World, i: Inputs) => statusOf(w, "contoso.com", GROUP, evaluate(w, gateInput(i)));
 
