@@ -1,16 +1,36 @@
 import { Command } from "../exchange/command";
-import { isNotFound } from "../exchange/errors";
+import { ExchangeError, isNotFound } from "../exchange/errors";
+import { identifies } from "../exchange/identity";
 import { SessionPool } from "../pool/sessionPool";
 
-/** The one object a Get returns, or undefined when Exchange says not found (and only then). */
+/**
+ * The one object a Get returns for its -Identity, or undefined when Exchange says not found or
+ * returns only other objects: for a non-existent Identity the Get-* references warn that "the
+ * command returns all objects", so a result counts only when it is the object asked for
+ * (exchange/identity.ts). Two matches are ambiguous, never a guess.
+ */
 export async function getOne<T>(pool: SessionPool, command: Command): Promise<T | undefined> {
+  let results: Record<string, unknown>[];
   try {
-    const [first] = await pool.run(command);
-    return first as T | undefined;
+    results = await pool.run(command);
   } catch (e) {
     if (isNotFound(e)) return undefined;
     throw e;
   }
+  const asked = command.parameters.Identity;
+  if (typeof asked !== "string") throw new Error(`getOne: ${command.cmdlet} needs an -Identity`);
+  const matches = results.filter((r) => identifies(r, asked));
+  if (matches.length > 1) {
+    throw new ExchangeError(
+      {
+        kind: "other",
+        reason: "ManagementObjectAmbiguousException",
+        message: `The operation couldn't be performed because '${asked}' matches multiple entries (${matches.length} objects returned).`,
+      },
+      command.cmdlet,
+    );
+  }
+  return matches[0] as T | undefined;
 }
 
 /** Runs a write whose target may not be visible yet right after New-* (replication lag). */
