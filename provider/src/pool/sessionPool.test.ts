@@ -269,6 +269,18 @@ describe("the session pool against the simulated tenant", () => {
     expect(exo.stats.connects).toBe(0);
   });
 
+  it("fails at once, with no retries, when the runner's executable does not exist", async () => {
+    const target: AnyTarget = { kind: "exchange-onprem", connectionUri: "https://ex01.contoso.com/PowerShell/", authentication: "Kerberos", username: "svc", password: "not-in-any-message" };
+    // Today's default backoff (2 s doubling, six attempts) would take about a minute.
+    const source = pool("source", target, { launch: { command: "/nonexistent/pwsh", args: [] }, retry: defaultPoolOptions.retry });
+    const t0 = Date.now();
+    const refused = await rejection(source.run(c.GetMailbox({ Identity: "alice" })));
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(refused.reason).toBe("RunnerNotFound");
+    expect(refused.message).toMatch(/\/nonexistent\/pwsh was not found .*install PowerShell 7\.6/);
+    expect(source.stats).toMatchObject({ connects: 0, retries: 0 });
+  });
+
   it("never lets a secret through in an error message", async () => {
     const password = "S3cr3t-P@ss!";
     // A stand-in runner that fails the connect by echoing the password, as a careless module might.

@@ -208,11 +208,18 @@ export class SessionPool {
     const { launch, role, target, connectTimeoutMs } = this.options;
     // A Pulumi process that opens a session ends it when its engine is gone.
     guardThisProcess();
-    const runner = await RunnerProcess.start(launch, {
-      startTimeoutMs: connectTimeoutMs,
-      redact: (t) => this.redact(t),
-      debug: this.options.debug,
-    });
+    let runner: RunnerProcess;
+    try {
+      runner = await RunnerProcess.start(launch, { startTimeoutMs: connectTimeoutMs, redact: (t) => this.redact(t), debug: this.options.debug });
+    } catch (e) {
+      if (!(e instanceof RunnerDied) || e.spawnCode === undefined) throw e;
+      // No executable is not a passing fault: fail at once, with the fix (no minute of retries).
+      const message =
+        e.spawnCode === "ENOENT"
+          ? `${launch.command} was not found (PATH, or COEXIST_PWSH): install PowerShell 7.6 or later, then run npm run preflight -- --stack <stack>`
+          : `${e.message}: check that ${launch.command} is executable`;
+      throw this.error({ kind: "other", reason: "RunnerNotFound", message }, "connect");
+    }
     if (this.closed) {
       void runner.close();
       throw new Error("the session pool is closed");

@@ -14,6 +14,8 @@ export class RunnerDied extends Error {
   constructor(
     readonly why: "exited" | "timeout" | "protocol" | "start",
     message: string,
+    /** The spawn error's code (ENOENT: no such executable, EACCES: not executable): retrying cannot help. */
+    readonly spawnCode?: string,
   ) {
     super(message);
     this.name = "RunnerDied";
@@ -73,9 +75,9 @@ export class RunnerProcess {
         runner.kill();
         reject(new RunnerDied("start", `runner ${launch.command} did not start within ${opts.startTimeoutMs} ms`));
       }, opts.startTimeoutMs);
-      child.once("error", (e) => {
+      child.once("error", (e: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        reject(new RunnerDied("start", `cannot start runner ${launch.command}: ${e.message}`));
+        reject(new RunnerDied("start", `cannot start runner ${launch.command}: ${e.message}`, e.code));
       });
       child.once("exit", (code, signal) => {
         clearTimeout(timer);
