@@ -31,7 +31,29 @@ export const InvokeRequest = z.object({
 });
 export type InvokeRequest = z.infer<typeof InvokeRequest>;
 
-export const Request = z.discriminatedUnion("type", [ConnectRequest, InvokeRequest]);
+/**
+ * What the runner's machine has, for `npm run preflight`; needs no connection. The pwsh runner
+ * reports $PSVersionTable and the highest installed version of each module preflight checks
+ * (Get-Module -ListAvailable); the simulator reports its target's `environment`.
+ */
+export const ProbeRequest = z.object({ id: z.number().int(), type: z.literal("probe") });
+export type ProbeRequest = z.infer<typeof ProbeRequest>;
+
+export const ProbeOutput = z.object({
+  runner: z.string(),
+  /** $PSVersionTable.PSVersion, e.g. "7.6.0". */
+  powershell: z.string(),
+  /** $PSVersionTable.Platform: "Win32NT" or "Unix". */
+  platform: z.string(),
+  /** Highest installed version per module (ExchangeOnlineManagement, PSWSMan), null when absent. */
+  modules: z.record(z.string(), z.string().nullable()),
+});
+export type ProbeOutput = z.infer<typeof ProbeOutput>;
+
+/** A connect's answer lists the allow-listed cmdlets the session loaded (what the account's role grants). */
+export const LoadedCmdlet = z.object({ Name: z.string() });
+
+export const Request = z.discriminatedUnion("type", [ConnectRequest, InvokeRequest, ProbeRequest]);
 export type Request = z.infer<typeof Request>;
 
 /** The first line a runner writes once it is ready for requests. */

@@ -33,6 +33,17 @@ export const Faults = z.object({
 });
 export type Faults = z.infer<typeof Faults>;
 
+/**
+ * The machine and account a rehearsal imitates, for `npm run preflight`: what a pwsh runner's
+ * probe would report (PowerShell version, platform, installed modules). The defaults are a
+ * machine that passes: PowerShell 7.6 on Linux with ExchangeOnlineManagement 3.10 and PSWSMan.
+ */
+export const SimulatedEnvironment = z.object({
+  powershell: z.string().regex(/^\d+\.\d+(\.\d+)?$/).default("7.6.0"),
+  platform: z.enum(["Unix", "Win32NT"]).default("Unix"),
+  modules: z.record(z.string(), z.string().nullable()).default({ ExchangeOnlineManagement: "3.10.0", PSWSMan: "2.3.1" }),
+});
+
 export const SimulatorTarget = z.object({
   kind: z.literal("simulator"),
   /** The simulated world's JSON file; its command log is written beside it (`.log`). */
@@ -45,6 +56,10 @@ export const SimulatorTarget = z.object({
   /** At most `budget` cmdlets per session in any `windowMs` window; beyond it, "throttled". */
   throttle: z.object({ budget: z.number().int().positive(), windowMs: z.number().int().positive() }).optional(),
   faults: Faults.default(Faults.parse({})),
+  /** For preflight rehearsals: the machine the runner would run on. */
+  environment: SimulatedEnvironment.default(SimulatedEnvironment.parse({})),
+  /** Allow-listed cmdlets the simulated account's role does not grant: not loaded at connect, "not recognized" when run. */
+  roleLacks: z.array(z.string()).default([]),
   // Credentials, checked against the simulated world's when it has some (a rehearsal of the
   // secrets' path, and of a failed connect): the certificate password for the tenant, a user
   // name and password for the source. Secrets come from coexist:certificatePassword and
@@ -64,13 +79,20 @@ export const ExchangeOnlineTarget = z.object({
 });
 export type ExchangeOnlineTarget = z.infer<typeof ExchangeOnlineTarget>;
 
-export const OnPremisesTarget = z.object({
-  kind: z.literal("exchange-onprem"),
-  connectionUri: z.url(),
-  authentication: z.enum(["Kerberos", "Negotiate", "Basic"]).default("Kerberos"),
-  username: z.string().min(1),
-  password: z.string().min(1),
-});
+export const OnPremisesTarget = z
+  .object({
+    kind: z.literal("exchange-onprem"),
+    connectionUri: z.url(),
+    authentication: z.enum(["Kerberos", "Negotiate", "Basic"]).default("Kerberos"),
+    username: z.string().min(1),
+    password: z.string().min(1),
+  })
+  // Basic sends the password in the clear: "Basic authentication ... should only be used over
+  // HTTPS" (about_Remote_Troubleshooting; New-PSSession -Authentication). Refused over http.
+  .refine((t) => t.authentication !== "Basic" || /^https:/i.test(t.connectionUri), {
+    message: "Basic authentication sends the password in the clear: use an https:// connectionUri, or Kerberos/Negotiate",
+    path: ["authentication"],
+  });
 export type OnPremisesTarget = z.infer<typeof OnPremisesTarget>;
 
 export const ExchangeTarget = z.discriminatedUnion("kind", [SimulatorTarget, ExchangeOnlineTarget]);

@@ -8,6 +8,9 @@ const simulatorRunner = path.join(__dirname, "..", "simulator", "runner.js");
 
 /** The process that serves a target: the simulated tenant in-house, pwsh for a real one. */
 export function launchFor(target: AnyTarget): RunnerLaunch {
-  if (target.kind === "simulator") return { command: process.execPath, args: [simulatorRunner] };
+  if (target.kind === "simulator") {
+    // The simulated machine (what a probe reports) is part of how the runner is started.
+    return { command: process.execPath, args: [simulatorRunner], env: { ...process.env, COEXIST_SIM_ENVIRONMENT: JSON.stringify(target.environment) } };
+  }
   return { command: process.env.COEXIST_PWSH ?? "pwsh", args: ["-NoProfile", "-NonInteractive", "-File", runnerScript] };
 }

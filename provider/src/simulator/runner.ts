@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as readline from "node:readline";
 import { cmdletSpecs, validateCommand } from "../exchange/cmdlets";
 import { ErrorPayload, ExchangeError } from "../exchange/errors";
-import { ConnectRequest, InvokeRequest, PROTOCOL_VERSION, Request, Response, Role } from "../exchange/protocol";
+import { ConnectRequest, InvokeRequest, ProbeOutput, PROTOCOL_VERSION, Request, Response, Role } from "../exchange/protocol";
 import { SimulatorTarget } from "../exchange/targets";
 import { fail } from "./errors";
 import { FaultPlan } from "./faults";
@@ -60,7 +60,7 @@ function log(entry: Record<string, unknown>): void {
   fs.appendFileSync(`${session.target.stateFile}.log`, line + "\n");
 }
 
-async function connect(req: ConnectRequest): Promise<void> {
+async function connect(req: ConnectRequest): Promise<Array<{ Name: string }>> {
   // As runner.ps1: the connect request may narrow the allow-list, never widen it.
   const unknown = req.allow.find((name) => !cmdletSpecs.has(name));
   if (unknown) fail("invalid-parameter", "ProtocolException", `Malformed request: allow names ${unknown}, which this runner never runs.`);
@@ -85,8 +85,21 @@ async function connect(req: ConnectRequest): Promise<void> {
     w.sessions.push({ id, pid: process.pid, role: req.role, since: new Date().toISOString() });
     return { id, salt };
   });
-  session = { id, role: req.role, target, allow: new Set(req.allow), store, faults: new FaultPlan(target.faults, salt), recent: [] };
+  // As Exchange's RBAC: a session loads only the cmdlets the account's role grants (the
+  // target's `roleLacks` imitates a role without some), and answers with what it loaded.
+  const lacks = new Set(target.roleLacks.map((n) => n.toLowerCase()));
+  const allow = new Set(req.allow.filter((n) => !lacks.has(n.toLowerCase())));
+  session = { id, role: req.role, target, allow, store, faults: new FaultPlan(target.faults, salt), recent: [] };
   log({ event: "connect", pid: process.pid, ppid: process.ppid });
+  return [...allow].map((Name) => ({ Name }));
+}
+
+/** The machine a rehearsal imitates (the target's `environment`), as runner.ps1's probe reports a real one. */
+function probe(): ProbeOutput[] {
+  // The probe comes before any connect, so the simulated machine is set at launch
+  // (runner/launch.ts passes the target's environment), as a real machine just is what it is.
+  const env = SimulatorTarget.shape.environment.parse(JSON.parse(process.env.COEXIST_SIM_ENVIRONMENT ?? "{}"));
+  return [{ runner: "simulator", ...env }];
 }
 
 /**
@@ -191,8 +204,11 @@ async function handle(line: string): Promise<void> {
     if (!parsed.success) fail("invalid-parameter", "ProtocolException", `Malformed request: ${parsed.error.issues[0]?.message}`);
     const req = parsed.data!;
     if (req.type === "connect") {
-      await connect(req);
-      write({ id: req.id, ok: true, output: [] } satisfies Response);
+      write({ id: req.id, ok: true, output: await connect(req) } satisfies Response);
+      return;
+    }
+    if (req.type === "probe") {
+      write({ id: req.id, ok: true, output: probe() } satisfies Response);
       return;
     }
     ({ cmdlet, parameters } = req);
