@@ -41,7 +41,7 @@ describe("the simulator runner on end of input", () => {
     send(child, connect(stateFile, { faults: { hangAfter: 1 } }));
     send(child, get(2));
     await until("the command to hang", () => commandLog(stateFile).some((l) => l.fault === "hang"));
-    expect(answers()).toEqual([{ type: "hello", runner: "simulator", protocol: PROTOCOL_VERSION }, { id: 1, ok: true, output: [] }]);
+    expect(answers()).toEqual([{ type: "hello", runner: "simulator", protocol: PROTOCOL_VERSION }, { id: 1, ok: true, output: allowedCmdlets("exchange").map((Name) => ({ Name })) }]);
     expect(readWorld(stateFile).sessions).toHaveLength(1);
     child.stdin!.end();
     await until("the runner to exit", () => child.exitCode !== null);
