@@ -29,10 +29,10 @@ const mailboxOut = (m: SourceMailbox): MailboxObject => ({
 });
 
 export const sourceCmdlets: Record<string, Handler> = {
-  // Without -Identity: every mailbox, 1000 unless ResultSize Unlimited (Get-Mailbox reference).
+  // Without -Identity: the first ResultSize mailboxes, 1000 by default, all for Unlimited (Get-Mailbox reference).
   "Get-Mailbox": (w, p: P<typeof c.GetMailbox>) =>
     p.Identity === undefined
-      ? w.source.mailboxes.slice(0, p.ResultSize === "Unlimited" ? Infinity : 1000).map(mailboxOut)
+      ? w.source.mailboxes.slice(0, p.ResultSize === "Unlimited" ? Infinity : (p.ResultSize ?? 1000)).map(mailboxOut)
       : [mailboxOut(getMailbox(w, p.Identity))],
 
   "Set-Mailbox": (w, p: P<typeof c.SetMailbox>) => {

@@ -11,7 +11,8 @@ export const GetMailbox = cmdlet({
   target: "source",
   effect: "read",
   idempotent: true,
-  parameters: z.strictObject({ Identity: Identity.optional(), ResultSize: z.literal("Unlimited").optional() }),
+  // ResultSize is "Unlimited" or a count (Get-Mailbox reference); preflight reads one.
+  parameters: z.strictObject({ Identity: Identity.optional(), ResultSize: z.union([z.literal("Unlimited"), z.number().int().positive()]).optional() }),
 });
 
 export const SetMailbox = cmdlet({
