@@ -1,0 +1,103 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The tool environment's refusal. `scripts/env.sh` (sourced by the npm scripts) falls back to a
+ * rehearsal set-up when it is given none: a file backend inside the checkout and a passphrase
+ * printed in the documentation. That is fine for the simulator and wrong for a real tenant, whose
+ * state and secrets it would protect with nothing but a published passphrase. So env.sh marks
+ * what it defaulted, and the program (before anything is declared) and the CLIs that read a stack
+ * (`npm run status`, `npm run trace`; `npm run plan` runs the program) refuse any stack whose
+ * targets are not both simulators while a default is in force. See docs/commands.md.
+ */
+
+/** The documented passphrase of rehearsal stacks (scripts/env.sh). */
+export const REHEARSAL_PASSPHRASE = "coexist-rehearsal";
+
+export interface RehearsalDefaults {
+  /** The rehearsal's backend URL, when env.sh set it and it is still the one in force. */
+  backend?: string;
+  /** PULUMI_CONFIG_PASSPHRASE is the documented one (set by env.sh or copied from the docs). */
+  passphrase: boolean;
+}
+
+/** What of the rehearsal set-up is in force in `env`. A value changed since env.sh set it is yours. */
+export function rehearsalDefaults(env: NodeJS.ProcessEnv = process.env): RehearsalDefaults {
+  const marked = env.COEXIST_REHEARSAL_BACKEND;
+  return {
+    ...(marked && env.PULUMI_BACKEND_URL === marked ? { backend: marked } : {}),
+    passphrase: env.PULUMI_CONFIG_PASSPHRASE === REHEARSAL_PASSPHRASE,
+  };
+}
+
+/** The kind of a target as the stack config holds it (JSON text), or undefined. */
+function kindOf(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const t = JSON.parse(raw) as { kind?: unknown } | null;
+    return t && typeof t === "object" && typeof t.kind === "string" ? t.kind : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the stack's secrets depend on PULUMI_CONFIG_PASSPHRASE: its stack file has a
+ * passphrase salt or names the passphrase provider (a missing file counts, to be safe). A stack
+ * made with another secrets provider (`secretsprovider: awskms://…`, or the Pulumi Cloud's own,
+ * which writes neither key) does not.
+ */
+export function usesPassphrase(stackFile: string): boolean {
+  let text: string;
+  try {
+    text = fs.readFileSync(stackFile, "utf8");
+  } catch {
+    return true;
+  }
+  const provider = /^secretsprovider:\s*['"]?([^'"\s]+)/m.exec(text)?.[1];
+  if (provider) return provider.startsWith("passphrase");
+  return /^encryptionsalt:/m.test(text);
+}
+
+/**
+ * The refusal's text, or undefined when the stack may run here: both targets are simulators,
+ * or no rehearsal default is in force. `get` reads `coexist:*` stack config (values as Pulumi
+ * gives them: JSON text for objects).
+ */
+export function environmentRefusal(
+  stack: string,
+  get: (key: string) => string | undefined,
+  stackFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const real = (["exchange", "source"] as const)
+    .map((role) => ({ role, kind: kindOf(get(role)) }))
+    .filter((t) => t.kind !== undefined && t.kind !== "simulator");
+  if (real.length === 0) return undefined;
+  const defaults = rehearsalDefaults(env);
+  const passphrase = defaults.passphrase && usesPassphrase(stackFile);
+  if (!defaults.backend && !passphrase) return undefined;
+  const marked = env.COEXIST_REHEARSAL_PASSPHRASE === "1";
+  return [
+    `coexist: refusing to run stack ${stack} with the rehearsal's ${[defaults.backend ? "backend" : "", passphrase ? "passphrase" : ""].filter(Boolean).join(" and ")}: ` +
+      `its ${real.map((t) => `coexist:${t.role} is ${t.kind}`).join(" and ")}, not the simulator. Nothing was run.`,
+    ...(defaults.backend ? [`  The backend is ${defaults.backend}, the local folder scripts/env.sh uses when no backend is given (inside this checkout).`] : []),
+    ...(passphrase
+      ? [`  PULUMI_CONFIG_PASSPHRASE is the published rehearsal passphrase${marked ? " (scripts/env.sh set it: none was given)" : ""}: anyone could decrypt this stack's secrets.`]
+      : []),
+    "  Use your own backend and secrets provider:",
+    "  - backend: COEXIST_BACKEND_URL=<url> for the npm scripts (npm run plan, status, trace), or your own pulumi outside scripts/env.sh with PULUMI_BACKEND_URL or `pulumi login <url>`;",
+    "  - secrets: PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) set to this stack's own passphrase, or a stack made with another secrets provider (`pulumi stack init --secrets-provider …`, `pulumi stack change-secrets-provider …`).",
+    "  See docs/commands.md#the-tool-environment.",
+  ].join("\n");
+}
+
+/**
+ * Throws the refusal (as a RunError: the CLI prints just the message) when the stack may not
+ * run in this environment. The program calls it first thing; `status` and `trace` too.
+ */
+export function refuseRehearsalEnvironment(stack: string, get: (key: string) => string | undefined, projectDir: string, env: NodeJS.ProcessEnv = process.env): void {
+  const refusal = environmentRefusal(stack, get, path.join(projectDir, "stacks", `Pulumi.${stack}.yaml`), env);
+  if (refusal) throw new pulumi.RunError(refusal);
+}
