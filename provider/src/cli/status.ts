@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { gateInput, groupAddressOf, loadInputs, routingDomains } from "../program/program";
 import { projectRoot } from "../projectRoot";
@@ -6,21 +5,15 @@ import { evaluate } from "../safety/gate";
 import { liveSnapshot } from "../safety/live";
 import { renderStatus, renderTrace, statusCsv, statusOf } from "../safety/status";
 import { formatProblem, InputError } from "../waves/problems";
+import { stackValues } from "./stackValues";
 
 /**
  * `npm run status -- --stack X [--json | --csv]` and `npm run trace -- --stack X user@domain`:
  * read-only views of a live snapshot (real tenant and source, or the simulated world), with the
  * stack's config read as the program reads it. Only read cmdlets run.
  */
-function stackConfig(stack: string, cwd: string): (key: string) => string | undefined {
-  const r = spawnSync("pulumi", ["config", "--json", "--show-secrets", "--stack", stack], { cwd, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`pulumi config --stack ${stack} failed: ${(r.stderr || r.stdout).trim()}`);
-  const values = JSON.parse(r.stdout) as Record<string, { value?: string }>;
-  return (key) => values[`coexist:${key}`]?.value;
-}
-
 export async function statusReport(stack: string, format: "text" | "json" | "csv", cwd = projectRoot()): Promise<string> {
-  const inputs = loadInputs(stackConfig(stack, cwd), cwd, path.join(cwd, "stacks", `Pulumi.${stack}.yaml`));
+  const inputs = loadInputs(stackValues(stack, cwd), cwd, path.join(cwd, "stacks", `Pulumi.${stack}.yaml`));
   const snapshot = await liveSnapshot(inputs.config, routingDomains(inputs), [groupAddressOf(inputs.config)]);
   // The same snapshot and verdict as the gate's (checkMailFlow), kept here to build the rows on.
   const status = statusOf(snapshot, inputs.config.domain, groupAddressOf(inputs.config), evaluate(snapshot, gateInput(inputs)));
@@ -30,7 +23,7 @@ export async function statusReport(stack: string, format: "text" | "json" | "csv
 }
 
 export async function traceReport(stack: string, user: string, cwd = projectRoot()): Promise<string> {
-  const inputs = loadInputs(stackConfig(stack, cwd), cwd, path.join(cwd, "stacks", `Pulumi.${stack}.yaml`));
+  const inputs = loadInputs(stackValues(stack, cwd), cwd, path.join(cwd, "stacks", `Pulumi.${stack}.yaml`));
   const snapshot = await liveSnapshot(inputs.config, routingDomains(inputs), [groupAddressOf(inputs.config)]);
   return renderTrace(snapshot, user.toLowerCase());
 }

@@ -8,11 +8,14 @@ import {
   PartnerConnector,
   SourceBypassRule,
 } from "../resources/classes";
+import { failureLines, preflight } from "../preflight/preflight";
+import { PoolSettings } from "../resources/config";
 import { projectRoot } from "../projectRoot";
 import { SharedInputs } from "../safety/desired";
 import { evaluate, formatRefusal, GateInput, GateResult } from "../safety/gate";
 import { liveSnapshot } from "../safety/live";
 import { InputError, Problem } from "../waves/problems";
+import { refuseRehearsalEnvironment } from "./environment";
 import { rawConfig, readStackConfig, StackConfig } from "./stackConfig";
 import { MigratedUser, splitRollback, usersFromWaves } from "./users";
 
@@ -91,6 +94,7 @@ export function coexistence(): Promise<Record<string, unknown>> {
   const projectDir = projectRoot();
   const stackFile = path.join(projectDir, "stacks", `Pulumi.${pulumi.getStack()}.yaml`);
   const cfg = new pulumi.Config("coexist");
+  refuseRehearsalEnvironment(pulumi.getStack(), (k) => cfg.get(k), projectDir);
   let inputs: ReturnType<typeof loadInputs>;
   try {
     inputs = loadInputs((k) => cfg.get(k), projectDir, stackFile);
@@ -99,7 +103,25 @@ export function coexistence(): Promise<Record<string, unknown>> {
     if (e instanceof InputError) throw new pulumi.RunError(e.message);
     throw e;
   }
-  return gate(inputs).then(() => declare(inputs.config, inputs.users));
+  return ready(inputs)
+    .then(() => gate(inputs))
+    .then(() => declare(inputs.config, inputs.users));
+}
+
+/**
+ * Preflight (preflight/preflight.ts) at `pulumi preview`, and so at the start of `pulumi up`,
+ * when a target is real: a missing pwsh, module, permission or a wrong certificate password is
+ * named with its fix before anything else runs. A rehearsal on the simulators skips it.
+ */
+async function ready(inputs: Inputs): Promise<void> {
+  const { exchange, source } = inputs.config;
+  if (!pulumi.runtime.isDryRun() || (exchange.kind === "simulator" && source.kind === "simulator")) return;
+  const checks = await preflight({ exchange, source }, { connectTimeoutMs: PoolSettings.parse(inputs.config.pool ?? {}).connectTimeoutSeconds * 1000 });
+  const failures = failureLines(checks);
+  if (failures.length > 0) {
+    const stack = pulumi.getStack();
+    throw new pulumi.RunError([`coexist: stack ${stack} is not ready for a real run (npm run preflight -- --stack ${stack} shows every check):`, ...failures.map((f) => `  ${f}`)].join("\n"));
+  }
 }
 
 /**

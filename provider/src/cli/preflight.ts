@@ -1,0 +1,37 @@
+import { preflight, renderChecks } from "../preflight/preflight";
+import { projectRoot } from "../projectRoot";
+import { readProviderConfig } from "../resources/config";
+import { stackValues } from "./stackValues";
+
+/**
+ * `npm run preflight -- --stack NAME [--json]`: is this machine and are these accounts ready for
+ * a real run? One line per check, with the fix under each failure; exit 1 when any fails.
+ * Nothing is changed: the only cmdlets run are one read per target.
+ */
+export async function preflightReport(stack: string, json: boolean, cwd = projectRoot()): Promise<{ text: string; failed: boolean }> {
+  const get = stackValues(stack, cwd);
+  // Only the targets matter here: a wave file with a mistake must not hide a missing pwsh.
+  const config = readProviderConfig({ get, require: (k: string) => get(k) ?? "" } as Parameters<typeof readProviderConfig>[0]);
+  const checks = await preflight(config, { connectTimeoutMs: config.pool.connectTimeoutSeconds * 1000 });
+  const failed = checks.some((c) => c.status === "fail");
+  return { text: json ? JSON.stringify(checks, null, 2) : renderChecks(checks), failed };
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const i = args.indexOf("--stack");
+  const stack = i >= 0 ? args[i + 1] : undefined;
+  if (!stack) {
+    console.error("usage: npm run preflight -- --stack NAME [--json]");
+    process.exit(2);
+  }
+  preflightReport(stack, args.includes("--json"))
+    .then(({ text, failed }) => {
+      console.log(text);
+      process.exit(failed ? 1 : 0);
+    })
+    .catch((e: Error) => {
+      console.error(e.message);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,12 @@
+import { spawnSync } from "node:child_process";
+
+/**
+ * A stack's `coexist:` config as the program reads it (secrets decrypted), through the
+ * `pulumi` CLI on PATH: the read-only commands take their settings from where `pulumi up` does.
+ */
+export function stackValues(stack: string, cwd: string): (key: string) => string | undefined {
+  const r = spawnSync("pulumi", ["config", "--json", "--show-secrets", "--stack", stack], { cwd, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`pulumi config --stack ${stack} failed: ${(r.stderr || r.stdout || String(r.error ?? "")).trim()}`);
+  const values = JSON.parse(r.stdout) as Record<string, { value?: string }>;
+  return (key) => values[`coexist:${key}`]?.value;
+}

@@ -1,0 +1,238 @@
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { allowedCmdlets, GetAcceptedDomain, GetMailbox } from "../exchange/cmdlets";
+import { Command } from "../exchange/command";
+import { LoadedCmdlet, ProbeOutput, Role } from "../exchange/protocol";
+import { AnyTarget, ExchangeTarget, secretsOf, SourceTarget } from "../exchange/targets";
+import { projectRoot } from "../projectRoot";
+import { launchFor } from "../runner/launch";
+import { RunnerDied, RunnerProcess } from "../runner/process";
+import { checkCertificate } from "./certificate";
+import { compareVersions, MODULE_MINIMUM, powershellFloor, RUNNER_POWERSHELL } from "./floors";
+
+export type CheckStatus = "pass" | "fail" | "warn" | "skip";
+export interface Check {
+  role: Role;
+  check: string;
+  status: CheckStatus;
+  detail: string;
+  /** What to do about a failure or a warning. */
+  fix?: string;
+}
+
+export interface PreflightTargets {
+  exchange: ExchangeTarget;
+  source: SourceTarget;
+}
+
+export interface PreflightOptions {
+  /** Start-up plus connect; Connect-ExchangeOnline alone can take several seconds. */
+  connectTimeoutMs?: number;
+  debug?: (line: string) => void;
+}
+
+const INSTALL_PWSH = "install PowerShell 7.6 (https://learn.microsoft.com/powershell/scripting/install/installing-powershell), or set COEXIST_PWSH to its path";
+
+/** The permissions each role needs, for a cmdlet the session did not load. */
+const ROLE_FIX: Record<Role, string> = {
+  exchange:
+    "give the app a role that grants them: the Exchange Administrator role in Microsoft Entra ID, or a custom role group assigned to its service principal (app-only-auth-powershell-v2.md)",
+  source: "use an account whose role groups grant them on the source (Organization Management, or Recipient Management for the mailbox cmdlets)",
+};
+
+/**
+ * Everything a real run needs from this machine and these accounts, checked before anything is
+ * changed, one line per check: pwsh and its version, the modules and their PowerShell floors,
+ * the certificate (opened, not sent), a connect, every allow-listed cmdlet granted to the
+ * account, and one read. A check whose prerequisite failed is skipped, not retried: a missing
+ * executable or module fails at once.
+ */
+export async function preflight(targets: PreflightTargets, options: PreflightOptions = {}): Promise<Check[]> {
+  const [exchange, source] = await Promise.all([
+    checkRole("exchange", resolved(targets.exchange), options),
+    checkRole("source", resolved(targets.source), options),
+  ]);
+  return [...exchange, ...source];
+}
+
+const resolved = <T extends AnyTarget>(t: T): T => (t.kind === "simulator" ? { ...t, stateFile: path.resolve(projectRoot(), t.stateFile) } : t);
+
+async function checkRole(role: Role, target: AnyTarget, options: PreflightOptions): Promise<Check[]> {
+  const checks: Check[] = [];
+  const add = (check: string, status: CheckStatus, detail: string, fix?: string) => checks.push({ role, check, status, detail, ...(fix ? { fix } : {}) });
+  const secrets = secretsOf(target).filter((s) => s.length > 0);
+  const redact = (t: string) => secrets.reduce((x, s) => x.split(s).join("***"), t);
+  const skipRest = (after: string, names: string[]) => {
+    for (const n of names) add(n, "skip", `needs ${after}`);
+    return checks;
+  };
+  const launch = launchFor(target);
+  const afterRunner = ["modules", "connect", "cmdlets", "read"];
+
+  // The certificate is a file on this machine: checked whatever else fails.
+  const certificate = () => {
+    if (target.kind !== "exchange-online") return;
+    const c = checkCertificate(target.certificateFilePath, target.certificatePassword);
+    if (c.ok === true) add("certificate", "pass", c.detail);
+    else if (c.ok === "unknown") add("certificate", "warn", c.detail);
+    else add("certificate", "fail", c.detail, c.fix);
+  };
+
+  if (target.kind !== "simulator") {
+    // pwsh itself, before any runner: `pwsh -Version` prints "PowerShell 7.6.0".
+    const v = spawnSync(launch.command, ["-Version"], { encoding: "utf8", timeout: 30_000 });
+    if (v.error) {
+      const code = (v.error as NodeJS.ErrnoException).code;
+      add("pwsh", "fail", code === "ENOENT" ? `${launch.command} not found on PATH` : `${launch.command} cannot run (${code ?? v.error.message})`, INSTALL_PWSH);
+      certificate();
+      return skipRest("pwsh", ["runner", ...afterRunner]);
+    }
+    const version = /PowerShell\s+(\d+\.\d+(?:\.\d+)?)/.exec(v.stdout)?.[1];
+    if (!version) {
+      add("pwsh", "fail", `${launch.command} -Version printed ${JSON.stringify(v.stdout.trim().slice(0, 80))}, not a PowerShell version`, INSTALL_PWSH);
+      certificate();
+      return skipRest("pwsh", ["runner", ...afterRunner]);
+    }
+    if (compareVersions(version, RUNNER_POWERSHELL) < 0) {
+      add("pwsh", "fail", `PowerShell ${version}; runner.ps1 needs ${RUNNER_POWERSHELL} or later`, INSTALL_PWSH);
+      certificate();
+      return skipRest("pwsh", ["runner", ...afterRunner]);
+    }
+    add("pwsh", "pass", `${launch.command}: PowerShell ${version}`);
+  }
+
+  let runner: RunnerProcess;
+  try {
+    runner = await RunnerProcess.start(launch, { startTimeoutMs: options.connectTimeoutMs ?? 120_000, redact, ...(options.debug ? { debug: options.debug } : {}) });
+  } catch (e) {
+    add("runner", "fail", redact(e instanceof Error ? e.message : String(e)), e instanceof RunnerDied && e.spawnCode === "ENOENT" ? INSTALL_PWSH : "run it by hand to see why: pwsh -NoProfile -File provider/src/runner/runner.ps1");
+    certificate();
+    return skipRest("runner", afterRunner);
+  }
+  try {
+    add("runner", "pass", target.kind === "simulator" ? "the simulated tenant's runner started" : "runner.ps1 started");
+    const timeout = options.connectTimeoutMs ?? 120_000;
+    const probed = await runner.request({ type: "probe" }, timeout);
+    const machine = probed.ok ? ProbeOutput.safeParse(probed.output[0]) : undefined;
+    if (!machine?.success) {
+      add("modules", "fail", `the runner did not describe its machine (${probed.ok ? "unreadable answer" : redact(probed.error.message)})`, "use the runner.ps1 shipped with this version of coexist");
+    } else {
+      moduleChecks(role, target, machine.data, add);
+    }
+    const blocking = checks.some((c) => c.check === "modules" && c.status === "fail");
+    certificate();
+    if (blocking || checks.some((c) => c.check === "certificate" && c.status === "fail")) {
+      return skipRest(blocking ? "the modules" : "the certificate", ["connect", "cmdlets", "read"]);
+    }
+
+    const allow = allowedCmdlets(role);
+    const connected = await runner.request({ type: "connect", role, target, allow }, timeout);
+    if (!connected.ok) {
+      add("connect", "fail", `${connected.error.reason ?? connected.error.kind}: ${redact(connected.error.message)}`, connectFix(role, target, connected.error.kind));
+      return skipRest("a connection", ["cmdlets", "read"]);
+    }
+    add("connect", "pass", `connected to ${describe(target)}`);
+
+    const loaded = new Set(connected.output.flatMap((o) => (LoadedCmdlet.safeParse(o).success ? [String(o.Name).toLowerCase()] : [])));
+    const missing = allow.filter((n) => !loaded.has(n.toLowerCase()));
+    if (missing.length > 0) add("cmdlets", "fail", `the account's role does not grant ${missing.join(", ")}`, ROLE_FIX[role]);
+    else add("cmdlets", "pass", `all ${allow.length} cmdlets coexist runs here are granted`);
+
+    const read: Command = role === "exchange" ? GetAcceptedDomain({}) : GetMailbox({ ResultSize: 1 });
+    const answer = await runner.request({ type: "invoke", ...read }, timeout);
+    if (answer.ok) add("read", "pass", `${read.cmdlet} answered (${answer.output.length} object${answer.output.length === 1 ? "" : "s"})`);
+    else add("read", "fail", `${read.cmdlet}: ${redact(answer.error.message)}`, missing.includes(read.cmdlet) ? ROLE_FIX[role] : "see docs/troubleshooting.md");
+    return checks;
+  } catch (e) {
+    add("runner", "fail", redact(e instanceof Error ? e.message : String(e)), "see the runner's stderr with COEXIST_DEBUG=1");
+    return checks;
+  } finally {
+    await runner.close(5_000);
+  }
+}
+
+/** The module each role's connect needs, against the PowerShell it runs on. */
+function moduleChecks(role: Role, target: AnyTarget, machine: ProbeOutput, add: (check: string, status: CheckStatus, detail: string, fix?: string) => void): void {
+  const ps = machine.powershell;
+  const simulated = machine.runner === "simulator" ? " (simulated)" : "";
+  if (role === "exchange") {
+    const eom = machine.modules.ExchangeOnlineManagement ?? null;
+    if (eom === null) {
+      add("modules", "fail", `ExchangeOnlineManagement is not installed${simulated}`, "Install-Module -Name ExchangeOnlineManagement -Scope CurrentUser");
+      return;
+    }
+    const floor = powershellFloor(eom);
+    if (floor === undefined || compareVersions(eom, MODULE_MINIMUM) < 0) {
+      add("modules", "fail", `ExchangeOnlineManagement ${eom}${simulated}; coexist needs ${MODULE_MINIMUM} or later (the REST-based module)`, "Update-Module -Name ExchangeOnlineManagement");
+      return;
+    }
+    if (compareVersions(ps, floor) < 0) {
+      add(
+        "modules",
+        "fail",
+        `ExchangeOnlineManagement ${eom} needs PowerShell ${floor} or later; this is PowerShell ${ps}${simulated}`,
+        `install PowerShell ${floor}, or use a module version this PowerShell supports (3.5 to 3.9 need 7.4): Install-Module ExchangeOnlineManagement -RequiredVersion 3.9.2`,
+      );
+      return;
+    }
+    add("modules", "pass", `ExchangeOnlineManagement ${eom} on PowerShell ${ps}${simulated}`);
+    return;
+  }
+  // The source: Remote PowerShell to on-premises Exchange (connect-to-exchange-servers-using-remote-powershell.md
+  // describes it from Windows only). WSMan is built into PowerShell on Windows; elsewhere the
+  // community PSWSMan module provides it.
+  if (machine.platform !== "Win32NT") {
+    const wsman = machine.modules.PSWSMan ?? null;
+    if (wsman === null) {
+      add("modules", "fail", `Remote PowerShell from ${machine.platform} needs the PSWSMan module, which is not installed${simulated}`, "as root: pwsh -c 'Install-Module -Name PSWSMan; Install-WSMan', or run coexist from Windows");
+      return;
+    }
+    // Kerberos and Negotiate off Windows need a ticket: worth a warning for a real server only.
+    const auth = target.kind === "exchange-onprem" ? target.authentication : "Basic";
+    add(
+      "modules",
+      auth === "Basic" ? "pass" : "warn",
+      `PSWSMan ${wsman} on PowerShell ${ps} (${machine.platform})${simulated}`,
+      auth === "Basic" ? undefined : `${auth} from Linux or macOS needs a Kerberos ticket for the account (kinit) and the Exchange server's SPN; Microsoft documents Remote PowerShell to Exchange from Windows only`,
+    );
+    return;
+  }
+  add("modules", "pass", `PowerShell ${ps} on Windows${simulated}: WSMan remoting is built in`);
+}
+
+function connectFix(role: Role, target: AnyTarget, kind: string): string {
+  if (kind === "throttled") return "too many open sessions for this account: wait for them to time out, or lower coexist:pool.maxSessions";
+  if (target.kind === "exchange-online") return "check appId, organization and the certificate uploaded to the app registration (app-only-auth-powershell-v2.md)";
+  if (target.kind === "exchange-onprem") return "check connectionUri (http(s)://server/PowerShell/), the account and coexist:sourcePassword";
+  return role === "exchange" ? "check coexist:certificatePassword against the simulated world" : "check the simulated source's username and coexist:sourcePassword";
+}
+
+function describe(target: AnyTarget): string {
+  switch (target.kind) {
+    case "exchange-online":
+      return target.organization;
+    case "exchange-onprem":
+      return target.connectionUri;
+    case "simulator":
+      return `the simulated world ${path.relative(projectRoot(), target.stateFile) || target.stateFile}`;
+  }
+}
+
+const MARK: Record<CheckStatus, string> = { pass: "ok  ", fail: "FAIL", warn: "warn", skip: "skip" };
+
+/** One line per check; a fix under each failure and warning. */
+export function renderChecks(checks: Check[]): string {
+  const width = Math.max(...checks.map((c) => c.check.length));
+  const lines = checks.map((c) => {
+    const head = `${MARK[c.status]}  ${c.role === "exchange" ? "tenant" : "source"}  ${c.check.padEnd(width)}  ${c.detail}`;
+    return c.fix && (c.status === "fail" || c.status === "warn") ? `${head}\n      fix: ${c.fix}` : head;
+  });
+  const failed = checks.filter((c) => c.status === "fail").length;
+  lines.push(failed === 0 ? "preflight: ready" : `preflight: ${failed} check${failed === 1 ? "" : "s"} failed`);
+  return lines.join("\n");
+}
+
+/** Only the failures, for a refusal at `pulumi preview`. */
+export function failureLines(checks: Check[]): string[] {
+  return checks.filter((c) => c.status === "fail").map((c) => `${c.role === "exchange" ? "tenant" : "source"} ${c.check}: ${c.detail}${c.fix ? `; fix: ${c.fix}` : ""}`);
+}
