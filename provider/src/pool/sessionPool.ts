@@ -1,9 +1,10 @@
 import { allowedCmdlets, validateCommand } from "../exchange/cmdlets";
-import { Command } from "../exchange/command";
+import { CmdletSpec, Command } from "../exchange/command";
 import { ErrorPayload, ExchangeError } from "../exchange/errors";
 import { Role } from "../exchange/protocol";
 import { AnyTarget, secretsOf } from "../exchange/targets";
 import { guardThisProcess } from "../host/orphanGuard";
+import type { Journal, RunTrace } from "../journal/journal";
 import { RunnerLaunch, RunnerDied, RunnerProcess } from "../runner/process";
 
 export interface PoolOptions {
@@ -19,6 +20,8 @@ export interface PoolOptions {
   /** Retire a session after this many commands (1 = a connect per command, for benchmarks). */
   sessionUses?: number;
   debug?: (line: string) => void;
+  /** The cmdlet journal: every write run (not reads) is recorded there with its outcome. */
+  journal?: Journal;
 }
 
 export const defaultPoolOptions = {
@@ -67,12 +70,34 @@ export class SessionPool {
     this.secrets = secretsOf(options.target).filter((s) => s.length > 0);
   }
 
-  /** Runs a command and returns its output objects, or throws an ExchangeError. */
+  /**
+   * Runs a command and returns its output objects, or throws an ExchangeError. A write is
+   * recorded in the cmdlet journal (when there is one) with its outcome, whatever it is.
+   */
   async run(command: Command): Promise<Record<string, unknown>[]> {
     const { spec, command: valid } = validateCommand(command, this.options.role);
+    const journal = spec.effect === "read" ? undefined : this.options.journal;
+    if (!journal) return this.send(spec, valid);
+    // Opened before the write is sent: a write never runs without its record.
+    journal.open();
+    const trace: RunTrace = { attempts: 0, retries: [] };
+    const line = { role: this.options.role, target: this.options.target, command: valid, started: Date.now(), trace, redact: (t: string) => this.redact(t) };
+    let output: Record<string, unknown>[];
+    try {
+      output = await this.send(spec, valid, trace);
+    } catch (e) {
+      journal.record({ ...line, error: e });
+      throw e;
+    }
+    journal.record(line);
+    return output;
+  }
+
+  private async send(spec: CmdletSpec, valid: Command, trace?: RunTrace): Promise<Record<string, unknown>[]> {
     const { attempts } = this.options.retry;
     for (let attempt = 1; ; attempt++) {
       const session = await this.acquire();
+      if (trace) trace.attempts++;
       let failure: ErrorPayload;
       try {
         const response = await session.runner.request({ type: "invoke", ...valid }, this.options.commandTimeoutMs);
@@ -99,6 +124,7 @@ export class SessionPool {
         failure = { kind: "transient", reason: "RunnerDied", message: e.message };
       }
       if (attempt >= attempts) throw this.error({ ...failure, message: `${failure.message} (gave up after ${attempt} attempts)` }, valid.cmdlet);
+      trace?.retries.push({ kind: failure.kind, ...(failure.reason ? { reason: failure.reason } : {}), message: failure.message });
       this.stats.retries++;
       await this.backoff(attempt);
     }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { ExchangeTarget, SourceTarget } from "../exchange/targets";
+import { ExchangeTarget, FilePath, SourceTarget } from "../exchange/targets";
 
 /**
  * The provider's configuration, read from stack config in configure() (the dynamic-provider host
@@ -30,6 +30,9 @@ export const poolTuning = (pool: PoolSettings) => ({
 
 export const Cutover = z.object({ done: z.boolean().default(false), allowBeforeMx: z.boolean().default(false) });
 
+/** coexist:journal: true (the default file), false (no journal) or a file path relative to the project. */
+export const JournalSetting = z.union([z.boolean(), FilePath]);
+
 export const ProviderConfig = z.object({
   exchange: ExchangeTarget,
   source: SourceTarget,
@@ -41,6 +44,8 @@ export const ProviderConfig = z.object({
   acknowledge: z.array(z.string()).default([]),
   /** The Migrated Users group (coexist:names.groupAddress, or migrated@ the domain). */
   groupAddress: z.string().optional(),
+  /** coexist:journal: the cmdlet journal (unset or true: journal/<stack>.jsonl; false: off; or a path). */
+  journal: JournalSetting.optional(),
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
 
@@ -75,7 +80,7 @@ function groupAddressFrom(names: unknown, domain: string | undefined): string | 
   return domain ? `migrated@${domain.toLowerCase()}` : undefined;
 }
 
-/** Reads coexist:exchange, coexist:source, coexist:pool, coexist:domain, coexist:cutover and the secret keys. */
+/** Reads coexist:exchange, coexist:source, coexist:pool, coexist:domain, coexist:cutover, coexist:journal and the secret keys. */
 export function readProviderConfig(config: dynamic.Config): ProviderConfig {
   const get = (key: string) => config.get(key);
   const parsed = ProviderConfig.safeParse({
@@ -86,6 +91,7 @@ export function readProviderConfig(config: dynamic.Config): ProviderConfig {
     cutover: configValue(get, "cutover"),
     acknowledge: configValue(get, "acknowledge"),
     groupAddress: groupAddressFrom(configValue(get, "names"), config.get("domain")),
+    journal: configValue(get, "journal"),
   });
   if (!parsed.success) {
     // Name the key and the problem, never the value: it may be a secret.

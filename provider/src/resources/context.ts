@@ -2,6 +2,8 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import * as path from "node:path";
 import { AnyTarget } from "../exchange/targets";
 import { guardThisProcess } from "../host/orphanGuard";
+import { Journal, journalFile, journalFor } from "../journal/journal";
+import { currentStack } from "../journal/stack";
 import { poolFor } from "../pool/registry";
 import { projectRoot } from "../projectRoot";
 import { SessionPool } from "../pool/sessionPool";
@@ -23,8 +25,9 @@ function resolveTarget<T extends AnyTarget>(t: T): T {
   return t.kind === "simulator" ? { ...t, stateFile: path.resolve(projectRoot(), t.stateFile) } : t;
 }
 
-export function contextFrom(config: ProviderConfig): Context {
-  const tuning = poolTuning(config.pool);
+/** `journal`: the cmdlet journal every write of both pools is recorded in (none: not recorded). */
+export function contextFrom(config: ProviderConfig, journal?: Journal): Context {
+  const tuning = { ...poolTuning(config.pool), ...(journal ? { journal } : {}) };
   return {
     exchange: poolFor("exchange", resolveTarget(config.exchange), tuning),
     source: poolFor("source", resolveTarget(config.source), tuning),
@@ -36,7 +39,11 @@ export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
   // In Pulumi's provider host: when the engine is gone, close the sessions and exit, even if
   // no session was ever opened.
   guardThisProcess();
-  slot().ctx = contextFrom(readProviderConfig(req.config));
+  const config = readProviderConfig(req.config);
+  // The cmdlet journal is per stack, and the provider host is not told the stack: find it.
+  const stack = config.journal === false ? undefined : await currentStack();
+  const file = journalFile(config.journal, projectRoot(), stack);
+  slot().ctx = contextFrom(config, file ? journalFor(file, stack) : undefined);
 }
 
 export function context(): Context {
