@@ -55,6 +55,15 @@ describe("wave and config input checks", () => {
     expect(loadInputs(p.get, p.dir, p.stackFile).config.source).toMatchObject({ kind: "exchange-onprem", password: "S3cr3t!" });
   });
 
+  it("refuses Basic authentication to the source over http, where it would send the password in the clear", () => {
+    const source = { kind: "exchange-onprem", connectionUri: "http://ex01.contoso.com/PowerShell/", authentication: "Basic", username: "CONTOSO\\svc" };
+    expect(problems({ ...baseConfig, source, sourcePassword: "S3cr3t!", waves: [] })).toEqual([
+      expect.stringMatching(/coexist:source\.authentication Basic authentication sends the password in the clear: use an https:\/\/ connectionUri, or Kerberos\/Negotiate$/),
+    ]);
+    const https = project({ ...baseConfig, source: { ...source, connectionUri: "https://ex01.contoso.com/PowerShell/" }, sourcePassword: "S3cr3t!", waves: [] });
+    expect(loadInputs(https.get, https.dir, https.stackFile).config.source).toMatchObject({ authentication: "Basic" });
+  });
+
   it("points at the config key in the stack file for a bad value", () => {
     const yaml = [
       "config:",
