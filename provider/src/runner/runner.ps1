@@ -71,17 +71,19 @@ $ReservedParameters = @(
 # Remoting adds these to every object; they describe the session, not the Exchange object.
 $RemotingProperties = @('PSComputerName', 'RunspaceId', 'PSShowComputerName', 'PSSourceJobInstanceId')
 
-# Error kinds, checked in this order against the reason and the messages. The first match wins,
-# so "couldn't be found" inside a parameter-binding error is still not-found. Texts come from
-# shared/reference/exchange-cmdlets.md sections 0 and 6. HTTP codes count only next to "HTTP",
-# "status code" or in parentheses ("(503) Server Unavailable"), not as any number in a message.
-$ErrorKinds = [ordered]@{
-    'not-found'         = 'ManagementObjectNotFoundException|MemberNotFoundException|couldn''t be found|Couldn''t find object'
-    'already-exists'    = 'MemberAlreadyExistsException|AlreadyExistsException|ProxyAddressExistsException|already exists|is already being used'
-    'throttled'         = 'throttl|maximum number of connections|Too ?Many ?Requests|(?:HTTP|status code|\()\D{0,20}429\b'
-    'transient'         = 'Transient|Service ?Unavailable|Internal ?Server ?Error|Bad ?Gateway|timed? ?out|TimeoutException|(?:HTTP|status code|\()\D{0,20}50[0234]\b'
-    'invalid-parameter' = 'ParameterBinding\w*Exception|Argument\w*Exception|ValidationMetadataException|CommandNotFoundException|Cannot bind parameter|Cannot validate argument|Cannot process argument|Cannot convert value|A parameter cannot be found'
-    'auth'              = 'unauthori[sz]ed|Forbidden|Access is denied|token|AADSTS|AuthenticationException|UnauthorizedAccess|(?:HTTP|status code|\()\D{0,20}40[13]\b'
+# Error kinds: one table, errorKinds.json beside this script, which the simulator reads too
+# (provider/src/exchange/errorKinds.ts), so both runners give a text the same kind. Its rows are
+# checked in order against the reason and the messages; the first match wins, so "couldn't be
+# found" inside a parameter-binding error is still not-found. Each row names where its text was
+# seen. Read once at start: a missing or broken table stops the runner before its hello line.
+$ErrorKindsPath = Join-Path -Path $PSScriptRoot -ChildPath 'errorKinds.json'
+$ErrorKinds = [System.Collections.Generic.List[object]]::new()
+foreach ($row in (Get-Content -LiteralPath $ErrorKindsPath -Raw -Encoding utf8 | ConvertFrom-Json).rows) {
+    # -match is case-insensitive; the table's patterns are the subset .NET and JavaScript read alike.
+    $ErrorKinds.Add([pscustomobject]@{
+            Kind    = [string] $row.kind
+            Pattern = [regex]::new([string] $row.pattern, [System.Text.RegularExpressions.RegexOptions]::IgnoreCase)
+        })
 }
 
 # ConvertFrom-Json turns date-like strings into DateTime unless told not to (-DateKind, pwsh 7.5+).
@@ -188,9 +190,9 @@ function Get-ErrorReason {
 
 function Get-ErrorKind {
     param([string] $Text)
-    foreach ($kind in $ErrorKinds.Keys) {
-        if ($Text -match $ErrorKinds[$kind]) {
-            return $kind
+    foreach ($row in $ErrorKinds) {
+        if ($row.Pattern.IsMatch($Text)) {
+            return $row.Kind
         }
     }
     return 'other'

@@ -2,9 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Language, Node, Parser } from "web-tree-sitter";
 import { cmdletSpecs } from "../exchange/cmdlets";
-import { ErrorKind, ExchangeError } from "../exchange/errors";
+import { errorTablePath, kindOf, readErrorTable } from "../exchange/errorKinds";
+import { ErrorKind } from "../exchange/errors";
 import { PROTOCOL_VERSION } from "../exchange/protocol";
-import * as simulated from "../simulator/errors";
 
 /*
  * runner.ps1 cannot run here (no pwsh), so these tests check it statically with the
@@ -102,27 +102,14 @@ function dollarInputUses(root: Node): string[] {
     .map((n) => `${at(n)} ${n.text}`);
 }
 
-/** runner.ps1's $ErrorKinds table: kind and pattern, in order. */
-function errorTable(root: Node): Array<[string, RegExp]> {
-  const table = [...walk(root)].find((n) => n.type === "assignment_expression" && n.children[0]?.text === "$ErrorKinds");
-  if (!table) throw new Error("runner.ps1 has no $ErrorKinds table");
-  const unquote = (s: string) => s.trim().replace(/^'|'$/g, "").replace(/''/g, "'");
-  return [...walk(table)]
-    .filter((n) => n.type === "hash_entry")
-    .map((entry) => {
-      const key = entry.children.find((c) => c.type === "key_expression")!;
-      const value = entry.children.find((c) => c.type === "pipeline")!;
-      // PowerShell's -match is case-insensitive; the patterns use only constructs that .NET and
-      // JavaScript read alike (groups, classes, \b, \D, \w, bounded repeats).
-      return [unquote(key.text), new RegExp(unquote(value.text), "i")] as [string, RegExp];
-    });
+/** The script's top-level statement that assigns `variable`, found by the parser. */
+function assignment(root: Node, variable: string): Node {
+  const found = [...walk(root)].find((n) => n.type === "assignment_expression" && n.children[0]?.text === variable);
+  if (!found) throw new Error(`runner.ps1 assigns no ${variable}`);
+  return found;
 }
 
-/** What Get-ErrorKind in runner.ps1 does with "$reason`n$text". */
-function classify(table: Array<[string, RegExp]>, reason: string, message: string): string {
-  const text = `${reason}\n${message}`;
-  return table.find(([, pattern]) => pattern.test(text))?.[0] ?? "other";
-}
+const unquote = (s: string) => s.trim().replace(/^'|'$/g, "").replace(/''/g, "'");
 
 /** The cmdlet names in runner.ps1's built-in $KnownCmdlets list. */
 function knownCmdlets(root: Node): string[] {
@@ -136,15 +123,6 @@ function functionText(root: Node, name: string): string {
   const fn = [...walk(root)].find((n) => n.type === "function_statement" && n.children.some((c) => c.type === "function_name" && c.text === name));
   if (!fn) throw new Error(`runner.ps1 has no function ${name}`);
   return fn.text;
-}
-
-function simulatorError(raise: () => never): [string, string, string] {
-  try {
-    raise();
-  } catch (e) {
-    if (e instanceof ExchangeError) return [e.reason ?? "", e.message, e.kind];
-    throw e;
-  }
 }
 
 describe("runner.ps1", () => {
@@ -272,51 +250,68 @@ describe("runner.ps1", () => {
     expect(match && Number(match[1])).toBe(PROTOCOL_VERSION);
   });
 
+  // The error table is a data file beside the script (errorKinds.json); the simulator reads the
+  // same file (exchange/errorKinds.ts), so the two can never disagree about a text.
+  test("runner.ps1 reads its error table from errorKinds.json in its own folder, the file the simulator reads", () => {
+    const root = parse(source);
+    expect(assignment(root, "$ErrorKindsPath").text).toBe("$ErrorKindsPath = Join-Path -Path $PSScriptRoot -ChildPath 'errorKinds.json'");
+    // The file that path names ships beside runner.ps1, and is the one errorKinds.ts reads.
+    const beside = path.join(path.dirname(runnerPath), "errorKinds.json");
+    expect(fs.existsSync(beside)).toBe(true);
+    expect(path.resolve(errorTablePath)).toBe(path.resolve(beside));
+    // Read once at start, at the top level (not in a function), with ConvertFrom-Json; each row
+    // becomes a kind and a case-insensitive [regex], in file order.
+    const loop = [...walk(root)].find((n) => n.type === "foreach_statement" && n.text.includes("$ErrorKindsPath"));
+    expect(loop).toBeDefined();
+    let up: Node | null = loop!.parent;
+    while (up && up.type !== "function_statement") up = up.parent;
+    expect(up).toBeNull();
+    expect(loop!.text).toContain("(Get-Content -LiteralPath $ErrorKindsPath -Raw -Encoding utf8 | ConvertFrom-Json).rows");
+    expect(loop!.text).toContain("$ErrorKinds.Add(");
+    expect(loop!.text).toMatch(/Kind\s+= \[string\] \$row\.kind/);
+    expect(loop!.text).toMatch(/Pattern = \[regex\]::new\(\[string\] \$row\.pattern, \[System\.Text\.RegularExpressions\.RegexOptions\]::IgnoreCase\)/);
+    expect(assignment(root, "$ErrorKinds").text).toBe("$ErrorKinds = [System.Collections.Generic.List[object]]::new()");
+    // Under Set-StrictMode a missing property is an error: every row has exactly the properties
+    // the script reads (readErrorTable refuses others), and the top level has `rows`.
+    const raw = JSON.parse(fs.readFileSync(beside, "utf8")) as { rows: Array<Record<string, unknown>> };
+    for (const row of raw.rows) expect(Object.keys(row).sort()).toEqual(["kind", "pattern", "source"]);
+    expect(/^Set-StrictMode -Version Latest$/m.test(source)).toBe(true);
+  });
+
+  test("runner.ps1 keeps no error patterns of its own: every kind comes from the table, first match wins", () => {
+    const root = parse(source);
+    // No inline table: no hashtable keyed by kinds, and no string holding a row's pattern.
+    const kinds = new Set<string>(ErrorKind.options);
+    const keyed = [...walk(root)].filter((n) => n.type === "hash_entry" && kinds.has(unquote(n.children.find((c) => c.type === "key_expression")?.text ?? "")));
+    expect(keyed.map((n) => `${at(n)} ${n.text}`)).toEqual([]);
+    const strings = [...walk(root)].filter((n) => n.type === "verbatim_string_characters" || n.type === "expandable_string_literal").map((n) => unquote(n.text));
+    // (Short rows such as "throttl" are words the script may well say: 'throttled' is a kind.)
+    for (const row of readErrorTable().filter((r) => r.pattern.length >= 12)) expect(strings.filter((t) => t.includes(row.pattern))).toEqual([]);
+    expect(source).not.toMatch(/\$ErrorKinds = \[ordered\]@\{|\|token\|/);
+    // Get-ErrorKind: the rows in order, the first match's kind, else other.
+    const kind = functionText(root, "Get-ErrorKind").replace(/\s+/g, " ");
+    expect(kind).toContain("foreach ($row in $ErrorKinds) { if ($row.Pattern.IsMatch($Text)) { return $row.Kind } } return 'other' }");
+  });
+
   test("runner.ps1 answers only with error kinds that protocol.ts knows", () => {
-    const tableKinds = errorTable(parse(source)).map(([kind]) => kind);
+    const tableKinds = readErrorTable().map((r) => r.kind);
     // Kinds named directly: New-ErrorResponse $id '<kind>' ..., $kind = '<kind>', return '<kind>'.
     const literalKinds = [...source.matchAll(/New-ErrorResponse \S+ '([a-z-]+)'|\$kind = '([a-z-]+)'|return '([a-z-]+)'$/gm)].map(
       (m) => m[1] ?? m[2] ?? m[3],
     );
-    expect(tableKinds).toEqual(["not-found", "already-exists", "throttled", "transient", "invalid-parameter", "auth"]);
+    expect(new Set(tableKinds)).toEqual(new Set(ErrorKind.options));
     expect(literalKinds.length).toBeGreaterThan(0);
     for (const kind of [...tableKinds, ...literalKinds]) expect(ErrorKind.options).toContain(kind);
   });
 
-  // Exchange's texts from shared/reference/exchange-cmdlets.md (sections 0 and 6) and common
-  // .NET/HTTP failures, with the kind callers must see.
-  test.each([
-    ["ManagementObjectNotFoundException", "Ex6F9304|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|The operation couldn't be performed because object 'contoso.com' couldn't be found on 'DB6PR06A001DC06.EURPR06A001.prod.outlook.com'.", "not-found"],
-    ["ParameterBindingException", `Cannot process argument transformation on parameter 'Member'. Couldn't find object "ghost@contoso.com". Please make sure that it was spelled correctly or specify a different object.`, "not-found"],
-    ["MemberAlreadyExistsException", "The recipient user@contoso.com is already a member of the group sales@contoso.com.", "already-exists"],
-    ["PSRemotingTransportException", "Fail to create a runspace because you have exceeded the maximum number of connections allowed : 3 for the policy party : MaxConcurrency.", "throttled"],
-    ["HttpRequestException", "Response status code does not indicate success: 429 (Too Many Requests).", "throttled"],
-    ["WebException", "The remote server returned an error: (503) Server Unavailable.", "transient"],
-    ["TimeoutException", "The operation has timed out.", "transient"],
-    ["ParameterBindingValidationException", "Cannot validate argument on parameter 'Name'. The argument is null or empty.", "invalid-parameter"],
-    ["RuntimeException", "A parameter cannot be found that matches parameter name 'Colour'.", "invalid-parameter"],
-    ["MsalServiceException", "AADSTS700027: Client assertion contains an invalid signature.", "auth"],
-    ["UnauthorizedAccessException", "Access is denied.", "auth"],
-    ["ManagementObjectAmbiguousException", "The operation couldn't be performed because 'sales' matches multiple entries.", "other"],
-    ["RecipientTaskException", "The group can't have more than 500 owners.", "other"],
-  ])("runner.ps1's error table reads %s as the right kind", (reason, message, kind) => {
-    expect(classify(errorTable(parse(source)), reason, message)).toBe(kind);
-  });
-
-  test("runner.ps1's error table gives the simulator's own errors the simulator's kinds", () => {
-    const table = errorTable(parse(source));
-    const cases: Array<[string, string, string]> = [
-      simulatorError(() => simulated.notFound("contoso.com")),
-      simulatorError(() => simulated.ambiguous("sales")),
-      simulatorError(() => simulated.unresolvedRecipient("ghost@contoso.com")),
-      simulatorError(() => simulated.proxyInUse("smtp:a@contoso.com", "Alice")),
-      simulatorError(() => simulated.objectExists("CN=Sales,OU=contoso.onmicrosoft.com")),
-      // The simulator runner's throttling and transient faults (provider/src/simulator/runner.ts).
-      ["ThrottlingException", "The request was throttled. Retry after 1 seconds.", "throttled"],
-      ["ADTransientException", "Active Directory operation failed: the domain controller is not available right now. Please try again later.", "transient"],
-    ];
-    for (const [reason, message, kind] of cases) {
-      expect({ message, kind: classify(table, reason, message) }).toEqual({ message, kind });
+  // runner.ps1's own answers (malformed requests, refused cmdlets, no connection) name their kind
+  // directly; the table must give their texts the same kind, so the simulator's copies agree.
+  test("the table gives runner.ps1's own error texts the kinds runner.ps1 names", () => {
+    const literal = [...source.matchAll(/New-ErrorResponse \S+ '([a-z-]+)' '(\w+)' (?:'((?:[^']|'')*)'|"([^"]*)"|(\$\w+))/g)];
+    expect(literal.length).toBeGreaterThanOrEqual(6);
+    for (const [, kind, reason, single, double, variable] of literal) {
+      const message = single !== undefined ? single.replace(/''/g, "'") : (double ?? variable ?? "");
+      expect({ reason, message, kind: kindOf(reason, message) }).toEqual({ reason, message, kind });
     }
   });
 });
