@@ -29,6 +29,18 @@ export const TenantMailbox = z.object({
 });
 
 /**
+ * A mail user or mail contact: mail-enabled, its mail delivered to ExternalEmailAddress. Groups
+ * may have them as members (Add-DistributionGroupMember.md lists MailUser and MailContact), and a
+ * mail user may own a group (New-DistributionGroup.md, -ManagedBy). The initial world has none; a
+ * test or rehearsal adds them. The routing oracle does not know them (oracle/routing.ts reads
+ * mailboxes and groups only).
+ */
+export const TenantMailRecipient = TenantMailbox.extend({
+  RecipientType: z.enum(["MailUser", "MailContact"]),
+  ExternalEmailAddress: z.string(),
+});
+
+/**
  * A group as Get-DistributionGroup reports it, less what is derived from its Type (GroupType,
  * RecipientTypeDetails) and Identity, plus its members by primary SMTP address (lower case).
  */
@@ -74,6 +86,8 @@ export const World = z.object({
     organization: z.string(),
     acceptedDomains: z.array(AcceptedDomain),
     mailboxes: z.array(TenantMailbox),
+    /** Mail users and mail contacts, when a test or rehearsal adds them. */
+    mailRecipients: z.array(TenantMailRecipient).optional(),
     groups: z.array(Group),
     outboundConnectors: z.array(OutboundConnector),
     transportRules: z.array(TransportRule),
@@ -118,6 +132,7 @@ export const World = z.object({
 export type World = z.infer<typeof World>;
 export type AcceptedDomain = z.infer<typeof AcceptedDomain>;
 export type TenantMailbox = z.infer<typeof TenantMailbox>;
+export type TenantMailRecipient = z.infer<typeof TenantMailRecipient>;
 export type Group = z.infer<typeof Group>;
 export type OutboundConnector = z.infer<typeof OutboundConnector>;
 export type TransportRule = z.infer<typeof TransportRule>;

@@ -4,11 +4,11 @@ import { cmdletSpecs, validateCommand } from "../exchange/cmdlets";
 import { ErrorPayload, ExchangeError } from "../exchange/errors";
 import { ConnectRequest, InvokeRequest, ProbeOutput, PROTOCOL_VERSION, Request, Response, Role } from "../exchange/protocol";
 import { SimulatorTarget } from "../exchange/targets";
-import { fail } from "./errors";
+import { errorPayload, raise } from "./errors";
 import { FaultPlan } from "./faults";
 import { World } from "./model";
 import { sha256 } from "./scenario";
-import { sourceCmdlets } from "./source";
+import { sourceCmdlets, sourceServer } from "./source";
 import { isAlive, WorldStore } from "./store";
 import { Handler, tenantCmdlets } from "./tenant";
 
@@ -63,23 +63,22 @@ function log(entry: Record<string, unknown>): void {
 async function connect(req: ConnectRequest): Promise<Array<{ Name: string }>> {
   // As runner.ps1: the connect request may narrow the allow-list, never widen it.
   const unknown = req.allow.find((name) => !cmdletSpecs.has(name));
-  if (unknown) fail("invalid-parameter", "ProtocolException", `Malformed request: allow names ${unknown}, which this runner never runs.`);
+  if (unknown) raise("malformed", `allow names ${unknown}, which this runner never runs.`);
   const parsed = SimulatorTarget.safeParse(req.target);
-  if (!parsed.success) fail("auth", "AuthenticationException", `The simulated tenant rejected the connection settings: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success) raise("badSettings", parsed.error.issues[0]?.message ?? "invalid");
   const target = parsed.data!;
   await sleep(target.latency.connectMs);
   const store = new WorldStore(target.stateFile);
   const { id, salt } = store.update((w) => {
     checkCredentials(w, req.role, target);
     w.sessions = w.sessions.filter((s) => isAlive(s.pid));
+    // A session cap is a Remote PowerShell runspace quota: the on-premises source's throttling
+    // policy (PowerShellMaxConcurrency, Set-ThrottlingPolicy.md). Exchange Online's module (EXO
+    // V3) opens no runspace: its REST connection "avoids setting up a PowerShell runspace"
+    // (exchange-online-powershell-v2.md), and no cap on its connections is documented, so the
+    // tenant has none here (not documented; not assumed either).
     const mine = w.sessions.filter((s) => s.role === req.role);
-    if (mine.length >= target.maxSessions) {
-      fail(
-        "throttled",
-        "PSRemotingTransportException",
-        `Fail to create a runspace because you have exceeded the maximum number of connections allowed : ${target.maxSessions} for the policy party : MaxConcurrency.`,
-      );
-    }
+    if (req.role === "source" && mine.length >= target.maxSessions) raise("runspaceCap", target.maxSessions);
     const salt = w.nextGuid++;
     const id = `${req.role}-${salt}`;
     w.sessions.push({ id, pid: process.pid, role: req.role, since: new Date().toISOString() });
@@ -112,44 +111,40 @@ function checkCredentials(w: World, role: Role, target: SimulatorTarget): void {
   if (!expected) return;
   if ("certificatePasswordSha256" in expected) {
     if (target.certificatePassword === undefined || sha256(target.certificatePassword) !== expected.certificatePasswordSha256) {
-      fail("auth", "CryptographicException", "The certificate could not be loaded: the specified network password is not correct.");
+      raise("wrongCertificatePassword");
     }
   } else if (target.username !== expected.username || target.password === undefined || sha256(target.password) !== expected.passwordSha256) {
-    fail(
-      "auth",
-      "PSRemotingTransportException",
-      `Connecting to remote server ${w.source.hosts[0] ?? "source"} failed with the following error message : Access is denied. For more information, see the about_Remote_Troubleshooting Help topic.`,
-    );
+    raise("accessDenied", sourceServer(w));
   }
 }
 
-const notRecognized: (cmdlet: string) => never = (cmdlet) =>
-  fail("invalid-parameter", "CommandNotFoundException", `The term '${cmdlet}' is not recognized as a name of a cmdlet allowed for this session.`);
+// Annotated, so that a call narrows like a throw.
+const notRecognized: (cmdlet: string) => never = (cmdlet) => raise("notRecognized", cmdlet);
 
 async function invoke(req: InvokeRequest): Promise<object[]> {
   // As runner.ps1: a cmdlet coexist does not drive is refused first, connected or not.
   if (!cmdletSpecs.has(req.cmdlet)) notRecognized(req.cmdlet);
-  const s = session ?? fail("auth", "AuthenticationException", "There is no connection. Send a connect request first.");
+  const s = session ?? raise("notConnected");
   const handler = handlers[s.role][req.cmdlet];
   if (!handler || !s.allow.has(req.cmdlet)) notRecognized(req.cmdlet);
   const { spec, command } = validateCommand({ cmdlet: req.cmdlet, parameters: req.parameters }, s.role);
   const fault = s.faults.next();
   await sleep(s.target.latency.cmdletMs);
 
+  // A throttled answer: for Exchange Online the REST call's HTTP 429, for the source its
+  // cmdlet budget (errors.ts says which texts are documented and which assumed).
+  const throttled = (seconds: number): never => (s.role === "exchange" ? raise("restThrottled") : raise("budgetThrottled", seconds));
   const now = Date.now();
   if (s.target.throttle) {
     s.recent = s.recent.filter((t) => now - t < s.target.throttle!.windowMs);
     if (s.recent.length >= s.target.throttle.budget || fault === "throttle") {
-      const wait = Math.ceil((s.target.throttle.windowMs - (now - (s.recent[0] ?? now))) / 1000);
-      fail("throttled", "ThrottlingException", `The request was throttled: the session's cmdlet budget is used up. Retry after ${wait} seconds.`);
+      throttled(Math.ceil((s.target.throttle.windowMs - (now - (s.recent[0] ?? now))) / 1000));
     }
     s.recent.push(now);
   } else if (fault === "throttle") {
-    fail("throttled", "ThrottlingException", "The request was throttled. Retry after 1 seconds.");
+    throttled(1);
   }
-  if (fault === "transient") {
-    fail("transient", "ADTransientException", "Active Directory operation failed: the domain controller is not available right now. Please try again later.");
-  }
+  if (fault === "transient") raise("transientFault");
   if (fault === "hang") {
     log({ cmdlet: command.cmdlet, parameters: command.parameters, fault: "hang" });
     await endOfInput;
@@ -201,7 +196,7 @@ async function handle(line: string): Promise<void> {
     const raw: unknown = JSON.parse(line);
     id = typeof (raw as { id?: unknown })?.id === "number" ? (raw as { id: number }).id : null;
     const parsed = Request.safeParse(raw);
-    if (!parsed.success) fail("invalid-parameter", "ProtocolException", `Malformed request: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success) raise("malformed", parsed.error.issues[0]?.message ?? "not a request");
     const req = parsed.data!;
     if (req.type === "connect") {
       write({ id: req.id, ok: true, output: await connect(req) } satisfies Response);
@@ -217,7 +212,7 @@ async function handle(line: string): Promise<void> {
     write({ id: req.id, ok: true, output: output as Record<string, unknown>[] });
   } catch (e) {
     const error = errorOf(e);
-    if (e instanceof SyntaxError) Object.assign(error, { kind: "invalid-parameter", reason: "ProtocolException", message: `Malformed request: ${e.message}` });
+    if (e instanceof SyntaxError) Object.assign(error, errorPayload("malformed", e.message));
     if (cmdlet) log({ cmdlet, parameters, ok: false, kind: error.kind, reason: error.reason });
     write({ id, ok: false, error });
   }

@@ -2,19 +2,27 @@ import { z } from "zod";
 import * as c from "../exchange/cmdlets";
 import { MailboxObject } from "../exchange/cmdlets";
 import { bare, sameAddress } from "../exchange/addresses";
-import { ambiguous, fail, notFound, proxyInUse } from "./errors";
+import { raise } from "./errors";
+import { looksLikeIpv4 } from "./ip";
 import { SourceMailbox, World } from "./model";
 import { Handler } from "./tenant";
 
 /** The source organisation (on-premises Exchange): the mailbox settings coexist changes. */
 type P<B extends { spec: { parameters: z.ZodObject } }> = z.output<B["spec"]["parameters"]>;
 
+/**
+ * The server the source's texts name: its own host name (an on-premises Exchange server), never
+ * an Exchange Online one. The world keeps the source's host names and IPs; the first name wins.
+ */
+export const sourceServer = (w: World): string => w.source.hosts.find((h) => !looksLikeIpv4(h)) ?? "EX01";
+const notFound = (w: World, id: string): never => raise("notFound", id, sourceServer(w));
+
 function getMailbox(w: World, id: string): SourceMailbox {
   const hits = w.source.mailboxes.filter((m) =>
     [m.Guid, m.Name, m.Alias, m.PrimarySmtpAddress, ...m.EmailAddresses].some((k) => sameAddress(k, id)),
   );
-  if (hits.length > 1) ambiguous(id);
-  return hits[0] ?? notFound(id);
+  if (hits.length > 1) raise("ambiguous", id);
+  return hits[0] ?? notFound(w, id);
 }
 
 const mailboxOut = (m: SourceMailbox): MailboxObject => ({
@@ -44,19 +52,17 @@ export const sourceCmdlets: Record<string, Handler> = {
       // mailbox's stands for a contact with that external address (an assumption, not a doc).
       const id = p.ForwardingAddress;
       const target = id === null ? undefined : w.source.mailboxes.find((x) => [x.Guid, x.Name, x.Alias, x.PrimarySmtpAddress, ...x.EmailAddresses].some((k) => sameAddress(k, id)));
-      m.ForwardingAddress = id === null ? null : (target?.Name ?? (id.includes("@") ? bare(id) : notFound(id)));
+      m.ForwardingAddress = id === null ? null : (target?.Name ?? (id.includes("@") ? bare(id) : notFound(w, id)));
     }
     if (p.DeliverToMailboxAndForward !== undefined) m.DeliverToMailboxAndForward = p.DeliverToMailboxAndForward;
     for (const address of p.EmailAddresses?.Add ?? []) {
       if (m.EmailAddresses.some((a) => sameAddress(a, address))) continue;
       const holder = w.source.mailboxes.find((o) => o !== m && o.EmailAddresses.some((a) => sameAddress(a, address)));
-      if (holder) proxyInUse(`smtp:${bare(address)}`, holder.Name);
+      if (holder) raise("proxyInUse", `smtp:${bare(address)}`, holder.Name);
       m.EmailAddresses.push(`smtp:${bare(address)}`);
     }
     for (const address of p.EmailAddresses?.Remove ?? []) {
-      if (sameAddress(address, m.PrimarySmtpAddress)) {
-        fail("invalid-parameter", "RecipientTaskException", `The primary SMTP address "${bare(address)}" can't be removed.`);
-      }
+      if (sameAddress(address, m.PrimarySmtpAddress)) raise("primaryNotRemovable", bare(address));
       m.EmailAddresses = m.EmailAddresses.filter((a) => !sameAddress(a, address));
     }
     return [];

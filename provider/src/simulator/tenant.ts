@@ -2,7 +2,8 @@ import { z } from "zod";
 import * as c from "../exchange/cmdlets";
 import { AcceptedDomainObject, DistributionGroupObject, OutboundConnectorObject, RecipientObject, TenantRecipientObject, TransportRuleObject } from "../exchange/cmdlets";
 import { bare, domainOf, sameAddress } from "../exchange/addresses";
-import { ambiguous, fail, invalid, notFound, objectExists, proxyInUse, unresolvedRecipient } from "./errors";
+import { EXO_SERVER, raise } from "./errors";
+import { ipv4Range, looksLikeIpv4, overlapsReserved } from "./ip";
 import { blankRule, Group, OutboundConnector, TransportRule, World } from "./model";
 import { simGuid } from "./scenario";
 
@@ -10,30 +11,76 @@ import { simGuid } from "./scenario";
 type P<B extends { spec: { parameters: z.ZodObject } }> = z.output<B["spec"]["parameters"]>;
 export type Handler = (world: World, parameters: never) => object[];
 
+// Exchange Online limits (exchange-online-limits, "Journal, transport, and inbox rule limits"):
+// 300 transport rules, 8 KB per rule (counted here as the rule's JSON length: an approximation).
 const MAX_RULES = 300;
+const MAX_RULE_SIZE = 8192;
 const nextGuid = (w: World) => simGuid(w.nextGuid++);
 const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 function findOne<T>(items: T[], identity: string, keys: (t: T) => string[]): T | undefined {
   const hits = items.filter((t) => keys(t).some((k) => sameAddress(k, identity)));
-  if (hits.length > 1) ambiguous(identity);
+  if (hits.length > 1) raise("ambiguous", identity);
   return hits[0];
 }
+const notFound = (identity: string): never => raise("notFound", identity, EXO_SERVER);
+const unresolvedRecipient = (identity: string): never => raise("unresolvedRecipient", identity);
 const groupKeys = (g: Group) => [g.Guid, g.Name, g.Alias, g.DisplayName, g.PrimarySmtpAddress, ...g.EmailAddresses];
 const findGroup = (w: World, id: string) => findOne(w.tenant.groups, id, groupKeys);
 const getGroup = (w: World, id: string) => findGroup(w, id) ?? notFound(id);
-const findMailbox = (w: World, id: string) =>
-  findOne(w.tenant.mailboxes, id, (m) => [m.Guid, m.Name, m.Alias, m.PrimarySmtpAddress, ...m.EmailAddresses]);
 const findConnector = (w: World, id: string) => findOne(w.tenant.outboundConnectors, id, (o) => [o.Guid, o.Name]);
 const getConnector = (w: World, id: string) => findConnector(w, id) ?? notFound(id);
 const findRule = (w: World, id: string) => findOne(w.tenant.transportRules, id, (r) => [r.Guid, r.Name]);
 const getRule = (w: World, id: string) => findRule(w, id) ?? notFound(id);
 
+const groupType = (g: Group) => (g.Type === "Security" ? "MailUniversalSecurityGroup" : "MailUniversalDistributionGroup");
+
+/** Every mail-enabled recipient of the tenant, as Get-Recipient reports it. */
+function allRecipients(w: World): TenantRecipientObject[] {
+  return [
+    ...w.tenant.mailboxes.map((m) => ({
+      Identity: m.Name, Name: m.Name, Alias: m.Alias, Guid: m.Guid, PrimarySmtpAddress: m.PrimarySmtpAddress,
+      EmailAddresses: m.EmailAddresses, RecipientType: "UserMailbox", RecipientTypeDetails: "UserMailbox", ExternalEmailAddress: null,
+    })),
+    ...(w.tenant.mailRecipients ?? []).map((m) => ({
+      Identity: m.Name, Name: m.Name, Alias: m.Alias, Guid: m.Guid, PrimarySmtpAddress: m.PrimarySmtpAddress, EmailAddresses: m.EmailAddresses,
+      RecipientType: m.RecipientType, RecipientTypeDetails: m.RecipientType, ExternalEmailAddress: `SMTP:${m.ExternalEmailAddress}`,
+    })),
+    ...w.tenant.groups.map((g) => ({
+      Identity: g.Name, Name: g.Name, Alias: g.Alias, Guid: g.Guid, PrimarySmtpAddress: g.PrimarySmtpAddress, EmailAddresses: g.EmailAddresses,
+      RecipientType: groupType(g), RecipientTypeDetails: groupType(g), ExternalEmailAddress: null,
+    })),
+  ];
+}
+const recipientKeys = (r: TenantRecipientObject) => [r.Guid ?? "", r.Name, r.Alias ?? "", r.PrimarySmtpAddress, ...r.EmailAddresses];
+
+/**
+ * Members: any mail-enabled recipient, "UserMailbox, SharedMailbox, RoomMailbox,
+ * EquipmentMailbox, MailUser, MailContact, MailUniversalDistributionGroup,
+ * MailUniversalSecurityGroup" (Add-DistributionGroupMember.md, -Member). Owners: "a mailbox, mail
+ * user or mail-enabled security group" (New-DistributionGroup.md, -ManagedBy).
+ */
+const MEMBER_TYPES = new Set(["UserMailbox", "MailUser", "MailContact", "MailUniversalDistributionGroup", "MailUniversalSecurityGroup"]);
+const OWNER_TYPES = new Set(["UserMailbox", "MailUser", "MailUniversalSecurityGroup"]);
+
+/**
+ * A recipient of one of `types`. One of another type does not resolve: what Exchange says then
+ * is not documented, so the unresolved-recipient text stands in (an assumption).
+ */
+function resolveRecipient(w: World, id: string, types: Set<string>): TenantRecipientObject {
+  const hits = allRecipients(w).filter((r) => types.has(r.RecipientType) && recipientKeys(r).some((k) => sameAddress(k, id)));
+  if (hits.length > 1) raise("ambiguous", id);
+  return hits[0] ?? unresolvedRecipient(id);
+}
+
 /** Every proxy address in the tenant and who holds it: addresses are unique across recipients. */
 function addressOwner(w: World, address: string): string | undefined {
-  for (const m of w.tenant.mailboxes) if (m.EmailAddresses.some((a) => sameAddress(a, address))) return m.Name;
-  for (const g of w.tenant.groups) if (g.EmailAddresses.some((a) => sameAddress(a, address))) return g.Name;
-  return undefined;
+  return allRecipients(w).find((r) => r.EmailAddresses.some((a) => sameAddress(a, address)))?.Name;
+}
+
+/** The domain of a primary address must be accepted (reference §5 [X]; New- and Set-DistributionGroup alike). */
+function requireAcceptedDomain(w: World, address: string): void {
+  if (!w.tenant.acceptedDomains.some((d) => eq(d.DomainName, domainOf(address)))) raise("domainNotAccepted", domainOf(address));
 }
 
 // ---- accepted domains ---------------------------------------------------------------------------
@@ -59,7 +106,7 @@ const groupOut = (g: Group): DistributionGroupObject => ({
   PrimarySmtpAddress: g.PrimarySmtpAddress,
   EmailAddresses: g.EmailAddresses,
   GroupType: g.Type === "Security" ? "Universal, SecurityEnabled" : "Universal",
-  RecipientTypeDetails: g.Type === "Security" ? "MailUniversalSecurityGroup" : "MailUniversalDistributionGroup",
+  RecipientTypeDetails: groupType(g),
   ManagedBy: g.ManagedBy,
   MemberJoinRestriction: g.MemberJoinRestriction,
   MemberDepartRestriction: g.MemberDepartRestriction,
@@ -67,28 +114,27 @@ const groupOut = (g: Group): DistributionGroupObject => ({
   HiddenFromAddressListsEnabled: g.HiddenFromAddressListsEnabled,
 });
 
-/** The app is never a group owner under app-only auth: changes need the bypass switch. */
+/**
+ * The app is never a group owner under app-only auth: "If you aren't defined in the ManagedBy
+ * property of the group, you need to use this switch in commands that modify or delete the
+ * group" (Add-DistributionGroupMember.md, -BypassSecurityGroupManagerCheck; the same on Set-,
+ * Remove-DistributionGroup and Remove-DistributionGroupMember).
+ */
 function requireManagerBypass(bypass: boolean | undefined): void {
-  if (!bypass) {
-    fail(
-      "auth",
-      "ManagementObjectAccessDeniedException",
-      "You don't have sufficient permissions. This operation can only be performed by a manager of the group.",
-    );
-  }
+  if (!bypass) raise("notGroupManager");
 }
 
 function resolveOwners(w: World, owners: string[]): string[] {
-  return owners.map((o) => (findMailbox(w, o) ?? unresolvedRecipient(o)).Name);
+  return owners.map((o) => resolveRecipient(w, o, OWNER_TYPES).Name);
 }
 
+/**
+ * "You can't use this value [Open] on universal security groups", for both restrictions
+ * (New-DistributionGroup.md, -MemberDepartRestriction and -MemberJoinRestriction); texts [X].
+ */
 function checkMembershipRestrictions(g: Pick<Group, "Type" | "MemberJoinRestriction" | "MemberDepartRestriction">): void {
-  if (g.Type === "Security" && g.MemberDepartRestriction !== "Closed") {
-    invalid("RecipientTaskException", "Members can't remove themselves from security groups. Please set the group to Closed for requests to leave.");
-  }
-  if (g.Type === "Security" && g.MemberJoinRestriction === "Open") {
-    invalid("RecipientTaskException", "Members can't add themselves to security groups. Please set the group to Closed or ApprovalRequired for requests to join.");
-  }
+  if (g.Type === "Security" && g.MemberDepartRestriction !== "Closed") raise("securityGroupDepartOpen");
+  if (g.Type === "Security" && g.MemberJoinRestriction === "Open") raise("securityGroupJoinOpen");
 }
 
 // ---- connectors -------------------------------------------------------------------------------------
@@ -112,35 +158,52 @@ const connectorOut = (o: OutboundConnector): OutboundConnectorObject => ({
   TestMode: o.TestMode,
 });
 
-const RESERVED = [/^10\./, /^127\./, /^0\./, /^169\.254\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^2(2[4-9]|[3-5]\d)\./];
-
-/** TenantOutboundConnector.ValidateWrite, as far as the reference records it. */
+/**
+ * TenantOutboundConnector.ValidateWrite, as far as the reference records it (texts [X]); each
+ * rule names its documentation, or says it has none.
+ */
 function validateConnector(o: OutboundConnector): void {
-  const v = (m: string) => invalid("DataValidationException", m);
+  // Not documented (the references say only what IsTransportRuleScoped does); assumed from [X].
   const scoped = o.RecipientDomains.length === 0 && !o.AllAcceptedDomains;
-  if (o.IsTransportRuleScoped !== scoped) {
-    v("RecipientDomains must be specified for a Non-TransportRuleScoped connector, RecipientDomains should not be specified otherwise.");
-  }
-  if (!o.UseMXRecord && o.SmartHosts.length === 0) v("Smart hosts must be specified if UseMXRecord is false.");
-  if (o.UseMXRecord && o.SmartHosts.length > 0) v("UseMXRecord should be false if smart hosts are specified.");
-  if (o.TlsDomain && o.TlsSettings !== "DomainValidation") v("Tls Settings should be set to DomainValidation if TlsDomain is specified.");
-  if (!o.TlsDomain && o.TlsSettings === "DomainValidation") v("Tls Settings should not be set to DomainValidation if TlsDomain is not specified.");
-  if (o.ConnectorType === "OnPremises" && o.UseMXRecord) v("'OnPremises' type of outbound connector cannot have UseMXRecord set to true.");
+  if (o.IsTransportRuleScoped !== scoped) raise("connectorScope");
+  // "This parameter is required if you use the value $false for the UseMxRecord parameter"
+  // (New-OutboundConnector.md, -SmartHosts).
+  if (!o.UseMXRecord && o.SmartHosts.length === 0) raise("smartHostsRequired");
+  // The converse is not documented; assumed from [X].
+  if (o.UseMXRecord && o.SmartHosts.length > 0) raise("mxWithSmartHosts");
+  // DomainValidation "verifies that the FQDN of the target certificate matches the domain
+  // specified in the TlsDomain parameter" (-TlsSettings), so it needs one. The converse, a
+  // TlsDomain without DomainValidation, is accepted: the docs call it only "meaningful only when
+  // the TlsSettings value is DomainValidation" (-TlsDomain). (Exchange may warn; the protocol
+  // carries no warnings.)
+  if (!o.TlsDomain && o.TlsSettings === "DomainValidation") raise("domainValidationWithoutTlsDomain");
+  // Not documented; assumed from [X] (an OnPremises connector delivers to smart hosts).
+  if (o.ConnectorType === "OnPremises" && o.UseMXRecord) raise("onPremisesWithMx");
+  // "This setting requires OnPremises for the ConnectorType value" (New-OutboundConnector.md:
+  // -AllAcceptedDomains, -RouteAllMessagesViaOnPremises, -SenderRewritingEnabled). The docs set
+  // no such condition on -CloudServicesMailEnabled, so it is not checked.
   if (o.ConnectorType !== "OnPremises") {
-    for (const k of ["AllAcceptedDomains", "CloudServicesMailEnabled", "RouteAllMessagesViaOnPremises"] as const) {
-      if (o[k]) v(`${k} cannot be set to true if Connector type is not OnPremises.`);
+    for (const k of ["AllAcceptedDomains", "RouteAllMessagesViaOnPremises", "SenderRewritingEnabled"] as const) {
+      if (o[k]) raise("onPremisesOnly", k);
     }
   }
+  // SmartHosts: "FQDN ..., Single IP address: For example, 10.10.1.1. Classless InterDomain
+  // Routing (CIDR) IP address range: For example, 192.168.0.1/25" (-SmartHosts). IPv6 and
+  // reserved ranges: [X] (see ip.ts for which ranges).
   for (const h of o.SmartHosts) {
-    if (h.includes(":")) v(`SmartHost IPAddress '${h}' should be only IPV4 address.`);
-    if (RESERVED.some((r) => r.test(h))) v(`IP range '${h}' contains reserved IP addresses.`);
+    if (h.includes(":")) raise("smartHostIpv6", h);
+    if (looksLikeIpv4(h)) {
+      const range = h.includes("-") ? undefined : ipv4Range(h);
+      if (!range) raise("invalidIpValue", "SmartHosts", h, "Microsoft.Exchange.Data.SmartHost");
+      if (overlapsReserved(range!)) raise("smartHostReserved", h);
+    }
   }
 }
 
 const referencingRules = (w: World, o: OutboundConnector) =>
   w.tenant.transportRules.filter((r) => r.RouteMessageOutboundConnector !== null && eq(r.RouteMessageOutboundConnector, o.Name));
-const stillReferenced = (): never =>
-  fail("other", "InvalidOperationException", "One or more transport rules are still referencing the specified connector.");
+// Not documented; assumed from [X] (reference §3, rule 9).
+const stillReferenced = (): never => raise("stillReferenced");
 
 // ---- transport rules ---------------------------------------------------------------------------------
 const ruleOut = (r: TransportRule): TransportRuleObject => ({
@@ -163,12 +226,16 @@ const ruleOut = (r: TransportRule): TransportRuleObject => ({
 
 /** Utils.ValidateEnabledConnectorById: a rule routes only to an enabled, rule-scoped connector. */
 function ruleConnector(w: World, id: string): string {
-  const o = findConnector(w, id) ?? invalid("ArgumentException", `Unable to find outbound connector with the following identity: '${id}'.`);
-  if (!o.Enabled) invalid("ArgumentException", `The connector "${o.Name}" is not enabled. Please enable the connector or specify a different connector.`);
-  if (!o.IsTransportRuleScoped) {
-    invalid("ArgumentException", `The connector "${o.Name}" is not scoped to any transport rules. Please modify the connector or specify a different connector.`);
-  }
+  const o = findConnector(w, id) ?? raise("ruleConnectorMissing", id);
+  if (!o.Enabled) raise("ruleConnectorDisabled", o.Name);
+  if (!o.IsTransportRuleScoped) raise("ruleConnectorNotScoped", o.Name);
   return o.Name;
+}
+
+/** SenderIpRanges: "a single IP address, an IP address range or a CIDR range" (New-TransportRule.md). */
+function ipRanges(values: string[]): string[] {
+  for (const v of values) if (!ipv4Range(v)) raise("invalidIpValue", "SenderIpRanges", v, "Microsoft.Exchange.Data.IPRange");
+  return values;
 }
 
 /** MemberOf values are stored as SMTP addresses; an unresolvable valid SMTP address is kept as is. */
@@ -187,7 +254,7 @@ function applyRuleParameters(w: World, r: TransportRule, p: Partial<P<typeof c.S
     r.RouteMessageOutboundConnector = p.RouteMessageOutboundConnector === null ? null : ruleConnector(w, p.RouteMessageOutboundConnector);
   }
   if (p.ExceptIfSentToMemberOf !== undefined) r.ExceptIfSentToMemberOf = memberOfAddresses(w, p.ExceptIfSentToMemberOf ?? []);
-  if (p.SenderIpRanges !== undefined) r.SenderIpRanges = p.SenderIpRanges ?? [];
+  if (p.SenderIpRanges !== undefined) r.SenderIpRanges = ipRanges(p.SenderIpRanges ?? []);
   if (p.SetSCL !== undefined) r.SetSCL = p.SetSCL;
   if (p.StopRuleProcessing !== undefined) r.StopRuleProcessing = p.StopRuleProcessing;
   if (p.Mode !== undefined) r.Mode = p.Mode;
@@ -195,20 +262,16 @@ function applyRuleParameters(w: World, r: TransportRule, p: Partial<P<typeof c.S
   if (p.SenderAddressLocation !== undefined) r.SenderAddressLocation = p.SenderAddressLocation;
   if (p.Comments !== undefined) r.Comments = p.Comments;
   if (p.Name !== undefined && !eq(p.Name, r.Name)) {
-    if (findRule(w, p.Name)) invalid("ArgumentException", "A rule with this name already exists.");
+    if (findRule(w, p.Name)) raise("ruleExists");
     r.Name = p.Name;
   }
   const size = JSON.stringify(r).length;
-  if (size > 8192) {
-    invalid("ArgumentException", `The rule can't be created because it is too large. It has ${size} characters, and the maximum number of characters is 8192.`);
-  }
+  if (size > MAX_RULE_SIZE) raise("ruleTooLarge", size, MAX_RULE_SIZE);
 }
 
 function placeRule(w: World, r: TransportRule, priority: number | undefined): void {
   const others = w.tenant.transportRules.filter((x) => x !== r).sort((a, b) => a.Priority - b.Priority);
-  if (priority !== undefined && priority > others.length) {
-    invalid("ArgumentOutOfRangeException", "The specified rule priority is invalid. The rule priority can't exceed the number of rules you currently have.");
-  }
+  if (priority !== undefined && priority > others.length) raise("priorityTooHigh");
   others.splice(priority ?? others.length, 0, r);
   others.forEach((x, i) => (x.Priority = i));
   w.tenant.transportRules = others;
@@ -223,12 +286,13 @@ export const tenantCmdlets: Record<string, Handler> = {
 
   "Set-AcceptedDomain": (w, p: P<typeof c.SetAcceptedDomain>) => {
     const d = getDomain(w, p.Identity);
-    if (p.DomainType === "ExternalRelay") fail("invalid-parameter", "InvalidOperationException", "External relay domains aren't allowed in your organization.");
+    // ExternalRelay is on-premises only (Set-AcceptedDomain.md, -DomainType); text [X].
+    if (p.DomainType === "ExternalRelay") raise("externalRelay");
     const type = p.DomainType ?? d.DomainType;
     const match = p.MatchSubDomains ?? d.MatchSubDomains;
-    if (match && type !== "InternalRelay") {
-      invalid("MatchSubDomainsIsInternalRelayOnlyException", "MatchSubDomains can only be enabled on an InternalRelay domain.");
-    }
+    // "an accepted domain must be set up as an internal relay domain" (Enable mail flow for
+    // subdomains in Exchange Online); text [X].
+    if (match && type !== "InternalRelay") raise("matchSubDomainsNeedsInternalRelay");
     d.DomainType = type;
     d.MatchSubDomains = match;
     return [];
@@ -237,18 +301,19 @@ export const tenantCmdlets: Record<string, Handler> = {
   "Get-DistributionGroup": (w, p: P<typeof c.GetDistributionGroup>) => [groupOut(getGroup(w, p.Identity))],
 
   "New-DistributionGroup": (w, p: P<typeof c.NewDistributionGroup>) => {
-    if (findOne(w.tenant.groups, p.Name, (g) => [g.Name])) objectExists(`CN=${p.Name},OU=${w.tenant.organization},OU=Microsoft Exchange Hosted Organizations,DC=EURPR06A001,DC=prod,DC=outlook,DC=com`);
-    if (!p.ManagedBy) {
-      fail("other", "RecipientTaskException", "The group can't be created because the owner couldn't be auto-assigned. Run the command again, and this time use the ManagedBy parameter.");
+    if (findOne(w.tenant.groups, p.Name, (g) => [g.Name])) {
+      raise("objectExists", EXO_SERVER, `CN=${p.Name},OU=${w.tenant.organization},OU=Microsoft Exchange Hosted Organizations,DC=EURPR06A001,DC=prod,DC=outlook,DC=com`);
     }
+    // "If you don't use this parameter ..., the user account that created the group is the
+    // owner" (New-DistributionGroup.md, -ManagedBy): under app-only auth there is no such user.
+    // That Exchange then refuses is not documented; assumed from the [X] text.
+    if (!p.ManagedBy) raise("ownerNotAutoAssigned");
     const alias = p.Alias ?? p.Name.replace(/[^A-Za-z0-9]/g, "");
     const defaultDomain = w.tenant.acceptedDomains.find((d) => d.Default)?.DomainName ?? w.tenant.organization;
     const primary = (p.PrimarySmtpAddress ?? `${alias}@${defaultDomain}`).toLowerCase();
-    if (!w.tenant.acceptedDomains.some((d) => eq(d.DomainName, domainOf(primary)))) {
-      invalid("RecipientTaskException", `You can't use the domain ${domainOf(primary)} because it's not an accepted domain for your organization.`);
-    }
+    requireAcceptedDomain(w, primary);
     const owner = addressOwner(w, primary);
-    if (owner) proxyInUse(`SMTP:${primary}`, owner);
+    if (owner) raise("proxyInUse", `SMTP:${primary}`, owner);
     const g: Group = {
       Guid: nextGuid(w),
       Name: p.Name,
@@ -274,13 +339,14 @@ export const tenantCmdlets: Record<string, Handler> = {
     const g = getGroup(w, p.Identity);
     if (p.PrimarySmtpAddress && !sameAddress(p.PrimarySmtpAddress, g.PrimarySmtpAddress)) {
       const primary = p.PrimarySmtpAddress.toLowerCase();
+      requireAcceptedDomain(w, primary);
       const owner = addressOwner(w, primary);
-      if (owner && owner !== g.Name) proxyInUse(`SMTP:${primary}`, owner);
+      if (owner && owner !== g.Name) raise("proxyInUse", `SMTP:${primary}`, owner);
       g.EmailAddresses = [`SMTP:${primary}`, ...g.EmailAddresses.map((a) => (a.startsWith("SMTP:") ? `smtp:${bare(a)}` : a)).filter((a) => !sameAddress(a, primary))];
       g.PrimarySmtpAddress = primary;
     }
     if (p.Name !== undefined && !eq(p.Name, g.Name)) {
-      if (findOne(w.tenant.groups, p.Name, (x) => [x.Name])) objectExists(`CN=${p.Name},OU=${w.tenant.organization}`);
+      if (findOne(w.tenant.groups, p.Name, (x) => [x.Name])) raise("objectExists", EXO_SERVER, `CN=${p.Name},OU=${w.tenant.organization}`);
       g.Name = p.Name;
     }
     if (p.DisplayName !== undefined) g.DisplayName = p.DisplayName;
@@ -303,28 +369,19 @@ export const tenantCmdlets: Record<string, Handler> = {
   "Get-DistributionGroupMember": (w, p: P<typeof c.GetDistributionGroupMember>) => {
     const g = getGroup(w, p.Identity);
     const limit = p.ResultSize === "Unlimited" ? Infinity : (p.ResultSize ?? 1000); // the default truncates at 1000
+    const everyone = allRecipients(w);
     return g.Members.slice(0, limit).map((address): RecipientObject => {
-      const m = findMailbox(w, address);
-      return { Identity: m?.Name ?? address, Name: m?.Name ?? address, PrimarySmtpAddress: m?.PrimarySmtpAddress ?? address, RecipientType: "UserMailbox" };
+      const m = everyone.find((r) => sameAddress(r.PrimarySmtpAddress, address));
+      return { Identity: m?.Name ?? address, Name: m?.Name ?? address, PrimarySmtpAddress: m?.PrimarySmtpAddress ?? address, RecipientType: m?.RecipientType ?? "UserMailbox" };
     });
   },
 
   "Get-Recipient": (w, p: P<typeof c.GetRecipient>) => {
-    const all: TenantRecipientObject[] = [
-      ...w.tenant.mailboxes.map((m) => ({
-        Identity: m.Name, Name: m.Name, Alias: m.Alias, Guid: m.Guid, PrimarySmtpAddress: m.PrimarySmtpAddress,
-        EmailAddresses: m.EmailAddresses, RecipientType: "UserMailbox", RecipientTypeDetails: "UserMailbox", ExternalEmailAddress: null,
-      })),
-      ...w.tenant.groups.map((g) => ({
-        Identity: g.Name, Name: g.Name, Alias: g.Alias, Guid: g.Guid, PrimarySmtpAddress: g.PrimarySmtpAddress, EmailAddresses: g.EmailAddresses,
-        RecipientType: g.Type === "Security" ? "MailUniversalSecurityGroup" : "MailUniversalDistributionGroup",
-        RecipientTypeDetails: g.Type === "Security" ? "MailUniversalSecurityGroup" : "MailUniversalDistributionGroup", ExternalEmailAddress: null,
-      })),
-    ];
+    const all = allRecipients(w);
     if (p.Identity !== undefined) {
       const id = p.Identity;
-      const hits = all.filter((r) => [r.Guid ?? "", r.Name, r.Alias ?? "", r.PrimarySmtpAddress, ...r.EmailAddresses].some((k) => sameAddress(k, id)));
-      if (hits.length > 1) ambiguous(id);
+      const hits = all.filter((r) => recipientKeys(r).some((k) => sameAddress(k, id)));
+      if (hits.length > 1) raise("ambiguous", id);
       return hits.length ? hits : notFound(id);
     }
     const limit = p.ResultSize === "Unlimited" ? Infinity : (p.ResultSize ?? 1000); // the default truncates at 1000
@@ -334,11 +391,9 @@ export const tenantCmdlets: Record<string, Handler> = {
   "Add-DistributionGroupMember": (w, p: P<typeof c.AddDistributionGroupMember>) => {
     requireManagerBypass(p.BypassSecurityGroupManagerCheck);
     const g = getGroup(w, p.Identity);
-    const m = findMailbox(w, p.Member) ?? unresolvedRecipient(p.Member);
+    const m = resolveRecipient(w, p.Member, MEMBER_TYPES);
     const address = m.PrimarySmtpAddress.toLowerCase();
-    if (g.Members.includes(address)) {
-      fail("already-exists", "MemberAlreadyExistsException", `The recipient "${m.PrimarySmtpAddress}" is already a member of the group "${g.Name}".`);
-    }
+    if (g.Members.includes(address)) raise("alreadyMember", m.PrimarySmtpAddress, g.Name);
     g.Members.push(address);
     return [];
   },
@@ -346,11 +401,9 @@ export const tenantCmdlets: Record<string, Handler> = {
   "Remove-DistributionGroupMember": (w, p: P<typeof c.RemoveDistributionGroupMember>) => {
     requireManagerBypass(p.BypassSecurityGroupManagerCheck);
     const g = getGroup(w, p.Identity);
-    const m = findMailbox(w, p.Member) ?? unresolvedRecipient(p.Member);
+    const m = resolveRecipient(w, p.Member, MEMBER_TYPES);
     const address = m.PrimarySmtpAddress.toLowerCase();
-    if (!g.Members.includes(address)) {
-      fail("not-found", "MemberNotFoundException", `The recipient "${m.PrimarySmtpAddress}" isn't a member of the group "${g.Name}".`);
-    }
+    if (!g.Members.includes(address)) raise("notMember", m.PrimarySmtpAddress, g.Name);
     g.Members = g.Members.filter((x) => x !== address);
     return [];
   },
@@ -359,11 +412,12 @@ export const tenantCmdlets: Record<string, Handler> = {
     p.Identity === undefined ? w.tenant.outboundConnectors.map(connectorOut) : [connectorOut(getConnector(w, p.Identity))],
 
   "New-OutboundConnector": (w, p: P<typeof c.NewOutboundConnector>) => {
-    if (findConnector(w, p.Name)) fail("already-exists", "DataValidationException", `Outbound connector '${p.Name}' already exists.`);
+    if (findConnector(w, p.Name)) raise("connectorExists", p.Name);
     const o: OutboundConnector = {
       Guid: nextGuid(w),
       Name: p.Name,
       Enabled: p.Enabled ?? true,
+      // The docs give no default ConnectorType; Partner is the schema default [X] (reference §3).
       ConnectorType: p.ConnectorType ?? "Partner",
       Comment: p.Comment ?? null,
       RecipientDomains: p.RecipientDomains ?? [],
@@ -390,9 +444,7 @@ export const tenantCmdlets: Record<string, Handler> = {
       if (k === "Identity" || v === undefined) continue;
       (next as Record<string, unknown>)[k] = Array.isArray(v) || v !== null ? v : k === "SmartHosts" || k === "RecipientDomains" ? [] : null;
     }
-    if (p.Name !== undefined && !eq(p.Name, o.Name) && findConnector(w, p.Name)) {
-      fail("already-exists", "DataValidationException", `Outbound connector '${p.Name}' already exists.`);
-    }
+    if (p.Name !== undefined && !eq(p.Name, o.Name) && findConnector(w, p.Name)) raise("connectorExists", p.Name);
     const renamed = !eq(next.Name, o.Name);
     if (referencingRules(w, o).length > 0 && (!next.Enabled || !next.IsTransportRuleScoped || renamed)) stillReferenced();
     validateConnector(next);
@@ -411,10 +463,8 @@ export const tenantCmdlets: Record<string, Handler> = {
     p.Identity === undefined ? w.tenant.transportRules.map(ruleOut) : [ruleOut(getRule(w, p.Identity))],
 
   "New-TransportRule": (w, p: P<typeof c.NewTransportRule>) => {
-    if (findRule(w, p.Name)) invalid("ArgumentException", "A rule with this name already exists.");
-    if (w.tenant.transportRules.length >= MAX_RULES) {
-      invalid("InvalidOperationException", `The rule can't be created because the maximum number of transport rules already exists. The maximum number is ${MAX_RULES}.`);
-    }
+    if (findRule(w, p.Name)) raise("ruleExists");
+    if (w.tenant.transportRules.length >= MAX_RULES) raise("tooManyRules", MAX_RULES);
     const r: TransportRule = { ...blankRule(nextGuid(w), p.Name, 0), State: p.Enabled === false ? "Disabled" : "Enabled" };
     const { Name: _name, Enabled: _enabled, Priority, ...rest } = p;
     applyRuleParameters(w, r, rest);
