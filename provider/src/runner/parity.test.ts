@@ -1,7 +1,9 @@
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { errorTablePath, kindOf } from "../exchange/errorKinds";
 import { Hello, Response } from "../exchange/protocol";
+import { errorPayload, simulatorErrors, SimulatorErrorName } from "../simulator/errors";
 
 /*
  * The same request lines, fed to both runners, must get the same answers. Without an Exchange
@@ -178,6 +180,37 @@ describe("the simulator runner on protocol-only requests", () => {
     });
     expect(result.status).toBe(0);
     expect(result.stdout.trim()).toBe("");
+  });
+
+  // The one error table is read by .NET in runner.ps1 and by JavaScript here: both engines must
+  // read every row alike. This runs the table's rows over the same texts in pwsh, the way
+  // Get-ErrorKind does (a [regex] per row, IgnoreCase, first match wins), and compares kinds.
+  test("pwsh's regexes give the error table's texts the same kinds as JavaScript's", () => {
+    const cases = (Object.keys(simulatorErrors) as SimulatorErrorName[]).map((name) => {
+      const e = simulatorErrors[name];
+      const { message } = (errorPayload as (n: string, ...a: unknown[]) => { message: string })(name, ...e.example);
+      return { reason: e.reason, message };
+    });
+    cases.push(
+      { reason: "ArgumentException", message: "A rule with this name already exists." },
+      { reason: "ParseException", message: "Unexpected token '}' in expression or statement." },
+      { reason: "RecipientTaskException", message: "The group can't have more than 429 owners." },
+      { reason: "WebException", message: "The remote server returned an error: (503) Server Unavailable." },
+      { reason: "MsalServiceException", message: "AADSTS700027: Client assertion contains an invalid signature." },
+    );
+    const script =
+      "$rows = (Get-Content -LiteralPath $env:COEXIST_ERROR_TABLE -Raw -Encoding utf8 | ConvertFrom-Json).rows; " +
+      "$regexes = @(foreach ($r in $rows) { [pscustomobject]@{ Kind = [string] $r.kind; Pattern = [regex]::new([string] $r.pattern, [System.Text.RegularExpressions.RegexOptions]::IgnoreCase) } }); " +
+      "foreach ($c in ($env:COEXIST_ERROR_CASES | ConvertFrom-Json)) { $text = \"$($c.reason)`n$($c.message)\"; $kind = 'other'; " +
+      "foreach ($r in $regexes) { if ($r.Pattern.IsMatch($text)) { $kind = $r.Kind; break } }; $kind }";
+    const result = spawnSync(pwsh!, ["-NoProfile", "-NonInteractive", "-Command", script], {
+      env: { ...process.env, COEXIST_ERROR_TABLE: errorTablePath, COEXIST_ERROR_CASES: JSON.stringify(cases) },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(0);
+    const dotnet = result.stdout.trim().split(/\r?\n/);
+    expect(cases.map((c, i) => ({ ...c, kind: dotnet[i] }))).toEqual(cases.map((c) => ({ ...c, kind: kindOf(c.reason, c.message) })));
   });
 
   test("runner.ps1 answers the same request lines with the same ids and kinds as the simulator runner", async () => {
