@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { refuseRehearsalEnvironment } from "../program/environment";
 
 /**
  * A stack's `coexist:` config as the program reads it (secrets decrypted), through the
@@ -8,5 +9,8 @@ export function stackValues(stack: string, cwd: string): (key: string) => string
   const r = spawnSync("pulumi", ["config", "--json", "--show-secrets", "--stack", stack], { cwd, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`pulumi config --stack ${stack} failed: ${(r.stderr || r.stdout || String(r.error ?? "")).trim()}`);
   const values = JSON.parse(r.stdout) as Record<string, { value?: string }>;
-  return (key) => values[`coexist:${key}`]?.value;
+  const get = (key: string) => values[`coexist:${key}`]?.value;
+  // scripts/env.sh's rehearsal backend and passphrase are for simulator stacks only.
+  refuseRehearsalEnvironment(stack, get, cwd);
+  return get;
 }

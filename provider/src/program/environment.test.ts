@@ -60,6 +60,10 @@ describe("the tool environment's refusal", () => {
     expect(environmentRefusal("service", config(ONLINE, ONPREM), service, passphraseOnly)).toBeUndefined();
     expect(usesPassphrase(stackFile("named", "secretsprovider: passphrase\n"))).toBe(true);
     expect(usesPassphrase(stackFile("missing"))).toBe(true);
+    // As Pulumi writes the salt into a stack file that was JSON.
+    expect(usesPassphrase(stackFile("flow", `{"config": {"coexist:domain": "contoso.com"}, encryptionsalt: 'v1:ihURoxAYYOE=:v1:QLrX'}`))).toBe(true);
+    expect(usesPassphrase(stackFile("flowkms", `{"config": {}, secretsprovider: 'awskms://alias/x', encryptedkey: 'abc'}`))).toBe(false);
+    expect(usesPassphrase(stackFile("quoted", `config:\n  coexist:note: "encryptionsalt: no"\n`))).toBe(false);
   });
 
   it("leaves a config without a target kind to the input check", () => {

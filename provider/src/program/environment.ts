@@ -55,9 +55,11 @@ export function usesPassphrase(stackFile: string): boolean {
   } catch {
     return true;
   }
-  const provider = /^secretsprovider:\s*['"]?([^'"\s]+)/m.exec(text)?.[1];
+  // Top-level keys, in block or flow style (`{"config": {…}, encryptionsalt: '…'}`).
+  const key = (name: string) => new RegExp(`(?:^|[{,]\\s*)["']?${name}["']?\\s*:\\s*["']?([^"',}\\s]+)`, "m");
+  const provider = key("secretsprovider").exec(text)?.[1];
   if (provider) return provider.startsWith("passphrase");
-  return /^encryptionsalt:/m.test(text);
+  return key("encryptionsalt").test(text);
 }
 
 /**
