@@ -1,4 +1,7 @@
 import { Command } from "../exchange/command";
+import { formatCommand } from "../exchange/format";
+
+export { formatCommand };
 import { AnyDefinition } from "../resources/definition";
 import { definitions, ResourceKind } from "../resources/handlers";
 
@@ -50,23 +53,6 @@ export function planSteps(steps: PreviewStep[]): PlannedStep[] {
 function strip(props: Record<string, unknown>): Record<string, unknown> {
   const { __provider: _ignored, ...rest } = props;
   return rest;
-}
-
-/** A command as a reviewer reads it. Display only: commands run as data, never as text. */
-export function formatCommand(c: Command): string {
-  // PowerShell ends a single-quoted string at any of its five single quotes (typographic ones
-  // too); each is doubled, so a name with quotes reads as the one string it is.
-  const quote = (s: string) => `'${s.replace(/['\u2018\u2019\u201A\u201B]/g, "$&$&")}'`;
-  const value = (v: unknown): string => {
-    if (v === null) return "$null";
-    if (typeof v === "boolean") return v ? "$true" : "$false";
-    if (typeof v === "number") return String(v);
-    if (Array.isArray(v)) return `@(${v.map((x) => quote(String(x))).join(", ")})`;
-    if (typeof v === "object") return `@{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}=${value(x)}`).join("; ")}}`;
-    return quote(String(v));
-  };
-  const params = Object.entries(c.parameters).map(([k, v]) => (typeof v === "boolean" ? `-${k}:${value(v)}` : `-${k} ${value(v)}`));
-  return [c.cmdlet, ...params].join(" ");
 }
 
 export function formatPlan(planned: PlannedStep[]): string {

@@ -11,6 +11,7 @@ import {
 import { failureLines, preflight } from "../preflight/preflight";
 import { PoolSettings } from "../resources/config";
 import { projectRoot } from "../projectRoot";
+import { resourceNameOf, SHARED_NAMES } from "../resources/names";
 import { SharedInputs } from "../safety/desired";
 import { evaluate, formatRefusal, GateInput, GateResult } from "../safety/gate";
 import { liveSnapshot } from "../safety/live";
@@ -146,15 +147,15 @@ async function declare(config: StackConfig, users: MigratedUser[]): Promise<Reco
   // Dependencies give seed 2's cleanup order on destroy (dependents go first): rules, then
   // the connector, then the group, then the domain back to Authoritative. Creation runs the
   // other way round. Per-user resources depend on the group.
-  const relay = new AcceptedDomainRelay("accepted-domain", shared.relay);
-  const group = new MigratedUsersGroup("migrated-users", shared.group, { dependsOn: [relay] });
-  const connector = new PartnerConnector("partner-connector", shared.connector, { dependsOn: [group] });
-  new CoexistenceRule("coexistence-rule", shared.coexistenceRule, { dependsOn: [connector] });
-  new SourceBypassRule("source-bypass-rule", shared.bypassRule, { dependsOn: [connector] });
+  const relay = new AcceptedDomainRelay(SHARED_NAMES.acceptedDomainRelay, shared.relay);
+  const group = new MigratedUsersGroup(SHARED_NAMES.migratedUsersGroup, shared.group, { dependsOn: [relay] });
+  const connector = new PartnerConnector(SHARED_NAMES.partnerConnector, shared.connector, { dependsOn: [group] });
+  new CoexistenceRule(SHARED_NAMES.coexistenceRule, shared.coexistenceRule, { dependsOn: [connector] });
+  new SourceBypassRule(SHARED_NAMES.sourceBypassRule, shared.bypassRule, { dependsOn: [connector] });
 
   for (const u of users) {
     new MigratedMailbox(
-      u.emailAddress,
+      resourceNameOf("migratedMailbox", { emailAddress: u.emailAddress }),
       {
         emailAddress: u.emailAddress,
         group: groupAddress,

@@ -46,6 +46,8 @@ export const ProviderConfig = z.object({
   groupAddress: z.string().optional(),
   /** coexist:journal: the cmdlet journal (unset or true: journal/<stack>.jsonl; false: off; or a path). */
   journal: JournalSetting.optional(),
+  /** coexist:previewCommands: each step's write cmdlets as a diagnostic on its resource at preview (off for huge waves). */
+  previewCommands: z.boolean().default(true),
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
 
@@ -92,6 +94,7 @@ export function readProviderConfig(config: dynamic.Config): ProviderConfig {
     acknowledge: configValue(get, "acknowledge"),
     groupAddress: groupAddressFrom(configValue(get, "names"), config.get("domain")),
     journal: configValue(get, "journal"),
+    previewCommands: configValue(get, "previewCommands"),
   });
   if (!parsed.success) {
     // Name the key and the problem, never the value: it may be a secret.

@@ -4,6 +4,8 @@ import { Command } from "../exchange/command";
 import { cleanupAllowed, noteProgramRan, programRan } from "./cleanupGuard";
 import { Context, context } from "./context";
 import { Comparer, exact } from "./compare";
+import type { ResourceKind } from "./handlers";
+import { announce } from "./previewCommands";
 
 /** The engine's placeholder for a value not known until apply (during preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -85,13 +87,29 @@ export function diff(def: AnyDefinition, olds: Record<string, unknown>, news: Re
 }
 
 /** The dynamic ResourceProvider for a definition: what the tiny serialized closure delegates to. */
-export function handlerFor(def: AnyDefinition): Required<Omit<dynamic.ResourceProvider, "configure">> {
+export function handlerFor(kind: ResourceKind, def: AnyDefinition): Required<Omit<dynamic.ResourceProvider, "configure">> {
+  const show = () => context().config.previewCommands;
   return {
-    check: async (_olds, news) => {
+    check: async (olds, news) => {
       noteProgramRan();
-      return check(def, news);
+      const result = check(def, news);
+      // No old inputs: the engine will create it. Say what that runs.
+      if (Object.keys(withoutProvider(olds)).length === 0 && !result.failures && !hasUnknown(result.inputs) && show()) {
+        await announce(kind, result.inputs as Record<string, unknown>, "create", def.plan.create(result.inputs as Record<string, unknown>));
+      }
+      return result;
     },
-    diff: async (_id, olds, news) => diff(def, olds, news),
+    diff: async (_id, olds, news) => {
+      const result = diff(def, olds, news);
+      const n = withoutProvider(news);
+      if (result.changes && !hasUnknown(n) && show()) {
+        const o = withoutProvider(olds);
+        const parsed = def.inputs.parse(n);
+        if (result.replaces && result.replaces.length > 0) await announce(kind, parsed, "replace", [...def.plan.delete(o), ...def.plan.create(parsed)]);
+        else await announce(kind, parsed, "update", def.plan.update(o, parsed));
+      }
+      return result;
+    },
     create: async (inputs) => def.create(context(), def.inputs.parse(withoutProvider(inputs))),
     read: async (id, props) => {
       const outs = await def.read(context(), id, withoutProvider(props ?? {}));

@@ -21,7 +21,7 @@ export type ResourceKind = keyof typeof definitions;
 
 type Handler = Required<Omit<dynamic.ResourceProvider, "configure">>;
 const handlers = Object.fromEntries(
-  Object.entries(definitions).map(([kind, def]) => [kind, handlerFor(def as unknown as AnyDefinition)]),
+  Object.entries(definitions).map(([kind, def]) => [kind, handlerFor(kind as ResourceKind, def as unknown as AnyDefinition)]),
 ) as Record<ResourceKind, Handler>;
 
 /**

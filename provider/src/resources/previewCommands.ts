@@ -1,0 +1,28 @@
+import { Command } from "../exchange/command";
+import { formatCommand } from "../exchange/format";
+import { logToResource, rootResourceUrn } from "../host/engine";
+import type { ResourceKind } from "./handlers";
+import { resourceNameOf, urnOf } from "./names";
+
+/**
+ * The write cmdlets a step will run, as a diagnostic on its resource: `pulumi preview` (the
+ * user's review command) then says under each resource exactly what `pulumi up` runs, built by
+ * the same builders as `npm run plan`. Sent from check (a create) and diff (an update or a
+ * replacement), the only calls the engine makes at preview. The engine makes them again at the
+ * start of `pulumi up`, so the lines appear there too; deletes are not announced (a delete
+ * reaches the provider only when it runs: `npm run plan` lists them).
+ */
+export async function announce(kind: ResourceKind, inputs: Record<string, unknown>, what: "create" | "update" | "replace", commands: Command[]): Promise<void> {
+  if (commands.length === 0) return;
+  const root = await rootStackUrn();
+  const urn = root ? urnOf(root, kind, resourceNameOf(kind, inputs)) : undefined;
+  if (!urn) return;
+  await logToResource(urn, [`coexist ${what} will run ${commands.length} cmdlet${commands.length === 1 ? "" : "s"}:`, ...commands.map((c) => `  ${formatCommand(c)}`)].join("\n"));
+}
+
+const KEY = Symbol.for("coexist.rootUrn");
+/** Asked once per process: the stack does not change under a provider. */
+function rootStackUrn(): Promise<string | undefined> {
+  const memo = globalThis as { [KEY]?: Promise<string | undefined> };
+  return (memo[KEY] ??= rootResourceUrn());
+}

@@ -1,0 +1,65 @@
+import { contosoStack, rehearsalProject } from "../harness/rehearsal";
+
+// The change review a consultant signs off on: `pulumi preview` itself names each step's write
+// cmdlets under its resource, built by the same builders as `npm run plan`.
+describe("the change review through the real CLI", () => {
+  const project = rehearsalProject("review");
+  const { rehearsal } = project;
+  afterAll(() => project.cleanup());
+
+  const preview = async () => {
+    const r = await rehearsal.run(["preview"]);
+    expect(r.code === 0 ? "ok" : r.output).toBe("ok");
+    return r.output;
+  };
+  /** The Diagnostics block of one resource: its heading and the indented lines under it. */
+  const diagnosticsOf = (out: string, heading: string): string[] => {
+    const lines = out.split("\n");
+    const start = lines.findIndex((l) => l.trim() === heading);
+    if (start < 0) return [];
+    const block: string[] = [];
+    for (const l of lines.slice(start + 1)) {
+      if (l.trim() === "") break;
+      block.push(l.trim());
+    }
+    return block;
+  };
+
+  it("shows under each resource, at pulumi preview, the exact cmdlets up will run for a 3-user wave", async () => {
+    project.writeConfig({ ...contosoStack, waves: ["batches/wave1.csv"] });
+    await rehearsal.reset({ domain: "contoso.com", organization: "contoso.onmicrosoft.com", users: ["alice", "bob", "carol", "dave"] });
+    const out = await preview();
+    for (const user of ["alice", "bob", "carol"]) {
+      expect(diagnosticsOf(out, `pulumi-nodejs:dynamic:MigratedMailbox (${user}@contoso.com):`)).toEqual([
+        "coexist create will run 2 cmdlets:",
+        `Add-DistributionGroupMember -Identity 'migrated@contoso.com' -Member '${user}@contoso.com' -BypassSecurityGroupManagerCheck:$true`,
+        `Set-Mailbox -Identity '${user}@contoso.com' -ForwardingSmtpAddress '${user}@contoso.onmicrosoft.com' -DeliverToMailboxAndForward:$false`,
+      ]);
+    }
+    expect(diagnosticsOf(out, "pulumi-nodejs:dynamic:AcceptedDomainRelay (accepted-domain):")).toEqual([
+      "coexist create will run 1 cmdlet:",
+      "Set-AcceptedDomain -Identity 'contoso.com' -DomainType 'InternalRelay' -MatchSubDomains:$false",
+    ]);
+    // The same commands as the plan's, which is built from preview --json by the same builders.
+    const plan = await rehearsal.plan();
+    for (const line of diagnosticsOf(out, "pulumi-nodejs:dynamic:MigratedMailbox (alice@contoso.com):").slice(1)) expect(plan).toContain(line);
+  });
+
+  it("shows an update's cmdlets, none once nothing changes, and none when coexist:previewCommands is false", async () => {
+    const up = await rehearsal.up();
+    expect(up.code === 0 ? "ok" : up.output).toBe("ok");
+    expect(await preview()).not.toContain("will run");
+    project.writeConfig({ ...contosoStack, waves: ["batches/wave1.csv"], deliverToMailboxAndForward: true });
+    const out = await preview();
+    expect(diagnosticsOf(out, "pulumi-nodejs:dynamic:MigratedMailbox (bob@contoso.com):")).toEqual([
+      // An update re-asserts the membership first (a no-op when present): the loop-free order.
+      "coexist update will run 2 cmdlets:",
+      "Add-DistributionGroupMember -Identity 'migrated@contoso.com' -Member 'bob@contoso.com' -BypassSecurityGroupManagerCheck:$true",
+      "Set-Mailbox -Identity 'bob@contoso.com' -ForwardingSmtpAddress 'bob@contoso.onmicrosoft.com' -DeliverToMailboxAndForward:$true",
+    ]);
+    project.writeConfig({ ...contosoStack, waves: ["batches/wave1.csv"], deliverToMailboxAndForward: true, previewCommands: false });
+    const quiet = await preview();
+    expect(quiet).toContain("~ 3 to update");
+    expect(quiet).not.toContain("will run");
+  });
+});
