@@ -42,21 +42,41 @@ log "tsc -b"
 node node_modules/typescript/bin/tsc -b
 
 # --- Pulumi CLI and Node language host --------------------------------------------------------
+# The CLI finds its bundled plugins (the Node language host, the dynamic-provider shim
+# pulumi-resource-pulumi-nodejs) next to its own executable, symlinks resolved, and warns
+# "using ... from $PATH" when PATH offers another copy first. So .tools/bin holds real files
+# of all three: a CLI found on PATH is copied, not linked, with its language host.
 want="v$(node -p 'require("@pulumi/pulumi/package.json").version')"
+bin="$COEXIST_TOOLS/bin"
 have_version() { [[ -x "$1" ]] && [[ "$("$1" version 2>/dev/null)" == "$want" ]]; }
+# The language host beside a CLI, else the first on PATH outside .tools/bin.
+language_host_for() {
+  local beside c
+  beside="$(dirname "$1")/pulumi-language-nodejs"
+  [[ -x "$beside" ]] && { echo "$beside"; return; }
+  while IFS= read -r c; do
+    [[ "$(dirname "$c")" != "$bin" ]] && { echo "$c"; return; }
+  done < <(type -a -P pulumi-language-nodejs)
+  return 1
+}
+copy_into_bin() { cp -f "$1" "$bin/.$2.tmp" && chmod 0755 "$bin/.$2.tmp" && mv -f "$bin/.$2.tmp" "$bin/$2"; }
 
-if have_version "$COEXIST_TOOLS/bin/pulumi"; then
-  :
-elif sys="$(command -v -a pulumi | grep -v "^$COEXIST_TOOLS/" | head -n1)" && [[ -n "$sys" ]] && have_version "$sys" \
-     && command -v pulumi-language-nodejs >/dev/null; then
-  log "using $sys ($want)"
-  ln -sf "$sys" "$COEXIST_TOOLS/bin/pulumi"
+if have_version "$bin/pulumi" && [[ ! -L "$bin/pulumi" ]]; then
+  : # (a link left by an older set-up is replaced by a copy)
+elif sys="$(bash scripts/find-pulumi.sh "$want" "$bin")" && lh="$(language_host_for "$sys")"; then
+  log "using $sys ($want) and $lh, copied into .tools/bin"
+  copy_into_bin "$lh" pulumi-language-nodejs
+  copy_into_bin "$sys" pulumi
 else
-  command -v go >/dev/null || die "no Pulumi CLI $want on PATH and no Go toolchain to build one"
+  command -v go >/dev/null || die "no Pulumi CLI $want (with pulumi-language-nodejs) on PATH and no Go toolchain to build one"
   log "building Pulumi CLI $want from the Go module proxy (first time only: several minutes)"
-  bash scripts/build-pulumi.sh "$want" "$COEXIST_TOOLS/bin"
+  bash scripts/build-pulumi.sh "$want" "$bin"
 fi
-have_version "$COEXIST_TOOLS/bin/pulumi" || die "pulumi in .tools/bin does not report $want"
-command -v pulumi-language-nodejs >/dev/null || die "pulumi-language-nodejs is not on PATH"
-command -v pulumi-resource-pulumi-nodejs >/dev/null || die "pulumi-resource-pulumi-nodejs (from @pulumi/pulumi) is not on PATH"
+have_version "$bin/pulumi" || die "pulumi in .tools/bin does not report $want"
+[[ -x "$bin/pulumi-language-nodejs" ]] || die "pulumi-language-nodejs is not in .tools/bin"
+# The dynamic-provider shim from the installed @pulumi/pulumi, as a copy (a link would resolve
+# back into node_modules, which the CLI would again call "from $PATH").
+shim=node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs
+[[ -f "$shim" ]] || die "$shim is missing: npm ci did not install @pulumi/pulumi"
+cmp -s "$shim" "$bin/pulumi-resource-pulumi-nodejs" || copy_into_bin "$shim" pulumi-resource-pulumi-nodejs
 log "pulumi $want ready"
