@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ChildProcess } from "node:child_process";
 import { commandLog } from "@coexist/provider/dist/simulator/testing";
+import { writeLatch } from "../harness/hold";
 import { describeProcess, isCoexistProcess, kindOf } from "../harness/processes";
 import { contosoStack, exportedState, misrouted, rehearsalProject } from "../harness/rehearsal";
 
@@ -13,13 +14,16 @@ const { rehearsal } = project;
 afterAll(() => project.cleanup());
 
 const USERS = ["alice", "bob", "carol", "dave", "erin"];
-const slow = { latency: { connectMs: 200, cmdletMs: 300 } };
+// The first run's writes wait at this latch while the test acts, however fast or slow the
+// machine: the second run certainly arrives while the first holds the lock, and the kill
+// certainly lands mid-wave.
+const latch = writeLatch(path.join(project.dir, "hold", "writes"));
+const holding = { faults: { holdWritesWhile: latch.file } };
 const config = (waves: string[]) => ({
   ...contosoStack,
   waves,
-  // Slow enough that the second run arrives while the first holds the lock.
-  exchange: { ...contosoStack.exchange, ...slow },
-  source: { ...contosoStack.source, ...slow },
+  exchange: { ...contosoStack.exchange, ...holding },
+  source: { ...contosoStack.source, ...holding },
   pool: { retryBaseMs: 10, retryMaxMs: 100 },
 });
 const up = ["up", "--yes", "--skip-preview", "--suppress-outputs"];
@@ -50,13 +54,17 @@ describe("two runs on one stack", () => {
   it("refuses a second `pulumi up` (and a destroy) while the first holds the stack lock, and the first finishes intact", async () => {
     project.writeConfig(config(["batches/wave1.csv"]));
     await rehearsal.reset({ domain: "contoso.com", organization: "contoso.onmicrosoft.com", users: USERS });
+    latch.hold();
     const first = rehearsal.up();
-    await until("the first run to take the lock and start writing", () => locks().length > 0 && writes().length > 0);
+    await until("the first run's first write to wait at the latch", () => latch.held().length > 0);
+    expect(locks().length).toBe(1);
     const second = await rehearsal.run(up);
     expect(second.code).not.toBe(0);
     expect(second.output).toMatch(/the stack is currently locked by 1 lock/);
     const destroy = await rehearsal.run(["destroy", "--yes", "--skip-preview"]);
     expect(destroy.output).toMatch(/the stack is currently locked by 1 lock/);
+    expect(writes()).toEqual([]); // the first run was still waiting at its first write
+    latch.release();
     const r = await first;
     expect(r.code === 0 ? "ok" : r.output).toBe("ok");
     // Only the first run connected, from its program (the safety gate's reads) and its provider:
@@ -71,9 +79,10 @@ describe("two runs on one stack", () => {
     project.writeConfig(config(["batches/wave1.csv", "batches/wave2.csv"]));
     const before = writes().length;
     let cli: ChildProcess | undefined;
+    // Kill it mid-wave: after wave 2's first write, before its last (held at the latch).
+    latch.hold(1);
     const killed = rehearsal.run(up, undefined, (c) => (cli = c));
-    // Kill it mid-wave: after wave 2's first write, before its last.
-    await until("wave 2 to be under way", () => writes().length > before);
+    await until("wave 2's first write, and its next one waiting", () => writes().length > before && latch.held().length > 0);
     const running = project.processes().filter(isCoexistProcess).map((p) => kindOf(p.command));
     process.kill(-cli!.pid!, "SIGKILL");
     await killed;
@@ -89,6 +98,9 @@ describe("two runs on one stack", () => {
       throw new Error(`${e.message}; still running:\n${ours().map(describeProcess).join("\n")}`);
     });
     expect(rehearsal.world().sessions).toEqual([]);
+    // The runners waiting at the latch left as their input ended, their writes not applied.
+    expect(writes().length).toBe(before + 1);
+    latch.release();
     // What is left is Pulumi's own language host, which checks its engine only every 5 minutes
     // (and exits then): end it rather than leave it to the rest of the test run.
     const pulumis = project.processes();

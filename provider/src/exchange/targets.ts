@@ -30,6 +30,12 @@ export const Faults = z.object({
   hangRate: z.number().min(0).max(1).default(0),
   /** The runner stops answering at its Nth command. */
   hangAfter: z.number().int().positive().optional(),
+  /**
+   * For tests that act at a known point of a run: while this file exists, every write command
+   * waits before it is applied, after appending a line to `<file>.held`. A number N in the file
+   * lets the first N writes (over all runners of the world) pass. See docs/simulator.md.
+   */
+  holdWritesWhile: FilePath.optional(),
 });
 export type Faults = z.infer<typeof Faults>;
 

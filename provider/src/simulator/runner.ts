@@ -5,7 +5,7 @@ import { ErrorPayload, ExchangeError } from "../exchange/errors";
 import { ConnectRequest, InvokeRequest, ProbeOutput, PROTOCOL_VERSION, Request, Response, Role } from "../exchange/protocol";
 import { SimulatorTarget } from "../exchange/targets";
 import { errorPayload, raise } from "./errors";
-import { FaultPlan } from "./faults";
+import { FaultPlan, holdWhile } from "./faults";
 import { World } from "./model";
 import { sha256 } from "./scenario";
 import { sourceCmdlets, sourceServer } from "./source";
@@ -129,6 +129,8 @@ async function invoke(req: InvokeRequest): Promise<object[]> {
   if (!handler || !s.allow.has(req.cmdlet)) notRecognized(req.cmdlet);
   const { spec, command } = validateCommand({ cmdlet: req.cmdlet, parameters: req.parameters }, s.role);
   const fault = s.faults.next();
+  const latch = s.target.faults.holdWritesWhile;
+  if (latch && spec.effect !== "read" && (await holdWhile(latch, { pid: process.pid, cmdlet: command.cmdlet }, endOfInput)) === "gone") leave();
   await sleep(s.target.latency.cmdletMs);
 
   // A throttled answer: for Exchange Online the REST call's HTTP 429, for the source its
