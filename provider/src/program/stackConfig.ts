@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import { z } from "zod";
 import { IpRange, SmartHost } from "../exchange/cmdlets";
-import { Identity, Name64, quoted, SmtpAddress } from "../exchange/command";
+import { Identity, Name64, SmtpAddress } from "../exchange/command";
 import { ExchangeTarget, FilePath, SourceTarget } from "../exchange/targets";
-import { configValue, PoolSettings, withSecret } from "../resources/config";
-import { Problem } from "../waves/problems";
+import { configValue, JournalSetting, PoolSettings, ProviderConfig, withSecret } from "../resources/config";
+import { Problem, quote } from "../waves/problems";
 
 const Tenant = z.string().toLowerCase().regex(/^[a-z0-9-]+\.onmicrosoft\.com$/, "must be the tenant's *.onmicrosoft.com domain");
 const Domain = z.string().toLowerCase().regex(/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a domain name such as contoso.com");
@@ -61,13 +61,15 @@ export const StackConfig = z
     exchange: ExchangeTarget,
     source: SourceTarget,
     pool: PoolSettings.optional(),
+    /** The cmdlet journal, read by the provider (journal/journal.ts); checked here too. */
+    journal: JournalSetting.optional(),
   })
   .superRefine((c, ctx) => {
     if (!/\{alias\}/.test(c.routingTemplate)) ctx.addIssue({ code: "custom", path: ["routingTemplate"], message: "must contain {alias}" });
     // Checked once here with a plain alias, so a broken template is one problem, not one per user.
     // (Only once the domain and tenant it fills in are valid: they get their own message.)
     else if (Domain.safeParse(c.domain).success && Tenant.safeParse(c.tenant).success && !SmtpAddress.safeParse(routingAddress(c, "user@x")).success) {
-      ctx.addIssue({ code: "custom", path: ["routingTemplate"], message: `must make an SMTP address, but makes ${quoted(routingAddress(c, "user@x"))} for alias "user"` });
+      ctx.addIssue({ code: "custom", path: ["routingTemplate"], message: `must make an SMTP address, but makes ${quote(routingAddress(c, "user@x"))} for alias "user"` });
     }
   });
 export type StackConfig = z.output<typeof StackConfig>;
@@ -78,7 +80,22 @@ export function routingAddress(config: Pick<StackConfig, "routingTemplate" | "do
   return config.routingTemplate.replaceAll("{alias}", alias).replaceAll("{domain}", config.domain).replaceAll("{tenant}", config.tenant).toLowerCase();
 }
 
+/** The keys the program reads and checks: StackConfig's, the single source of the key list. */
 export const CONFIG_KEYS = Object.keys(StackConfig.shape);
+
+/**
+ * The secret keys, read by the provider (and merged into the targets by rawConfig below, as
+ * resources/config.ts withSecret does): never a StackConfig key of their own, never quoted back.
+ */
+export const SECRET_KEYS = ["certificatePassword", "sourcePassword"];
+
+/**
+ * Every `coexist:` key anything reads; any other key in a stack file is refused as unknown. Taken
+ * from the schemas, so a new key cannot be forgotten here: StackConfig's (the program's), the
+ * provider's ProviderConfig (resources/config.ts; its groupAddress is worked out from
+ * coexist:names, not a key of its own) and the secret keys.
+ */
+export const KNOWN_KEYS = [...new Set([...CONFIG_KEYS, ...Object.keys(ProviderConfig.shape).filter((k) => k !== "groupAddress"), ...SECRET_KEYS])];
 
 /**
  * Reads raw `coexist:*` values, with the secret keys merged into their targets as the provider
@@ -93,9 +110,12 @@ export function rawConfig(get: (key: string) => string | undefined): Record<stri
   return out;
 }
 
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /**
  * Where a key sits in the stack's config file, for `file:line:column` messages. Pulumi hands
- * the program values, not positions, so the key is looked up in the file's text.
+ * the program values, not positions, so the key is looked up in the file's text (YAML, or the
+ * JSON that is YAML too: a key may be quoted).
  */
 export function locate(file: string, path: (string | number)[]): { line: number; column: number } {
   let text: string;
@@ -111,7 +131,7 @@ export function locate(file: string, path: (string | number)[]): { line: number;
     const key = depth === 0 ? `coexist:${part}` : String(part);
     for (let i = from; i < lines.length; i++) {
       const l = lines[i]!;
-      const m = typeof part === "number" ? null : new RegExp(`^(\\s*(?:- )?)${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*:`).exec(l);
+      const m = typeof part === "number" ? null : new RegExp(`^(\\s*(?:- )?)(["']?)${escapeRegExp(key)}\\2\\s*:`).exec(l);
       if (m) {
         found = { line: i + 1, column: m[1]!.length + 1 };
         from = i + 1;
@@ -135,13 +155,164 @@ export function locate(file: string, path: (string | number)[]): { line: number;
   return found;
 }
 
+/** The `coexist:` keys a stack file sets, where each one is written (YAML or JSON). */
+export function stackKeys(file: string): { key: string; line: number; column: number }[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    return [];
+  }
+  const out: { key: string; line: number; column: number }[] = [];
+  text.split(/\r?\n/).forEach((l, i) => {
+    const m = /^(\s*)(["']?)coexist:([^"'\s:]+)\2\s*:/.exec(l);
+    if (m) out.push({ key: m[3]!, line: i + 1, column: m[1]!.length + 1 });
+  });
+  return out;
+}
+
+/** Levenshtein distance, letter case ignored. */
+function distance(a: string, b: string): number {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= y.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[y.length]!;
+}
+
+/** The known key nearest to `key` when it is near enough to be a typo of it. */
+export function nearestKey(key: string, known: string[]): string | undefined {
+  let best: { k: string; d: number } | undefined;
+  for (const k of known) {
+    const d = distance(key, k);
+    if (!best || d < best.d) best = { k, d };
+  }
+  // One slip in a short key, more in a long one: `foo` is nobody's typo of `pool`.
+  return best && best.d <= Math.max(1, Math.floor(key.length / 3)) ? best.k : undefined;
+}
+
+const unknownMessage = (key: string, near: string | undefined) =>
+  near ? `${key} is not a coexist setting; did you mean ${near}?` : `${key} is not a coexist setting (every setting is in docs/reference/config.md)`;
+
+/**
+ * Keys the stack file sets that nothing reads: a typo there (`rolback` for rollback) would otherwise be
+ * ignored in silence, and with it what the user meant to change.
+ */
+export function unknownKeys(file: string, shown: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const { key, line, column } of stackKeys(file)) {
+    if (KNOWN_KEYS.includes(key)) continue;
+    const top = key.split(".")[0]!;
+    const message =
+      key.includes(".") && CONFIG_KEYS.includes(top)
+        ? `coexist:${key} is a key of its own, so coexist never reads it; set ${key.slice(top.length + 1)} inside coexist:${top} (pulumi config set --path 'coexist:${key}' <value>)`
+        : unknownMessage(`coexist:${key}`, nearestKey(key, KNOWN_KEYS) && `coexist:${nearestKey(key, KNOWN_KEYS)}`);
+    problems.push({ file: shown, line, column, message });
+  }
+  return problems;
+}
+
+type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; shape?: Record<string, z.ZodType>; options?: z.ZodType[]; element?: z.ZodType; values?: unknown[] };
+const defOf = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/** The object schemas a value could be checked against (a union's options, matched by kind). */
+function objectShapes(schema: z.ZodType, value: Record<string, unknown>): Record<string, z.ZodType>[] {
+  const def = defOf(schema);
+  if (def.innerType) return objectShapes(def.innerType, value);
+  if (def.type === "pipe" && def.in) return objectShapes(def.in, value);
+  if (def.type === "object" && def.shape) return [def.shape];
+  if (def.type === "union" && def.options) {
+    const shapes = def.options.flatMap((o) => objectShapes(o, value));
+    const byKind = shapes.filter((s) => s.kind && defOf(s.kind).values?.includes(value.kind));
+    return byKind.length > 0 ? byKind : [];
+  }
+  return [];
+}
+
+/** Fields inside a `coexist:` object that its schema does not have (`names.grop`, `exchange.stateFlie`). */
+export function unknownFields(raw: Record<string, unknown>, file: string, shown: string): Problem[] {
+  const problems: Problem[] = [];
+  const walk = (schema: z.ZodType, value: unknown, path: string[]) => {
+    if (!value || typeof value !== "object" || Array.isArray(value)) return;
+    const shapes = objectShapes(schema, value as Record<string, unknown>);
+    if (shapes.length === 0) return;
+    const fields = [...new Set(shapes.flatMap((s) => Object.keys(s)))];
+    for (const [k, v] of Object.entries(value)) {
+      const shape = shapes.find((s) => k in s);
+      if (shape) walk(shape[k]!, v, [...path, k]);
+      else {
+        const near = nearestKey(k, fields);
+        problems.push({ file: shown, ...locate(file, [...path, k]), message: unknownMessage(`coexist:${[...path, k].join(".")}`, near && `coexist:${[...path, near].join(".")}`) });
+      }
+    }
+  };
+  for (const key of CONFIG_KEYS) walk(StackConfig.shape[key as keyof typeof StackConfig.shape] as z.ZodType, raw[key], [key]);
+  return problems;
+}
+
+/** The raw value at a zod issue's path. */
+function valueAt(raw: unknown, path: PropertyKey[]): unknown {
+  let v = raw;
+  for (const p of path) v = v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[p] : undefined;
+  return v;
+}
+
+/** What a config value is, for "got …": secrets are never quoted back. */
+function described(value: unknown, secret: boolean): string {
+  if (Array.isArray(value)) return "a list";
+  if (value !== null && typeof value === "object") return "a mapping";
+  if (secret) return "a value of another type";
+  if (typeof value === "string") return quote(value);
+  return String(value);
+}
+
+const EXPECTED: Record<string, string> = { array: "a list", boolean: "true or false", number: "a number", object: "a mapping of fields", string: "text" };
+
+/** A wrong type said as what was expected and what was found. */
+function typeMessage(key: string, expected: string, value: unknown, secret: boolean): string {
+  const got = described(value, secret);
+  switch (expected) {
+    case "array":
+      return `${key} must be a list (got ${typeof value === "object" || secret ? got : `a single value ${got}`}); write it as a YAML list`;
+    case "boolean":
+      return `${key} must be true or false (got ${got})`;
+    case "number":
+      return `${key} must be a number (got ${got})`;
+    case "object":
+      return `${key} must be a mapping of fields (got ${got}); write it as YAML field: value lines below the key`;
+    case "string":
+      return typeof value === "object" ? `${key} must be a single value (got ${got})` : `${key} must be text (got ${got}); quote it`;
+    default:
+      return `${key} must be ${expected} (got ${got})`;
+  }
+}
+
 export function readStackConfig(raw: Record<string, unknown>, file: string, problems: Problem[], shown = file): StackConfig | undefined {
+  problems.push(...unknownKeys(file, shown), ...unknownFields(raw, file, shown));
   const parsed = StackConfig.safeParse(raw);
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) {
     const at = locate(file, issue.path as (string | number)[]);
     const key = `coexist:${issue.path.join(".")}`;
-    const message = issue.code === "invalid_type" && issue.input === undefined ? `${key} is required` : `${key} ${issue.message}`;
+    // zod v4 issues carry no input: the value is looked up in the raw config.
+    const value = valueAt(raw, issue.path);
+    const secret = issue.path.some((p) => /password/i.test(String(p)));
+    let message: string;
+    if (value === undefined) {
+      const options = issue.code === "invalid_union" ? (issue as { options?: unknown[] }).options : undefined;
+      message = `${key} is required${options ? ` (one of ${options.join(", ")})` : ""}`;
+    } else if (issue.code === "invalid_type") message = typeMessage(key, issue.expected, value, secret);
+    else if (issue.code === "invalid_union" && (issue as { options?: unknown[] }).options)
+      message = `${key} must be one of ${(issue as { options: unknown[] }).options.join(", ")} (got ${described(value, secret)})`;
+    else if (issue.code === "invalid_union") {
+      // A union without a discriminator (coexist:journal): what each of its branches expects.
+      const branches = ((issue as { errors?: { code: string; expected?: string }[][] }).errors ?? []).map((e) => e[0]);
+      const expected = branches.every((b) => b?.code === "invalid_type") ? branches.map((b) => EXPECTED[b!.expected!] ?? b!.expected) : [];
+      message = expected.length > 0 ? `${key} must be ${expected.join(", or ")} (got ${described(value, secret)})` : `${key} ${issue.message}`;
+    } else message = `${key} ${issue.message}`;
     problems.push({ file: shown, ...at, message });
   }
   return undefined;
