@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { domainOf } from "../exchange/addresses";
-import { Identity, quoted, SmtpAddress } from "../exchange/command";
+import { Identity, SmtpAddress } from "../exchange/command";
 import { readWave } from "../waves/csv";
-import { Problem } from "../waves/problems";
+import { Problem, quote, sortProblems } from "../waves/problems";
 import { locate, routingAddress, StackConfig } from "./stackConfig";
 
 /** A user to migrate, from a wave CSV, with their routing address worked out. */
@@ -23,31 +23,69 @@ function isRoutingDomain(config: StackConfig, domain: string): boolean {
   return domain === config.tenant || domain === mail || domain.endsWith(`.${config.domain}`);
 }
 
-/** Reads every wave and checks every row; problems are collected, never thrown one by one. */
+/** The group every migrated user joins (as program.ts groupAddressOf works it out). */
+const groupAddress = (config: StackConfig) => (config.names.groupAddress ?? `migrated@${config.domain}`).toLowerCase();
+
+/**
+ * Seed 1's `Identity, Members` file names its group in Identity. coexist has one group (the
+ * configured one), so a file naming another group is refused: its members would be migrated,
+ * not added to the group the file names. Exchange matches names and addresses without case.
+ */
+function isConfiguredGroup(config: StackConfig, identity: string): boolean {
+  const id = identity.toLowerCase();
+  return id === config.names.group.toLowerCase() || id === groupAddress(config);
+}
+
+/**
+ * Reads every wave and checks every row; problems are collected, never thrown one by one, and
+ * left in reading order (the stack file, then each wave in coexist:waves order, by line).
+ */
 export function usersFromWaves(config: StackConfig, projectDir: string, stackFile: string, problems: Problem[], shownStackFile = stackFile): MigratedUser[] {
   const seen = new Map<string, string>();
   const users: MigratedUser[] = [];
+  const order = [shownStackFile];
   config.waves.forEach((wave, i) => {
     const file = path.resolve(projectDir, wave);
     const shown = path.relative(projectDir, file) || wave;
+    order.push(shown);
     if (!fs.existsSync(file)) {
-      problems.push({ file: shownStackFile, ...locate(stackFile, ["waves", i]), message: `coexist:waves: wave file ${quoted(wave)} does not exist` });
+      problems.push({ file: shownStackFile, ...locate(stackFile, ["waves", i]), message: `coexist:waves: wave file ${quote(wave)} does not exist` });
       return;
     }
+    // One refusal per group a membership file names, at its first row.
+    const otherGroups = new Map<string, { at: Problem; rows: number }>();
     for (const { row, line, places, headers } of readWave(shown, problems, fs.readFileSync(file, "utf8"))) {
       // Each message names the file, line, column and the field as the file's header spells it.
       const report = (field: keyof typeof places, message: string) =>
         problems.push({ file: shown, ...(places[field] ?? { line, column: 1 }), message: `${headers[field] ?? field}: ${message}` });
       const email = row.emailAddress.toLowerCase();
       let ok = true;
+      // Values are quoted as written in the file; only comparisons ignore case.
+      if (row.group !== undefined && !isConfiguredGroup(config, row.group)) {
+        const key = row.group.toLowerCase();
+        const other = otherGroups.get(key);
+        if (other) other.rows++;
+        else {
+          const at: Problem = {
+            file: shown,
+            ...(places.group ?? { line, column: 1 }),
+            message:
+              `${headers.group ?? "Identity"}: ${quote(row.group)} is not the group coexist uses, ${quote(config.names.group)} (${groupAddress(config)}): ` +
+              `every member listed would be migrated and added to it, not to ${quote(row.group)}; write that group's name or address in ` +
+              `${headers.group ?? "Identity"}, or set coexist:names.group and coexist:names.groupAddress to the group to use`,
+          };
+          otherGroups.set(key, { at, rows: 1 });
+        }
+        ok = false;
+      }
       if (!isSmtp(email)) {
-        report("emailAddress", `${quoted(row.emailAddress)} is not a valid email address`);
+        report("emailAddress", `${quote(row.emailAddress)} is not a valid email address`);
         ok = false;
       } else if (domainOf(email) !== config.domain) {
-        report("emailAddress", `${email} is outside the shared domain ${config.domain}`);
+        report("emailAddress", `${row.emailAddress} is outside the shared domain ${config.domain}`);
         ok = false;
       } else if (seen.has(email)) {
-        report("emailAddress", `${email} is listed twice (first at ${seen.get(email)})`);
+        report("emailAddress", `${row.emailAddress} is listed twice (first at ${seen.get(email)})`);
         ok = false;
       }
       const forwardTo = row.forwardTo?.toLowerCase() ?? (ok ? routingAddress(config, email) : "");
@@ -55,21 +93,23 @@ export function usersFromWaves(config: StackConfig, projectDir: string, stackFil
       const from = row.forwardTo !== undefined ? "forwardTo" : "emailAddress";
       const via = row.forwardTo !== undefined ? "" : " (from coexist:routingTemplate)";
       if (ok || row.forwardTo !== undefined) {
+        // A ForwardTo as written; a routing address as the template made it.
+        const written = row.forwardTo ?? forwardTo;
         if (!isSmtp(forwardTo)) {
-          report(from, `${quoted(forwardTo)}${via} is not a valid forwarding address`);
+          report(from, `${quote(written)}${via} is not a valid forwarding address`);
           ok = false;
         } else if (!isRoutingDomain(config, domainOf(forwardTo))) {
-          report(from, `${forwardTo}${via} is not a routing address: use ${config.tenant} or a subdomain of ${config.domain}`);
+          report(from, `${written}${via} is not a routing address: use ${config.tenant} or a subdomain of ${config.domain}`);
           ok = false;
         }
       }
       if (row.proxyAddress !== undefined && !isSmtp(row.proxyAddress)) {
-        report("proxyAddress", `${quoted(row.proxyAddress)} is not a valid proxy address`);
+        report("proxyAddress", `${quote(row.proxyAddress)} is not a valid proxy address`);
         ok = false;
       }
       const sourceIdentity = row.sourceIdentity === undefined ? undefined : Identity.safeParse(row.sourceIdentity);
       if (sourceIdentity && !sourceIdentity.success) {
-        report("sourceIdentity", `${quoted(row.sourceIdentity!)} ${sourceIdentity.error.issues[0]!.message}`);
+        report("sourceIdentity", `${quote(row.sourceIdentity!)} ${sourceIdentity.error.issues[0]!.message}`);
         ok = false;
       }
       if (!seen.has(email)) seen.set(email, `${shown}:${line}`);
@@ -83,10 +123,12 @@ export function usersFromWaves(config: StackConfig, projectDir: string, stackFil
         });
       }
     }
+    for (const { at, rows } of otherGroups.values()) problems.push(rows > 1 ? { ...at, message: `${at.message} (${rows} rows name it)` } : at);
   });
   config.rollback.forEach((address, i) => {
     if (!seen.has(address)) problems.push({ file: shownStackFile, ...locate(stackFile, ["rollback", i]), message: `${address} is to be rolled back but is in no wave` });
   });
+  problems.splice(0, problems.length, ...sortProblems(problems, order));
   return users;
 }
 

@@ -1,18 +1,22 @@
 import * as fs from "node:fs";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
-import { quoted } from "../exchange/command";
-import { Problem } from "./problems";
+import { Problem, quote } from "./problems";
 
 /**
  * A wave is a CSV of users. coexist's own header is EmailAddress with optional ForwardTo,
  * SourceIdentity and ProxyAddress; the seeds' formats are accepted too:
  *   Mailbox, ForwardTo       (seed 1: forwarding per mailbox)
  *   Name, EmailAddress       (seed 1: proxy address per mailbox)
- *   Identity, Members        (seed 1: group membership; Identity names the group)
+ *   Identity, Members        (seed 1: group membership; Identity names the group, which must be
+ *                            the configured one: program/users.ts checks it)
+ * Fields are separated by `,`, or by `;` when the header line has `;` and no `,` (Excel saves
+ * CSV with the list separator of the machine's region, `;` in much of Europe).
  */
 export const WaveRow = z.object({
   emailAddress: z.string(),
+  /** Seed 1's membership format: the group its Identity column names. */
+  group: z.string().optional(),
   forwardTo: z.string().optional(),
   sourceIdentity: z.string().optional(),
   proxyAddress: z.string().optional(),
@@ -34,7 +38,7 @@ export interface ParsedRow {
   headers: Partial<Record<keyof WaveRow, string>>;
 }
 
-type Format = { name: string; fields: Record<string, keyof WaveRow | null>; required: string[] };
+type Format = { name: string; fields: Record<string, keyof WaveRow>; required: string[] };
 const FORMATS: Format[] = [
   {
     name: "coexist",
@@ -43,7 +47,7 @@ const FORMATS: Format[] = [
   },
   { name: "seed forwarding (Mailbox, ForwardTo)", fields: { mailbox: "emailAddress", forwardto: "forwardTo" }, required: ["mailbox", "forwardto"] },
   { name: "seed proxy (Name, EmailAddress)", fields: { name: "emailAddress", emailaddress: "proxyAddress" }, required: ["name", "emailaddress"] },
-  { name: "seed membership (Identity, Members)", fields: { identity: null, members: "emailAddress" }, required: ["identity", "members"] },
+  { name: "seed membership (Identity, Members)", fields: { identity: "group", members: "emailAddress" }, required: ["identity", "members"] },
 ];
 const HEADER_HELP = "expected a header of EmailAddress[, ForwardTo, SourceIdentity, ProxyAddress], or a seed format: Mailbox, ForwardTo | Name, EmailAddress | Identity, Members";
 
@@ -53,7 +57,7 @@ const HEADER_HELP = "expected a header of EmailAddress[, ForwardTo, SourceIdenti
  * of the text: csv-parse counts a CRLF inside quotes as two lines and so misnumbers every later
  * record. Blank records are skipped, as csv-parse's skip_empty_lines does.
  */
-export function layout(text: string): { fields: Place[]; end: Place }[] {
+export function layout(text: string, delimiter = ","): { fields: Place[]; end: Place }[] {
   const out: { fields: Place[]; end: Place }[] = [];
   let line = 1;
   let column = 1;
@@ -78,7 +82,7 @@ export function layout(text: string): { fields: Place[]; end: Place }[] {
       continue;
     }
     if (ch === '"') quoted = !quoted;
-    if (ch === "," && !quoted) {
+    if (ch === delimiter && !quoted) {
       column++;
       fields.push({ line, column });
       blank = false;
@@ -94,11 +98,23 @@ export function layout(text: string): { fields: Place[]; end: Place }[] {
   return out;
 }
 
+/**
+ * The field separator: `;` when the header line (the first non-blank one) has a `;` and no `,`
+ * outside quotes, else `,`.
+ */
+export function delimiterOf(text: string): "," | ";" {
+  const header = text.replace(/^\uFEFF/, "").split(/\r?\n|\r/).find((l) => l.trim() !== "") ?? "";
+  const outside = header.replace(/"[^"]*"/g, "");
+  return outside.includes(";") && !outside.includes(",") ? ";" : ",";
+}
+
 /** Parses one wave file; problems are appended to `problems` rather than thrown. */
 export function readWave(file: string, problems: Problem[], text = fs.readFileSync(file, "utf8")): ParsedRow[] {
   let records: { record: string[]; info: { lines: number } }[];
+  const delimiter = delimiterOf(text);
   try {
     records = parse(text, {
+      delimiter,
       bom: true,
       trim: true,
       skip_empty_lines: true,
@@ -115,14 +131,16 @@ export function readWave(file: string, problems: Problem[], text = fs.readFileSy
     problems.push({ file, line: 1, column: 1, message: `the file is empty; ${HEADER_HELP}` });
     return [];
   }
-  const places = layout(text);
+  const places = layout(text, delimiter);
   const placesOf = (record: number) => places[record] ?? { fields: [], end: { line: records[record]!.info.lines, column: 1 } };
   const names = header.record.map((h) => h.replace(/^\uFEFF/, "").trim().toLowerCase());
   const format = FORMATS.find((f) => f.required.every((r) => names.includes(r)) && names.every((n) => n in f.fields) && (f.name !== "coexist" || !names.includes("name")));
   if (!format) {
     const bad = names.findIndex((n) => !FORMATS.some((f) => n in f.fields));
     const at = placesOf(0).fields[Math.max(bad, 0)] ?? { line: 1, column: 1 };
-    problems.push({ file, ...at, message: `unrecognised header ${quoted(header.record.join(", "))}; ${HEADER_HELP}` });
+    // A header that mixes the separators (`EmailAddress;ForwardTo,SourceIdentity`) is not guessed at.
+    const mixed = header.record.some((h) => h.includes(";")) ? "; the header mixes ';' and ',' as separators: use one of them throughout" : "";
+    problems.push({ file, ...at, message: `unrecognised header ${quote(header.record.join(", "))}; ${HEADER_HELP}${mixed}` });
     return [];
   }
   const headers: ParsedRow["headers"] = {};
