@@ -1,3 +1,7 @@
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { repoRoot } from "../harness/pulumi";
 import { contosoStack, rehearsalProject } from "../harness/rehearsal";
 
 // The change review a consultant signs off on: `pulumi preview` itself names each step's write
@@ -61,5 +65,43 @@ describe("the change review through the real CLI", () => {
     const quiet = await preview();
     expect(quiet).toContain("~ 3 to update");
     expect(quiet).not.toContain("will run");
+  });
+
+  const plan = (args: string[]): Promise<{ code: number; out: string }> =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [path.join(repoRoot, "provider", "dist", "cli", "plan.js"), "--stack", rehearsal.stack, ...args], {
+        cwd: project.dir,
+        env: project.env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (out += d));
+      child.on("close", (code) => resolve({ code: code ?? 1, out }));
+    });
+
+  it("plans a 500-user wave with a totals block first, users sorted, and exports it as CSV (Markdown: plan.test.ts)", async () => {
+    const users = Array.from({ length: 500 }, (_, i) => `user${String(499 - i).padStart(3, "0")}`);
+    fs.writeFileSync(path.join(project.dir, "batches", "big.csv"), ["EmailAddress", ...users.map((u) => `${u}@contoso.com`)].join("\n") + "\n");
+    project.writeConfig({ ...contosoStack, waves: ["batches/big.csv"], previewCommands: false });
+    await rehearsal.reset({ domain: "contoso.com", organization: "contoso.onmicrosoft.com", users });
+    const text = await plan([]);
+    expect(text.code === 0 ? "ok" : text.out).toBe("ok");
+    const lines = text.out.split("\n");
+    expect(lines.slice(0, 4)).toEqual([
+      "1,006 write cmdlets in 505 steps",
+      "  by action: create 505",
+      expect.stringMatching(/^ {2}by kind: {3}.*MigratedMailbox 500 \(1,000 cmdlets\)/),
+      "  by wave:   shared 5 · big 500",
+    ]);
+    const order = lines.filter((l) => /^ {2}create user\d{3}@/.test(l)).map((l) => l.trim().split(" ")[1]);
+    expect(order).toHaveLength(500);
+    expect(order).toEqual([...order].sort());
+    const csv = await plan(["--csv"]);
+    expect(csv.code).toBe(0);
+    const rows = csv.out.split("\r\n").filter((l) => l !== "");
+    expect(rows[0]).toBe('"section","resource","kind","action","order","cmdlet","command"');
+    expect(rows).toHaveLength(1 + 1006);
+    expect(rows.filter((r) => r.startsWith('"big","user000@contoso.com"'))).toHaveLength(2);
   });
 });

@@ -1,5 +1,10 @@
-import { spawn } from "node:child_process";
-import { formatPlan, planSteps, PreviewStep } from "../plan/plan";
+import { spawn, spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { formatPlan, planCsv, planMarkdown, planSteps, PreviewStep, WaveIndex } from "../plan/plan";
+import { loadInputs } from "../program/program";
+import { projectRoot } from "../projectRoot";
+import { formatProblem, InputError } from "../waves/problems";
+import { stackValues } from "./stackValues";
 
 /**
  * `npm run plan -- [--stack NAME]`: runs `pulumi preview --json` and prints the exact write
@@ -25,11 +30,42 @@ export async function previewJson(args: string[], cwd = process.cwd(), env: Node
   return parsed;
 }
 
+/** Users to waves, from the stack's own config and wave files (as the program reads them). */
+export function waveIndex(stack: string, cwd = projectRoot()): WaveIndex {
+  const inputs = loadInputs(stackValues(stack, cwd), cwd, path.join(cwd, "stacks", `Pulumi.${stack}.yaml`));
+  const waves = inputs.config.waves.map((w) => path.basename(w, path.extname(w)));
+  const waveOf = new Map([...inputs.users, ...inputs.rolledBack].map((u) => [u.emailAddress.toLowerCase(), u.wave]));
+  return { waves, waveOf, rolledBack: new Set(inputs.rolledBack.map((u) => u.emailAddress.toLowerCase())) };
+}
+
+function selectedStack(cwd: string): string {
+  const r = spawnSync("pulumi", ["stack", "--show-name", "--non-interactive"], { cwd, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`no stack given and none selected: npm run plan -- --stack NAME (${(r.stderr || "").trim()})`);
+  return r.stdout.trim();
+}
+
+/**
+ * `npm run plan -- [--stack NAME] [--csv | --markdown] [preview flags]`: the review (totals,
+ * shared objects, each wave's users sorted, users leaving), or the same as CSV or Markdown.
+ */
+export async function planReport(args: string[], cwd = projectRoot()): Promise<string> {
+  const format = args.includes("--csv") ? "csv" : args.includes("--markdown") ? "markdown" : "text";
+  const rest = args.filter((a) => a !== "--csv" && a !== "--markdown");
+  const i = rest.indexOf("--stack");
+  const stack = i >= 0 && rest[i + 1] ? rest[i + 1]! : selectedStack(cwd);
+  const index = waveIndex(stack, cwd);
+  const preview = await previewJson(i >= 0 ? rest : ["--stack", stack, ...rest], cwd);
+  const planned = planSteps(preview.steps ?? []);
+  if (format === "csv") return planCsv(planned, index);
+  if (format === "markdown") return planMarkdown(planned, index, `Exchange change plan for stack ${stack}`);
+  return formatPlan(planned, index);
+}
+
 if (require.main === module) {
-  previewJson(process.argv.slice(2))
-    .then((p) => console.log(formatPlan(planSteps(p.steps ?? []))))
+  planReport(process.argv.slice(2))
+    .then((out) => process.stdout.write(out.endsWith("\n") ? out : out + "\n"))
     .catch((e: Error) => {
-      console.error(e.message);
+      console.error(e instanceof InputError ? e.problems.map(formatProblem).join("\n") : e.message);
       process.exit(1);
     });
 }

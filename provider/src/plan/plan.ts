@@ -4,6 +4,7 @@ import { formatCommand } from "../exchange/format";
 export { formatCommand };
 import { AnyDefinition } from "../resources/definition";
 import { definitions, ResourceKind } from "../resources/handlers";
+import { TYPE_NAMES } from "../resources/names";
 
 /**
  * Change review: the exact write cmdlets `pulumi up` will run, step by step, worked out from
@@ -55,14 +56,129 @@ function strip(props: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
-export function formatPlan(planned: PlannedStep[]): string {
-  if (planned.length === 0) return "No Exchange changes: `pulumi up` would run no write cmdlet.";
-  const lines: string[] = [];
-  const count = planned.reduce((n, p) => n + p.commands.length, 0);
-  lines.push(`${count} write cmdlet${count === 1 ? "" : "s"} in ${planned.length} step${planned.length === 1 ? "" : "s"}:`);
+/** Where a step belongs in the review: the shared objects, a wave (by name), or a user leaving. */
+export type Section = { kind: "shared" } | { kind: "wave"; wave: string } | { kind: "rollback" } | { kind: "removed" };
+/** For each user address, the wave that lists it (and whether it is rolled back): from the stack's own inputs. */
+export interface WaveIndex {
+  waves: string[];
+  waveOf: Map<string, string>;
+  rolledBack: Set<string>;
+}
+
+const SHARED_ORDER: ResourceKind[] = ["acceptedDomainRelay", "migratedUsersGroup", "partnerConnector", "coexistenceRule", "sourceBypassRule"];
+const sectionKey = (s: Section) => (s.kind === "wave" ? `wave:${s.wave}` : s.kind);
+
+function sectionOf(step: PlannedStep, index: WaveIndex | undefined): Section {
+  if (step.kind !== "migratedMailbox") return { kind: "shared" };
+  const user = step.resource.toLowerCase();
+  if (index?.rolledBack.has(user)) return { kind: "rollback" };
+  const wave = index?.waveOf.get(user);
+  if (wave) return { kind: "wave", wave };
+  return index ? { kind: "removed" } : { kind: "wave", wave: "(waves not read)" };
+}
+
+const sectionTitle = (s: Section, users: number) =>
+  s.kind === "shared"
+    ? "Shared objects"
+    : s.kind === "rollback"
+      ? `Rolled back (${users} user${users === 1 ? "" : "s"}): mail flows to the source again`
+      : s.kind === "removed"
+        ? `In no wave any more (${users} user${users === 1 ? "" : "s"})`
+        : `Wave ${s.wave} (${users} user${users === 1 ? "" : "s"})`;
+
+export interface Review {
+  steps: number;
+  cmdlets: number;
+  byAction: Record<string, number>;
+  byKind: Record<string, { steps: number; cmdlets: number }>;
+  sections: Array<{ section: Section; title: string; steps: PlannedStep[] }>;
+}
+
+/** The plan for sign-off: totals first, then the shared objects, then each wave's users sorted, then users leaving. */
+export function review(planned: PlannedStep[], index?: WaveIndex): Review {
+  const byAction: Record<string, number> = {};
+  const byKind: Record<string, { steps: number; cmdlets: number }> = {};
+  const groups = new Map<string, { section: Section; steps: PlannedStep[] }>();
   for (const p of planned) {
-    lines.push(`  ${p.op} ${p.resource}`);
-    for (const c of p.commands) lines.push(`    ${formatCommand(c)}`);
+    byAction[p.op] = (byAction[p.op] ?? 0) + 1;
+    const k = (byKind[TYPE_NAMES[p.kind]] ??= { steps: 0, cmdlets: 0 });
+    k.steps++;
+    k.cmdlets += p.commands.length;
+    const section = sectionOf(p, index);
+    const g = groups.get(sectionKey(section)) ?? { section, steps: [] };
+    g.steps.push(p);
+    groups.set(sectionKey(section), g);
+  }
+  const rank = (s: Section) =>
+    s.kind === "shared" ? -1 : s.kind === "wave" ? (index?.waves.indexOf(s.wave) ?? 0) : s.kind === "rollback" ? 1e6 : 1e6 + 1;
+  const sections = [...groups.values()]
+    .sort((a, b) => rank(a.section) - rank(b.section))
+    .map(({ section, steps }) => {
+      const sorted =
+        section.kind === "shared"
+          ? [...steps].sort((a, b) => SHARED_ORDER.indexOf(a.kind) - SHARED_ORDER.indexOf(b.kind))
+          : [...steps].sort((a, b) => a.resource.localeCompare(b.resource));
+      return { section, title: sectionTitle(section, section.kind === "shared" ? 0 : steps.length), steps: sorted };
+    });
+  return { steps: planned.length, cmdlets: planned.reduce((n, p) => n + p.commands.length, 0), byAction, byKind, sections };
+}
+
+const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+
+function totals(r: Review): string[] {
+  const list = (o: Record<string, number>) => Object.entries(o).map(([k, n]) => `${k} ${n.toLocaleString("en-US")}`).join(" · ");
+  return [
+    `${plural(r.cmdlets, "write cmdlet")} in ${plural(r.steps, "step")}`,
+    `  by action: ${list(r.byAction)}`,
+    `  by kind:   ${Object.entries(r.byKind).map(([k, v]) => `${k} ${v.steps.toLocaleString("en-US")} (${plural(v.cmdlets, "cmdlet")})`).join(" · ")}`,
+    `  by wave:   ${r.sections.map((s) => (s.section.kind === "shared" ? `shared ${s.steps.length}` : `${sectionKey(s.section).replace(/^wave:/, "")} ${s.steps.length}`)).join(" · ")}`,
+  ];
+}
+
+export function formatPlan(planned: PlannedStep[], index?: WaveIndex): string {
+  if (planned.length === 0) return "No Exchange changes: `pulumi up` would run no write cmdlet.";
+  const r = review(planned, index);
+  const lines = [...totals(r), ""];
+  for (const s of r.sections) {
+    lines.push(`${s.title}:`);
+    for (const p of s.steps) {
+      lines.push(`  ${p.op} ${p.resource}`);
+      for (const c of p.commands) lines.push(`    ${formatCommand(c)}`);
+    }
   }
   return lines.join("\n");
+}
+
+/** One row per cmdlet, in review order: for a spreadsheet the customer signs. */
+export function planCsv(planned: PlannedStep[], index?: WaveIndex): string {
+  // RFC 4180: quote every field, double inner quotes; a leading =+-@ would be a formula in a spreadsheet.
+  const field = (v: string | number) => {
+    const text = String(v);
+    return `"${(/^[=+\-@\t\r]/.test(text) ? `'${text}` : text).replace(/"/g, '""')}"`;
+  };
+  const rows = [["section", "resource", "kind", "action", "order", "cmdlet", "command"].map(field).join(",")];
+  for (const s of review(planned, index).sections) {
+    const section = s.section.kind === "wave" ? s.section.wave : s.section.kind;
+    for (const p of s.steps) p.commands.forEach((c, i) => rows.push([section, p.resource, TYPE_NAMES[p.kind], p.op, i + 1, c.cmdlet, formatCommand(c)].map(field).join(",")));
+  }
+  return rows.join("\r\n") + "\r\n";
+}
+
+/** The same review as Markdown: totals as a table, each section's commands in a code block. */
+export function planMarkdown(planned: PlannedStep[], index?: WaveIndex, title = "Exchange change plan"): string {
+  if (planned.length === 0) return `# ${title}\n\nNo Exchange changes: \`pulumi up\` would run no write cmdlet.\n`;
+  const r = review(planned, index);
+  const lines = [`# ${title}`, "", `${plural(r.cmdlets, "write cmdlet")} in ${plural(r.steps, "step")}.`, "", "| Kind | Steps | Cmdlets |", "| --- | ---: | ---: |"];
+  for (const [k, v] of Object.entries(r.byKind)) lines.push(`| ${k} | ${v.steps} | ${v.cmdlets} |`);
+  lines.push("", "| Action | Steps |", "| --- | ---: |");
+  for (const [a, n] of Object.entries(r.byAction)) lines.push(`| ${a} | ${n} |`);
+  for (const s of r.sections) {
+    lines.push("", `## ${s.title}`, "", "```powershell");
+    for (const p of s.steps) {
+      lines.push(`# ${p.op} ${p.resource}`);
+      for (const c of p.commands) lines.push(formatCommand(c));
+    }
+    lines.push("```");
+  }
+  return lines.join("\n") + "\n";
 }
