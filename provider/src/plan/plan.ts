@@ -57,7 +57,7 @@ function strip(props: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Where a step belongs in the review: the shared objects, a wave (by name), or a user leaving. */
-export type Section = { kind: "shared" } | { kind: "wave"; wave: string } | { kind: "rollback" } | { kind: "removed" };
+export type Section = { kind: "shared" } | { kind: "wave"; wave: string } | { kind: "rollback" } | { kind: "removed" } | { kind: "users" };
 /** For each user address, the wave that lists it (and whether it is rolled back): from the stack's own inputs. */
 export interface WaveIndex {
   waves: string[];
@@ -74,7 +74,7 @@ function sectionOf(step: PlannedStep, index: WaveIndex | undefined): Section {
   if (index?.rolledBack.has(user)) return { kind: "rollback" };
   const wave = index?.waveOf.get(user);
   if (wave) return { kind: "wave", wave };
-  return index ? { kind: "removed" } : { kind: "wave", wave: "(waves not read)" };
+  return index ? { kind: "removed" } : { kind: "users" };
 }
 
 const sectionTitle = (s: Section, users: number) =>
@@ -84,6 +84,8 @@ const sectionTitle = (s: Section, users: number) =>
       ? `Rolled back (${users} user${users === 1 ? "" : "s"}): mail flows to the source again`
       : s.kind === "removed"
         ? `In no wave any more (${users} user${users === 1 ? "" : "s"})`
+        : s.kind === "users"
+          ? `Users (${users})`
         : `Wave ${s.wave} (${users} user${users === 1 ? "" : "s"})`;
 
 export interface Review {
@@ -110,7 +112,7 @@ export function review(planned: PlannedStep[], index?: WaveIndex): Review {
     groups.set(sectionKey(section), g);
   }
   const rank = (s: Section) =>
-    s.kind === "shared" ? -1 : s.kind === "wave" ? (index?.waves.indexOf(s.wave) ?? 0) : s.kind === "rollback" ? 1e6 : 1e6 + 1;
+    s.kind === "shared" ? -1 : s.kind === "wave" ? (index?.waves.indexOf(s.wave) ?? 0) : s.kind === "users" ? 0 : s.kind === "rollback" ? 1e6 : 1e6 + 1;
   const sections = [...groups.values()]
     .sort((a, b) => rank(a.section) - rank(b.section))
     .map(({ section, steps }) => {
