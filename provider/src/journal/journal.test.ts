@@ -9,7 +9,7 @@ import { AnyTarget, ExchangeOnlineTarget, OnPremisesTarget } from "../exchange/t
 import { defaultPoolOptions, PoolOptions, SessionPool } from "../pool/sessionPool";
 import { launchFor } from "../runner/launch";
 import { freshWorld, simTarget } from "../simulator/testing";
-import { fileNameOf, Journal, journalFile, readJournal, redactValue, targetIdentity } from "./journal";
+import { DeferredJournal, fileNameOf, Journal, journalFile, readJournal, redactValue, targetIdentity } from "./journal";
 import { stackArgument, stackOfUrn } from "./stack";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "coexist-journal-"));
@@ -19,7 +19,7 @@ afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.close()));
 });
 
-function pool(role: Role, target: AnyTarget, journal: Journal, options: Partial<PoolOptions> = {}): SessionPool {
+function pool(role: Role, target: AnyTarget, journal: PoolOptions["journal"], options: Partial<PoolOptions> = {}): SessionPool {
   const p = new SessionPool({
     ...defaultPoolOptions,
     retry: { attempts: 3, baseMs: 5, maxMs: 20 },
@@ -142,6 +142,21 @@ describe("the cmdlet journal", () => {
     expect(text).not.toContain(SECRET);
     expect(readJournal(file)[0]).toMatchObject({ parameters: { Identity: "***@contoso.com", ForwardingSmtpAddress: "***@contoso.onmicrosoft.com" }, outcome: "error" });
     expect(text).not.toMatch(/password|CONTOSO/);
+  });
+
+  it("holds a write until a journal whose file is still being worked out is ready", async () => {
+    const { stateFile } = freshWorld();
+    const file = path.join(tmp(), "late.jsonl");
+    let ready!: (j: Journal) => void;
+    const deferred = new DeferredJournal(new Promise<Journal>((r) => (ready = r)), "late");
+    expect(JSON.stringify({ journal: deferred })).toBe('{"journal":"late"}');
+    const exo = pool("exchange", simTarget(stateFile), deferred);
+    const write = exo.run(c.NewDistributionGroup({ Name: "Migrated Users", PrimarySmtpAddress: "migrated@contoso.com", ManagedBy: ["admin"] }));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(exo.stats.commands).toBe(0);
+    ready(new Journal(file, "late-stack"));
+    await write;
+    expect(readJournal(file).map((l) => `${l.stack} ${l.cmdlet} ${l.outcome}`)).toEqual(["late-stack New-DistributionGroup ok"]);
   });
 
   it("refuses a write when the journal cannot be opened, before anything is sent", async () => {

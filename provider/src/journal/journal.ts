@@ -69,7 +69,27 @@ export function redactValue(value: ParameterValue, redact: (s: string) => string
   return value;
 }
 
-export class Journal {
+/** One command run through the pool, as its journal line is made from. */
+export interface RunRecord {
+  role: Role;
+  target: AnyTarget;
+  command: Command;
+  started: number;
+  trace: RunTrace;
+  error?: unknown;
+  redact: (s: string) => string;
+}
+
+/** What the session pool records writes in: a Journal, or one whose file is still being worked out. */
+export interface WriteJournal {
+  /** Ready to record (the file open); throws when it cannot be. Awaited before a write is sent. */
+  open(): void | Promise<void>;
+  record(run: RunRecord): void;
+  /** The pool registry keys pools by their options' JSON. */
+  toJSON(): unknown;
+}
+
+export class Journal implements WriteJournal {
   private fd: number | undefined;
 
   constructor(
@@ -93,15 +113,7 @@ export class Journal {
   }
 
   /** The line of one command run through the pool, with its outcome. */
-  record(run: {
-    role: Role;
-    target: AnyTarget;
-    command: Command;
-    started: number;
-    trace: RunTrace;
-    error?: unknown;
-    redact: (s: string) => string;
-  }): void {
+  record(run: RunRecord): void {
     const { redact } = run;
     const entry: JournalEntry = {
       time: new Date(run.started).toISOString(),
@@ -177,6 +189,34 @@ export function journalFor(file: string, stack?: string): Journal {
     journals().set(file, j);
   }
   return j;
+}
+
+/**
+ * A journal whose file depends on something only known later (the stack's name, which the
+ * provider has to ask for): configure() must set up its context at once, because Pulumi's
+ * provider host may call a resource operation while configure() is still running.
+ */
+export class DeferredJournal implements WriteJournal {
+  private journal: Journal | undefined;
+  constructor(
+    private readonly resolved: Promise<Journal>,
+    /** Identifies what it will resolve to (the setting and the project), for the pool registry. */
+    private readonly key: string,
+  ) {}
+
+  async open(): Promise<void> {
+    this.journal ??= await this.resolved;
+    this.journal.open();
+  }
+
+  record(run: RunRecord): void {
+    if (!this.journal) throw new Error("coexist: the cmdlet journal was not opened before the write");
+    this.journal.record(run);
+  }
+
+  toJSON(): string {
+    return this.key;
+  }
 }
 
 /** Reads a journal file back (for tests and for a reviewer's script): one entry per line. */

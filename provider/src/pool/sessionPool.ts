@@ -4,7 +4,7 @@ import { ErrorPayload, ExchangeError } from "../exchange/errors";
 import { Role } from "../exchange/protocol";
 import { AnyTarget, secretsOf } from "../exchange/targets";
 import { guardThisProcess } from "../host/orphanGuard";
-import type { Journal, RunTrace } from "../journal/journal";
+import type { RunTrace, WriteJournal } from "../journal/journal";
 import { RunnerLaunch, RunnerDied, RunnerProcess } from "../runner/process";
 
 export interface PoolOptions {
@@ -21,7 +21,7 @@ export interface PoolOptions {
   sessionUses?: number;
   debug?: (line: string) => void;
   /** The cmdlet journal: every write run (not reads) is recorded there with its outcome. */
-  journal?: Journal;
+  journal?: WriteJournal;
 }
 
 export const defaultPoolOptions = {
@@ -79,7 +79,7 @@ export class SessionPool {
     const journal = spec.effect === "read" ? undefined : this.options.journal;
     if (!journal) return this.send(spec, valid);
     // Opened before the write is sent: a write never runs without its record.
-    journal.open();
+    await journal.open();
     const trace: RunTrace = { attempts: 0, retries: [] };
     const line = { role: this.options.role, target: this.options.target, command: valid, started: Date.now(), trace, redact: (t: string) => this.redact(t) };
     let output: Record<string, unknown>[];

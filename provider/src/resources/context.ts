@@ -2,7 +2,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import * as path from "node:path";
 import { AnyTarget } from "../exchange/targets";
 import { guardThisProcess } from "../host/orphanGuard";
-import { Journal, journalFile, journalFor } from "../journal/journal";
+import { DeferredJournal, journalFile, journalFor, WriteJournal } from "../journal/journal";
 import { currentStack } from "../journal/stack";
 import { poolFor } from "../pool/registry";
 import { projectRoot } from "../projectRoot";
@@ -26,7 +26,7 @@ function resolveTarget<T extends AnyTarget>(t: T): T {
 }
 
 /** `journal`: the cmdlet journal every write of both pools is recorded in (none: not recorded). */
-export function contextFrom(config: ProviderConfig, journal?: Journal): Context {
+export function contextFrom(config: ProviderConfig, journal?: WriteJournal): Context {
   const tuning = { ...poolTuning(config.pool), ...(journal ? { journal } : {}) };
   return {
     exchange: poolFor("exchange", resolveTarget(config.exchange), tuning),
@@ -40,10 +40,19 @@ export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
   // no session was ever opened.
   guardThisProcess();
   const config = readProviderConfig(req.config);
-  // The cmdlet journal is per stack, and the provider host is not told the stack: find it.
-  const stack = config.journal === false ? undefined : await currentStack();
-  const file = journalFile(config.journal, projectRoot(), stack);
-  slot().ctx = contextFrom(config, file ? journalFor(file, stack) : undefined);
+  // The cmdlet journal is per stack, and the provider host is not told the stack: it is found
+  // while the context is already in use (the host may run an operation before configure() ends),
+  // and the first write waits for it.
+  const root = projectRoot();
+  const setting = config.journal;
+  const journal =
+    setting === false
+      ? undefined
+      : new DeferredJournal(
+          currentStack().then((stack) => journalFor(journalFile(setting, root, stack)!, stack)),
+          JSON.stringify({ journal: setting ?? true, root }),
+        );
+  slot().ctx = contextFrom(config, journal);
 }
 
 export function context(): Context {
