@@ -101,6 +101,12 @@ describe("migration waves through the real CLI", () => {
     const early = await rehearsal.destroy();
     expect(early.code).not.toBe(0);
     expect(early.output).toContain("refusing to clean up: the MX of contoso.com points at");
+    // The reason once per place the CLI shows errors (the resource's line and Diagnostics), from
+    // one resource; no JavaScript stack trace and no "Error: X: Error: X".
+    expect(early.output).not.toMatch(/\bat .*\.js:\d+:\d+\)?$/m);
+    expect(early.output).not.toMatch(/Error: coexist: refusing[^\n]*: (Error|CleanupRefused): coexist/);
+    const diagnostics = early.output.slice(early.output.indexOf("Diagnostics:"));
+    expect(diagnostics.split("\n").filter((l) => l.includes("the MX of contoso.com points at"))).toHaveLength(1);
     expect(writesSince(n)).toEqual([]);
     expectMail(["alice", "carol", "dave", "erin"]);
 

@@ -2,6 +2,7 @@ import { GetDistributionGroupMember, GetMailbox, MailboxObject, RecipientObject 
 import { isNotFound } from "../exchange/errors";
 import { bare, domainOf } from "../exchange/addresses";
 import { networkFor } from "../snapshot/network";
+import { UserError } from "../host/quietErrors";
 import { Context } from "./context";
 
 /**
@@ -30,23 +31,58 @@ async function groupMembers(ctx: Context, group: string): Promise<Set<string> | 
 /** At most this many users are named in the refusal; the count says how many more. */
 const NAMED = 20;
 
+/** The guard's refusal: a message for the user (docs/runbook/05-cleanup.md quotes it), not a crash. */
+export class CleanupRefused extends UserError {
+  override name = "CleanupRefused";
+}
+
+export function mxRefusal(domain: string, mx: string | undefined): string {
+  return (
+    `coexist: refusing to clean up: the MX of ${domain} ${mx === "source" ? "points at the source" : "has no record"}, not Exchange Online. ` +
+    `Cleanup makes the domain Authoritative and removes the route to the source, so mail for users still there would bounce. ` +
+    `Cut MX over first. If it is done and DNS is not yet visible from here, run \`pulumi config set --path coexist:cutover.done true\`, ` +
+    `then \`pulumi up\` (destroy uses the provider settings recorded by the last up) or \`pulumi destroy --run-program\`.`
+  );
+}
+
+export function strandedRefusal(domain: string, stranded: string[]): string {
+  const named = stranded.slice(0, NAMED).join(", ") + (stranded.length > NAMED ? ` and ${stranded.length - NAMED} more` : "");
+  return (
+    `coexist: refusing to clean up: ${stranded.length} user${stranded.length === 1 ? "" : "s"} of ${domain} still live${stranded.length === 1 ? "s" : ""} on the source (no forwarding to Exchange Online): ${named}. ` +
+    `After cleanup their mail would land in Exchange Online, where they do not read it, or bounce. ` +
+    `Migrate them in a last wave first, or, if they are leaving or are not people, list them in coexist:acknowledge and run \`pulumi up\` before \`pulumi destroy\`.`
+  );
+}
+
+export const REFUSAL_POINTER = "coexist: refusing to clean up (the reason is given once, on another resource of this stack); nothing was removed";
+
+let reported = false;
+/**
+ * The error a refused delete reports. The engine deletes several resources at once, and each
+ * asks the guard: the reason is given once, by the first; the others point at it, so the CLI
+ * shows the refusal once instead of once per resource in flight.
+ */
+export function refusalFor(e: unknown): unknown {
+  if (!(e instanceof CleanupRefused)) return e;
+  if (!reported) {
+    reported = true;
+    return e;
+  }
+  return new CleanupRefused(REFUSAL_POINTER);
+}
+
 let verdict: Promise<void> | undefined;
 
 /** Resolves when cleanup may go ahead; rejects with what to do otherwise. Asked once per run. */
 export function cleanupAllowed(ctx: Context): Promise<void> {
   verdict ??= (async () => {
     const { config } = ctx;
-    if (!config.domain) throw new Error("coexist: refusing to clean up: coexist:domain is not set, so the MX cutover cannot be checked");
+    if (!config.domain) throw new CleanupRefused("coexist: refusing to clean up: coexist:domain is not set, so the MX cutover cannot be checked");
     const domain = config.domain;
     if (!config.cutover.done && !config.cutover.allowBeforeMx) {
       const mx = await networkFor(config.exchange, [], []).mx(domain);
       if (mx !== "exchange") {
-        throw new Error(
-          `coexist: refusing to clean up: the MX of ${domain} ${mx === "source" ? "points at the source" : "has no record"}, not Exchange Online. ` +
-            `Cleanup makes the domain Authoritative and removes the route to the source, so mail for users still there would bounce. ` +
-            `Cut MX over first. If it is done and DNS is not yet visible from here, run \`pulumi config set --path coexist:cutover.done true\`, ` +
-            `then \`pulumi up\` (destroy uses the provider settings recorded by the last up) or \`pulumi destroy --run-program\`.`,
-        );
+        throw new CleanupRefused(mxRefusal(domain, mx));
       }
     }
     if (config.cutover.allowBeforeMx) return; // the consultant has taken over: nothing else is checked
@@ -65,12 +101,7 @@ export function cleanupAllowed(ctx: Context): Promise<void> {
       .filter((a) => !acknowledged.has(a))
       .sort();
     if (stranded.length > 0) {
-      const named = stranded.slice(0, NAMED).join(", ") + (stranded.length > NAMED ? ` and ${stranded.length - NAMED} more` : "");
-      throw new Error(
-        `coexist: refusing to clean up: ${stranded.length} user${stranded.length === 1 ? "" : "s"} of ${domain} still live${stranded.length === 1 ? "s" : ""} on the source (no forwarding to Exchange Online): ${named}. ` +
-          `After cleanup their mail would land in Exchange Online, where they do not read it, or bounce. ` +
-          `Migrate them in a last wave first, or, if they are leaving or are not people, list them in coexist:acknowledge and run \`pulumi up\` before \`pulumi destroy\`.`,
-      );
+      throw new CleanupRefused(strandedRefusal(domain, stranded));
     }
   })();
   return verdict;

@@ -1,7 +1,9 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z } from "zod";
 import { Command } from "../exchange/command";
-import { cleanupAllowed, noteProgramRan, programRan } from "./cleanupGuard";
+import { ExchangeError } from "../exchange/errors";
+import { quiet, UserError } from "../host/quietErrors";
+import { cleanupAllowed, noteProgramRan, programRan, refusalFor } from "./cleanupGuard";
 import { Context, context } from "./context";
 import { Comparer, exact } from "./compare";
 import type { ResourceKind } from "./handlers";
@@ -86,6 +88,11 @@ export function diff(def: AnyDefinition, olds: Record<string, unknown>, news: Re
   };
 }
 
+/** Rethrows an error; one meant for the user (Exchange's answer, a refusal, a conflict) without its stack trace. */
+const reported = (e: unknown): never => {
+  throw e instanceof ExchangeError || e instanceof UserError ? quiet(e) : e;
+};
+
 /** The dynamic ResourceProvider for a definition: what the tiny serialized closure delegates to. */
 export function handlerFor(kind: ResourceKind, def: AnyDefinition): Required<Omit<dynamic.ResourceProvider, "configure">> {
   const show = () => context().config.previewCommands;
@@ -110,18 +117,18 @@ export function handlerFor(kind: ResourceKind, def: AnyDefinition): Required<Omi
       }
       return result;
     },
-    create: async (inputs) => def.create(context(), def.inputs.parse(withoutProvider(inputs))),
+    create: async (inputs) => def.create(context(), def.inputs.parse(withoutProvider(inputs))).catch(reported),
     read: async (id, props) => {
-      const outs = await def.read(context(), id, withoutProvider(props ?? {}));
+      const outs = await def.read(context(), id, withoutProvider(props ?? {})).catch(reported);
       // A blank id tells refresh the object is gone; only a not-found answer gets here.
       return outs ? { id, props: outs } : { id: "" };
     },
-    update: async (id, olds, news) => ({ outs: await def.update(context(), id, withoutProvider(olds), def.inputs.parse(withoutProvider(news))) }),
+    update: async (id, olds, news) => ({ outs: await def.update(context(), id, withoutProvider(olds), def.inputs.parse(withoutProvider(news))).catch(reported) }),
     delete: async (id, props) => {
       const ctx = context();
       // A delete with no program run is `pulumi destroy`: the post-MX cleanup, guarded.
-      if (!programRan()) await cleanupAllowed(ctx);
-      return def.delete(ctx, id, withoutProvider(props));
+      if (!programRan()) await cleanupAllowed(ctx).catch((e: unknown) => reported(refusalFor(e)));
+      return def.delete(ctx, id, withoutProvider(props)).catch(reported);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Command } from "../exchange/command";
 import { ExchangeError, isNotFound } from "../exchange/errors";
 import { identifies } from "../exchange/identity";
+import { UserError } from "../host/quietErrors";
 import { SessionPool } from "../pool/sessionPool";
 
 /**
@@ -57,7 +58,7 @@ export async function removeIfPresent(pool: SessionPool, command: Command): Prom
 
 /** A clear refusal to adopt an object that exists but is not the one declared. */
 export function conflict(kind: string, name: string, differences: string[]): Error {
-  return new Error(
+  return new UserError(
     `${kind} '${name}' already exists in Exchange with different settings (${differences.join("; ")}). ` +
       `coexist adopts an existing object only when it matches; remove or rename it, or declare its current settings.`,
   );
