@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { errorTablePath, kindOf } from "../exchange/errorKinds";
-import { Hello, Response } from "../exchange/protocol";
+import { Hello, ProbeOutput, Response } from "../exchange/protocol";
 import { errorPayload, simulatorErrors, SimulatorErrorName } from "../simulator/errors";
 
 /*
@@ -64,13 +64,15 @@ const steps: Step[] = [
     expect: { id: 5, ok: false, kind: "invalid-parameter" },
   },
   {
-    what: "a connect that cannot succeed (nothing listens on port 9)",
+    // A target kind neither runner knows: both refuse it as a failed connect, whatever this
+    // machine has installed (a real on-prem target would reach PSWSMan and module checks first).
+    what: "a connect that cannot succeed (an unknown target kind)",
     line: JSON.stringify({
       id: 6,
       type: "connect",
       role: "source",
       target: {
-        kind: "exchange-onprem",
+        kind: "exchange-onprem-legacy",
         connectionUri: "http://127.0.0.1:9/PowerShell/",
         authentication: "Basic",
         username: "coexist@contoso.com",
@@ -107,6 +109,8 @@ const steps: Step[] = [
     }),
     expect: { id: 10, ok: false, kind: "invalid-parameter" },
   },
+  // Preflight's probe: answered without a connection, with the machine's description.
+  { what: "a probe", line: JSON.stringify({ id: 11, type: "probe" }), expect: { id: 11, ok: true } },
 ];
 
 interface Conversation {
@@ -154,6 +158,8 @@ function checkConversation(c: Conversation, runner: string): void {
   for (const r of c.responses) {
     if (r.id !== null) expect(Response.safeParse(r.raw).success).toBe(true);
   }
+  const probe = c.responses.find((r) => r.id === 11)?.raw as { output?: unknown[] } | undefined;
+  expect(ProbeOutput.parse(probe?.output?.[0])).toMatchObject({ runner });
   expect(c.stdout).not.toContain(secret);
   expect(c.stderr).not.toContain(secret);
   expect(c.code).toBe(0);

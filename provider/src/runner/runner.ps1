@@ -240,6 +240,9 @@ function Get-RequestProblem {
         }
         return $null
     }
+    if ($type -ceq 'probe') {
+        return $null
+    }
     if ($type -ceq 'invoke') {
         if ($Request['cmdlet'] -isnot [string]) {
             return 'cmdlet must be a string'
@@ -249,7 +252,7 @@ function Get-RequestProblem {
         }
         return $null
     }
-    return 'type must be "connect" or "invoke"'
+    return 'type must be "connect", "invoke" or "probe"'
 }
 
 function Test-Integer {
@@ -278,6 +281,9 @@ function Invoke-Request {
     try {
         if ($request['type'] -ceq 'connect') {
             return Invoke-Connect $request
+        }
+        if ($request['type'] -ceq 'probe') {
+            return Invoke-Probe $request
         }
         return Invoke-Cmdlet $request
     }
@@ -339,10 +345,57 @@ function Invoke-Connect {
         if ((Get-ErrorKind "$reason`n$text") -eq 'throttled') {
             $kind = 'throttled'
         }
+        elseif ($_.Exception -is [System.IO.FileNotFoundException]) {
+            # A missing module or certificate file: no retry can help, and it is not a logon failure.
+            $kind = 'other'
+        }
+        elseif ($_.Exception -is [System.ArgumentException]) {
+            $kind = 'invalid-parameter'
+        }
         return New-ErrorResponse $id $kind $reason $_.Exception.Message
     }
     $script:Allow = [System.Collections.Generic.HashSet[string]]::new($allow, [System.StringComparer]::OrdinalIgnoreCase)
-    return [ordered]@{ id = $id; ok = $true; output = [object[]] @() }
+    # The answer names the allow-listed cmdlets the session loaded. Exchange loads only what the
+    # account's role grants, so a missing name is a missing permission (npm run preflight).
+    $loaded = [System.Collections.Generic.List[object]]::new()
+    foreach ($name in $allow) {
+        $command = Get-Command -Name $name -CommandType 'Cmdlet', 'Function' -ErrorAction SilentlyContinue |
+            Where-Object { $_.ModuleName } | Select-Object -First 1
+        if ($null -ne $command) {
+            $loaded.Add([ordered]@{ Name = $command.Name })
+        }
+    }
+    $response = [ordered]@{ id = $id; ok = $true }
+    $response['output'] = [object[]] $loaded.ToArray()
+    return $response
+}
+
+# What this machine has, for preflight: no connection, no request data used. The modules are
+# the ones a connect needs: ExchangeOnlineManagement for Exchange Online, PSWSMan for Remote
+# PowerShell from Linux or macOS (WSMan is not built into PowerShell there).
+function Invoke-Probe {
+    param([System.Collections.IDictionary] $Request)
+    $modules = [ordered]@{}
+    foreach ($name in @('ExchangeOnlineManagement', 'PSWSMan')) {
+        $found = @(Get-Module -ListAvailable -Name $name -ErrorAction SilentlyContinue | Sort-Object -Property Version -Descending)
+        $modules[$name] = $null
+        if ($found.Count -gt 0) {
+            $modules[$name] = $found[0].Version.ToString()
+        }
+    }
+    $platform = 'Win32NT'
+    if ($PSVersionTable.ContainsKey('Platform') -and $PSVersionTable['Platform']) {
+        $platform = [string] $PSVersionTable['Platform']
+    }
+    $machine = [ordered]@{
+        runner     = 'pwsh'
+        powershell = $PSVersionTable.PSVersion.ToString()
+        platform   = $platform
+        modules    = $modules
+    }
+    $response = [ordered]@{ id = $Request['id']; ok = $true }
+    $response['output'] = [object[]] @($machine)
+    return $response
 }
 
 # Exchange Online, app-only with a certificate (the thumbprint form is Windows-only).
@@ -378,6 +431,9 @@ function Connect-ExchangeOnlineTarget {
             $connect['CertificatePassword'] = $securePassword
         }
     }
+    if (-not (Get-Module -ListAvailable -Name ExchangeOnlineManagement)) {
+        throw [System.IO.FileNotFoundException]::new('The ExchangeOnlineManagement module is not installed: Install-Module -Name ExchangeOnlineManagement (3.10 or later needs PowerShell 7.6).')
+    }
     Import-Module -Name ExchangeOnlineManagement -ErrorAction Stop
     Connect-ExchangeOnline @connect | Out-Null
     $script:Connection = 'exchange-online'
@@ -392,6 +448,16 @@ function Connect-OnPremisesTarget {
     $authentication = Get-TargetValue $Target 'authentication' -Optional
     if (-not $authentication) {
         $authentication = 'Kerberos'
+    }
+    # Basic sends the password in the clear: only over HTTPS (New-PSSession -Authentication;
+    # the provider's config schema refuses it too).
+    if ($authentication -eq 'Basic' -and -not $uri.StartsWith('https://', [System.StringComparison]::OrdinalIgnoreCase)) {
+        throw [System.ArgumentException]::new('Basic authentication is allowed only over https: use an https:// connectionUri, or Kerberos or Negotiate.')
+    }
+    # WSMan remoting is built into PowerShell only on Windows; elsewhere it needs the community
+    # PSWSMan module (exchange-online-powershell-v2.md, Linux and macOS prerequisites).
+    if (-not $IsWindows -and -not (Get-Module -ListAvailable -Name PSWSMan)) {
+        throw [System.IO.FileNotFoundException]::new('Remote PowerShell from Linux or macOS needs the PSWSMan module: as root, Install-Module -Name PSWSMan; Install-WSMan.')
     }
     $credential = [System.Management.Automation.PSCredential]::new(
         $username, (ConvertTo-SecureString -String $password -AsPlainText -Force))

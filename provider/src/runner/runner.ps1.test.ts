@@ -4,7 +4,7 @@ import { Language, Node, Parser } from "web-tree-sitter";
 import { cmdletSpecs } from "../exchange/cmdlets";
 import { errorTablePath, kindOf, readErrorTable } from "../exchange/errorKinds";
 import { ErrorKind } from "../exchange/errors";
-import { PROTOCOL_VERSION } from "../exchange/protocol";
+import { ProbeOutput, PROTOCOL_VERSION } from "../exchange/protocol";
 
 /*
  * runner.ps1 cannot run here (no pwsh), so these tests check it statically with the
@@ -313,5 +313,44 @@ describe("runner.ps1", () => {
       const message = single !== undefined ? single.replace(/''/g, "'") : (double ?? variable ?? "");
       expect({ reason, message, kind: kindOf(reason, message) }).toEqual({ reason, message, kind });
     }
+  });
+
+  // Preflight's requests (docs/runner-protocol.md, probe and the connect answer).
+  test("runner.ps1 answers a probe before any connect, from $PSVersionTable and installed modules only, with the fields protocol.ts reads", () => {
+    const root = parse(source);
+    expect(functionText(root, "Get-RequestProblem")).toMatch(/if \(\$type -ceq 'probe'\) \{\s*return \$null\s*\}/);
+    // Dispatched before invoke, and not behind the connection check (Invoke-Cmdlet holds that).
+    const dispatch = functionText(root, "Invoke-Request");
+    expect(dispatch.indexOf("Invoke-Probe $request")).toBeGreaterThan(0);
+    expect(dispatch.indexOf("Invoke-Probe $request")).toBeLessThan(dispatch.indexOf("Invoke-Cmdlet $request"));
+    const probe = functionText(root, "Invoke-Probe");
+    // The request is read for its id and nothing else: no request data reaches a command.
+    expect([...probe.matchAll(/\$Request\[(.*?)\]/g)].map((m) => m[1])).toEqual(["'id'"]);
+    expect(probe).toContain("foreach ($name in @('ExchangeOnlineManagement', 'PSWSMan'))");
+    expect(probe).toContain("Get-Module -ListAvailable -Name $name");
+    const keys = [...probe.matchAll(/^\s+(\w+)\s+= /gm)].map((m) => m[1]).sort();
+    expect(keys).toEqual(Object.keys(ProbeOutput.shape).sort());
+  });
+
+  test("runner.ps1's connect answers with the allow-listed cmdlets the session loaded", () => {
+    const connect = functionText(parse(source), "Invoke-Connect").replace(/\s+/g, " ");
+    expect(connect).toContain("foreach ($name in $allow) { $command = Get-Command -Name $name -CommandType 'Cmdlet', 'Function' -ErrorAction SilentlyContinue | Where-Object { $_.ModuleName } | Select-Object -First 1 if ($null -ne $command) { $loaded.Add([ordered]@{ Name = $command.Name }) } }");
+    expect(connect).toContain("$response['output'] = [object[]] $loaded.ToArray()");
+    // A missing module is not a logon failure, and no retry can help.
+    expect(connect).toMatch(/elseif \(\$_\.Exception -is \[System\.IO\.FileNotFoundException\]\) \{ .*\$kind = 'other' \}/);
+  });
+
+  test("runner.ps1 checks what a connect needs before connecting: the module, PSWSMan off Windows, Basic only over https", () => {
+    const root = parse(source);
+    const online = functionText(root, "Connect-ExchangeOnlineTarget");
+    expect(online.indexOf("Get-Module -ListAvailable -Name ExchangeOnlineManagement")).toBeGreaterThan(0);
+    expect(online.indexOf("Get-Module -ListAvailable -Name ExchangeOnlineManagement")).toBeLessThan(online.indexOf("Import-Module -Name ExchangeOnlineManagement"));
+    const onprem = functionText(root, "Connect-OnPremisesTarget");
+    const session = onprem.indexOf("$session = New-PSSession");
+    const basic = onprem.indexOf("if ($authentication -eq 'Basic' -and -not $uri.StartsWith('https://', [System.StringComparison]::OrdinalIgnoreCase))");
+    const wsman = onprem.indexOf("if (-not $IsWindows -and -not (Get-Module -ListAvailable -Name PSWSMan))");
+    expect(basic).toBeGreaterThan(0);
+    expect(wsman).toBeGreaterThan(0);
+    expect(Math.max(basic, wsman)).toBeLessThan(session);
   });
 });
