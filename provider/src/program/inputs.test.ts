@@ -208,7 +208,7 @@ describe("wave and config input checks", () => {
     const text = "Identity, Members\nSales, carol@contoso.com\n";
     const p = inputProject({ ...baseConfig, names: { group: "Moved To Cloud", groupAddress: "moved@contoso.com" }, waves: ["m.csv"] }, { write: { "m.csv": text } });
     expect(inputProblems(p)).toEqual([
-      'm.csv:2:1: Identity: "Sales" is not the group coexist uses, "Moved To Cloud" (moved@contoso.com): every member listed would be migrated and added to it, not to "Sales"; write that group\'s name or address in Identity, or set coexist:names.group and coexist:names.groupAddress to the group to use',
+      'm.csv:2:1: Identity: "Sales" is not the group coexist uses, "Moved To Cloud" (moved@contoso.com): every member listed would be migrated and added to it instead; write that group\'s name or address in Identity, or set coexist:names.group and coexist:names.groupAddress to the group to use',
     ]);
     // The configured group by name or by address, in any case, is accepted.
     for (const identity of ["moved to cloud", "MOVED@contoso.com"]) {

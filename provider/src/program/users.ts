@@ -71,7 +71,7 @@ export function usersFromWaves(config: StackConfig, projectDir: string, stackFil
             ...(places.group ?? { line, column: 1 }),
             message:
               `${headers.group ?? "Identity"}: ${quote(row.group)} is not the group coexist uses, ${quote(config.names.group)} (${groupAddress(config)}): ` +
-              `every member listed would be migrated and added to it, not to ${quote(row.group)}; write that group's name or address in ` +
+              `every member listed would be migrated and added to it instead; write that group's name or address in ` +
               `${headers.group ?? "Identity"}, or set coexist:names.group and coexist:names.groupAddress to the group to use`,
           };
           otherGroups.set(key, { at, rows: 1 });
