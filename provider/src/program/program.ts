@@ -106,7 +106,7 @@ export function coexistence(): Promise<Record<string, unknown>> {
   }
   return ready(inputs)
     .then(() => gate(inputs))
-    .then(() => declare(inputs.config, inputs.users));
+    .then(() => declare(inputs.config, inputs.users, inputs.rolledBack));
 }
 
 /**
@@ -137,7 +137,7 @@ async function gate(inputs: Inputs): Promise<void> {
   pulumi.log.info(`coexist: mail flow checked for ${result.homes.size} users (${reads.count} reads in ${reads.ms} ms, checked in ${checkMs} ms): no loop, bounce or misdelivery in any state this run can reach`);
 }
 
-async function declare(config: StackConfig, users: MigratedUser[]): Promise<Record<string, unknown>> {
+async function declare(config: StackConfig, users: MigratedUser[], rolledBack: MigratedUser[]): Promise<Record<string, unknown>> {
   // Declared after an await: each resource's stack trace (kept in state) is then this
   // function's frames only, which keeps every state entry small.
   await Promise.resolve();
@@ -153,8 +153,9 @@ async function declare(config: StackConfig, users: MigratedUser[]): Promise<Reco
   new CoexistenceRule(SHARED_NAMES.coexistenceRule, shared.coexistenceRule, { dependsOn: [connector] });
   new SourceBypassRule(SHARED_NAMES.sourceBypassRule, shared.bypassRule, { dependsOn: [connector] });
 
+  const mailboxes: MigratedMailbox[] = [];
   for (const u of users) {
-    new MigratedMailbox(
+    const m = new MigratedMailbox(
       resourceNameOf("migratedMailbox", { emailAddress: u.emailAddress }),
       {
         emailAddress: u.emailAddress,
@@ -167,8 +168,21 @@ async function declare(config: StackConfig, users: MigratedUser[]): Promise<Reco
       },
       { dependsOn: [group] },
     );
+    mailboxes.push(m);
   }
-  const perWave: Record<string, number> = {};
-  for (const u of users) perWave[u.wave] = (perWave[u.wave] ?? 0) + 1;
-  return { domain: config.domain, migratedUsers: users.length, waves: perWave };
+  // Counted from the resources' own outputs, which resolve only once each is applied: the
+  // outputs of a failed up are never recorded (the last completed up's stay), so they never
+  // report a declared user as migrated.
+  const waveOf = new Map(users.map((u) => [u.emailAddress.toLowerCase(), u.wave]));
+  const applied = pulumi.all(mailboxes.map((m) => m.emailAddress));
+  const migrated = applied.apply((a) => a.length);
+  const waves = applied.apply((a) => {
+    const perWave: Record<string, number> = {};
+    for (const e of a) {
+      const w = waveOf.get(e.toLowerCase()) ?? "?";
+      perWave[w] = (perWave[w] ?? 0) + 1;
+    }
+    return perWave;
+  });
+  return { domain: config.domain, migratedUsers: migrated, rolledBackUsers: rolledBack.length, waves };
 }
