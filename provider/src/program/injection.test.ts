@@ -1,4 +1,5 @@
-import { quoted, unsafeCharacter } from "../exchange/command";
+import { unsafeCharacter } from "../exchange/command";
+import { quote } from "../waves/problems";
 import { csvField, hostileAddresses, hostileValues } from "./hostileInputs";
 import { baseConfig, inputProblems, inputProject } from "./testing";
 
@@ -50,9 +51,11 @@ describe("hostile values in CSV cells", () => {
     expectCleanMessage(problems[1]!, new RegExp(`^wave\\.csv:${secondRow}:18: ForwardTo: `));
     const proxy = wave(`Name, EmailAddress\n${csvField(h.value)}, alice@contoso.com\n`);
     expectCleanMessage(inputProblems(proxy)[0]!, /^wave\.csv:2:1: Name: /);
-    // Seed 1's membership format names the group in Identity; coexist uses its own group.
+    // Seed 1's membership format names the group in Identity: any group but coexist's own is refused.
     const membership = wave(`Identity, Members\n${csvField(h.value)}, alice@contoso.com\n`);
-    expect(membership.load().users).toEqual([{ emailAddress: "alice@contoso.com", forwardTo: "alice@contoso.onmicrosoft.com", wave: "wave" }]);
+    const refused = inputProblems(membership);
+    expect(refused).toHaveLength(1);
+    expectCleanMessage(refused[0]!, /^wave\.csv:2:1: Identity: .* is not the group coexist uses, "Migrated Users" \(migrated@contoso\.com\)/);
     for (const p of [forwarding, proxy, membership]) p.cleanup();
   });
 
@@ -70,7 +73,7 @@ describe("hostile values in CSV cells", () => {
       expectCleanMessage(problems[0]!, /^wave\.csv:2:1: EmailAddress: /);
       // The ProxyAddress field starts after any line break quoted in the first.
       expectCleanMessage(problems[1]!, new RegExp(`^wave\\.csv:${2 + a.local.split("\n").length - 1}:\\d+: ProxyAddress: `));
-      expect(problems[0]).toContain(quoted(address));
+      expect(problems[0]).toContain(quote(address));
     }
     p.cleanup();
   });
