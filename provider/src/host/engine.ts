@@ -24,46 +24,55 @@ interface LogRequest {
   setUrn(u: string): void;
 }
 
-const KEY = Symbol.for("coexist.engineClient");
-type Slot = { client?: EngineClient | null; proto?: EngineProto };
+type Loaded = { Client: new (address: string, credentials: unknown) => EngineClient; credentials: unknown; proto: EngineProto };
+const KEY = Symbol.for("coexist.engineProto");
+type Slot = { loaded?: Loaded | null };
 
-/** One client per process, or null outside the provider host (or when the SDK's proto can't load). */
-function engine(): { client: EngineClient; proto: EngineProto } | undefined {
+/** @pulumi/pulumi's gRPC and engine proto modules, loaded once; null outside the provider host. */
+function load(): Loaded | null {
   const slot = ((globalThis as Record<symbol, Slot>)[KEY] ??= {});
-  if (slot.client === undefined) {
-    const address = engineAddress();
-    slot.client = null;
-    if (address) {
+  if (slot.loaded === undefined) {
+    slot.loaded = null;
+    if (engineAddress()) {
       try {
         const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
         const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] }));
         const { EngineClient } = require("@pulumi/pulumi/proto/engine_grpc_pb");
-        slot.proto = require("@pulumi/pulumi/proto/engine_pb") as EngineProto;
-        slot.client = new EngineClient(address, grpc.credentials.createInsecure()) as EngineClient;
+        slot.loaded = { Client: EngineClient, credentials: grpc.credentials.createInsecure(), proto: require("@pulumi/pulumi/proto/engine_pb") as EngineProto };
       } catch {
-        slot.client = null;
+        slot.loaded = null;
       }
     }
   }
-  return slot.client && slot.proto ? { client: slot.client, proto: slot.proto } : undefined;
+  return slot.loaded;
+}
+
+/**
+ * One call on a client of its own, closed after: no channel is left open to keep this process
+ * alive once the engine is done with it.
+ */
+function engine<T>(fallback: T, call: (client: EngineClient, proto: EngineProto, done: (v: T) => void) => void): Promise<T> {
+  const loaded = load();
+  const address = engineAddress();
+  if (!loaded || !address) return Promise.resolve(fallback);
+  const client = new loaded.Client(address, loaded.credentials);
+  return new Promise<T>((resolve) => call(client, loaded.proto, resolve)).finally(() => client.close());
 }
 
 /** The Stack's URN (`urn:pulumi:<stack>::<project>::pulumi:pulumi:Stack::…`), registered by the program at preview and up. */
 export function rootResourceUrn(timeoutMs = 3000): Promise<string | undefined> {
-  const e = engine();
-  if (!e) return Promise.resolve(undefined);
-  return new Promise((resolve) =>
-    e.client.getRootResource(new e.proto.GetRootResourceRequest(), { deadline: Date.now() + timeoutMs }, (err, r) => resolve(err || !r ? undefined : r.getUrn() || undefined)),
+  return engine<string | undefined>(undefined, (client, proto, done) =>
+    client.getRootResource(new proto.GetRootResourceRequest(), { deadline: Date.now() + timeoutMs }, (err, r) => done(err || !r ? undefined : r.getUrn() || undefined)),
   );
 }
 
 /** A diagnostic the CLI shows under the resource with this URN; false when there is no engine to tell. */
 export function logToResource(urn: string, message: string, severity: "info" | "warning" = "info", timeoutMs = 5000): Promise<boolean> {
-  const e = engine();
-  if (!e) return Promise.resolve(false);
-  const req = new e.proto.LogRequest();
-  req.setSeverity(severity === "info" ? e.proto.LogSeverity.INFO : e.proto.LogSeverity.WARNING);
-  req.setMessage(message);
-  req.setUrn(urn);
-  return new Promise((resolve) => e.client.log(req, { deadline: Date.now() + timeoutMs }, (err) => resolve(!err)));
+  return engine(false, (client, proto, done) => {
+    const req = new proto.LogRequest();
+    req.setSeverity(severity === "info" ? proto.LogSeverity.INFO : proto.LogSeverity.WARNING);
+    req.setMessage(message);
+    req.setUrn(urn);
+    client.log(req, { deadline: Date.now() + timeoutMs }, (err) => done(!err));
+  });
 }

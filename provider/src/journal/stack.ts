@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import * as path from "node:path";
+import { engineAddress, rootResourceUrn } from "../host/engine";
 
 /**
  * The stack a provider process works for. Pulumi's dynamic-provider host is not told it:
@@ -22,38 +22,11 @@ export function currentStack(): Promise<string | undefined> {
 }
 const KEY = Symbol.for("coexist.currentStack");
 
-/** Whether this process is Pulumi's dynamic-provider host (argv: node, its index.js, the engine address). */
-function engineAddress(): string | undefined {
-  const [, script, address] = process.argv;
-  if (!script || !/dynamic-provider[\\/]index\.js$/.test(script)) return undefined;
-  return address && /^[\w.[\]:-]+:\d+$/.test(address) ? address : undefined;
-}
-
 export const stackOfUrn = (urn: string): string | undefined => /^urn:pulumi:([^:]+)::/.exec(urn)?.[1];
 
-async function rootStack(timeoutMs = 3000): Promise<string | undefined> {
-  const address = engineAddress();
-  if (!address) return undefined;
-  try {
-    // @pulumi/pulumi's own gRPC client and generated Engine service.
-    const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-    const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] }));
-    const { EngineClient } = require("@pulumi/pulumi/proto/engine_grpc_pb");
-    const { GetRootResourceRequest } = require("@pulumi/pulumi/proto/engine_pb");
-    const client = new EngineClient(address, grpc.credentials.createInsecure());
-    try {
-      const urn: string = await new Promise((resolve) =>
-        client.getRootResource(new GetRootResourceRequest(), { deadline: Date.now() + timeoutMs }, (err: Error | null, r: { getUrn(): string } | undefined) =>
-          resolve(err || !r ? "" : r.getUrn()),
-        ),
-      );
-      return stackOfUrn(urn);
-    } finally {
-      client.close();
-    }
-  } catch {
-    return undefined;
-  }
+async function rootStack(): Promise<string | undefined> {
+  const urn = await rootResourceUrn();
+  return urn ? stackOfUrn(urn) : undefined;
 }
 
 /** `--stack X`, `--stack=X`, `-s X` in an argument list. */
