@@ -110,5 +110,18 @@ describe("preflight", () => {
       expect(find(checks, "exchange", "pwsh")).toMatchObject({ status: "fail", detail: "PowerShell 7.2.19; runner.ps1 needs 7.4.0 or later" });
       fs.rmSync(dir, { recursive: true, force: true });
     });
+
+    it("passes a pwsh of the right version, then fails a runner that never says hello", async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "coexist-pwsh-"));
+      const stub = path.join(dir, "pwsh");
+      // Answers -Version as PowerShell 7.6 does, and exits at once when asked to run runner.ps1.
+      fs.writeFileSync(stub, ["#!/bin/sh", `[ "$1" = -Version ] && echo 'PowerShell 7.6.0'`, "exit 3", ""].join("\n"), { mode: 0o755 });
+      process.env.COEXIST_PWSH = stub;
+      const checks = await preflight({ ...targets(), exchange: online as ExchangeTarget }, { connectTimeoutMs: 5_000 });
+      expect(find(checks, "exchange", "pwsh")).toMatchObject({ status: "pass", detail: `${stub}: PowerShell 7.6.0` });
+      expect(find(checks, "exchange", "runner")).toMatchObject({ status: "fail", detail: "runner exited (code 3)" });
+      expect(statuses(checks, "exchange")).toMatchObject({ modules: "skip", connect: "skip", cmdlets: "skip", read: "skip" });
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
   });
 });
