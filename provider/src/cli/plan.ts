@@ -1,34 +1,11 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { formatPlan, planCsv, planMarkdown, planSteps, PreviewStep, WaveIndex } from "../plan/plan";
+import { formatPlan, planCsv, planMarkdown, planSteps, WaveIndex } from "../plan/plan";
+import { previewJson } from "../plan/preview";
 import { loadInputs } from "../program/program";
 import { projectRoot } from "../projectRoot";
 import { formatProblem, InputError } from "../waves/problems";
 import { stackValues } from "./stackValues";
-
-/**
- * `npm run plan -- [--stack NAME]`: runs `pulumi preview --json` and prints the exact write
- * cmdlets `pulumi up` would run, per resource.
- */
-export async function previewJson(args: string[], cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Promise<{ steps?: PreviewStep[]; diagnostics?: { message: string; severity: string }[] }> {
-  const child = spawn("pulumi", ["preview", "--json", ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-  let err = "";
-  child.stderr.on("data", (d) => (err += d));
-  let out = "";
-  child.stdout.on("data", (d) => (out += d));
-  const code: number = await new Promise((r) => child.on("close", r));
-  let parsed: { steps?: PreviewStep[]; diagnostics?: { message: string; severity: string }[] };
-  try {
-    parsed = JSON.parse(out);
-  } catch {
-    throw new Error(`pulumi preview failed (exit ${code}): ${(out + err).slice(0, 4000)}`);
-  }
-  if (code !== 0) {
-    const errors = (parsed.diagnostics ?? []).filter((d) => d.severity === "error").map((d) => d.message.trim());
-    throw new Error(errors.join("\n") || `pulumi preview failed (exit ${code}): ${err.slice(0, 4000)}`);
-  }
-  return parsed;
-}
 
 /** Users to waves, from the stack's own config and wave files (as the program reads them). */
 export function waveIndex(stack: string, cwd = projectRoot()): WaveIndex {

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { previewJson } from "../cli/plan";
+import { previewJson } from "../plan/preview";
 import { formatPlan, planSteps } from "../plan/plan";
 import { World } from "../simulator/model";
 import { initialWorld, Scenario } from "../simulator/scenario";
