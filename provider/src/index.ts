@@ -11,5 +11,5 @@ export { WorldStore } from "./simulator/store";
 export { resourceHandlers, definitions } from "./resources/handlers";
 export * from "./resources/classes";
 export { coexistence, loadInputs } from "./program/program";
-export { StackConfig } from "./program/stackConfig";
+export { StackConfig } from "./config/stack";
 export { InputError, formatProblem } from "./waves/problems";

@@ -14,7 +14,7 @@ const LAYERS: string[][] = [
   ["simulator", "oracle", "waves", "runner", "host"],
   ["journal"],
   ["pool"],
-  ["snapshot", "preflight"],
+  ["config", "snapshot", "preflight"],
   ["resources"],
   ["safety"],
   ["program"],

@@ -1,6 +1,6 @@
 import { preflight, renderChecks } from "../preflight/preflight";
 import { projectRoot } from "../projectRoot";
-import { readProviderConfig } from "../resources/config";
+import { readProviderConfig } from "../config/provider";
 import { stackValues } from "./stackValues";
 
 /**

@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { readProviderConfig } from "../resources/config";
+import { readProviderConfig } from "../config/provider";
 import { quote, sortProblems } from "../waves/problems";
 import { environmentRefusal } from "./environment";
 import { loadInputs } from "./program";
-import { KNOWN_KEYS, rawConfig } from "./stackConfig";
+import { KNOWN_KEYS, rawConfig } from "../config/stack";
 import { baseConfig, inputProblems, inputProject } from "./testing";
 
 // The malformed-input corpus: every bad CSV row and config key yields its file:line:column

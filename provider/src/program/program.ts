@@ -9,7 +9,7 @@ import {
   SourceBypassRule,
 } from "../resources/classes";
 import { failureLines, preflight } from "../preflight/preflight";
-import { PoolSettings } from "../resources/config";
+import { PoolSettings } from "../config/provider";
 import { projectRoot } from "../projectRoot";
 import { resourceNameOf, SHARED_NAMES } from "../resources/names";
 import { SharedInputs } from "../safety/desired";
@@ -17,7 +17,7 @@ import { evaluate, formatRefusal, GateInput, GateResult } from "../safety/gate";
 import { liveSnapshot } from "../safety/live";
 import { InputError, Problem } from "../waves/problems";
 import { refuseRehearsalEnvironment } from "./environment";
-import { rawConfig, readStackConfig, StackConfig } from "./stackConfig";
+import { rawConfig, readStackConfig, StackConfig } from "../config/stack";
 import { MigratedUser, splitRollback, usersFromWaves } from "./users";
 
 export interface Inputs {

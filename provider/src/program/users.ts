@@ -4,7 +4,8 @@ import { domainOf } from "../exchange/addresses";
 import { Identity, SmtpAddress } from "../exchange/command";
 import { readWave } from "../waves/csv";
 import { Problem, quote, sortProblems } from "../waves/problems";
-import { locate, routingAddress, StackConfig } from "./stackConfig";
+import { locate } from "../config/locate";
+import { routingAddress, StackConfig } from "../config/stack";
 
 /** A user to migrate, from a wave CSV, with their routing address worked out. */
 export interface MigratedUser {

@@ -87,7 +87,7 @@ export class Rehearsal {
   }
 
   world(): World {
-    return JSON.parse(fs.readFileSync(this.stateFile, "utf8")) as World;
+    return new WorldStore(this.stateFile).read();
   }
 
   updateWorld(change: (w: World) => void): void {

@@ -7,7 +7,7 @@ import { currentStack } from "../journal/stack";
 import { poolFor } from "../pool/registry";
 import { projectRoot } from "../projectRoot";
 import { SessionPool } from "../pool/sessionPool";
-import { poolTuning, ProviderConfig, readProviderConfig } from "./config";
+import { poolTuning, ProviderConfig, readProviderConfig } from "../config/provider";
 
 /** What every resource operation works with: the warm session pools of this provider process. */
 export interface Context {

@@ -2,7 +2,7 @@ import * as c from "../exchange/cmdlets";
 import { ExchangeError } from "../exchange/errors";
 import { closeAllPools } from "../pool/registry";
 import { freshWorld, readWorld, simTarget } from "../simulator/testing";
-import { ProviderConfig } from "./config";
+import { ProviderConfig } from "../config/provider";
 import { contextFrom } from "./context";
 import { check, diff } from "./definition";
 import { definitions } from "./handlers";

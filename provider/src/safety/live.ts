@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { AnyTarget, ExchangeTarget, SourceTarget } from "../exchange/targets";
 import { defaultPoolOptions, SessionPool } from "../pool/sessionPool";
-import { PoolSettings, poolTuning } from "../resources/config";
+import { PoolSettings, poolTuning } from "../config/provider";
 import { projectRoot } from "../projectRoot";
 import { launchFor } from "../runner/launch";
 import { networkFor } from "../snapshot/network";

@@ -1,6 +1,6 @@
 import { gateInput, Inputs } from "../program/program";
 import { baseConfig } from "../program/testing";
-import { StackConfig } from "../program/stackConfig";
+import { StackConfig } from "../config/stack";
 import type { World } from "../simulator/model";
 import { evaluate } from "./gate";
 import { initialWorld } from "../simulator/scenario";

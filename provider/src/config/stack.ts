@@ -3,8 +3,9 @@ import { z } from "zod";
 import { IpRange, SmartHost } from "../exchange/cmdlets";
 import { Identity, Name64, SmtpAddress } from "../exchange/command";
 import { ExchangeTarget, FilePath, SourceTarget } from "../exchange/targets";
-import { configValue, JournalSetting, PoolSettings, ProviderConfig, withSecret } from "../resources/config";
+import { configValue, Cutover, JournalSetting, PoolSettings, ProviderConfig, withSecret } from "./provider";
 import { Problem, quote } from "../waves/problems";
+import { locate, stackKeys } from "./locate";
 
 const Tenant = z.string().toLowerCase().regex(/^[a-z0-9-]+\.onmicrosoft\.com$/, "must be the tenant's *.onmicrosoft.com domain");
 const Domain = z.string().toLowerCase().regex(/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a domain name such as contoso.com");
@@ -55,9 +56,7 @@ export const StackConfig = z
      */
     acknowledge: z.array(SmtpAddress.transform((s) => s.toLowerCase())).default([]),
     /** MX cutover: `pulumi destroy` (the cleanup) is refused until MX points at Exchange Online. */
-    cutover: z
-      .object({ done: z.boolean().default(false), allowBeforeMx: z.boolean().default(false) })
-      .default({ done: false, allowBeforeMx: false }),
+    cutover: Cutover.default(Cutover.parse({})),
     exchange: ExchangeTarget,
     source: SourceTarget,
     pool: PoolSettings.optional(),
@@ -85,14 +84,14 @@ export const CONFIG_KEYS = Object.keys(StackConfig.shape);
 
 /**
  * The secret keys, read by the provider (and merged into the targets by rawConfig below, as
- * resources/config.ts withSecret does): never a StackConfig key of their own, never quoted back.
+ * config/provider.ts withSecret does): never a StackConfig key of their own, never quoted back.
  */
 export const SECRET_KEYS = ["certificatePassword", "sourcePassword"];
 
 /**
  * Every `coexist:` key anything reads; any other key in a stack file is refused as unknown. Taken
  * from the schemas, so a new key cannot be forgotten here: StackConfig's (the program's), the
- * provider's ProviderConfig (resources/config.ts; its groupAddress is worked out from
+ * provider's ProviderConfig (config/provider.ts; its groupAddress is worked out from
  * coexist:names, not a key of its own) and the secret keys.
  */
 export const KNOWN_KEYS = [...new Set([...CONFIG_KEYS, ...Object.keys(ProviderConfig.shape).filter((k) => k !== "groupAddress"), ...SECRET_KEYS])];
@@ -110,72 +109,6 @@ export function rawConfig(get: (key: string) => string | undefined): Record<stri
   return out;
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/**
- * The `coexist:` keys a stack file sets, where each one is written: YAML (`  coexist:domain: …`), or
- * JSON, which is YAML too and which the CLI keeps as JSON, on one line, when it rewrites such a
- * file on `pulumi config set`.
- */
-export function stackKeys(file: string): { key: string; line: number; column: number }[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch {
-    return [];
-  }
-  const out: { key: string; line: number; column: number }[] = [];
-  for (const m of text.matchAll(/(^|[\s{,])((["']?)coexist:([^"'\s:]+)\3\s*:)/gm)) {
-    const at = m.index + m[1]!.length;
-    const before = text.slice(0, at);
-    out.push({ key: m[4]!, line: before.split("\n").length, column: at - (before.lastIndexOf("\n") + 1) + 1 });
-  }
-  return out;
-}
-
-/**
- * Where a key sits in the stack's config file, for `file:line:column` messages. Pulumi hands
- * the program values, not positions, so the key is looked up in the file's text (YAML, or the
- * JSON that is YAML too: a key may be quoted). A field not found is reported at its key.
- */
-export function locate(file: string, path: (string | number)[]): { line: number; column: number } {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch {
-    return { line: 1, column: 1 };
-  }
-  const top = stackKeys(file).find((k) => k.key === String(path[0]));
-  if (!top) return { line: 1, column: 1 };
-  const lines = text.split(/\r?\n/);
-  let from = top.line;
-  let found = { line: top.line, column: top.column };
-  for (const part of path.slice(1)) {
-    for (let i = from; i < lines.length; i++) {
-      const l = lines[i]!;
-      const m = typeof part === "number" ? null : new RegExp(`^(\\s*(?:- )?)(["']?)${escapeRegExp(String(part))}\\2\\s*:`).exec(l);
-      if (m) {
-        found = { line: i + 1, column: m[1]!.length + 1 };
-        from = i + 1;
-        break;
-      }
-      if (typeof part === "number") {
-        // The n-th list item below the previous key.
-        let n = -1;
-        for (let j = from; j < lines.length; j++) {
-          if (/^\s*- /.test(lines[j]!)) n++;
-          if (n === part) {
-            found = { line: j + 1, column: lines[j]!.indexOf("- ") + 3 };
-            from = j + 1;
-            break;
-          }
-        }
-        break;
-      }
-    }
-  }
-  return found;
-}
 
 /** Levenshtein distance, letter case ignored. */
 function distance(a: string, b: string): number {

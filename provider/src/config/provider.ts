@@ -1,19 +1,22 @@
 import { z } from "zod";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { ExchangeTarget, FilePath, SourceTarget } from "../exchange/targets";
+import { defaultPoolOptions } from "../pool/sessionPool";
 
 /**
  * The provider's configuration, read from stack config in configure() (the dynamic-provider host
  * hands it over with secrets decrypted). Never resource inputs: nothing here reaches state
  * except as the engine's own encrypted copy of the stack config.
  */
+// The defaults are the session pool's own (pool/sessionPool.ts defaultPoolOptions), in the units of the config.
+const d = defaultPoolOptions;
 export const PoolSettings = z.object({
-  maxSessions: z.number().int().min(1).max(10).default(3),
-  commandTimeoutSeconds: z.number().positive().default(300),
-  connectTimeoutSeconds: z.number().positive().default(120),
-  retryAttempts: z.number().int().min(1).max(20).default(6),
-  retryBaseMs: z.number().int().min(1).default(2000),
-  retryMaxMs: z.number().int().min(1).default(60000),
+  maxSessions: z.number().int().min(1).max(10).default(d.maxSessions),
+  commandTimeoutSeconds: z.number().positive().default(d.commandTimeoutMs / 1000),
+  connectTimeoutSeconds: z.number().positive().default(d.connectTimeoutMs / 1000),
+  retryAttempts: z.number().int().min(1).max(20).default(d.retry.attempts),
+  retryBaseMs: z.number().int().min(1).default(d.retry.baseMs),
+  retryMaxMs: z.number().int().min(1).default(d.retry.maxMs),
   /** Retire a session after this many commands; 1 reproduces the naive connect-per-command way (benchmarks). */
   sessionUses: z.number().int().positive().optional(),
 });
