@@ -1,7 +1,8 @@
 // Serialized into state as require("@coexist/entry/acceptedDomainRelay"): keep it static and tiny.
 const h = () => require("@coexist/provider").resourceHandlers;
+const coexistConfig = require("./configure");
 module.exports = {
-  configure: (req) => h().configure(req),
+  configure: (req) => h().configure(coexistConfig(req)),
   check: (olds, news) => h().acceptedDomainRelay.check(olds, news),
   diff: (id, olds, news) => h().acceptedDomainRelay.diff(id, olds, news),
   create: (inputs) => h().acceptedDomainRelay.create(inputs),

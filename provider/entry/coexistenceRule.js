@@ -1,7 +1,8 @@
 // Serialized into state as require("@coexist/entry/coexistenceRule"): keep it static and tiny.
 const h = () => require("@coexist/provider").resourceHandlers;
+const coexistConfig = require("./configure");
 module.exports = {
-  configure: (req) => h().configure(req),
+  configure: (req) => h().configure(coexistConfig(req)),
   check: (olds, news) => h().coexistenceRule.check(olds, news),
   diff: (id, olds, news) => h().coexistenceRule.diff(id, olds, news),
   create: (inputs) => h().coexistenceRule.create(inputs),

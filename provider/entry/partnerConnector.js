@@ -1,7 +1,8 @@
 // Serialized into state as require("@coexist/entry/partnerConnector"): keep it static and tiny.
 const h = () => require("@coexist/provider").resourceHandlers;
+const coexistConfig = require("./configure");
 module.exports = {
-  configure: (req) => h().configure(req),
+  configure: (req) => h().configure(coexistConfig(req)),
   check: (olds, news) => h().partnerConnector.check(olds, news),
   diff: (id, olds, news) => h().partnerConnector.diff(id, olds, news),
   create: (inputs) => h().partnerConnector.create(inputs),
