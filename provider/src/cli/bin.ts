@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+/**
+ * `coexist <command> ...`: the package's one bin, for a customer project (`npx coexist plan
+ * --stack NAME`). Each command is the module behind the repository's npm script of the same name
+ * (`npm run plan -- ...` runs provider/dist/cli/plan.js); only `init` is new. Modules load on
+ * demand, so `coexist init` needs nothing but Node.
+ */
+
+const usage = `usage: coexist <command> [options]
+
+  init [DIR] [--name NAME] [--force]       write a new coexist project (the template) into DIR (default .)
+  plan [--stack NAME] [--csv | --markdown] the exact write cmdlets \`pulumi up\` would run
+  status --stack NAME [--json | --csv]     where every user's mail ends, read-only
+  trace --stack NAME user@domain           the hops of a message to one user, read-only
+  preflight --stack NAME [--json]          is this machine and are these accounts ready for a real run
+  rehearse init --stack NAME [--others FILE] [--force]
+  rehearse mx-cutover --stack NAME [--back]
+                                           the simulated world of a rehearsal stack
+
+Run in the project directory (the one holding Pulumi.yaml); see the coexist documentation.`;
+
+function arg(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function fail(e: unknown): never {
+  // Loaded here, not at the top: problems.ts needs zod, and `coexist init` runs before npm install.
+  const { formatProblem, InputError } = require("../waves/problems") as typeof import("../waves/problems");
+  console.error(e instanceof InputError ? e.problems.map(formatProblem).join("\n") : (e as Error).message);
+  process.exit(1);
+}
+
+async function run(command: string | undefined, args: string[]): Promise<void> {
+  switch (command) {
+    case "init": {
+      const { init } = require("./init") as typeof import("./init");
+      const dir = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--name") ?? ".";
+      const name = arg(args, "--name");
+      console.log(init(dir, { ...(name ? { name } : {}), force: args.includes("--force") }));
+      return;
+    }
+    case "plan": {
+      const { planReport } = require("./plan") as typeof import("./plan");
+      const out = await planReport(args);
+      process.stdout.write(out.endsWith("\n") ? out : out + "\n");
+      return;
+    }
+    case "status":
+    case "trace":
+      // status.ts's main prints, and exits 1 on a failure, as `npm run status` does.
+      (require("./status") as typeof import("./status")).main(command, args);
+      return;
+    case "preflight": {
+      const stack = arg(args, "--stack");
+      if (!stack) throw new Error("usage: coexist preflight --stack NAME [--json]");
+      const { preflightReport } = require("./preflight") as typeof import("./preflight");
+      const { text, failed } = await preflightReport(stack, args.includes("--json"));
+      console.log(text);
+      process.exit(failed ? 1 : 0);
+    }
+    case "rehearse": {
+      const [sub, ...rest] = args;
+      const stack = arg(rest, "--stack");
+      if (!stack || (sub !== "init" && sub !== "mx-cutover")) {
+        throw new Error("usage: coexist rehearse init --stack NAME [--others FILE] [--force]\n       coexist rehearse mx-cutover --stack NAME [--back]");
+      }
+      const { init, mxCutover } = require("./rehearse") as typeof import("./rehearse");
+      const others = arg(rest, "--others");
+      console.log(sub === "init" ? init(stack, { ...(others ? { others } : {}), force: rest.includes("--force") }) : mxCutover(stack, rest.includes("--back")));
+      return;
+    }
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      console.log(usage);
+      return;
+    default:
+      console.error(`coexist: unknown command ${command}\n\n${usage}`);
+      process.exit(2);
+  }
+}
+
+if (require.main === module) {
+  const [command, ...args] = process.argv.slice(2);
+  run(command, args).catch(fail);
+}
