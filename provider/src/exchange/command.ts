@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Role } from "./protocol";
 
 /**
  * A command is data: a cmdlet name and its parameters. It is never turned into PowerShell text;
@@ -22,12 +23,10 @@ export const Command = z.object({
 });
 export type Command = z.infer<typeof Command>;
 
-/** Where a cmdlet runs: the Exchange Online tenant or the source organisation. */
-export type Target = "exchange" | "source";
-
 export interface CmdletSpec<S extends z.ZodObject = z.ZodObject> {
   name: string;
-  target: Target;
+  /** Where it runs: the Exchange Online tenant's sessions or the source organisation's. */
+  role: Role;
   /** Reads may be retried freely; a write is retried after an unknown outcome only if idempotent. */
   effect: "read" | "write";
   /** Running it twice leaves the same state and does not fail the second time. */

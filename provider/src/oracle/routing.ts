@@ -50,7 +50,7 @@ export function normalizeAddress(address: string): string {
 }
 
 /** The domain of an address (lower case), or undefined when it has none. */
-export function domainOf(address: string): string | undefined {
+export function addressDomain(address: string): string | undefined {
   const a = normalizeAddress(address);
   const at = a.lastIndexOf("@");
   return at > 0 && at < a.length - 1 ? a.slice(at + 1) : undefined;
@@ -172,7 +172,7 @@ class Directory implements View {
     for (const m of world.source.mailboxes) {
       for (const a of smtpAddresses(m)) {
         claim(this.sourceByAddress, a, m);
-        const d = domainOf(a);
+        const d = addressDomain(a);
         if (d) claim(this.sourceDomains, d, m);
       }
       for (const k of [m.Name, m.Alias, m.Guid]) claim(this.sourceByName, k.toLowerCase(), m);
@@ -304,7 +304,7 @@ class Overlay implements View {
     return this.domainHolder(d) !== undefined;
   }
   domainHolder(d: string) {
-    if ([...this.afterAddresses].some((a) => domainOf(a) === d)) return this.o.after;
+    if ([...this.afterAddresses].some((a) => addressDomain(a) === d)) return this.o.after;
     const base = this.base.domainHolder(d);
     // The user's own mailbox no longer makes the source host d once it drops those addresses
     // (another mailbox may still; the index keeps only the first, an accepted approximation).
@@ -377,7 +377,7 @@ const bounce = (reason: string): Step => ({ end: { outcome: "bounce", reason } }
 
 /** The message leaves `at` over the internet: the sender looks up the recipient domain's MX. */
 function viaMx(world: View, at: System, recipient: string, hops: Hop[], senderIp?: string): Step {
-  const d = domainOf(recipient);
+  const d = addressDomain(recipient);
   if (!d) {
     hops.push({ at, recipient, action: "invalid recipient address" });
     return bounce(`invalid recipient address ${recipient}`);
@@ -419,7 +419,7 @@ function routeViaConnector(
 /** One pass through Exchange Online transport. Returns the next step and the SCL set by rules. */
 function exchangeTransport(world: View, a: Arrival, hops: Hop[]): { step: Step; scl: number | undefined } {
   const r = a.recipient;
-  const d = domainOf(r);
+  const d = addressDomain(r);
   if (!d) return { step: bounce(`invalid recipient address ${r}`), scl: undefined };
   const accepted = world.acceptedDomainFor(d);
   // An address in a domain that is not accepted cannot resolve to a tenant recipient (Exchange
@@ -525,7 +525,7 @@ function exchangeTransport(world: View, a: Arrival, hops: Hop[]): { step: Step; 
 /** One pass through the source's transport (on-prem Exchange, authoritative for its domains). */
 function sourceTransport(world: View, a: Arrival, hops: Hop[]): Step {
   const r = a.recipient;
-  const d = domainOf(r);
+  const d = addressDomain(r);
   if (!d) return bounce(`invalid recipient address ${r}`);
   const senderIp = world.senderIp;
   const mailbox = world.sourceMailbox(r);
@@ -544,7 +544,7 @@ function sourceTransport(world: View, a: Arrival, hops: Hop[]): Step {
       hops.push({ at: "source", recipient: r, action: `copy kept in mailbox ${mailbox.PrimarySmtpAddress} (DeliverToMailboxAndForward)` });
     }
     hops.push({ at: "source", recipient: r, action: `forwarding to ${fwd.target} (${fwd.field} of ${mailbox.PrimarySmtpAddress})` });
-    const td = domainOf(fwd.target);
+    const td = addressDomain(fwd.target);
     if (!td) return bounce(`invalid forwarding address ${fwd.target}`);
     if (world.hostsDomain(td)) return { arrival: { system: "source", recipient: fwd.target, via: "local" } };
     return viaMx(world, "source", fwd.target, hops, senderIp);

@@ -60,8 +60,3 @@ export function context(): Context {
   if (!ctx) throw new Error("coexist: the provider was not configured (stack config coexist:exchange and coexist:source)");
   return ctx;
 }
-
-/** For tests that call resource lifecycles directly, without the engine. */
-export function useContext(ctx: Context): void {
-  slot().ctx = ctx;
-}

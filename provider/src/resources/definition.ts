@@ -8,9 +8,10 @@ import { Context, context } from "./context";
 import { Comparer, exact } from "./compare";
 import type { ResourceKind } from "./handlers";
 import { announce } from "./previewCommands";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 
-/** The engine's placeholder for a value not known until apply (during preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The engine's placeholder for a value not known until apply (during preview): the SDK's own. */
+const UNKNOWN = unknownValue;
 
 /**
  * One coexistence object's whole lifecycle. Every resource has this same shape, so learning

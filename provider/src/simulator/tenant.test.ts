@@ -16,7 +16,7 @@ import { contoso } from "./testing";
 
 function run(w: World, command: Command): object[] {
   const { spec, command: valid } = validateCommand(command);
-  const handler = (spec.target === "exchange" ? tenantCmdlets : sourceCmdlets)[valid.cmdlet]!;
+  const handler = (spec.role === "exchange" ? tenantCmdlets : sourceCmdlets)[valid.cmdlet]!;
   return handler(w, valid.parameters as never);
 }
 

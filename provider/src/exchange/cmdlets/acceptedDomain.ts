@@ -6,7 +6,7 @@ export type DomainType = z.infer<typeof DomainType>;
 
 export const GetAcceptedDomain = cmdlet({
   name: "Get-AcceptedDomain",
-  target: "exchange",
+  role: "exchange",
   effect: "read",
   idempotent: true,
   // Without -Identity: every object (the routing snapshot reads them all in one call).
@@ -15,7 +15,7 @@ export const GetAcceptedDomain = cmdlet({
 
 export const SetAcceptedDomain = cmdlet({
   name: "Set-AcceptedDomain",
-  target: "exchange",
+  role: "exchange",
   effect: "write",
   idempotent: true,
   parameters: z.strictObject({

@@ -7,7 +7,7 @@ const ResultSize = z.union([z.literal("Unlimited"), z.number().int().positive()]
 
 export const GetDistributionGroup = cmdlet({
   name: "Get-DistributionGroup",
-  target: "exchange",
+  role: "exchange",
   effect: "read",
   idempotent: true,
   parameters: z.strictObject({ Identity }),
@@ -15,7 +15,7 @@ export const GetDistributionGroup = cmdlet({
 
 export const NewDistributionGroup = cmdlet({
   name: "New-DistributionGroup",
-  target: "exchange",
+  role: "exchange",
   effect: "write",
   idempotent: false,
   parameters: z.strictObject({
@@ -35,7 +35,7 @@ export const NewDistributionGroup = cmdlet({
 
 export const SetDistributionGroup = cmdlet({
   name: "Set-DistributionGroup",
-  target: "exchange",
+  role: "exchange",
   effect: "write",
   idempotent: true,
   parameters: z.strictObject({
@@ -54,7 +54,7 @@ export const SetDistributionGroup = cmdlet({
 
 export const RemoveDistributionGroup = cmdlet({
   name: "Remove-DistributionGroup",
-  target: "exchange",
+  role: "exchange",
   effect: "write",
   idempotent: false,
   parameters: z.strictObject({ Identity, Confirm, BypassSecurityGroupManagerCheck: z.boolean().optional() }),
@@ -62,7 +62,7 @@ export const RemoveDistributionGroup = cmdlet({
 
 export const GetDistributionGroupMember = cmdlet({
   name: "Get-DistributionGroupMember",
-  target: "exchange",
+  role: "exchange",
   effect: "read",
   idempotent: true,
   // The default ResultSize is 1000: always ask for Unlimited.
@@ -71,7 +71,7 @@ export const GetDistributionGroupMember = cmdlet({
 
 export const AddDistributionGroupMember = cmdlet({
   name: "Add-DistributionGroupMember",
-  target: "exchange",
+  role: "exchange",
   effect: "write",
   idempotent: false,
   parameters: z.strictObject({ Identity, Member: Identity, BypassSecurityGroupManagerCheck: z.boolean().optional() }),
@@ -79,7 +79,7 @@ export const AddDistributionGroupMember = cmdlet({
 
 export const RemoveDistributionGroupMember = cmdlet({
   name: "Remove-DistributionGroupMember",
-  target: "exchange",
+  role: "exchange",
   effect: "write",
   idempotent: false,
   parameters: z.strictObject({
@@ -115,7 +115,7 @@ export type DistributionGroupObject = z.infer<typeof DistributionGroupObject>;
  */
 export const GetRecipient = cmdlet({
   name: "Get-Recipient",
-  target: "exchange",
+  role: "exchange",
   effect: "read",
   idempotent: true,
   parameters: z.strictObject({ Identity: Identity.optional(), ResultSize: ResultSize.optional() }),

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { CmdletSpec, Command, Target } from "../command";
+import { CmdletSpec, Command } from "../command";
+import type { Role } from "../protocol";
 import { ExchangeError } from "../errors";
 import * as acceptedDomain from "./acceptedDomain";
 import * as distributionGroup from "./distributionGroup";
@@ -19,16 +20,16 @@ const builders = [acceptedDomain, distributionGroup, mailbox, outboundConnector,
 
 /** The allow-list: every cmdlet coexist may run, by name. Nothing else is ever sent to a runner. */
 export const cmdletSpecs: ReadonlyMap<string, CmdletSpec> = new Map(builders.map((b) => [b.spec.name, b.spec]));
-export const allowedCmdlets = (target: Target): string[] =>
-  [...cmdletSpecs.values()].filter((s) => s.target === target).map((s) => s.name);
+export const allowedCmdlets = (role: Role): string[] =>
+  [...cmdletSpecs.values()].filter((s) => s.role === role).map((s) => s.name);
 
 /**
  * Checks a command against the allow-list and its cmdlet's schema, the way PowerShell's
  * parameter binder would, and returns it with its parameters normalised.
  */
-export function validateCommand(command: Command, target?: Target): { spec: CmdletSpec; command: Command } {
+export function validateCommand(command: Command, role?: Role): { spec: CmdletSpec; command: Command } {
   const spec = cmdletSpecs.get(command.cmdlet);
-  if (!spec || (target && spec.target !== target)) {
+  if (!spec || (role && spec.role !== role)) {
     throw new ExchangeError({
       kind: "invalid-parameter",
       reason: "CommandNotFoundException",

@@ -8,7 +8,7 @@ import { cmdlet, Identity, ProxyAddress } from "../command";
  */
 export const GetMailbox = cmdlet({
   name: "Get-Mailbox",
-  target: "source",
+  role: "source",
   effect: "read",
   idempotent: true,
   // ResultSize is "Unlimited" or a count (Get-Mailbox reference); preflight reads one.
@@ -17,7 +17,7 @@ export const GetMailbox = cmdlet({
 
 export const SetMailbox = cmdlet({
   name: "Set-Mailbox",
-  target: "source",
+  role: "source",
   effect: "write",
   // Idempotent as used: ForwardingSmtpAddress is a plain value and EmailAddresses changes go
   // through @{Add;Remove}, which ignore addresses already present/absent.

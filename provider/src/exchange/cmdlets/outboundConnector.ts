@@ -33,7 +33,7 @@ const settable = {
 
 export const GetOutboundConnector = cmdlet({
   name: "Get-OutboundConnector",
-  target: "exchange",
+  role: "exchange",
   effect: "read",
   idempotent: true,
   // Without -Identity: every object (the routing snapshot reads them all in one call).
@@ -42,7 +42,7 @@ export const GetOutboundConnector = cmdlet({
 
 export const NewOutboundConnector = cmdlet({
   name: "New-OutboundConnector",
-  target: "exchange",
+  role: "exchange",
   effect: "write",
   idempotent: false,
   parameters: z.strictObject({ Name: Name64, ...settable }),
@@ -50,7 +50,7 @@ export const NewOutboundConnector = cmdlet({
 
 export const SetOutboundConnector = cmdlet({
   name: "Set-OutboundConnector",
-  target: "exchange",
+  role: "exchange",
   effect: "write",
   idempotent: true,
   parameters: z.strictObject({ Identity, Name: Name64.optional(), ...settable }),
@@ -58,7 +58,7 @@ export const SetOutboundConnector = cmdlet({
 
 export const RemoveOutboundConnector = cmdlet({
   name: "Remove-OutboundConnector",
-  target: "exchange",
+  role: "exchange",
   effect: "write",
   idempotent: false,
   parameters: z.strictObject({ Identity, Confirm }),

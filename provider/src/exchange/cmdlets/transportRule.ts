@@ -25,7 +25,7 @@ const settable = {
 
 export const GetTransportRule = cmdlet({
   name: "Get-TransportRule",
-  target: "exchange",
+  role: "exchange",
   effect: "read",
   idempotent: true,
   // Without -Identity: every object (the routing snapshot reads them all in one call).
@@ -34,7 +34,7 @@ export const GetTransportRule = cmdlet({
 
 export const NewTransportRule = cmdlet({
   name: "New-TransportRule",
-  target: "exchange",
+  role: "exchange",
   effect: "write",
   idempotent: false,
   parameters: z.strictObject({ Name: Name64, Enabled: z.boolean().optional(), ...settable }),
@@ -43,7 +43,7 @@ export const NewTransportRule = cmdlet({
 /** Set-TransportRule has no -Enabled: the state changes only through Enable-/Disable-TransportRule. */
 export const SetTransportRule = cmdlet({
   name: "Set-TransportRule",
-  target: "exchange",
+  role: "exchange",
   effect: "write",
   idempotent: true,
   parameters: z.strictObject({ Identity, Name: Name64.optional(), ...settable }),
@@ -51,7 +51,7 @@ export const SetTransportRule = cmdlet({
 
 export const EnableTransportRule = cmdlet({
   name: "Enable-TransportRule",
-  target: "exchange",
+  role: "exchange",
   effect: "write",
   idempotent: true,
   parameters: z.strictObject({ Identity, Mode: RuleMode.optional() }),
@@ -59,7 +59,7 @@ export const EnableTransportRule = cmdlet({
 
 export const DisableTransportRule = cmdlet({
   name: "Disable-TransportRule",
-  target: "exchange",
+  role: "exchange",
   effect: "write",
   idempotent: true,
   parameters: z.strictObject({ Identity, Confirm }),
@@ -67,7 +67,7 @@ export const DisableTransportRule = cmdlet({
 
 export const RemoveTransportRule = cmdlet({
   name: "Remove-TransportRule",
-  target: "exchange",
+  role: "exchange",
   effect: "write",
   idempotent: false,
   parameters: z.strictObject({ Identity, Confirm }),

@@ -3,7 +3,7 @@ import { AcceptedDomainObject, DomainType, GetAcceptedDomain, SetAcceptedDomain 
 import { caseless } from "../compare";
 import { Context } from "../context";
 import { Definition } from "../definition";
-import { getOne } from "../exchange";
+import { getOne } from "../operations";
 
 /**
  * The shared domain set to InternalRelay for the coexistence period. The accepted domain always

@@ -15,7 +15,7 @@ import { address, exact } from "../compare";
 import { Context } from "../context";
 import { Definition } from "../definition";
 import { programRan } from "../cleanupGuard";
-import { getOne } from "../exchange";
+import { getOne } from "../operations";
 
 /**
  * One migrated user. The order is the point (mail-flow.md): a user the source forwards to the

@@ -10,7 +10,7 @@ import { Identity, Name64, SmtpAddress } from "../../exchange/command";
 import { address, caseless, caselessSet } from "../compare";
 import { Context } from "../context";
 import { Definition } from "../definition";
-import { afterNew, conflict, getOne, removeIfPresent } from "../exchange";
+import { afterNew, conflict, getOne, removeIfPresent } from "../operations";
 
 /**
  * The "Migrated Users" distribution group: the coexistence rule's exception. Its members are

@@ -11,7 +11,7 @@ import {
 import { Name64 } from "../../exchange/command";
 import { caseless, caselessSet, exact } from "../compare";
 import { Definition } from "../definition";
-import { conflict, getOne, removeIfPresent } from "../exchange";
+import { conflict, getOne, removeIfPresent } from "../operations";
 
 /**
  * The transport-rule-scoped Partner outbound connector whose smart hosts are the source's MX:

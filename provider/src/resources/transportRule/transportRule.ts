@@ -11,7 +11,7 @@ import {
 import { Context } from "../context";
 import { Comparer, exact } from "../compare";
 import { Definition } from "../definition";
-import { conflict, getOne, removeIfPresent } from "../exchange";
+import { conflict, getOne, removeIfPresent } from "../operations";
 
 type RuleParameters = Omit<Parameters<typeof NewTransportRule>[0], "Name" | "Enabled" | "Priority">;
 

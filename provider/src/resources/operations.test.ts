@@ -2,7 +2,7 @@ import * as c from "../exchange/cmdlets";
 import { Command } from "../exchange/command";
 import { ExchangeError } from "../exchange/errors";
 import { SessionPool } from "../pool/sessionPool";
-import { getOne } from "./exchange";
+import { getOne } from "./operations";
 
 /** A pool whose Exchange answers every Get with the given objects, as for a non-existent Identity. */
 const answering = (objects: Record<string, unknown>[]) => ({ run: async (_: Command) => objects }) as unknown as SessionPool;
