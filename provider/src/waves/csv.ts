@@ -49,7 +49,7 @@ const FORMATS: Format[] = [
   { name: "seed proxy (Name, EmailAddress)", fields: { name: "emailAddress", emailaddress: "proxyAddress" }, required: ["name", "emailaddress"] },
   { name: "seed membership (Identity, Members)", fields: { identity: "group", members: "emailAddress" }, required: ["identity", "members"] },
 ];
-const HEADER_HELP = "expected a header of EmailAddress[, ForwardTo, SourceIdentity, ProxyAddress], or a seed format: Mailbox, ForwardTo | Name, EmailAddress | Identity, Members";
+const HEADER_HELP = "expected a header of EmailAddress[, ForwardTo, SourceIdentity, ProxyAddress], or a manual recipe's format: Mailbox, ForwardTo | Name, EmailAddress | Identity, Members";
 
 
 /**
