@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { commandLog } from "@coexist/provider/dist/simulator/testing";
+import { commandLog } from "@coexist/provider/testing";
 import { contosoStack, rehearsalProject } from "../harness/rehearsal";
 
 /**

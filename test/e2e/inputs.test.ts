@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { commandLog } from "@coexist/provider/dist/simulator/testing";
+import { commandLog } from "@coexist/provider/testing";
 import { contosoStack, misrouted, rehearsalProject } from "../harness/rehearsal";
 
 // Issue 13 items 2 and 5 through the real CLI: stack config and wave files that used to be

@@ -1,8 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cmdletSpecs } from "@coexist/provider/dist/exchange/cmdlets";
-import { JournalEntry, readJournal } from "@coexist/provider/dist/journal/journal";
-import { commandLog } from "@coexist/provider/dist/simulator/testing";
+import { cmdletSpecs, commandLog, JournalEntry, readJournal } from "@coexist/provider/testing";
 import { contosoStack, rehearsalProject } from "../harness/rehearsal";
 
 // The cmdlet journal through the real CLI: a wave, a rollback and a refused write, with both

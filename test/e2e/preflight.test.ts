@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { commandLog } from "@coexist/provider/dist/simulator/testing";
+import { commandLog } from "@coexist/provider/testing";
 import { repoRoot } from "../harness/pulumi";
 import { contosoStack, rehearsalProject } from "../harness/rehearsal";
 

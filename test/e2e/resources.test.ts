@@ -1,5 +1,5 @@
 import { traceMail } from "@coexist/provider";
-import { commandLog, freshWorld, readWorld } from "@coexist/provider/dist/simulator/testing";
+import { commandLog, freshWorld, readWorld } from "@coexist/provider/testing";
 import { throwawayProject, ThrowawayProject } from "../harness/pulumi";
 
 // Seed 2's recipe with every coexist resource, driven by a little config: which smart hosts,

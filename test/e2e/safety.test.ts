@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { commandLog } from "@coexist/provider/dist/simulator/testing";
-import { blankRule, World } from "@coexist/provider/dist/simulator/model";
+import { blankRule, commandLog, World } from "@coexist/provider/testing";
 import { contosoStack, misrouted, rehearsalProject } from "../harness/rehearsal";
 
 // The mail-flow safety gate through the real CLI: each unsafe input is refused at `pulumi

@@ -1,5 +1,4 @@
-import { commandLog } from "@coexist/provider/dist/simulator/testing";
-import { undelivered, userRows } from "@coexist/provider/dist/rehearsal/report";
+import { commandLog, undelivered, userRows } from "@coexist/provider/testing";
 import { contosoStack, misrouted, rehearsalProject } from "../harness/rehearsal";
 
 // The demo's sequence through the real CLI and the real coexist program, with the simulated

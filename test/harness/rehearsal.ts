@@ -1,10 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { baseConfig } from "@coexist/provider/dist/program/testing";
-import { Rehearsal } from "@coexist/provider/dist/rehearsal/rehearsal";
-import { outcomesOf, userRows } from "@coexist/provider/dist/rehearsal/report";
-import { World } from "@coexist/provider/dist/simulator/model";
+import { baseConfig, outcomesOf, Rehearsal, userRows, World } from "@coexist/provider/testing";
 import { ProcessInfo, processesWithEnv } from "./processes";
 import { repoRoot } from "./pulumi";
 

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ChildProcess } from "node:child_process";
-import { commandLog } from "@coexist/provider/dist/simulator/testing";
+import { commandLog } from "@coexist/provider/testing";
 import { writeLatch } from "../harness/hold";
 import { describeProcess, isCoexistProcess, kindOf } from "../harness/processes";
 import { contosoStack, exportedState, misrouted, rehearsalProject } from "../harness/rehearsal";

@@ -1,9 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { undelivered, userRows } from "@coexist/provider/dist/rehearsal/report";
-import { prng } from "@coexist/provider/dist/simulator/faults";
-import { World } from "@coexist/provider/dist/simulator/model";
-import { commandLog } from "@coexist/provider/dist/simulator/testing";
+import { commandLog, prng, undelivered, userRows, World } from "@coexist/provider/testing";
 import { contosoStack, exportedState, misrouted, rehearsalProject } from "../harness/rehearsal";
 
 // A 200-user wave and its cleanup, each under fire: the simulated tenant kills the runner at 20

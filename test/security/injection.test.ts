@@ -1,10 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { allowedCmdlets, validateCommand } from "@coexist/provider/dist/exchange/cmdlets";
-import { Command } from "@coexist/provider/dist/exchange/command";
-import { csvField, hostileAddresses, hostileValues } from "@coexist/provider/dist/program/hostileInputs";
-import { simGuid } from "@coexist/provider/dist/simulator/scenario";
-import { commandLog, LoggedCommand } from "@coexist/provider/dist/simulator/testing";
+import { allowedCmdlets, Command, commandLog, csvField, hostileAddresses, hostileValues, LoggedCommand, simGuid, validateCommand } from "@coexist/provider/testing";
 import { contosoStack, misrouted, rehearsalProject } from "../harness/rehearsal";
 
 // Hostile values through the real CLI and the real program: every accepted one reaches an

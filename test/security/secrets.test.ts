@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { sha256 } from "@coexist/provider/dist/simulator/scenario";
-import { commandLog } from "@coexist/provider/dist/simulator/testing";
+import { commandLog, sha256 } from "@coexist/provider/testing";
 import { contosoStack, rehearsalProject } from "../harness/rehearsal";
 
 // The certificate password and the source password, set with `pulumi config set --secret`,

@@ -4,7 +4,7 @@ import * as http2 from "node:http2";
 import { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { commandLog, freshWorld, readWorld, simTarget } from "../simulator/testing";
+import { commandLog, freshWorld, readWorld, simTarget } from "../testing/simulator";
 import { isAlive } from "../simulator/store";
 import { engineAddressFrom, watchEngine } from "./engineWatch";
 import { engineArgument, pulumiRole } from "./orphanGuard";

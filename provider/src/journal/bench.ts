@@ -4,7 +4,7 @@ import * as path from "node:path";
 import * as c from "../exchange/cmdlets";
 import { defaultPoolOptions, SessionPool } from "../pool/sessionPool";
 import { launchFor } from "../runner/launch";
-import { freshWorld, simTarget } from "../simulator/testing";
+import { freshWorld, simTarget } from "../testing/simulator";
 import { Journal } from "./journal";
 
 /**

@@ -8,7 +8,7 @@ import { Role } from "../exchange/protocol";
 import { AnyTarget, ExchangeOnlineTarget, OnPremisesTarget } from "../exchange/targets";
 import { defaultPoolOptions, PoolOptions, SessionPool } from "../pool/sessionPool";
 import { launchFor } from "../runner/launch";
-import { freshWorld, simTarget } from "../simulator/testing";
+import { freshWorld, simTarget } from "../testing/simulator";
 import { DeferredJournal, fileNameOf, Journal, journalFile, readJournal, redactValue, targetIdentity } from "./journal";
 import { stackArgument, stackOfUrn } from "./stack";
 

@@ -1,4 +1,4 @@
-import { hostileValues } from "../program/hostileInputs";
+import { hostileValues } from "../testing/hostileInputs";
 import { formatCommand, formatPlan, planCsv, planMarkdown, PlannedStep, WaveIndex } from "./plan";
 
 describe("the change review's command text", () => {

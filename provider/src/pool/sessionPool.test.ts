@@ -3,7 +3,7 @@ import { ExchangeError } from "../exchange/errors";
 import { Role } from "../exchange/protocol";
 import { AnyTarget, SimulatorTarget } from "../exchange/targets";
 import { launchFor } from "../runner/launch";
-import { commandLog, freshWorld, readWorld, simTarget } from "../simulator/testing";
+import { commandLog, freshWorld, readWorld, simTarget } from "../testing/simulator";
 import { defaultPoolOptions, PoolOptions, SessionPool } from "./sessionPool";
 
 const pools: SessionPool[] = [];

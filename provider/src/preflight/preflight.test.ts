@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { AnyTarget, ExchangeTarget, SourceTarget } from "../exchange/targets";
-import { contoso, freshWorld, simTarget } from "../simulator/testing";
+import { contoso, freshWorld, simTarget } from "../testing/simulator";
 import { Check, preflight, renderChecks } from "./preflight";
 import { powershellFloor } from "./floors";
 

@@ -1,7 +1,7 @@
 import { unsafeCharacter } from "../exchange/command";
 import { quote } from "../waves/problems";
-import { csvField, hostileAddresses, hostileValues } from "./hostileInputs";
-import { baseConfig, inputProblems, inputProject } from "./testing";
+import { csvField, hostileAddresses, hostileValues } from "../testing/hostileInputs";
+import { baseConfig, inputProblems, inputProject } from "../testing/program";
 
 // Every hostile value in every CSV column and every config string: the input check either
 // hands it on exactly as written or refuses it with one clean line naming file, line and field.

@@ -6,7 +6,7 @@ import { quote, sortProblems } from "../waves/problems";
 import { environmentRefusal } from "./environment";
 import { loadInputs } from "./program";
 import { KNOWN_KEYS, rawConfig } from "../config/stack";
-import { baseConfig, inputProblems, inputProject } from "./testing";
+import { baseConfig, inputProblems, inputProject } from "../testing/program";
 
 // The malformed-input corpus: every bad CSV row and config key yields its file:line:column
 // message, all at once. (test/e2e/waves.test.ts proves through the CLI that nothing is applied.)

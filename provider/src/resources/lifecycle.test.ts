@@ -1,7 +1,7 @@
 import * as c from "../exchange/cmdlets";
 import { ExchangeError } from "../exchange/errors";
 import { closeAllPools } from "../pool/registry";
-import { freshWorld, readWorld, simTarget } from "../simulator/testing";
+import { freshWorld, readWorld, simTarget } from "../testing/simulator";
 import { ProviderConfig } from "../config/provider";
 import { contextFrom } from "./context";
 import { check, diff } from "./definition";

@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import { gateInput, Inputs } from "../program/program";
 import type { World } from "../simulator/model";
-import { contosoConfig as config, contosoWorld as world, ORG, waveUser as user, applied } from "./testing";
+import { contosoConfig as config, contosoWorld as world, ORG, waveUser as user, applied } from "../testing/safety";
 import { evaluate, formatRefusal } from "./gate";
 import { liveSnapshot } from "./live";
-import { commandLog, freshWorld, simTarget } from "../simulator/testing";
+import { commandLog, freshWorld, simTarget } from "../testing/simulator";
 
 // The gate on worlds built in memory (the e2e suite test/e2e/safety.test.ts drives it through
 // the real CLI). Each case names the state the problem appears in.

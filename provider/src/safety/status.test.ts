@@ -1,7 +1,7 @@
 import { gateInput, Inputs } from "../program/program";
 import { renderWorld, userRows } from "../rehearsal/report";
 import type { World } from "../simulator/model";
-import { contosoConfig as config, contosoWorld as world, ORG, waveUser as user, applied } from "./testing";
+import { contosoConfig as config, contosoWorld as world, ORG, waveUser as user, applied } from "../testing/safety";
 import { evaluate } from "./gate";
 import { mailRows, renderStatus, renderTrace, statusCsv, statusOf } from "./status";
 

@@ -4,7 +4,7 @@ import * as readline from "node:readline";
 import { allowedCmdlets } from "../exchange/cmdlets";
 import { PROTOCOL_VERSION } from "../exchange/protocol";
 import { isAlive } from "./store";
-import { commandLog, freshWorld, readWorld, simTarget } from "./testing";
+import { commandLog, freshWorld, readWorld, simTarget } from "../testing/simulator";
 
 // The simulator runner leaves when its input ends or nobody reads its answers, whatever it was
 // doing, and gives its session back: the pool closed it, or the pool's process is gone.

@@ -4,7 +4,7 @@ import * as readline from "node:readline";
 import { allowedCmdlets } from "../exchange/cmdlets";
 import { Role } from "../exchange/protocol";
 import { isAlive } from "./store";
-import { freshWorld, simTarget } from "./testing";
+import { freshWorld, simTarget } from "../testing/simulator";
 
 /*
  * Sessions and throttling as each side documents them. The on-premises source is Remote

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import { contoso, freshWorld } from "./testing";
+import { contoso, freshWorld } from "../testing/simulator";
 import { World } from "./model";
 
 // Several runner processes write one simulated world: no write may be lost or doubled, the

@@ -6,7 +6,7 @@ import { World } from "./model";
 import { initialWorld } from "./scenario";
 import { sourceCmdlets } from "./source";
 import { tenantCmdlets } from "./tenant";
-import { contoso } from "./testing";
+import { contoso } from "../testing/simulator";
 
 /*
  * The simulated tenant and source against the cmdlet docs (MicrosoftDocs/office-docs-powershell,

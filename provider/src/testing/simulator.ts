@@ -2,9 +2,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { SimulatorTarget } from "../exchange/targets";
-import { World } from "./model";
-import { initialWorld, Scenario } from "./scenario";
-import { WorldStore } from "./store";
+import { World } from "../simulator/model";
+import { initialWorld, Scenario } from "../simulator/scenario";
+import { WorldStore } from "../simulator/store";
 
 /** Helpers for tests and the demo: a fresh simulated world on disk and a target for it. */
 export const contoso: Scenario = {

@@ -1,8 +1,8 @@
 import { gateInput, Inputs } from "../program/program";
-import { baseConfig } from "../program/testing";
+import { baseConfig } from "./program";
 import { StackConfig } from "../config/stack";
 import type { World } from "../simulator/model";
-import { evaluate } from "./gate";
+import { evaluate } from "../safety/gate";
 import { initialWorld } from "../simulator/scenario";
 
 /** For the gate's and status's tests: contoso.com on worlds built in memory. */

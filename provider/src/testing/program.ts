@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { formatProblem, InputError } from "../waves/problems";
-import { loadInputs } from "./program";
+import { loadInputs } from "../program/program";
 
 /** For tests of the input check: a stack config and wave files, checked as the program does. */
 export const baseConfig = {
