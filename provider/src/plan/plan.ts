@@ -4,7 +4,6 @@ import { formatCommand } from "../exchange/format";
 export { formatCommand };
 import { AnyDefinition } from "../resources/definition";
 import { definitions, ResourceKind } from "../resources/handlers";
-import { TYPE_NAMES } from "../resources/names";
 
 /**
  * Change review: the exact write cmdlets `pulumi up` will run, step by step, worked out from
@@ -103,7 +102,7 @@ export function review(planned: PlannedStep[], index?: WaveIndex): Review {
   const groups = new Map<string, { section: Section; steps: PlannedStep[] }>();
   for (const p of planned) {
     byAction[p.op] = (byAction[p.op] ?? 0) + 1;
-    const k = (byKind[TYPE_NAMES[p.kind]] ??= { steps: 0, cmdlets: 0 });
+    const k = (byKind[definitions[p.kind].name] ??= { steps: 0, cmdlets: 0 });
     k.steps++;
     k.cmdlets += p.commands.length;
     const section = sectionOf(p, index);
@@ -161,7 +160,7 @@ export function planCsv(planned: PlannedStep[], index?: WaveIndex): string {
   const rows = [["section", "resource", "kind", "action", "order", "cmdlet", "command"].map(field).join(",")];
   for (const s of review(planned, index).sections) {
     const section = s.section.kind === "wave" ? s.section.wave : s.section.kind;
-    for (const p of s.steps) p.commands.forEach((c, i) => rows.push([section, p.resource, TYPE_NAMES[p.kind], p.op, i + 1, c.cmdlet, formatCommand(c)].map(field).join(",")));
+    for (const p of s.steps) p.commands.forEach((c, i) => rows.push([section, p.resource, definitions[p.kind].name, p.op, i + 1, c.cmdlet, formatCommand(c)].map(field).join(",")));
   }
   return rows.join("\r\n") + "\r\n";
 }

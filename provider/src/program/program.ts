@@ -11,7 +11,7 @@ import {
 import { failureLines, preflight } from "../preflight/preflight";
 import { PoolSettings } from "../config/provider";
 import { projectRoot } from "../projectRoot";
-import { resourceNameOf, SHARED_NAMES } from "../resources/names";
+import { definitions } from "../resources/handlers";
 import { SharedInputs } from "../safety/desired";
 import { evaluate, formatRefusal, GateInput, GateResult } from "../safety/gate";
 import { liveSnapshot } from "../safety/live";
@@ -137,6 +137,9 @@ async function gate(inputs: Inputs): Promise<void> {
   pulumi.log.info(`coexist: mail flow checked for ${result.homes.size} users (${reads.count} reads in ${reads.ms} ms, checked in ${checkMs} ms): no loop, bounce or misdelivery in any state this run can reach`);
 }
 
+/** The name a resource gets: its definition's (definitions in resources/handlers.ts). */
+const nameOf = (kind: keyof typeof definitions, inputs: Record<string, unknown>): string => (definitions[kind].resourceName as (i: Record<string, unknown>) => string)(inputs);
+
 async function declare(config: StackConfig, users: MigratedUser[], rolledBack: MigratedUser[]): Promise<Record<string, unknown>> {
   // Declared after an await: each resource's stack trace (kept in state) is then this
   // function's frames only, which keeps every state entry small.
@@ -147,16 +150,16 @@ async function declare(config: StackConfig, users: MigratedUser[], rolledBack: M
   // Dependencies give seed 2's cleanup order on destroy (dependents go first): rules, then
   // the connector, then the group, then the domain back to Authoritative. Creation runs the
   // other way round. Per-user resources depend on the group.
-  const relay = new AcceptedDomainRelay(SHARED_NAMES.acceptedDomainRelay, shared.relay);
-  const group = new MigratedUsersGroup(SHARED_NAMES.migratedUsersGroup, shared.group, { dependsOn: [relay] });
-  const connector = new PartnerConnector(SHARED_NAMES.partnerConnector, shared.connector, { dependsOn: [group] });
-  new CoexistenceRule(SHARED_NAMES.coexistenceRule, shared.coexistenceRule, { dependsOn: [connector] });
-  new SourceBypassRule(SHARED_NAMES.sourceBypassRule, shared.bypassRule, { dependsOn: [connector] });
+  const relay = new AcceptedDomainRelay(nameOf("acceptedDomainRelay", shared.relay), shared.relay);
+  const group = new MigratedUsersGroup(nameOf("migratedUsersGroup", shared.group), shared.group, { dependsOn: [relay] });
+  const connector = new PartnerConnector(nameOf("partnerConnector", shared.connector), shared.connector, { dependsOn: [group] });
+  new CoexistenceRule(nameOf("coexistenceRule", shared.coexistenceRule), shared.coexistenceRule, { dependsOn: [connector] });
+  new SourceBypassRule(nameOf("sourceBypassRule", shared.bypassRule), shared.bypassRule, { dependsOn: [connector] });
 
   const mailboxes: MigratedMailbox[] = [];
   for (const u of users) {
     const m = new MigratedMailbox(
-      resourceNameOf("migratedMailbox", { emailAddress: u.emailAddress }),
+      nameOf("migratedMailbox", { emailAddress: u.emailAddress }),
       {
         emailAddress: u.emailAddress,
         group: groupAddress,

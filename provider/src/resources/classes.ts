@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { AcceptedDomainRelayInputs } from "./acceptedDomainRelay/acceptedDomainRelay";
 import { Args, providerFor } from "./dynamicResource";
-import { TYPE_NAMES } from "./names";
+import { definitions } from "./handlers";
 import { MigratedMailboxInputs } from "./migratedMailbox/migratedMailbox";
 import { MigratedUsersGroupInputs } from "./migratedUsersGroup/migratedUsersGroup";
 import { PartnerConnectorInputs } from "./partnerConnector/partnerConnector";
@@ -18,7 +18,7 @@ export class AcceptedDomainRelay extends pulumi.dynamic.Resource {
   declare readonly domainType: pulumi.Output<string>;
   declare readonly originalDomainType: pulumi.Output<string>;
   constructor(name: string, args: Args<z.input<typeof AcceptedDomainRelayInputs>>, opts?: pulumi.CustomResourceOptions) {
-    super(providerFor("acceptedDomainRelay"), name, { ...args, domainType: undefined, originalDomainType: undefined }, opts, MODULE, TYPE_NAMES.acceptedDomainRelay);
+    super(providerFor("acceptedDomainRelay"), name, { ...args, domainType: undefined, originalDomainType: undefined }, opts, MODULE, definitions.acceptedDomainRelay.name);
   }
 }
 
@@ -26,7 +26,7 @@ export class MigratedUsersGroup extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
   declare readonly primarySmtpAddress: pulumi.Output<string>;
   constructor(name: string, args: Args<z.input<typeof MigratedUsersGroupInputs>>, opts?: pulumi.CustomResourceOptions) {
-    super(providerFor("migratedUsersGroup"), name, args, opts, MODULE, TYPE_NAMES.migratedUsersGroup);
+    super(providerFor("migratedUsersGroup"), name, args, opts, MODULE, definitions.migratedUsersGroup.name);
   }
 }
 
@@ -34,7 +34,7 @@ export class PartnerConnector extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
   declare readonly smartHosts: pulumi.Output<string[]>;
   constructor(name: string, args: Args<z.input<typeof PartnerConnectorInputs>>, opts?: pulumi.CustomResourceOptions) {
-    super(providerFor("partnerConnector"), name, args, opts, MODULE, TYPE_NAMES.partnerConnector);
+    super(providerFor("partnerConnector"), name, args, opts, MODULE, definitions.partnerConnector.name);
   }
 }
 
@@ -42,7 +42,7 @@ export class CoexistenceRule extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
   declare readonly enabled: pulumi.Output<boolean>;
   constructor(name: string, args: Args<z.input<typeof CoexistenceRuleInputs>>, opts?: pulumi.CustomResourceOptions) {
-    super(providerFor("coexistenceRule"), name, args, opts, MODULE, TYPE_NAMES.coexistenceRule);
+    super(providerFor("coexistenceRule"), name, args, opts, MODULE, definitions.coexistenceRule.name);
   }
 }
 
@@ -50,7 +50,7 @@ export class SourceBypassRule extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
   declare readonly enabled: pulumi.Output<boolean>;
   constructor(name: string, args: Args<z.input<typeof SourceBypassRuleInputs>>, opts?: pulumi.CustomResourceOptions) {
-    super(providerFor("sourceBypassRule"), name, args, opts, MODULE, TYPE_NAMES.sourceBypassRule);
+    super(providerFor("sourceBypassRule"), name, args, opts, MODULE, definitions.sourceBypassRule.name);
   }
 }
 
@@ -58,6 +58,6 @@ export class MigratedMailbox extends pulumi.dynamic.Resource {
   declare readonly emailAddress: pulumi.Output<string>;
   declare readonly forwardTo: pulumi.Output<string>;
   constructor(name: string, args: Args<z.input<typeof MigratedMailboxInputs>>, opts?: pulumi.CustomResourceOptions) {
-    super(providerFor("migratedMailbox"), name, args, opts, MODULE, TYPE_NAMES.migratedMailbox);
+    super(providerFor("migratedMailbox"), name, args, opts, MODULE, definitions.migratedMailbox.name);
   }
 }

@@ -6,7 +6,6 @@ import { quiet, UserError } from "../host/quietErrors";
 import { cleanupAllowed, noteProgramRan, programRan, refusalFor } from "./cleanupGuard";
 import { Context, context } from "./context";
 import { Comparer, exact } from "./compare";
-import type { ResourceKind } from "./handlers";
 import { announce } from "./previewCommands";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 
@@ -19,8 +18,10 @@ const UNKNOWN = unknownValue;
  * compares, and the Exchange commands for create/read/update/delete.
  */
 export interface Definition<S extends z.ZodObject, O extends Record<string, unknown>> {
-  /** Shown in messages, e.g. "PartnerConnector". */
+  /** Shown in messages, and the resource's type: pulumi-nodejs:dynamic:<name>, e.g. "PartnerConnector". */
   name: string;
+  /** The name the program gives the resource (its URN's last part): fixed for a shared object, the user's address for a mailbox. */
+  resourceName(inputs: z.output<S>): string;
   inputs: S;
   /** Properties Exchange cannot change in place: a change replaces the object. */
   replaceOn: ReadonlyArray<keyof z.output<S> & string>;
@@ -95,7 +96,7 @@ const reported = (e: unknown): never => {
 };
 
 /** The dynamic ResourceProvider for a definition: what the tiny serialized closure delegates to. */
-export function handlerFor(kind: ResourceKind, def: AnyDefinition): Required<Omit<dynamic.ResourceProvider, "configure">> {
+export function handlerFor(def: AnyDefinition): Required<Omit<dynamic.ResourceProvider, "configure">> {
   const show = () => context().config.previewCommands;
   return {
     check: async (olds, news) => {
@@ -103,7 +104,7 @@ export function handlerFor(kind: ResourceKind, def: AnyDefinition): Required<Omi
       const result = check(def, news);
       // No old inputs: the engine will create it. Say what that runs.
       if (Object.keys(withoutProvider(olds)).length === 0 && !result.failures && !hasUnknown(result.inputs) && show()) {
-        await announce(kind, result.inputs as Record<string, unknown>, "create", def.plan.create(result.inputs as Record<string, unknown>));
+        await announce(def, result.inputs as Record<string, unknown>, "create", def.plan.create(result.inputs as Record<string, unknown>));
       }
       return result;
     },
@@ -113,8 +114,8 @@ export function handlerFor(kind: ResourceKind, def: AnyDefinition): Required<Omi
       if (result.changes && !hasUnknown(n) && show()) {
         const o = withoutProvider(olds);
         const parsed = def.inputs.parse(n);
-        if (result.replaces && result.replaces.length > 0) await announce(kind, parsed, "replace", [...def.plan.delete(o), ...def.plan.create(parsed)]);
-        else await announce(kind, parsed, "update", def.plan.update(o, parsed));
+        if (result.replaces && result.replaces.length > 0) await announce(def, parsed, "replace", [...def.plan.delete(o), ...def.plan.create(parsed)]);
+        else await announce(def, parsed, "update", def.plan.update(o, parsed));
       }
       return result;
     },

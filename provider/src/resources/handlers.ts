@@ -8,7 +8,12 @@ import { partnerConnector } from "./partnerConnector/partnerConnector";
 import { coexistenceRule } from "./transportRule/coexistenceRule";
 import { sourceBypassRule } from "./transportRule/sourceBypassRule";
 
-/** Every coexistence object, by the kind name the serialized closures refer to. */
+/**
+ * Every coexistence object, by the kind name the serialized closures refer to: the one
+ * registry. Each definition holds its type name and resource name; the program's classes
+ * (classes.ts), the provider host's handlers (below) and the entry modules
+ * (provider/entry/<kind>.js, checked by entry.test.ts) all come from it.
+ */
 export const definitions = {
   acceptedDomainRelay,
   migratedUsersGroup,
@@ -21,7 +26,7 @@ export type ResourceKind = keyof typeof definitions;
 
 type Handler = Required<Omit<dynamic.ResourceProvider, "configure">>;
 const handlers = Object.fromEntries(
-  Object.entries(definitions).map(([kind, def]) => [kind, handlerFor(kind as ResourceKind, def as unknown as AnyDefinition)]),
+  Object.entries(definitions).map(([kind, def]) => [kind, handlerFor(def as unknown as AnyDefinition)]),
 ) as Record<ResourceKind, Handler>;
 
 /**

@@ -1,8 +1,7 @@
 import { Command } from "../exchange/command";
 import { formatCommand } from "../exchange/format";
 import { logToResource, rootResourceUrn } from "../host/engine";
-import type { ResourceKind } from "./handlers";
-import { resourceNameOf, urnOf } from "./names";
+import type { AnyDefinition } from "./definition";
 
 /**
  * The write cmdlets a step will run, as a diagnostic on its resource: `pulumi preview` (the
@@ -12,13 +11,19 @@ import { resourceNameOf, urnOf } from "./names";
  * start of `pulumi up`, so the lines appear there too; deletes are not announced (a delete
  * reaches the provider only when it runs: `npm run plan` lists them).
  */
-export async function announce(kind: ResourceKind, inputs: Record<string, unknown>, what: "create" | "update" | "replace", commands: Command[]): Promise<void> {
+export async function announce(def: AnyDefinition, inputs: Record<string, unknown>, what: "create" | "update" | "replace", commands: Command[]): Promise<void> {
   if (commands.length === 0) return;
   const root = await rootStackUrn();
-  const urn = root ? urnOf(root, kind, resourceNameOf(kind, inputs)) : undefined;
+  const urn = root ? urnOf(root, def.name, def.resourceName(inputs)) : undefined;
   if (!urn) return;
   await logToResource(urn, [`coexist ${what} will run ${commands.length} cmdlet${commands.length === 1 ? "" : "s"}:`, ...commands.map((c) => `  ${formatCommand(c)}`)].join("\n"));
 }
+
+/** A child of the stack: `urn:pulumi:<stack>::<project>::pulumi-nodejs:dynamic:<Type>::<name>`. */
+export const urnOf = (root: string, type: string, name: string): string | undefined => {
+  const m = /^(urn:pulumi:[^:]+::[^:]+)::/.exec(root);
+  return m ? `${m[1]}::pulumi-nodejs:dynamic:${type}::${name}` : undefined;
+};
 
 const KEY = Symbol.for("coexist.rootUrn");
 /** Asked once per process: the stack does not change under a provider. */

@@ -49,6 +49,7 @@ async function relay(ctx: Context, inputs: AcceptedDomainRelayInputs): Promise<v
 
 export const acceptedDomainRelay: Definition<typeof AcceptedDomainRelayInputs, AcceptedDomainRelayOutputs> = {
   name: "AcceptedDomainRelay",
+  resourceName: () => "accepted-domain",
   inputs: AcceptedDomainRelayInputs,
   replaceOn: ["domain"],
   deleteBeforeReplace: true,

@@ -172,6 +172,7 @@ async function unforward(ctx: Context, i: MigratedMailboxOutputs): Promise<void>
 
 export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedMailboxOutputs> = {
   name: "MigratedMailbox",
+  resourceName: (i) => i.emailAddress,
   inputs: MigratedMailboxInputs,
   replaceOn: ["emailAddress", "group", "sourceIdentity"],
   deleteBeforeReplace: true,

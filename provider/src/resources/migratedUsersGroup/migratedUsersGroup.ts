@@ -62,6 +62,7 @@ async function converge(ctx: Context, identity: string, want: MigratedUsersGroup
 
 export const migratedUsersGroup: Definition<typeof MigratedUsersGroupInputs, MigratedUsersGroupOutputs> = {
   name: "MigratedUsersGroup",
+  resourceName: () => "migrated-users",
   inputs: MigratedUsersGroupInputs,
   replaceOn: [],
   deleteBeforeReplace: false,

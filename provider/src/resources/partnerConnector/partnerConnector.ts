@@ -79,6 +79,7 @@ function differences(i: PartnerConnectorInputs, o: OutboundConnectorObject): str
 
 export const partnerConnector: Definition<typeof PartnerConnectorInputs, PartnerConnectorOutputs> = {
   name: "PartnerConnector",
+  resourceName: () => "partner-connector",
   inputs: PartnerConnectorInputs,
   replaceOn: ["name"],
   deleteBeforeReplace: false,

@@ -20,6 +20,7 @@ export const CoexistenceRuleInputs = z.object({
 
 export const coexistenceRule = transportRule({
   name: "CoexistenceRule",
+  resourceName: () => "coexistence-rule",
   inputs: CoexistenceRuleInputs,
   parameters: (i) => ({
     SentToScope: "InOrganization",

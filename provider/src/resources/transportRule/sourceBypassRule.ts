@@ -14,6 +14,7 @@ export const SourceBypassRuleInputs = z.object({
 
 export const sourceBypassRule = transportRule({
   name: "SourceBypassRule",
+  resourceName: () => "source-bypass-rule",
   inputs: SourceBypassRuleInputs,
   parameters: (i) => ({
     SenderIpRanges: i.senderIpRanges,

@@ -23,6 +23,7 @@ type RuleParameters = Omit<Parameters<typeof NewTransportRule>[0], "Name" | "Ena
  */
 export interface RuleSpec<S extends z.ZodObject> {
   name: string;
+  resourceName(inputs: z.output<S>): string;
   inputs: S;
   parameters(i: z.output<S>): RuleParameters;
   /** The declared inputs as Exchange reports them now. */
@@ -60,6 +61,7 @@ export function transportRule<S extends z.ZodObject>(spec: RuleSpec<S>): Definit
 
   return {
     name: spec.name,
+    resourceName: spec.resourceName,
     inputs: spec.inputs,
     replaceOn: [],
     deleteBeforeReplace: false,
