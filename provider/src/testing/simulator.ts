@@ -49,4 +49,4 @@ export function commandLog(stateFile: string): LoggedCommand[] {
     .map((l) => JSON.parse(l) as LoggedCommand);
 }
 
-export const readWorld = (stateFile: string): World => JSON.parse(fs.readFileSync(stateFile, "utf8")) as World;
+export const readWorld = (stateFile: string): World => new WorldStore(stateFile).read();
