@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { commandLog } from "@coexist/provider/testing";
 import { repoRoot } from "../harness/pulumi";
+import { coexistCli } from "../harness/cli";
 import { contosoStack, rehearsalProject } from "../harness/rehearsal";
 
 // `npm run preflight` and the preflight at `pulumi preview`, run as a user runs them, against
@@ -15,19 +16,7 @@ describe("preflight through the real CLI", () => {
   const { rehearsal } = project;
   afterAll(() => project.cleanup());
 
-  const preflight = (args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; ms: number }> =>
-    new Promise((resolve) => {
-      const t0 = Date.now();
-      const child = spawn(process.execPath, [path.join(repoRoot, "provider", "dist", "cli", "preflight.js"), "--stack", rehearsal.stack, ...args], {
-        cwd: project.dir,
-        env: { ...project.env, ...env },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let out = "";
-      child.stdout.on("data", (d) => (out += d));
-      child.stderr.on("data", (d) => (out += d));
-      child.on("close", (code) => resolve({ code: code ?? 1, out, ms: Date.now() - t0 }));
-    });
+  const preflight = (args: string[] = [], env: NodeJS.ProcessEnv = {}) => coexistCli(project, rehearsal.stack, "preflight", args, env);
   const writes = () => commandLog(rehearsal.stateFile).filter((l) => l.cmdlet && WRITE.test(l.cmdlet)).length;
 
   it("says a rehearsal stack is ready, one line per check, and changes nothing", async () => {

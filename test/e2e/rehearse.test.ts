@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { repoRoot } from "../harness/pulumi";
+import { coexistCli } from "../harness/cli";
 import { contosoStack, rehearsalProject } from "../harness/rehearsal";
 
 // A rehearsal of your own domain and users without writing code: the world is built from the
@@ -11,18 +10,7 @@ describe("npm run rehearse through the real CLI", () => {
   const { rehearsal } = project;
   afterAll(() => project.cleanup());
 
-  const rehearse = (args: string[]): Promise<{ code: number; out: string }> =>
-    new Promise((resolve) => {
-      const child = spawn(process.execPath, [path.join(repoRoot, "provider", "dist", "cli", "rehearse.js"), ...args, "--stack", rehearsal.stack], {
-        cwd: project.dir,
-        env: project.env,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let out = "";
-      child.stdout.on("data", (d) => (out += d));
-      child.stderr.on("data", (d) => (out += d));
-      child.on("close", (code) => resolve({ code: code ?? 1, out }));
-    });
+  const rehearse = (args: string[]) => coexistCli(project, rehearsal.stack, "rehearse", args);
 
   it("builds the world from the stack's domain, waves, smart hosts, IP ranges and routing subdomain, and up runs on it", async () => {
     fs.writeFileSync(path.join(project.dir, "batches", "fabrikam.csv"), "EmailAddress\nAnna@fabrikam.com\nben@fabrikam.com\n");

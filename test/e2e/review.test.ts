@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { repoRoot } from "../harness/pulumi";
+import { coexistCli } from "../harness/cli";
 import { contosoStack, rehearsalProject } from "../harness/rehearsal";
 
 // The change review a consultant signs off on: `pulumi preview` itself names each step's write
@@ -67,18 +66,7 @@ describe("the change review through the real CLI", () => {
     expect(quiet).not.toContain("will run");
   });
 
-  const plan = (args: string[]): Promise<{ code: number; out: string }> =>
-    new Promise((resolve) => {
-      const child = spawn(process.execPath, [path.join(repoRoot, "provider", "dist", "cli", "plan.js"), "--stack", rehearsal.stack, ...args], {
-        cwd: project.dir,
-        env: project.env,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let out = "";
-      child.stdout.on("data", (d) => (out += d));
-      child.stderr.on("data", (d) => (out += d));
-      child.on("close", (code) => resolve({ code: code ?? 1, out }));
-    });
+  const plan = (args: string[]) => coexistCli(project, rehearsal.stack, "plan", args);
 
   it("plans a 500-user wave with a totals block first, users sorted, and exports it as CSV (Markdown: plan.test.ts)", async () => {
     const users = Array.from({ length: 500 }, (_, i) => `user${String(499 - i).padStart(3, "0")}`);

@@ -1,7 +1,5 @@
-import { spawn } from "node:child_process";
-import * as path from "node:path";
 import { commandLog } from "@coexist/provider/testing";
-import { repoRoot } from "../harness/pulumi";
+import { coexistCli } from "../harness/cli";
 import { contosoStack, rehearsalProject } from "../harness/rehearsal";
 
 // `npm run status` and `npm run trace` against a rehearsal stack: read-only reports of the live
@@ -13,18 +11,7 @@ describe("status and trace through the real CLI", () => {
   const { rehearsal } = project;
   afterAll(() => project.cleanup());
 
-  const cli = (name: "status" | "trace", args: string[]): Promise<{ code: number; out: string }> =>
-    new Promise((resolve) => {
-      const child = spawn(process.execPath, [path.join(repoRoot, "provider", "dist", "cli", `${name}.js`), "--stack", rehearsal.stack, ...args], {
-        cwd: project.dir,
-        env: project.env,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let out = "";
-      child.stdout.on("data", (d) => (out += d));
-      child.stderr.on("data", (d) => (out += d));
-      child.on("close", (code) => resolve({ code: code ?? 1, out }));
-    });
+  const cli = (name: "status" | "trace", args: string[]) => coexistCli(project, rehearsal.stack, name, args);
   const writes = () => commandLog(rehearsal.stateFile).filter((l) => l.cmdlet && WRITE.test(l.cmdlet)).length;
   /** The cmdlets the simulator received since the log had `n` lines: reads only, and some (the log is not silent). */
   const logLength = () => commandLog(rehearsal.stateFile).length;
