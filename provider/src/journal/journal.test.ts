@@ -6,34 +6,17 @@ import * as c from "../exchange/cmdlets";
 import { ExchangeError } from "../exchange/errors";
 import { Role } from "../exchange/protocol";
 import { AnyTarget, ExchangeOnlineTarget, OnPremisesTarget } from "../exchange/targets";
-import { defaultPoolOptions, PoolOptions, SessionPool } from "../pool/sessionPool";
-import { launchFor } from "../runner/launch";
-import { freshWorld, simTarget } from "../testing/simulator";
+import { PoolOptions, SessionPool } from "../pool/sessionPool";
+import { closeTestPools, freshWorld, simTarget, testPool } from "../testing/simulator";
 import { DeferredJournal, fileNameOf, Journal, journalFile, readJournal, redactValue, targetIdentity } from "./journal";
 import { stackArgument, stackOfUrn } from "./stack";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "coexist-journal-"));
 
-const pools: SessionPool[] = [];
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((p) => p.close()));
-});
+afterEach(() => closeTestPools());
 
-function pool(role: Role, target: AnyTarget, journal: PoolOptions["journal"], options: Partial<PoolOptions> = {}): SessionPool {
-  const p = new SessionPool({
-    ...defaultPoolOptions,
-    retry: { attempts: 3, baseMs: 5, maxMs: 20 },
-    commandTimeoutMs: 5_000,
-    connectTimeoutMs: 10_000,
-    role,
-    target,
-    launch: launchFor(target),
-    journal,
-    ...options,
-  });
-  pools.push(p);
-  return p;
-}
+const pool = (role: Role, target: AnyTarget, journal: PoolOptions["journal"], options: Partial<PoolOptions> = {}): SessionPool =>
+  testPool(role, target, { retry: { attempts: 3, baseMs: 5, maxMs: 20 }, journal, ...options });
 
 const fails = async (p: Promise<unknown>): Promise<ExchangeError> => {
   try {

@@ -2,29 +2,12 @@ import * as c from "../exchange/cmdlets";
 import { ExchangeError } from "../exchange/errors";
 import { Role } from "../exchange/protocol";
 import { AnyTarget, SimulatorTarget } from "../exchange/targets";
-import { launchFor } from "../runner/launch";
-import { commandLog, freshWorld, readWorld, simTarget } from "../testing/simulator";
+import { closeTestPools, commandLog, freshWorld, readWorld, simTarget, testPool } from "../testing/simulator";
 import { defaultPoolOptions, PoolOptions, SessionPool } from "./sessionPool";
 
-const pools: SessionPool[] = [];
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((p) => p.close()));
-});
+afterEach(() => closeTestPools());
 
-function pool(role: Role, target: AnyTarget, options: Partial<PoolOptions> = {}): SessionPool {
-  const p = new SessionPool({
-    ...defaultPoolOptions,
-    retry: { attempts: 6, baseMs: 5, maxMs: 50 },
-    commandTimeoutMs: 5_000,
-    connectTimeoutMs: 10_000,
-    role,
-    target,
-    launch: launchFor(target),
-    ...options,
-  });
-  pools.push(p);
-  return p;
-}
+const pool = (role: Role, target: AnyTarget, options: Partial<PoolOptions> = {}): SessionPool => testPool(role, target, options);
 
 async function rejection(p: Promise<unknown>): Promise<ExchangeError> {
   try {

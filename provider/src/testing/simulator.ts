@@ -5,6 +5,10 @@ import { SimulatorTarget } from "../exchange/targets";
 import { World } from "../simulator/model";
 import { initialWorld, Scenario } from "../simulator/scenario";
 import { WorldStore } from "../simulator/store";
+import { Role } from "../exchange/protocol";
+import { AnyTarget } from "../exchange/targets";
+import { defaultPoolOptions, PoolOptions, SessionPool } from "../pool/sessionPool";
+import { launchFor } from "../runner/launch";
 
 /** Helpers for tests and the demo: a fresh simulated world on disk and a target for it. */
 export const contoso: Scenario = {
@@ -50,3 +54,25 @@ export function commandLog(stateFile: string): LoggedCommand[] {
 }
 
 export const readWorld = (stateFile: string): World => new WorldStore(stateFile).read();
+
+const pools: SessionPool[] = [];
+/**
+ * A session pool for unit tests: fast retries and timeouts, the target's own runner; closed by
+ * closeTestPools() (call it in afterEach).
+ */
+export function testPool(role: Role, target: AnyTarget, options: Partial<PoolOptions> = {}): SessionPool {
+  const p = new SessionPool({
+    ...defaultPoolOptions,
+    retry: { attempts: 6, baseMs: 5, maxMs: 50 },
+    commandTimeoutMs: 5_000,
+    connectTimeoutMs: 10_000,
+    role,
+    target,
+    launch: launchFor(target),
+    ...options,
+  });
+  pools.push(p);
+  return p;
+}
+
+export const closeTestPools = async (): Promise<void> => void (await Promise.all(pools.splice(0).map((p) => p.close())));
