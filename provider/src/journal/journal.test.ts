@@ -3,11 +3,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as c from "../exchange/cmdlets";
-import { ExchangeError } from "../exchange/errors";
 import { Role } from "../exchange/protocol";
 import { AnyTarget, ExchangeOnlineTarget, OnPremisesTarget } from "../exchange/targets";
 import { PoolOptions, SessionPool } from "../pool/sessionPool";
-import { closeTestPools, freshWorld, simTarget, testPool } from "../testing/simulator";
+import { closeTestPools, exchangeFailure, freshWorld, simTarget, testPool } from "../testing/simulator";
 import { DeferredJournal, fileNameOf, Journal, journalFile, readJournal, redactValue, targetIdentity } from "./journal";
 import { stackArgument, stackOfUrn } from "./stack";
 
@@ -18,15 +17,7 @@ afterEach(() => closeTestPools());
 const pool = (role: Role, target: AnyTarget, journal: PoolOptions["journal"], options: Partial<PoolOptions> = {}): SessionPool =>
   testPool(role, target, { retry: { attempts: 3, baseMs: 5, maxMs: 20 }, journal, ...options });
 
-const fails = async (p: Promise<unknown>): Promise<ExchangeError> => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ExchangeError) return e;
-    throw e;
-  }
-  throw new Error("expected the command to fail");
-};
+const fails = exchangeFailure;
 
 describe("the cmdlet journal", () => {
   it("is journal/<stack>.jsonl under the project by default, a path relative to it when given, nothing when off", () => {

@@ -1,23 +1,14 @@
 import * as c from "../exchange/cmdlets";
-import { ExchangeError } from "../exchange/errors";
 import { Role } from "../exchange/protocol";
 import { AnyTarget, SimulatorTarget } from "../exchange/targets";
-import { closeTestPools, commandLog, freshWorld, readWorld, simTarget, testPool } from "../testing/simulator";
+import { closeTestPools, commandLog, exchangeFailure, freshWorld, readWorld, simTarget, testPool } from "../testing/simulator";
 import { defaultPoolOptions, PoolOptions, SessionPool } from "./sessionPool";
 
 afterEach(() => closeTestPools());
 
 const pool = (role: Role, target: AnyTarget, options: Partial<PoolOptions> = {}): SessionPool => testPool(role, target, options);
 
-async function rejection(p: Promise<unknown>): Promise<ExchangeError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ExchangeError) return e;
-    throw e;
-  }
-  throw new Error("expected the command to fail");
-}
+const rejection = exchangeFailure;
 
 const GROUP = "Migrated Users";
 const CONNECTOR = "Shared Name Space with External Entity TRSC";

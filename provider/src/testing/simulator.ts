@@ -9,6 +9,7 @@ import { Role } from "../exchange/protocol";
 import { AnyTarget } from "../exchange/targets";
 import { defaultPoolOptions, PoolOptions, SessionPool } from "../pool/sessionPool";
 import { launchFor } from "../runner/launch";
+import { ExchangeError } from "../exchange/errors";
 
 /** Helpers for tests and the demo: a fresh simulated world on disk and a target for it. */
 export const contoso: Scenario = {
@@ -76,3 +77,14 @@ export function testPool(role: Role, target: AnyTarget, options: Partial<PoolOpt
 }
 
 export const closeTestPools = async (): Promise<void> => void (await Promise.all(pools.splice(0).map((p) => p.close())));
+
+/** The ExchangeError a command fails with; fails the test when it succeeds or throws anything else. */
+export async function exchangeFailure(p: Promise<unknown>): Promise<ExchangeError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof ExchangeError) return e;
+    throw e;
+  }
+  throw new Error("expected the command to fail");
+}
