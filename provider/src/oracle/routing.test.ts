@@ -61,6 +61,7 @@ function configureCoexistence(world: World): World {
     Comments: null,
     SentToScope: null,
     RouteMessageOutboundConnector: null,
+    SentToMemberOf: [] as string[],
     ExceptIfSentToMemberOf: [] as string[],
     SenderIpRanges: [] as string[],
     StopRuleProcessing: false,
@@ -460,6 +461,89 @@ describe("mail-routing oracle", () => {
       const before = JSON.stringify(w);
       for (const entry of ENTRIES) traceAll(w, entry);
       expect(JSON.stringify(w)).toBe(before);
+    });
+  });
+  // Seed 1's model: a group of the users still at the source, and a coexistence rule whose
+  // condition is SentToMemberOf that group ("a condition that looks for messages sent to members
+  // of distribution groups, dynamic distribution groups, or mail-enabled security groups",
+  // New-TransportRule reference), no exception.
+  describe("SentToMemberOf, as the New-TransportRule reference defines it (seed 1's pending group)", () => {
+    const pendingGroup = (Guid: string, Name: string, address: string, Members: string[]) => ({
+      Guid,
+      Name,
+      Alias: Name.replace(/ /g, ""),
+      DisplayName: Name,
+      PrimarySmtpAddress: address,
+      EmailAddresses: [`SMTP:${address}`],
+      Type: "Distribution" as const,
+      ManagedBy: [],
+      MemberJoinRestriction: "Closed" as const,
+      MemberDepartRestriction: "Closed" as const,
+      RequireSenderAuthenticationEnabled: true,
+      HiddenFromAddressListsEnabled: true,
+      Members,
+    });
+    /** Seed 2's configuration turned into seed 1's: alice and bob pending, carol migrated, a cloud-only hire. */
+    function seedOne(pending: string[] = ["alice@contoso.com", "bob@contoso.com"]): World {
+      const w = configureCoexistence(freshWorld());
+      w.tenant.groups.push(pendingGroup("group-pending", "Pending Users", `pending@${DOMAIN}`, pending));
+      const rule = w.tenant.transportRules.find((r) => r.Name === "Coexistence")!;
+      rule.ExceptIfSentToMemberOf = [];
+      rule.SentToMemberOf = [`pending@${DOMAIN}`];
+      w.source.mailboxes.find((m) => m.Alias === "carol")!.ForwardingSmtpAddress = `carol@${ORG}`;
+      // A recipient that exists only in Exchange Online: no source mailbox, in no group.
+      w.tenant.mailboxes.push({ Guid: "mailbox-hire", Name: "hire", Alias: "hire", PrimarySmtpAddress: `hire@${DOMAIN}`, EmailAddresses: [`SMTP:hire@${DOMAIN}`, `smtp:hire@${ORG}`] });
+      return w;
+    }
+
+    it("routes an Exchange Online sender's mail for a member out to the source, where the member lives", () => {
+      const t = send(seedOne(), "alice", "exchange");
+      expect([t.outcome, t.deliveredTo]).toEqual(["delivered-source", "alice@contoso.com"]);
+      expect(t.hops.map((h) => h.action)).toContain(`rule 'Coexistence' → connector '${CONNECTOR}' → smart host mail.contoso-source.example (alice@contoso.com is a member of pending@contoso.com) (SCL -1)`);
+    });
+
+    it("delivers a non-member locally: a migrated user, and a recipient that exists only in Exchange Online", () => {
+      for (const alias of ["carol", "hire"]) {
+        const t = send(seedOne(), alias, "exchange");
+        expect([alias, t.outcome, t.deliveredTo]).toEqual([alias, "delivered-exchange", `${alias}@contoso.com`]);
+        expect(t.hops.map((h) => h.action)).toContain(`rule 'Coexistence' not applied: ${alias}@contoso.com is no member of pending@contoso.com`);
+      }
+    });
+
+    it("delivers a migrated user's internet mail, forwarded by the source, in Exchange Online (no loop)", () => {
+      const t = send(seedOne(), "carol", "internet");
+      expect([t.outcome, t.deliveredTo]).toEqual(["delivered-exchange", "carol@contoso.com"]);
+    });
+
+    it("follows nested groups: a member of a group inside the listed one is a member", () => {
+      const w = seedOne(["alice@contoso.com", "pending-sales@contoso.com"]);
+      w.tenant.groups.push(pendingGroup("group-pending-sales", "Pending Sales", "pending-sales@contoso.com", ["bob@contoso.com"]));
+      expect(send(w, "bob", "exchange").outcome).toBe("delivered-source");
+      expect(send(w, "carol", "exchange").outcome).toBe("delivered-exchange");
+    });
+
+    it("matches nobody once the listed group is gone: 'no action is taken on messages that are sent to members of the group'", () => {
+      const w = seedOne();
+      w.tenant.groups = w.tenant.groups.filter((g) => g.Name !== "Pending Users");
+      expect(send(w, "alice", "exchange").outcome).toBe("delivered-exchange");
+    });
+
+    it("names the group by name or address alike, and an empty list is no condition (seed 2's rule is unchanged)", () => {
+      const w = seedOne();
+      const rule = w.tenant.transportRules.find((r) => r.Name === "Coexistence")!;
+      rule.SentToMemberOf = ["Pending Users"];
+      expect(send(w, "alice", "exchange").outcome).toBe("delivered-source");
+      rule.SentToMemberOf = [];
+      // No condition: every in-org recipient is routed out, the cloud-only hire too, and the
+      // source, which has no mailbox for it, bounces it (issue 14's bounce).
+      const t = send(w, "hire", "exchange");
+      expect([t.outcome, t.reason]).toEqual(["bounce", "550 5.1.1 recipient hire@contoso.com not found at the source"]);
+    });
+
+    it("reads a rule saved before rules had the field as having no condition", () => {
+      const w = configureCoexistence(freshWorld());
+      for (const r of w.tenant.transportRules) delete (r as Partial<typeof r>).SentToMemberOf;
+      expect(send(w, "bob", "exchange").outcome).toBe("delivered-source");
     });
   });
 });

@@ -333,6 +333,14 @@ function isMember(view: View, group: Group, primary: string, seen = new Set<stri
   return false;
 }
 
+/** The first of `refs` naming an existing group that `primary` is a member of (nested included). */
+function memberOfAny(view: View, refs: readonly string[], primary: string): string | undefined {
+  return refs.find((g) => {
+    const group = view.group(g);
+    return group !== undefined && isMember(view, group, primary);
+  });
+}
+
 /**
  * The forwarding target of a source mailbox. "If you configure values for both the
  * ForwardingAddress and ForwardingSmtpAddress parameters, the value of ForwardingSmtpAddress is
@@ -464,13 +472,29 @@ function exchangeTransport(world: View, a: Arrival, hops: Hop[]): { step: Step; 
       if (!ip || !range) continue;
       ipNote = ` (sender IP ${ip} in ${range})`;
     }
+    // SentToMemberOf: "a condition that looks for messages sent to members of distribution
+    // groups, dynamic distribution groups, or mail-enabled security groups" (New-TransportRule
+    // reference). As for the exception below, a recipient is a member when it resolves to a
+    // mailbox in a listed group, nested groups followed; a recipient that resolves to no mailbox
+    // (a group address: expansion is not modelled; a mail user; an unknown address) matches no
+    // group. "If you remove the group after you create the rule, no action is taken on messages
+    // that are sent to members of the group" (same reference): a listed group that no longer
+    // exists matches nobody. (A world saved before rules had the field has none: no condition.)
+    const sentToMemberOf = rule.SentToMemberOf ?? [];
+    let memberNote = "";
+    if (sentToMemberOf.length > 0) {
+      const primary = resolved?.kind === "mailbox" ? normalizeAddress(resolved.mailbox.PrimarySmtpAddress) : undefined;
+      const ref = primary === undefined ? undefined : memberOfAny(world, sentToMemberOf, primary);
+      if (ref === undefined) {
+        hops.push({ at: "exchange", recipient: r, action: `rule '${rule.Name}' not applied: ${primary ?? r} is no member of ${sentToMemberOf.join(", ")}` });
+        continue;
+      }
+      memberNote = ` (${primary} is a member of ${ref})`;
+    }
     // Exceptions: the recipient resolves to a mailbox that is a member of a listed group.
     if (rule.ExceptIfSentToMemberOf.length > 0 && resolved?.kind === "mailbox") {
       const primary = normalizeAddress(resolved.mailbox.PrimarySmtpAddress);
-      const ref = rule.ExceptIfSentToMemberOf.find((g) => {
-        const group = world.group(g);
-        return group !== undefined && isMember(world, group, primary);
-      });
+      const ref = memberOfAny(world, rule.ExceptIfSentToMemberOf, primary);
       if (ref !== undefined) {
         hops.push({ at: "exchange", recipient: r, action: `rule '${rule.Name}' not applied: ${primary} is a member of ${ref}` });
         continue;
@@ -480,7 +504,7 @@ function exchangeTransport(world: View, a: Arrival, hops: Hop[]): { step: Step; 
     if (rule.SetSCL !== null) scl = rule.SetSCL;
     const sclNote = rule.SetSCL !== null ? ` (SCL ${rule.SetSCL})` : "";
     if (rule.RouteMessageOutboundConnector && !routed) {
-      const res = routeViaConnector(world, rule, rule.RouteMessageOutboundConnector, r, hops, sclNote);
+      const res = routeViaConnector(world, rule, rule.RouteMessageOutboundConnector, r, hops, `${memberNote}${sclNote}`);
       if ("error" in res) {
         if (rule.RuleErrorAction === "Ignore") {
           hops.push({ at: "exchange", recipient: r, action: `rule '${rule.Name}' cannot route: ${res.error}; RuleErrorAction Ignore, not routed` });
@@ -493,7 +517,7 @@ function exchangeTransport(world: View, a: Arrival, hops: Hop[]): { step: Step; 
         routed = res;
       }
     } else {
-      hops.push({ at: "exchange", recipient: r, action: `rule '${rule.Name}'${ipNote}${rule.SetSCL !== null ? ` → SCL ${rule.SetSCL}` : " matched"}` });
+      hops.push({ at: "exchange", recipient: r, action: `rule '${rule.Name}'${ipNote}${memberNote}${rule.SetSCL !== null ? ` → SCL ${rule.SetSCL}` : " matched"}` });
     }
     if (rule.StopRuleProcessing) break;
   }

@@ -44,12 +44,13 @@ $script:Allow = $null           # the allow-list: a case-insensitive set of cmdl
 $script:Secrets = [System.Collections.Generic.List[string]]::new()
 
 # Every cmdlet coexist drives (provider/src/exchange/cmdlets; runner.ps1.test.ts keeps the two
-# lists equal). A connect request may narrow this list, never widen it, and a cmdlet off it is
+# lists equal), by name: Get-Mailbox and Set-Mailbox are the tenant's or the source's, whichever
+# the session connected to. A connect request may narrow this list, never widen it, and a cmdlet off it is
 # refused before anything else is looked at, connected or not.
 $KnownCmdlets = [System.Collections.Generic.HashSet[string]]::new([string[]] @(
         'Get-AcceptedDomain', 'Set-AcceptedDomain',
         'Get-DistributionGroup', 'New-DistributionGroup', 'Set-DistributionGroup', 'Remove-DistributionGroup',
-        'Get-DistributionGroupMember', 'Add-DistributionGroupMember', 'Remove-DistributionGroupMember',
+        'Get-DistributionGroupMember', 'Add-DistributionGroupMember', 'Remove-DistributionGroupMember', 'Update-DistributionGroupMember',
         'Get-Recipient',
         'Get-Mailbox', 'Set-Mailbox',
         'Get-OutboundConnector', 'New-OutboundConnector', 'Set-OutboundConnector', 'Remove-OutboundConnector',

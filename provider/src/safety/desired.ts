@@ -129,7 +129,7 @@ export function applyShared(w: RoutingWorld, c: Command): void {
       r.State = p.Enabled === false ? "Disabled" : "Enabled";
       for (const [k, v] of Object.entries(p)) {
         if (k === "Name" || k === "Enabled" || k === "Priority" || !(k in r)) continue;
-        (r as Record<string, unknown>)[k] = k === "ExceptIfSentToMemberOf" || k === "SenderIpRanges" ? (list(v) ?? []) : v;
+        (r as Record<string, unknown>)[k] = k === "SentToMemberOf" || k === "ExceptIfSentToMemberOf" || k === "SenderIpRanges" ? (list(v) ?? []) : v;
       }
       return;
     }

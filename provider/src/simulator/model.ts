@@ -19,7 +19,11 @@ export const AcceptedDomain = z.object({
   InitialDomain: z.boolean(),
 });
 
-/** A recipient that exists in the tenant (mailboxes are provisioned by the migration tool). */
+/**
+ * A recipient that exists in the tenant (mailboxes are provisioned by the migration tool). Its
+ * proxy addresses change through the tenant's Set-Mailbox -EmailAddresses @{Add;Remove}
+ * (simulator/tenant.ts); it keeps no forwarding of its own.
+ */
 export const TenantMailbox = z.object({
   Guid: z.string(),
   Name: z.string(),
@@ -66,6 +70,7 @@ export const blankRule = (Guid: string, Name: string, Priority: number): z.infer
   Comments: null,
   SentToScope: null,
   RouteMessageOutboundConnector: null,
+  SentToMemberOf: [],
   ExceptIfSentToMemberOf: [],
   SenderIpRanges: [],
   SetSCL: null,

@@ -1,6 +1,7 @@
 import * as c from "../exchange/cmdlets";
-import { validateCommand } from "../exchange/cmdlets";
+import { allowedCmdlets, cmdletSpecs, validateCommand } from "../exchange/cmdlets";
 import { Command } from "../exchange/command";
+import type { Role } from "../exchange/protocol";
 import { ExchangeError } from "../exchange/errors";
 import { World } from "./model";
 import { initialWorld } from "./scenario";
@@ -14,15 +15,16 @@ import { contoso } from "../testing/simulator";
  * looser than Exchange. Commands go through the cmdlet schemas, as the simulator runner sends them.
  */
 
-function run(w: World, command: Command): object[] {
-  const { spec, command: valid } = validateCommand(command);
+/** A command as a session of `role` runs it; without one, the cmdlet's only role (a shared name needs one). */
+function run(w: World, command: Command, role?: Role): object[] {
+  const { spec, command: valid } = validateCommand(command, role);
   const handler = (spec.role === "exchange" ? tenantCmdlets : sourceCmdlets)[valid.cmdlet]!;
   return handler(w, valid.parameters as never);
 }
 
-function failure(w: World, command: Command): ExchangeError {
+function failure(w: World, command: Command, role?: Role): ExchangeError {
   try {
-    run(w, command);
+    run(w, command, role);
   } catch (e) {
     if (e instanceof ExchangeError) return e;
     throw e;
@@ -178,12 +180,148 @@ describe("transport rules", () => {
 
 describe("the source's texts", () => {
   test("a source-side not-found names the source's own server, not an Exchange Online one", () => {
-    const e = failure(world(), c.GetMailbox({ Identity: "ghost" }));
+    const e = failure(world(), c.GetMailbox({ Identity: "ghost" }), "source");
     expect([e.kind, e.message]).toEqual(["not-found", "The operation couldn't be performed because object 'ghost' couldn't be found on 'mail.contoso-source.example'."]);
     expect(e.message).not.toMatch(/outlook\.com/);
   });
 
   test("the tenant's not-found still names an Exchange Online server", () => {
     expect(failure(world(), c.GetDistributionGroup({ Identity: "ghost" })).message).toMatch(/couldn't be found on '[^']+\.prod\.outlook\.com'\.$/);
+  });
+});
+
+describe("the cmdlet registry, by role and name", () => {
+  test("Get-Mailbox and Set-Mailbox are each role's own: the spec, the schema and the handler follow the session's role", () => {
+    expect(allowedCmdlets("exchange")).toEqual(expect.arrayContaining(["Get-Mailbox", "Set-Mailbox", "Update-DistributionGroupMember"]));
+    expect(allowedCmdlets("source")).toEqual(["Get-Mailbox", "Set-Mailbox"]);
+    expect(cmdletSpecs.get("Set-Mailbox")).toMatchObject({ effect: "write", idempotent: true });
+    expect([...cmdletSpecs.get("Set-Mailbox")!.roles].sort()).toEqual(["exchange", "source"]);
+    // The tenant's Set-Mailbox takes only -EmailAddresses @{Add;Remove}; the source's forwards too.
+    const forward = { cmdlet: "Set-Mailbox", parameters: { Identity: "alice", ForwardingSmtpAddress: "alice@contoso.onmicrosoft.com", EmailAddresses: { Remove: ["alice@fabrikam.com"] } } };
+    expect(validateCommand(forward, "source").spec.role).toBe("source");
+    expect(() => validateCommand(forward, "exchange")).toThrow("A parameter cannot be found that matches parameter name 'ForwardingSmtpAddress'.");
+    expect(() => validateCommand(forward)).toThrow(/more than one role/);
+    // A tenant-only cmdlet is not the source's.
+    expect(() => validateCommand(c.GetTransportRule({}), "source")).toThrow(/is not recognized/);
+  });
+});
+
+describe("the tenant's mailboxes, as Get-Mailbox.md and Set-Mailbox.md describe them", () => {
+  const sub = (alias: string) => `smtp:${alias}@sub.contoso.com`;
+  /** The world with the routing subdomain an accepted domain of its own. */
+  function withSubdomain(): World {
+    const w = world();
+    w.tenant.acceptedDomains.push({ Name: "sub.contoso.com", DomainName: "sub.contoso.com", DomainType: "Authoritative", MatchSubDomains: false, Default: false, InitialDomain: false });
+    return w;
+  }
+
+  test("Get-Mailbox reads the tenant's mailbox, not the source's, and lists 1000 by default", () => {
+    const w = world();
+    w.tenant.mailboxes.find((m) => m.Alias === "alice")!.EmailAddresses.push("smtp:alice@elsewhere.example");
+    expect(run(w, c.GetTenantMailbox({ Identity: "alice" }), "exchange")).toEqual([
+      expect.objectContaining({ Identity: "alice", PrimarySmtpAddress: "alice@contoso.com", EmailAddresses: ["SMTP:alice@contoso.com", "smtp:alice@contoso.onmicrosoft.com", "smtp:alice@elsewhere.example"], ForwardingSmtpAddress: null }),
+    ]);
+    expect(run(w, c.GetTenantMailbox({}), "exchange")).toHaveLength(4); // admin and the three users
+    expect(failure(w, c.GetTenantMailbox({ Identity: "ghost" }), "exchange").message).toMatch(/couldn't be found on '[^']+\.prod\.outlook\.com'\.$/);
+  });
+
+  test("Set-Mailbox -EmailAddresses @{Add} adds the address without touching the others; again, it changes nothing", () => {
+    const w = withSubdomain();
+    for (let i = 0; i < 2; i++) run(w, c.SetTenantMailbox({ Identity: "alice@contoso.com", EmailAddresses: { Add: [sub("alice")] } }), "exchange");
+    expect(w.tenant.mailboxes.find((m) => m.Alias === "alice")?.EmailAddresses).toEqual(["SMTP:alice@contoso.com", "smtp:alice@contoso.onmicrosoft.com", sub("alice")]);
+    // The source's mailbox is another object: untouched.
+    expect(w.source.mailboxes.find((m) => m.Alias === "alice")?.EmailAddresses).toEqual(["SMTP:alice@contoso.com"]);
+  });
+
+  test("@{Remove} takes the address away, an absent one changes nothing, and the primary address cannot go", () => {
+    const w = withSubdomain();
+    run(w, c.SetTenantMailbox({ Identity: "alice", EmailAddresses: { Add: [sub("alice")] } }), "exchange");
+    for (let i = 0; i < 2; i++) run(w, c.SetTenantMailbox({ Identity: "alice", EmailAddresses: { Remove: ["alice@sub.contoso.com"] } }), "exchange");
+    expect(w.tenant.mailboxes.find((m) => m.Alias === "alice")?.EmailAddresses).toEqual(["SMTP:alice@contoso.com", "smtp:alice@contoso.onmicrosoft.com"]);
+    const e = failure(w, c.SetTenantMailbox({ Identity: "alice", EmailAddresses: { Remove: ["alice@contoso.com"] } }), "exchange");
+    expect([e.reason, e.message]).toEqual(["RecipientTaskException", 'The primary SMTP address "alice@contoso.com" can\'t be removed.']);
+  });
+
+  test("an address another recipient holds is refused with the proxy-address text, and nothing changes", () => {
+    const w = withSubdomain();
+    run(w, c.NewDistributionGroup({ Name: "Pending", PrimarySmtpAddress: "pending@contoso.com", ManagedBy: ["admin"] }));
+    for (const taken of ["bob@contoso.onmicrosoft.com", "pending@contoso.com"]) {
+      const e = failure(w, c.SetTenantMailbox({ Identity: "alice", EmailAddresses: { Add: [sub("alice"), taken] } }), "exchange");
+      expect([e.kind, e.reason]).toEqual(["already-exists", "ProxyAddressExistsException"]);
+      expect(e.message).toBe(`The proxy address "smtp:${taken}" is already being used by the proxy addresses or LegacyExchangeDN of "${taken.startsWith("bob") ? "bob" : "Pending"}". Please choose another proxy address.`);
+    }
+    expect(w.tenant.mailboxes.find((m) => m.Alias === "alice")?.EmailAddresses).not.toContain(sub("alice"));
+  });
+
+  test("an address in a domain that is not accepted is refused (assumed from the primary-address check)", () => {
+    const e = failure(world(), c.SetTenantMailbox({ Identity: "alice", EmailAddresses: { Add: [sub("alice")] } }), "exchange");
+    expect(e.message).toBe("You can't use the domain sub.contoso.com because it's not an accepted domain for your organization.");
+  });
+});
+
+describe("Update-DistributionGroupMember, as its reference describes it", () => {
+  const group = { Name: "Pending Users", PrimarySmtpAddress: "pending@contoso.com", ManagedBy: ["admin"] };
+  const members = (w: World) => w.tenant.groups.find((g) => g.Name === group.Name)?.Members;
+  const update = (Members: string[]) => c.UpdateDistributionGroupMember({ Identity: group.Name, Members, Confirm: false, ...bypass });
+
+  test("replaces the whole membership, each member resolved as Add-DistributionGroupMember resolves it", () => {
+    const w = withMailRecipients(world());
+    run(w, c.NewDistributionGroup(group));
+    run(w, c.AddDistributionGroupMember({ Identity: group.Name, Member: "carol", ...bypass }));
+    run(w, update(["alice", "BOB@contoso.com", "dave", "alice@contoso.onmicrosoft.com"]));
+    expect(members(w)).toEqual(["alice@contoso.com", "bob@contoso.com", "dave@contoso.com"]); // alice named twice: once
+    run(w, update(["alice", "BOB@contoso.com", "dave"])); // the same list again: no change, no error
+    expect(members(w)).toEqual(["alice@contoso.com", "bob@contoso.com", "dave@contoso.com"]);
+  });
+
+  test("an unknown member fails the whole command with Add-DistributionGroupMember's error, and nothing changes", () => {
+    const w = world();
+    run(w, c.NewDistributionGroup(group));
+    run(w, update(["carol"]));
+    const added = failure(w, c.AddDistributionGroupMember({ Identity: group.Name, Member: "ghost", ...bypass }));
+    const e = failure(w, update(["alice", "ghost"]));
+    expect([e.kind, e.reason, e.message]).toEqual([added.kind, added.reason, added.message]);
+    expect(members(w)).toEqual(["carol@contoso.com"]);
+  });
+
+  test("needs BypassSecurityGroupManagerCheck and -Confirm:$false, and at most 10,000 members", () => {
+    const w = world();
+    run(w, c.NewDistributionGroup(group));
+    const e = failure(w, { cmdlet: "Update-DistributionGroupMember", parameters: { Identity: group.Name, Members: ["alice"], Confirm: false } });
+    expect(e.reason).toBe("OperationRequiresGroupManagerException");
+    expect(failure(w, { cmdlet: "Update-DistributionGroupMember", parameters: { Identity: group.Name, Members: ["alice"], ...bypass } }).message).toMatch(/missing mandatory parameters: Confirm/);
+    const tooMany = Array.from({ length: 10_001 }, (_, i) => `user${i}`);
+    expect(failure(w, { cmdlet: "Update-DistributionGroupMember", parameters: { Identity: group.Name, Members: tooMany, Confirm: false, ...bypass } }).reason).toBe("ParameterBindingValidationException");
+  });
+
+  test("fills a group of 5,000 in one call, in well under a second", () => {
+    const users = Array.from({ length: 5000 }, (_, i) => `user${i}`);
+    const w = initialWorld({ ...contoso, users });
+    run(w, c.NewDistributionGroup(group));
+    const t = Date.now();
+    run(w, update(users.map((u) => `${u}@contoso.com`)));
+    expect(Date.now() - t).toBeLessThan(1000);
+    expect(members(w)).toHaveLength(5000);
+  });
+});
+
+describe("SentToMemberOf on New- and Set-TransportRule (New-TransportRule.md)", () => {
+  test("is stored as the groups' SMTP addresses and printed by Get-TransportRule; Set- replaces it, $null clears it", () => {
+    const w = world();
+    run(w, c.NewDistributionGroup({ Name: "Pending Users", PrimarySmtpAddress: "pending@contoso.com", ManagedBy: ["admin"] }));
+    run(w, c.NewTransportRule({ Name: "Coexistence", SentToScope: "InOrganization", SentToMemberOf: ["Pending Users"] }));
+    expect(run(w, c.GetTransportRule({ Identity: "Coexistence" }))).toEqual([expect.objectContaining({ SentToMemberOf: ["pending@contoso.com"], ExceptIfSentToMemberOf: [] })]);
+    run(w, c.SetTransportRule({ Identity: "Coexistence", SentToMemberOf: ["other@contoso.com"] }));
+    expect(w.tenant.transportRules[0]?.SentToMemberOf).toEqual(["other@contoso.com"]);
+    run(w, c.SetTransportRule({ Identity: "Coexistence", SentToMemberOf: null }));
+    expect(w.tenant.transportRules[0]?.SentToMemberOf).toEqual([]);
+    expect(failure(w, c.SetTransportRule({ Identity: "Coexistence", SentToMemberOf: ["no such group"] })).reason).toBe("ManagementObjectNotFoundException");
+  });
+
+  test("a rule without it, and a rule saved before rules had it, print an empty list", () => {
+    const w = world();
+    run(w, c.NewTransportRule({ Name: "r" }));
+    delete (w.tenant.transportRules[0] as Partial<World["tenant"]["transportRules"][number]>).SentToMemberOf;
+    expect(run(w, c.GetTransportRule({}))).toEqual([expect.objectContaining({ SentToMemberOf: [] })]);
   });
 });

@@ -25,8 +25,8 @@ import { Network } from "./network";
  * tenant and the source in a fixed number of list reads, whatever the number of users:
  *   tenant: Get-AcceptedDomain, Get-OutboundConnector, Get-TransportRule, Get-Recipient
  *           -ResultSize Unlimited, and Get-DistributionGroupMember -ResultSize Unlimited for the
- *           coexist group and each group a rule's ExceptIfSentToMemberOf names (and groups
- *           nested in those);
+ *           coexist group and each group a rule's SentToMemberOf or ExceptIfSentToMemberOf
+ *           names (and groups nested in those);
  *   source: Get-Mailbox -ResultSize Unlimited;
  *   DNS:    the MX of each domain asked about.
  * So 5 + g reads for N users (g = groups whose membership matters, usually 1). The result has
@@ -65,13 +65,13 @@ export async function readSnapshot(s: SnapshotSources): Promise<Snapshot> {
     run<MailboxObject>(s.source, GetMailbox({ ResultSize: "Unlimited" })),
   ]);
 
-  // Membership matters for groups a rule excepts (or will: the coexist group), and the groups
-  // nested in them.
+  // Membership matters for groups a rule's condition or exception names (or will: the coexist
+  // group), and the groups nested in them.
   const groupRecipients = recipients.filter((r) => /Group/i.test(r.RecipientType));
   const byKey = new Map<string, TenantRecipientObject>();
   for (const g of groupRecipients) for (const k of [g.Name, g.Alias ?? "", g.Guid ?? "", g.PrimarySmtpAddress, ...g.EmailAddresses]) if (k) byKey.set(bare(k), g);
   const members = new Map<TenantRecipientObject, string[]>();
-  let wanted = [...rules.flatMap((r) => r.ExceptIfSentToMemberOf), ...(s.groups ?? [])].map((ref) => byKey.get(bare(ref)));
+  let wanted = [...rules.flatMap((r) => [...(r.SentToMemberOf ?? []), ...r.ExceptIfSentToMemberOf]), ...(s.groups ?? [])].map((ref) => byKey.get(bare(ref)));
   while (wanted.length > 0) {
     const batch = [...new Set(wanted.filter((g): g is TenantRecipientObject => g !== undefined && !members.has(g)))];
     for (const g of batch) members.set(g, []);

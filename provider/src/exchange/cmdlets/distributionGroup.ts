@@ -90,6 +90,29 @@ export const RemoveDistributionGroupMember = cmdlet({
   }),
 });
 
+/**
+ * Replaces a group's whole membership in one call: "Use the Update-DistributionGroupMember
+ * cmdlet to replace all members of distribution groups and mail-enabled security groups"
+ * (Update-DistributionGroupMember.md). -Members: "The maximum number of entries for this
+ * parameter is 10000" (same page). The page marks -Members not required; what the cmdlet does
+ * without it, or with an empty list, is not documented, so coexist always names at least one
+ * member (assumed, not documented). "This cmdlet has a built-in pause, so use -Confirm:$false"
+ * (-Confirm). Idempotent: the same list twice leaves the same membership and does not fail.
+ * Not used by any resource yet: for seed 1's model (issue 14), the pending group's initial fill.
+ */
+export const UpdateDistributionGroupMember = cmdlet({
+  name: "Update-DistributionGroupMember",
+  role: "exchange",
+  effect: "write",
+  idempotent: true,
+  parameters: z.strictObject({
+    Identity,
+    Members: z.array(Identity).min(1).max(10000),
+    Confirm,
+    BypassSecurityGroupManagerCheck: z.boolean().optional(),
+  }),
+});
+
 export const DistributionGroupObject = z.object({
   Identity: z.string(),
   Guid: z.string(),

@@ -12,6 +12,9 @@ export const IpRange = z.string().regex(Ipv4Range, { message: "must be an IPv4 a
 const settable = {
   SentToScope: SentToScope.nullable().optional(),
   RouteMessageOutboundConnector: Identity.nullable().optional(),
+  // "a condition that looks for messages sent to members of distribution groups, dynamic
+  // distribution groups, or mail-enabled security groups" (New-TransportRule.md, -SentToMemberOf).
+  SentToMemberOf: z.array(Identity).nullable().optional(),
   ExceptIfSentToMemberOf: z.array(Identity).nullable().optional(),
   SenderIpRanges: z.array(IpRange).nullable().optional(),
   SetSCL: z.number().int().min(-1).max(9).nullable().optional(),
@@ -83,6 +86,7 @@ export const TransportRuleObject = z.object({
   Comments: z.string().nullable(),
   SentToScope: SentToScope.nullable(),
   RouteMessageOutboundConnector: z.string().nullable(),
+  SentToMemberOf: z.array(z.string()),
   ExceptIfSentToMemberOf: z.array(z.string()),
   SenderIpRanges: z.array(z.string()),
   SetSCL: z.number().nullable(),
