@@ -6,7 +6,9 @@ COEXIST_TOOLS="$COEXIST_ROOT/.tools"
 export COEXIST_ROOT COEXIST_TOOLS
 
 # Node >= 22 from .tools/node when the system one is older; the Pulumi CLI and language host in
-# .tools/bin; pulumi-resource-pulumi-nodejs (the dynamic-provider host shim) from @pulumi/pulumi.
+# .tools/bin, with pulumi-resource-pulumi-nodejs (the dynamic-provider host shim) copied beside
+# them by setup.sh (the CLI takes its bundled plugins from its own folder); @pulumi/pulumi's own
+# copy stays on PATH only as a fallback.
 export PATH="$COEXIST_TOOLS/bin:$COEXIST_TOOLS/node/bin:$COEXIST_ROOT/node_modules/@pulumi/pulumi:$PATH"
 
 export PULUMI_HOME="$COEXIST_TOOLS/pulumi-home"
