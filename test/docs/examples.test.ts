@@ -1,0 +1,25 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { repoRoot } from "../harness/pulumi";
+
+// The demo runs in examples/contoso; the e2e harness copies the repository's own stacks/ and
+// batches/. The two copies must not drift: same waves, same stack config (comments aside).
+const example = path.join(repoRoot, "examples", "contoso");
+const withoutComments = (text: string) =>
+  text
+    .split("\n")
+    .filter((l) => !/^\s*#/.test(l) && l.trim() !== "")
+    .join("\n");
+
+describe("the example project", () => {
+  it("has the same wave files as the repository's batches/", () => {
+    const waves = fs.readdirSync(path.join(repoRoot, "batches")).sort();
+    expect(fs.readdirSync(path.join(example, "batches")).sort()).toEqual(waves);
+    for (const w of waves) expect(fs.readFileSync(path.join(example, "batches", w), "utf8")).toBe(fs.readFileSync(path.join(repoRoot, "batches", w), "utf8"));
+  });
+
+  it("has the same demo stack config as the repository's stacks/, comments aside", () => {
+    const read = (dir: string) => withoutComments(fs.readFileSync(path.join(dir, "stacks", "Pulumi.demo.yaml"), "utf8"));
+    expect(read(example)).toBe(read(repoRoot));
+  });
+});
