@@ -1,4 +1,6 @@
+import * as path from "node:path";
 import { z } from "zod";
+import { projectRoot } from "../projectRoot";
 import { unsafeCharacter } from "./command";
 
 /** A file path from config: no control or invisible characters, which no real path needs. */
@@ -118,3 +120,6 @@ export function secretsOf(target: AnyTarget): string[] {
       return [target.certificatePassword, target.password].filter((s): s is string => s !== undefined && s !== "");
   }
 }
+
+/** A target as a runner takes it: a simulator's state file relative to the project directory made absolute. */
+export const resolvedTarget = <T extends AnyTarget>(t: T): T => (t.kind === "simulator" ? { ...t, stateFile: path.resolve(projectRoot(), t.stateFile) } : t);

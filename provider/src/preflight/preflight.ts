@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { allowedCmdlets, GetAcceptedDomain, GetMailbox } from "../exchange/cmdlets";
 import { Command } from "../exchange/command";
 import { LoadedCmdlet, ProbeOutput, Role } from "../exchange/protocol";
-import { AnyTarget, ExchangeTarget, secretsOf, SourceTarget } from "../exchange/targets";
+import { AnyTarget, ExchangeTarget, resolvedTarget, secretsOf, SourceTarget } from "../exchange/targets";
 import { projectRoot } from "../projectRoot";
 import { launchFor } from "../runner/launch";
 import { RunnerDied, RunnerProcess } from "../runner/process";
@@ -49,13 +49,12 @@ const ROLE_FIX: Record<Role, string> = {
  */
 export async function preflight(targets: PreflightTargets, options: PreflightOptions = {}): Promise<Check[]> {
   const [exchange, source] = await Promise.all([
-    checkRole("exchange", resolved(targets.exchange), options),
-    checkRole("source", resolved(targets.source), options),
+    checkRole("exchange", resolvedTarget(targets.exchange), options),
+    checkRole("source", resolvedTarget(targets.source), options),
   ]);
   return [...exchange, ...source];
 }
 
-const resolved = <T extends AnyTarget>(t: T): T => (t.kind === "simulator" ? { ...t, stateFile: path.resolve(projectRoot(), t.stateFile) } : t);
 
 async function checkRole(role: Role, target: AnyTarget, options: PreflightOptions): Promise<Check[]> {
   const checks: Check[] = [];

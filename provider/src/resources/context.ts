@@ -1,6 +1,5 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import * as path from "node:path";
-import { AnyTarget } from "../exchange/targets";
+import { resolvedTarget } from "../exchange/targets";
 import { guardThisProcess } from "../host/orphanGuard";
 import { DeferredJournal, journalFile, journalFor, WriteJournal } from "../journal/journal";
 import { currentStack } from "../journal/stack";
@@ -20,17 +19,13 @@ const KEY = Symbol.for("coexist.context");
 type Slot = { ctx?: Context };
 const slot = (): Slot => ((globalThis as Record<symbol, Slot>)[KEY] ??= {});
 
-/** Relative simulator state files are relative to the project directory. */
-function resolveTarget<T extends AnyTarget>(t: T): T {
-  return t.kind === "simulator" ? { ...t, stateFile: path.resolve(projectRoot(), t.stateFile) } : t;
-}
 
 /** `journal`: the cmdlet journal every write of both pools is recorded in (none: not recorded). */
 export function contextFrom(config: ProviderConfig, journal?: WriteJournal): Context {
   const tuning = { ...poolTuning(config.pool), ...(journal ? { journal } : {}) };
   return {
-    exchange: poolFor("exchange", resolveTarget(config.exchange), tuning),
-    source: poolFor("source", resolveTarget(config.source), tuning),
+    exchange: poolFor("exchange", resolvedTarget(config.exchange), tuning),
+    source: poolFor("source", resolvedTarget(config.source), tuning),
     config,
   };
 }

@@ -1,8 +1,6 @@
-import * as path from "node:path";
-import { AnyTarget, ExchangeTarget, SourceTarget } from "../exchange/targets";
+import { AnyTarget, ExchangeTarget, resolvedTarget, SourceTarget } from "../exchange/targets";
 import { defaultPoolOptions, SessionPool } from "../pool/sessionPool";
 import { PoolSettings, poolTuning } from "../config/provider";
-import { projectRoot } from "../projectRoot";
 import { launchFor } from "../runner/launch";
 import { networkFor } from "../snapshot/network";
 import { readSnapshot, Snapshot } from "../snapshot/snapshot";
@@ -16,7 +14,6 @@ export interface LiveTargets {
   pool?: PoolSettings | undefined;
 }
 
-const resolved = <T extends AnyTarget>(t: T): T => (t.kind === "simulator" ? { ...t, stateFile: path.resolve(projectRoot(), t.stateFile) } : t);
 
 /**
  * A routing snapshot read through short-lived pools of this process (the program's, not the
@@ -25,8 +22,10 @@ const resolved = <T extends AnyTarget>(t: T): T => (t.kind === "simulator" ? { .
  * so the provider's own sessions never compete with it for Exchange's few concurrent ones.
  */
 export async function liveSnapshot(t: LiveTargets, domains: string[], groups: string[] = []): Promise<Snapshot> {
-  const pool = (role: "exchange" | "source", target: AnyTarget, maxSessions: number) =>
-    new SessionPool({ ...defaultPoolOptions, ...poolTuning(PoolSettings.parse(t.pool ?? {})), maxSessions, role, target: resolved(target), launch: launchFor(resolved(target)) });
+  const pool = (role: "exchange" | "source", given: AnyTarget, maxSessions: number) => {
+    const target = resolvedTarget(given);
+    return new SessionPool({ ...defaultPoolOptions, ...poolTuning(PoolSettings.parse(t.pool ?? {})), maxSessions, role, target, launch: launchFor(target) });
+  };
   // Two tenant sessions read its four lists side by side; the source has one list to read.
   const exchange = pool("exchange", t.exchange, 2);
   const source = pool("source", t.source, 1);
