@@ -2,14 +2,13 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { formatPlan, planCsv, planMarkdown, planSteps, WaveIndex } from "../plan/plan";
 import { previewJson } from "../plan/preview";
-import { loadInputs } from "../program/program";
 import { projectRoot } from "../projectRoot";
 import { formatProblem, InputError } from "../waves/problems";
-import { stackValues } from "./stackValues";
+import { stackInputs } from "./stackValues";
 
 /** Users to waves, from the stack's own config and wave files (as the program reads them). */
 export function waveIndex(stack: string, cwd = projectRoot()): WaveIndex {
-  const inputs = loadInputs(stackValues(stack, cwd), cwd, path.join(cwd, "stacks", `Pulumi.${stack}.yaml`));
+  const { inputs } = stackInputs(stack, cwd);
   const waves = inputs.config.waves.map((w) => path.basename(w, path.extname(w)));
   const waveOf = new Map([...inputs.users, ...inputs.rolledBack].map((u) => [u.emailAddress.toLowerCase(), u.wave]));
   return { waves, waveOf, rolledBack: new Set(inputs.rolledBack.map((u) => u.emailAddress.toLowerCase())) };

@@ -1,12 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "csv-parse/sync";
-import { loadInputs } from "../program/program";
 import { projectRoot } from "../projectRoot";
 import { initialWorld, Scenario } from "../simulator/scenario";
 import { WorldStore } from "../simulator/store";
 import { formatProblem, InputError } from "../waves/problems";
-import { stackValues } from "./stackValues";
+import { stackInputs } from "./stackValues";
 
 /**
  * `npm run rehearse -- init --stack X [--others FILE] [--force]` builds the simulated world a
@@ -23,8 +22,7 @@ export interface RehearsalWorld {
 
 /** The world a stack's config and waves describe, and where it goes. */
 export function worldFor(stack: string, cwd: string, others: string[] = []): RehearsalWorld {
-  const get = stackValues(stack, cwd);
-  const inputs = loadInputs(get, cwd, path.join(cwd, "stacks", `Pulumi.${stack}.yaml`));
+  const { inputs, get } = stackInputs(stack, cwd);
   const { config } = inputs;
   if (config.exchange.kind !== "simulator" || config.source.kind !== "simulator") {
     throw new Error(`stack ${stack}: coexist:exchange and coexist:source must both be kind simulator to rehearse (one world holds the tenant, the source and DNS)`);
@@ -106,9 +104,7 @@ export function init(stack: string, options: { others?: string; force?: boolean 
 }
 
 export function mxCutover(stack: string, back: boolean, cwd = projectRoot()): string {
-  const get = stackValues(stack, cwd);
-  const inputs = loadInputs(get, cwd, path.join(cwd, "stacks", `Pulumi.${stack}.yaml`));
-  const { exchange, domain } = inputs.config;
+  const { exchange, domain } = stackInputs(stack, cwd).inputs.config;
   if (exchange.kind !== "simulator") throw new Error(`stack ${stack}: coexist:exchange is not a simulator; a real MX cutover is a DNS change (docs/runbook/04-mx-cutover.md)`);
   const stateFile = path.resolve(cwd, exchange.stateFile);
   if (!fs.existsSync(stateFile)) throw new Error(`${path.relative(cwd, stateFile)} does not exist: npm run rehearse -- init --stack ${stack}`);

@@ -1,5 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { refuseRehearsalEnvironment } from "../program/environment";
+import { stackFileOf } from "../config/locate";
+import { Inputs, loadInputs } from "../program/program";
 
 /**
  * A stack's `coexist:` config as the program reads it (secrets decrypted), through the
@@ -13,4 +15,10 @@ export function stackValues(stack: string, cwd: string): (key: string) => string
   // scripts/env.sh's rehearsal backend and passphrase are for simulator stacks only.
   refuseRehearsalEnvironment(stack, get, cwd);
   return get;
+}
+
+/** A stack's inputs (config and every wave) as the program reads them, and its raw values. */
+export function stackInputs(stack: string, cwd: string): { inputs: Inputs; get: (key: string) => string | undefined } {
+  const get = stackValues(stack, cwd);
+  return { inputs: loadInputs(get, cwd, stackFileOf(cwd, stack)), get };
 }

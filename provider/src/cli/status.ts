@@ -1,11 +1,10 @@
-import * as path from "node:path";
-import { gateInput, groupAddressOf, loadInputs, routingDomains } from "../program/program";
+import { gateInput, groupAddressOf, routingDomains } from "../program/program";
 import { projectRoot } from "../projectRoot";
 import { evaluate } from "../safety/gate";
 import { liveSnapshot } from "../safety/live";
 import { renderStatus, renderTrace, statusCsv, statusOf } from "../safety/status";
 import { formatProblem, InputError } from "../waves/problems";
-import { stackValues } from "./stackValues";
+import { stackInputs } from "./stackValues";
 
 /**
  * `npm run status -- --stack X [--json | --csv]` and `npm run trace -- --stack X user@domain`:
@@ -13,7 +12,7 @@ import { stackValues } from "./stackValues";
  * stack's config read as the program reads it. Only read cmdlets run.
  */
 export async function statusReport(stack: string, format: "text" | "json" | "csv", cwd = projectRoot()): Promise<string> {
-  const inputs = loadInputs(stackValues(stack, cwd), cwd, path.join(cwd, "stacks", `Pulumi.${stack}.yaml`));
+  const { inputs } = stackInputs(stack, cwd);
   const snapshot = await liveSnapshot(inputs.config, routingDomains(inputs), [groupAddressOf(inputs.config)]);
   // The same snapshot and verdict as the gate's (checkMailFlow), kept here to build the rows on.
   const status = statusOf(snapshot, inputs.config.domain, groupAddressOf(inputs.config), evaluate(snapshot, gateInput(inputs)));
@@ -23,7 +22,7 @@ export async function statusReport(stack: string, format: "text" | "json" | "csv
 }
 
 export async function traceReport(stack: string, user: string, cwd = projectRoot()): Promise<string> {
-  const inputs = loadInputs(stackValues(stack, cwd), cwd, path.join(cwd, "stacks", `Pulumi.${stack}.yaml`));
+  const { inputs } = stackInputs(stack, cwd);
   const snapshot = await liveSnapshot(inputs.config, routingDomains(inputs), [groupAddressOf(inputs.config)]);
   return renderTrace(snapshot, user.toLowerCase());
 }

@@ -1,4 +1,8 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** A stack's config file, where Pulumi.yaml's `stackConfigDir: stacks` puts it. */
+export const stackFileOf = (projectDir: string, stack: string): string => path.join(projectDir, "stacks", `Pulumi.${stack}.yaml`);
 
 // Where a stack config key is written in its file, for messages that name file:line:column.
 

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { stackFileOf } from "../config/locate";
 
 /**
  * The tool environment's refusal. `scripts/env.sh` (sourced by the npm scripts) falls back to a
@@ -100,6 +100,6 @@ export function environmentRefusal(
  * run in this environment. The program calls it first thing; `status` and `trace` too.
  */
 export function refuseRehearsalEnvironment(stack: string, get: (key: string) => string | undefined, projectDir: string, env: NodeJS.ProcessEnv = process.env): void {
-  const refusal = environmentRefusal(stack, get, path.join(projectDir, "stacks", `Pulumi.${stack}.yaml`), env);
+  const refusal = environmentRefusal(stack, get, stackFileOf(projectDir, stack), env);
   if (refusal) throw new pulumi.RunError(refusal);
 }

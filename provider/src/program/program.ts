@@ -19,6 +19,7 @@ import { InputError, Problem } from "../waves/problems";
 import { refuseRehearsalEnvironment } from "./environment";
 import { rawConfig, readStackConfig, StackConfig } from "../config/stack";
 import { MigratedUser, splitRollback, usersFromWaves } from "./users";
+import { stackFileOf } from "../config/locate";
 
 export interface Inputs {
   config: StackConfig;
@@ -93,7 +94,7 @@ export async function checkMailFlow(inputs: Inputs): Promise<{ result: GateResul
  */
 export function coexistence(): Promise<Record<string, unknown>> {
   const projectDir = projectRoot();
-  const stackFile = path.join(projectDir, "stacks", `Pulumi.${pulumi.getStack()}.yaml`);
+  const stackFile = stackFileOf(projectDir, pulumi.getStack());
   const cfg = new pulumi.Config("coexist");
   refuseRehearsalEnvironment(pulumi.getStack(), (k) => cfg.get(k), projectDir);
   let inputs: ReturnType<typeof loadInputs>;

@@ -6,6 +6,7 @@ import { formatPlan, planSteps } from "../plan/plan";
 import { World } from "../simulator/model";
 import { initialWorld, Scenario } from "../simulator/scenario";
 import { WorldStore } from "../simulator/store";
+import { stackFileOf } from "../config/locate";
 
 export interface RunResult {
   code: number;
@@ -25,7 +26,7 @@ export class Rehearsal {
     readonly stateFile: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
-    this.stackFile = path.join(projectDir, "stacks", `Pulumi.${stack}.yaml`);
+    this.stackFile = stackFileOf(projectDir, stack);
   }
 
   /**
