@@ -64,7 +64,8 @@ export interface WaveIndex {
   rolledBack: Set<string>;
 }
 
-const SHARED_ORDER: ResourceKind[] = ["acceptedDomainRelay", "migratedUsersGroup", "partnerConnector", "coexistenceRule", "sourceBypassRule"];
+/** Shared objects in the registry's order (resources/handlers.ts), which is the order up creates them in. */
+const KIND_ORDER = Object.keys(definitions) as ResourceKind[];
 const sectionKey = (s: Section) => (s.kind === "wave" ? `wave:${s.wave}` : s.kind);
 
 function sectionOf(step: PlannedStep, index: WaveIndex | undefined): Section {
@@ -76,16 +77,38 @@ function sectionOf(step: PlannedStep, index: WaveIndex | undefined): Section {
   return index ? { kind: "removed" } : { kind: "users" };
 }
 
-const sectionTitle = (s: Section, users: number) =>
-  s.kind === "shared"
-    ? "Shared objects"
-    : s.kind === "rollback"
-      ? `Rolled back (${users} user${users === 1 ? "" : "s"}): mail flows to the source again`
-      : s.kind === "removed"
-        ? `In no wave any more (${users} user${users === 1 ? "" : "s"})`
-        : s.kind === "users"
-          ? `Users (${users})`
-        : `Wave ${s.wave} (${users} user${users === 1 ? "" : "s"})`;
+const users = (n: number) => `${n} user${n === 1 ? "" : "s"}`;
+
+function sectionTitle(s: Section, n: number): string {
+  switch (s.kind) {
+    case "shared":
+      return "Shared objects";
+    case "wave":
+      return `Wave ${s.wave} (${users(n)})`;
+    case "users":
+      return `Users (${n})`;
+    case "rollback":
+      return `Rolled back (${users(n)}): mail flows to the source again`;
+    case "removed":
+      return `In no wave any more (${users(n)})`;
+  }
+}
+
+/** Shared objects first, then the waves in coexist:waves order, then users leaving. */
+function rank(s: Section, index: WaveIndex | undefined): number {
+  switch (s.kind) {
+    case "shared":
+      return -1;
+    case "wave":
+      return index?.waves.indexOf(s.wave) ?? 0;
+    case "users":
+      return 0;
+    case "rollback":
+      return Number.MAX_SAFE_INTEGER - 1;
+    case "removed":
+      return Number.MAX_SAFE_INTEGER;
+  }
+}
 
 export interface Review {
   steps: number;
@@ -110,14 +133,12 @@ export function review(planned: PlannedStep[], index?: WaveIndex): Review {
     g.steps.push(p);
     groups.set(sectionKey(section), g);
   }
-  const rank = (s: Section) =>
-    s.kind === "shared" ? -1 : s.kind === "wave" ? (index?.waves.indexOf(s.wave) ?? 0) : s.kind === "users" ? 0 : s.kind === "rollback" ? 1e6 : 1e6 + 1;
   const sections = [...groups.values()]
-    .sort((a, b) => rank(a.section) - rank(b.section))
+    .sort((a, b) => rank(a.section, index) - rank(b.section, index))
     .map(({ section, steps }) => {
       const sorted =
         section.kind === "shared"
-          ? [...steps].sort((a, b) => SHARED_ORDER.indexOf(a.kind) - SHARED_ORDER.indexOf(b.kind))
+          ? [...steps].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind))
           : [...steps].sort((a, b) => a.resource.localeCompare(b.resource));
       return { section, title: sectionTitle(section, section.kind === "shared" ? 0 : steps.length), steps: sorted };
     });

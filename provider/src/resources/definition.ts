@@ -9,8 +9,6 @@ import { Comparer, exact } from "./compare";
 import { announce } from "./previewCommands";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 
-/** The engine's placeholder for a value not known until apply (during preview): the SDK's own. */
-const UNKNOWN = unknownValue;
 
 /**
  * One coexistence object's whole lifecycle. Every resource has this same shape, so learning
@@ -53,8 +51,9 @@ export interface Definition<S extends z.ZodObject, O extends Record<string, unkn
 
 export type AnyDefinition = Definition<z.ZodObject, Record<string, unknown>>;
 
+/** Whether a value holds the engine's placeholder for a value not known until apply (during preview). */
 const hasUnknown = (v: unknown): boolean =>
-  v === UNKNOWN || (Array.isArray(v) && v.some(hasUnknown)) || (typeof v === "object" && v !== null && Object.values(v).some(hasUnknown));
+  v === unknownValue || (Array.isArray(v) && v.some(hasUnknown)) || (typeof v === "object" && v !== null && Object.values(v).some(hasUnknown));
 
 function withoutProvider(props: Record<string, unknown>): Record<string, unknown> {
   const { __provider: _ignored, ...rest } = props;
