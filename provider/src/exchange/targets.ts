@@ -121,5 +121,11 @@ export function secretsOf(target: AnyTarget): string[] {
   }
 }
 
+/** Replaces each of a target's secrets by `***`, wherever a message might quote it. */
+export function redactorOf(target: AnyTarget): (text: string) => string {
+  const secrets = secretsOf(target).filter((s) => s.length > 0);
+  return (text) => secrets.reduce((t, s) => t.split(s).join("***"), text);
+}
+
 /** A target as a runner takes it: a simulator's state file relative to the project directory made absolute. */
 export const resolvedTarget = <T extends AnyTarget>(t: T): T => (t.kind === "simulator" ? { ...t, stateFile: path.resolve(projectRoot(), t.stateFile) } : t);

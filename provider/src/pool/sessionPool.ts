@@ -2,7 +2,7 @@ import { allowedCmdlets, validateCommand } from "../exchange/cmdlets";
 import { CmdletSpec, Command } from "../exchange/command";
 import { ErrorPayload, ExchangeError } from "../exchange/errors";
 import { Role } from "../exchange/protocol";
-import { AnyTarget, secretsOf } from "../exchange/targets";
+import { AnyTarget, redactorOf } from "../exchange/targets";
 import { guardThisProcess } from "../host/orphanGuard";
 import type { RunTrace, WriteJournal } from "../journal/journal";
 import { RunnerLaunch, RunnerDied, RunnerProcess } from "../runner/process";
@@ -63,11 +63,11 @@ export class SessionPool {
   /** Lowered when Exchange refuses another connection; the pool then shares what it has. */
   private cap: number;
   private closed = false;
-  private readonly secrets: string[];
+  private readonly redact: (text: string) => string;
 
   constructor(private readonly options: PoolOptions) {
     this.cap = options.maxSessions;
-    this.secrets = secretsOf(options.target).filter((s) => s.length > 0);
+    this.redact = redactorOf(options.target);
   }
 
   /**
@@ -268,7 +268,4 @@ export class SessionPool {
     return new ExchangeError({ ...payload, message: this.redact(payload.message) }, cmdlet);
   }
 
-  private redact(text: string): string {
-    return this.secrets.reduce((t, s) => t.split(s).join("***"), text);
-  }
 }

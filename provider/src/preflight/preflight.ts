@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { allowedCmdlets, GetAcceptedDomain, GetMailbox } from "../exchange/cmdlets";
 import { Command } from "../exchange/command";
 import { LoadedCmdlet, ProbeOutput, Role } from "../exchange/protocol";
-import { AnyTarget, ExchangeTarget, resolvedTarget, secretsOf, SourceTarget } from "../exchange/targets";
+import { AnyTarget, ExchangeTarget, redactorOf, resolvedTarget, SourceTarget } from "../exchange/targets";
 import { projectRoot } from "../projectRoot";
 import { launchFor } from "../runner/launch";
 import { RunnerDied, RunnerProcess } from "../runner/process";
@@ -59,8 +59,7 @@ export async function preflight(targets: PreflightTargets, options: PreflightOpt
 async function checkRole(role: Role, target: AnyTarget, options: PreflightOptions): Promise<Check[]> {
   const checks: Check[] = [];
   const add = (check: string, status: CheckStatus, detail: string, fix?: string) => checks.push({ role, check, status, detail, ...(fix ? { fix } : {}) });
-  const secrets = secretsOf(target).filter((s) => s.length > 0);
-  const redact = (t: string) => secrets.reduce((x, s) => x.split(s).join("***"), t);
+  const redact = redactorOf(target);
   const skipRest = (after: string, names: string[]) => {
     for (const n of names) add(n, "skip", `needs ${after}`);
     return checks;
@@ -78,26 +77,13 @@ async function checkRole(role: Role, target: AnyTarget, options: PreflightOption
   };
 
   if (target.kind !== "simulator") {
-    // pwsh itself, before any runner: `pwsh -Version` prints "PowerShell 7.6.0".
-    const v = spawnSync(launch.command, ["-Version"], { encoding: "utf8", timeout: 30_000 });
-    if (v.error) {
-      const code = (v.error as NodeJS.ErrnoException).code;
-      add("pwsh", "fail", code === "ENOENT" ? `${launch.command} not found on PATH` : `${launch.command} cannot run (${code ?? v.error.message})`, INSTALL_PWSH);
+    const pwsh = pwshVersion(launch.command);
+    if ("problem" in pwsh) {
+      add("pwsh", "fail", pwsh.problem, INSTALL_PWSH);
       certificate();
       return skipRest("pwsh", ["runner", ...afterRunner]);
     }
-    const version = /PowerShell\s+(\d+\.\d+(?:\.\d+)?)/.exec(v.stdout)?.[1];
-    if (!version) {
-      add("pwsh", "fail", `${launch.command} -Version printed ${JSON.stringify(v.stdout.trim().slice(0, 80))}, not a PowerShell version`, INSTALL_PWSH);
-      certificate();
-      return skipRest("pwsh", ["runner", ...afterRunner]);
-    }
-    if (compareVersions(version, RUNNER_POWERSHELL) < 0) {
-      add("pwsh", "fail", `PowerShell ${version}; runner.ps1 needs ${RUNNER_POWERSHELL} or later`, INSTALL_PWSH);
-      certificate();
-      return skipRest("pwsh", ["runner", ...afterRunner]);
-    }
-    add("pwsh", "pass", `${launch.command}: PowerShell ${version}`);
+    add("pwsh", "pass", `${launch.command}: PowerShell ${pwsh.version}`);
   }
 
   let runner: RunnerProcess;
@@ -148,6 +134,19 @@ async function checkRole(role: Role, target: AnyTarget, options: PreflightOption
   } finally {
     await runner.close(5_000);
   }
+}
+
+/** pwsh itself, before any runner: `pwsh -Version` prints "PowerShell 7.6.0". */
+function pwshVersion(command: string): { version: string } | { problem: string } {
+  const v = spawnSync(command, ["-Version"], { encoding: "utf8", timeout: 30_000 });
+  if (v.error) {
+    const code = (v.error as NodeJS.ErrnoException).code;
+    return { problem: code === "ENOENT" ? `${command} not found on PATH` : `${command} cannot run (${code ?? v.error.message})` };
+  }
+  const version = /PowerShell\s+(\d+\.\d+(?:\.\d+)?)/.exec(v.stdout)?.[1];
+  if (!version) return { problem: `${command} -Version printed ${JSON.stringify(v.stdout.trim().slice(0, 80))}, not a PowerShell version` };
+  if (compareVersions(version, RUNNER_POWERSHELL) < 0) return { problem: `PowerShell ${version}; runner.ps1 needs ${RUNNER_POWERSHELL} or later` };
+  return { version };
 }
 
 /** The module each role's connect needs, against the PowerShell it runs on. */
