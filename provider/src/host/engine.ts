@@ -59,11 +59,21 @@ function engine<T>(fallback: T, call: (client: EngineClient, proto: EngineProto,
   return new Promise<T>((resolve) => call(client, loaded.proto, resolve)).finally(() => client.close());
 }
 
-/** The Stack's URN (`urn:pulumi:<stack>::<project>::pulumi:pulumi:Stack::…`), registered by the program at preview and up. */
+const ROOT = Symbol.for("coexist.rootResourceUrn");
+/**
+ * The Stack's URN (`urn:pulumi:<stack>::<project>::pulumi:pulumi:Stack::…`), registered by the
+ * program at preview and up. Kept once found (the stack does not change under a provider); not
+ * found yet is asked again next time.
+ */
 export function rootResourceUrn(timeoutMs = 3000): Promise<string | undefined> {
-  return engine<string | undefined>(undefined, (client, proto, done) =>
+  const memo = globalThis as { [ROOT]?: Promise<string | undefined> };
+  const asked = (memo[ROOT] ??= engine<string | undefined>(undefined, (client, proto, done) =>
     client.getRootResource(new proto.GetRootResourceRequest(), { deadline: Date.now() + timeoutMs }, (err, r) => done(err || !r ? undefined : r.getUrn() || undefined)),
-  );
+  ));
+  return asked.then((urn) => {
+    if (urn === undefined && memo[ROOT] === asked) delete memo[ROOT];
+    return urn;
+  });
 }
 
 /** A diagnostic the CLI shows under the resource with this URN; false when there is no engine to tell. */

@@ -13,7 +13,7 @@ import type { AnyDefinition } from "./definition";
  */
 export async function announce(def: AnyDefinition, inputs: Record<string, unknown>, what: "create" | "update" | "replace", commands: Command[]): Promise<void> {
   if (commands.length === 0) return;
-  const root = await rootStackUrn();
+  const root = await rootResourceUrn();
   const urn = root ? urnOf(root, def.name, def.resourceName(inputs)) : undefined;
   if (!urn) return;
   await logToResource(urn, [`coexist ${what} will run ${commands.length} cmdlet${commands.length === 1 ? "" : "s"}:`, ...commands.map((c) => `  ${formatCommand(c)}`)].join("\n"));
@@ -24,10 +24,3 @@ export const urnOf = (root: string, type: string, name: string): string | undefi
   const m = /^(urn:pulumi:[^:]+::[^:]+)::/.exec(root);
   return m ? `${m[1]}::pulumi-nodejs:dynamic:${type}::${name}` : undefined;
 };
-
-const KEY = Symbol.for("coexist.rootUrn");
-/** Asked once per process: the stack does not change under a provider. */
-function rootStackUrn(): Promise<string | undefined> {
-  const memo = globalThis as { [KEY]?: Promise<string | undefined> };
-  return (memo[KEY] ??= rootResourceUrn());
-}
