@@ -92,10 +92,13 @@ describe("preflight", () => {
 
     it("fails at once when pwsh is not there, skipping what needs it but still checking the certificate", async () => {
       process.env.COEXIST_PWSH = "/nonexistent/bin/pwsh";
+      // Both targets real, so the time is preflight's own: no simulated runner started beside it.
+      const onprem = { kind: "exchange-onprem", connectionUri: "https://ex01.contoso.com/PowerShell/", authentication: "Kerberos", username: "svc", password: "p" } as SourceTarget;
       const t0 = Date.now();
-      const checks = await preflight({ ...targets(), exchange: online as ExchangeTarget });
+      const checks = await preflight({ exchange: online as ExchangeTarget, source: onprem });
       expect(Date.now() - t0).toBeLessThan(2_000);
       expect(find(checks, "exchange", "pwsh")).toMatchObject({ status: "fail", detail: "/nonexistent/bin/pwsh not found on PATH" });
+      expect(find(checks, "source", "pwsh")).toMatchObject({ status: "fail", detail: "/nonexistent/bin/pwsh not found on PATH" });
       expect(find(checks, "exchange", "certificate")).toMatchObject({ status: "fail", detail: "cannot read /nonexistent/app.pfx (ENOENT)" });
       expect(statuses(checks, "exchange")).toMatchObject({ runner: "skip", modules: "skip", connect: "skip", cmdlets: "skip", read: "skip" });
     });
