@@ -1,5 +1,6 @@
 import type { World } from "../simulator/model";
-import { initialWorld } from "../simulator/scenario";
+import { World as WorldSchema } from "../simulator/model";
+import { initialWorld, sourceRelayOf } from "../simulator/scenario";
 import { describeTrace, ipInRange, overlay, traceAll, traceMail, viewOf, type Trace } from "./routing";
 
 const DOMAIN = "contoso.com";
@@ -544,6 +545,95 @@ describe("mail-routing oracle", () => {
       const w = configureCoexistence(freshWorld());
       for (const r of w.tenant.transportRules) delete (r as Partial<typeof r>).SentToMemberOf;
       expect(send(w, "bob", "exchange").outcome).toBe("delivered-source");
+    });
+
+    // Seed 1's "Send & Receive Connector ... to allow Office 365 email in both directions": the
+    // shared domain InternalRelay at the source and a send connector for it to Exchange Online.
+    describe("the source relaying recipients it does not know to Exchange Online", () => {
+      const relayed = (w: World = seedOne()): World => Object.assign(w, { source: { ...w.source, ...sourceRelayOf(DOMAIN, ORG) } });
+      const toExchange = "InternalRelay contoso.com: recipient unknown, relayed by send connector 'To Exchange Online' (SMTP:contoso.com;1) → smart host contoso.mail.protection.outlook.com (sent from 198.51.100.25)";
+
+      it.each(["internet", "source"] as const)("delivers %s mail for a mailbox only in Exchange Online through the source's connector to Exchange Online", (entry) => {
+        const t = send(relayed(), "hire", entry);
+        expect([t.outcome, t.deliveredTo]).toEqual(["delivered-exchange", "hire@contoso.com"]);
+        expect(t.hops.map((h) => h.action)).toContain(toExchange);
+        // It arrives from the source's IP, so the inbound rule bypasses spam filtering as for forwarded copies.
+        expect(t.spamBypassed).toBe(true);
+      });
+
+      it("delivers internet mail for a mailbox only in Exchange Online before coexistence too, the domain Authoritative in Exchange Online", () => {
+        const w = initialWorld({ domain: DOMAIN, organization: ORG, users: USERS, sourceRelay: true });
+        w.tenant.mailboxes.push({ Guid: "mailbox-hire", Name: "hire", Alias: "hire", PrimarySmtpAddress: `hire@${DOMAIN}`, EmailAddresses: [`SMTP:hire@${DOMAIN}`] });
+        expect(describeTrace(send(w, "hire", "internet"))).toBe("internet → source → exchange: delivered in Exchange Online (hire@contoso.com)");
+      });
+
+      it.each(["internet", "source"] as const)("bounces %s mail for a mailbox only in Exchange Online at the source when the source does not relay", (entry) => {
+        const t = send(seedOne(), "hire", entry);
+        expect([t.outcome, t.reason]).toEqual(["bounce", "550 5.1.1 recipient hire@contoso.com not found at the source"]);
+      });
+
+      it.each(BY_SENDER)("reports mail from $sender to an address that exists nowhere as a loop between the two systems", ({ entry }) => {
+        const t = traceMail(relayed(), { to: `nobody@${DOMAIN}`, entry });
+        expect(t.outcome).toBe("loop");
+        expect(t.reason).toMatch(/^mail loop: nobody@contoso\.com came back to (source|exchange)$/);
+        expect(new Set(t.hops.map((h) => h.at))).toEqual(new Set([...(entry === "internet" ? ["internet"] : []), "source", "exchange"]));
+      });
+
+      it("bounces an address that exists nowhere in Exchange Online once the domain is Authoritative there again", () => {
+        const w = relayed();
+        domainEntry(w, DOMAIN).DomainType = "Authoritative";
+        const t = traceMail(w, { to: `nobody@${DOMAIN}`, entry: "source" });
+        expect([t.outcome, t.reason]).toEqual(["bounce", "550 5.1.10 RESOLVER.ADR.RecipientNotFound: nobody@contoso.com not found in Exchange Online (contoso.com is Authoritative)"]);
+      });
+
+      it("does not relay over a disabled connector: the message is unroutable at the source", () => {
+        const w = relayed();
+        w.source.sendConnectors![0]!.Enabled = false;
+        const t = send(w, "hire", "internet");
+        expect([t.outcome, t.reason]).toEqual(["bounce", "unroutable at the source: contoso.com is InternalRelay but no enabled send connector's address space covers it"]);
+      });
+
+      it("does not relay over a connector whose address space does not cover the domain", () => {
+        for (const space of ["SMTP:fabrikam.com;1", "SMTP:*.sub.contoso.com;1", "X400:c=us;a=;p=contoso;1"]) {
+          const w = relayed();
+          w.source.sendConnectors![0]!.AddressSpaces = [space];
+          expect([space, send(w, "hire", "internet").reason]).toEqual([space, expect.stringMatching(/^unroutable at the source/)]);
+        }
+      });
+
+      it("covers the domain with *.contoso.com, * or the bare domain, and prefers the closest address space", () => {
+        for (const space of ["*.contoso.com", "SMTP:*;5", "contoso.com"]) {
+          const w = relayed();
+          w.source.sendConnectors![0]!.AddressSpaces = [space];
+          expect([space, send(w, "hire", "internet").outcome]).toEqual([space, "delivered-exchange"]);
+        }
+        // A "*" connector by DNS beside the connector for the domain: the domain's own wins.
+        const w = relayed();
+        w.source.sendConnectors!.unshift({ Name: "Internet", AddressSpaces: ["SMTP:*;1"], SmartHosts: [], DNSRoutingEnabled: true, Enabled: true });
+        expect(send(w, "hire", "internet").hops.map((h) => h.action)).toContain(toExchange);
+      });
+
+      it("finds the classic loop when the connector routes by DNS while the MX still points at the source", () => {
+        const w = relayed();
+        Object.assign(w.source.sendConnectors![0]!, { SmartHosts: [], DNSRoutingEnabled: true });
+        const t = send(w, "hire", "internet");
+        expect([t.outcome, t.reason]).toEqual(["loop", "mail loop: hire@contoso.com came back to source"]);
+        // After MX cutover the same connector hands the message to Exchange Online by MX.
+        w.mx[DOMAIN] = "exchange";
+        expect(send(w, "hire", "source").outcome).toBe("delivered-exchange");
+      });
+
+      it("rejects a recipient it does not know in a domain the source lists as Authoritative, whatever its connectors", () => {
+        const w = relayed();
+        w.source.acceptedDomains![0]!.DomainType = "Authoritative";
+        expect(send(w, "hire", "internet").reason).toBe("550 5.1.1 recipient hire@contoso.com not found at the source");
+      });
+
+      it("reads a world saved before the source's accepted domains and connectors were modelled as it did before", () => {
+        const old = WorldSchema.parse(JSON.parse(JSON.stringify(freshWorld())));
+        expect(old.source.acceptedDomains).toBeUndefined();
+        expect(send(old, "nobody", "internet").reason).toBe("550 5.1.1 recipient nobody@contoso.com not found at the source");
+      });
     });
   });
 });

@@ -1,4 +1,4 @@
-import type { AcceptedDomain, Group, OutboundConnector, SourceMailbox, TenantMailbox, TransportRule, World } from "../simulator/model";
+import type { AcceptedDomain, Group, OutboundConnector, SendConnector, SourceAcceptedDomain, SourceMailbox, TenantMailbox, TransportRule, World } from "../simulator/model";
 
 /**
  * The mail-routing oracle: given a simulated world, where does a message to one recipient end?
@@ -112,7 +112,7 @@ type TenantRecipient = { kind: "mailbox"; mailbox: TenantMailbox } | { kind: "gr
  */
 export interface RoutingWorld {
   tenant: Pick<World["tenant"], "acceptedDomains" | "mailboxes" | "groups" | "outboundConnectors" | "transportRules">;
-  source: Pick<World["source"], "hosts" | "outboundIps" | "mailboxes">;
+  source: Pick<World["source"], "hosts" | "outboundIps" | "mailboxes" | "acceptedDomains" | "sendConnectors">;
   mx: World["mx"];
 }
 
@@ -135,6 +135,39 @@ export interface View {
   readonly sourceHosts: ReadonlySet<string>;
   readonly senderIp: string | undefined;
   mx(domain: string): "source" | "exchange" | undefined;
+  /** The source's accepted domain covering `domain`, when the world lists the source's domains. */
+  sourceAcceptedDomainFor(domain: string): SourceAcceptedDomain | undefined;
+  /** The enabled send connector of the source that routes mail for `domain`, and the address space that chose it. */
+  sendConnectorFor(domain: string): { connector: SendConnector; space: string } | undefined;
+}
+
+/**
+ * A send connector address space: "AddressSpaceType:AddressSpace;AddressSpaceCost", the type
+ * SMTP and the cost 1 when omitted (New-SendConnector.md, -AddressSpaces). Non-SMTP spaces
+ * route no SMTP recipient, so they are dropped.
+ */
+function smtpAddressSpace(text: string): { space: string; cost: number } | undefined {
+  const m = /^(?:([^:;]+):)?([^;]+)(?:;(\d+))?$/.exec(text.trim());
+  if (!m || (m[1] !== undefined && m[1].toLowerCase() !== "smtp")) return undefined;
+  return { space: m[2]!.trim().toLowerCase(), cost: m[3] === undefined ? 1 : Number(m[3]) };
+}
+
+/**
+ * How closely an address space matches `domain`, higher is closer; undefined when it does not.
+ * `contoso.com` matches that domain only; `*.contoso.com` "all recipients with e-mail addresses
+ * in the Contoso.com domain or any subdomain of Contoso.com"; `*` every domain not matched more
+ * closely ("The Send connector whose address space most closely matches the recipient's e-mail
+ * address is selected", Exchange 2007 "Send Connectors", technet aa998662; the current
+ * New-SendConnector.md lists the same forms but not the selection rule).
+ */
+function spaceMatch(space: string, domain: string): number | undefined {
+  if (space === "*") return 0;
+  if (space.startsWith("*.")) {
+    const parent = space.slice(2);
+    return domain === parent || domain.endsWith(`.${parent}`) ? parent.length : undefined;
+  }
+  // An exact match beats any wildcard of the same domain.
+  return space === domain ? space.length + 1 : undefined;
 }
 
 /** Rule is live: only Enabled rules in Enforce mode act (Audit modes only log). */
@@ -185,6 +218,46 @@ class Directory implements View {
       .map(({ rule }) => rule);
     this.sourceHosts = new Set(world.source.hosts.map((h) => h.trim().toLowerCase()));
     this.senderIp = world.source.outboundIps[0];
+  }
+
+  /**
+   * The source's accepted domain for `domain`: an exact DomainName, else the longest parent whose
+   * DomainName is `*.parent` ("to specify all subdomains", New-AcceptedDomain.md, -DomainName) or
+   * which has MatchSubDomains on (as the tenant's: InternalRelay only).
+   */
+  sourceAcceptedDomainFor(domain: string): SourceAcceptedDomain | undefined {
+    const all = this.world.source.acceptedDomains ?? [];
+    const exact = all.find((a) => a.DomainName.toLowerCase() === domain);
+    if (exact) return exact;
+    const parentOf = (a: SourceAcceptedDomain) => {
+      const n = a.DomainName.toLowerCase();
+      if (n.startsWith("*.")) return n.slice(2);
+      return a.MatchSubDomains && a.DomainType === "InternalRelay" ? n : undefined;
+    };
+    return all
+      .map((a) => ({ a, parent: parentOf(a) }))
+      .filter((x): x is { a: SourceAcceptedDomain; parent: string } => x.parent !== undefined && domain.endsWith(`.${x.parent}`))
+      .sort((x, y) => y.parent.length - x.parent.length)[0]?.a;
+  }
+
+  /**
+   * The closest-matching address space of an enabled connector wins, then the lower cost (New-
+   * SendConnector.md: "A lower cost indicates a better route"), then the first listed. A disabled
+   * connector routes nothing (-Enabled: "whether to enable the Send connector to process email
+   * messages").
+   */
+  sendConnectorFor(domain: string): { connector: SendConnector; space: string } | undefined {
+    let best: { connector: SendConnector; space: string; match: number; cost: number } | undefined;
+    for (const connector of this.world.source.sendConnectors ?? []) {
+      if (!connector.Enabled) continue;
+      for (const text of connector.AddressSpaces) {
+        const parsed = smtpAddressSpace(text);
+        const match = parsed && spaceMatch(parsed.space, domain);
+        if (parsed === undefined || match === undefined) continue;
+        if (!best || match > best.match || (match === best.match && parsed.cost < best.cost)) best = { connector, space: text, match, cost: parsed.cost };
+      }
+    }
+    return best && { connector: best.connector, space: best.space };
   }
 
   /**
@@ -283,6 +356,8 @@ class Overlay implements View {
     return this.base.senderIp;
   }
   mx = (d: string) => this.base.mx(d);
+  sourceAcceptedDomainFor = (d: string) => this.base.sourceAcceptedDomainFor(d);
+  sendConnectorFor = (d: string) => this.base.sendConnectorFor(d);
   hasDirectMember(group: Group, primary: string): boolean {
     const m = this.o.membership;
     if (m && group.Guid === m.groupGuid && primary === m.primary) return m.member;
@@ -546,7 +621,51 @@ function exchangeTransport(world: View, a: Arrival, hops: Hop[]): { step: Step; 
   return { step: viaMx(world, "exchange", r, hops), scl };
 }
 
-/** One pass through the source's transport (on-prem Exchange, authoritative for its domains). */
+/** Smart hosts of Exchange Online: the tenant's MX host, <prefix>.mail.protection.outlook.com. */
+const isExchangeOnlineHost = (host: string) => /\.mail\.protection\.outlook\.com$/i.test(host.trim().replace(/^\[|\]$/g, ""));
+
+/**
+ * The source relays a recipient it does not know in an InternalRelay or ExternalRelay domain
+ * (Set-AcceptedDomain.md, -DomainType: "the messages are relayed to an external email system")
+ * over the send connector whose address space covers the domain: to Exchange Online when a smart
+ * host is the tenant's (it arrives from the source's outbound IP, anonymously, as the source's
+ * forwarded copies do), by MX when the connector routes by DNS (-DNSRoutingEnabled, default
+ * $true). No covering connector: the message cannot be routed and NDRs (the "Unreachable" queue;
+ * the NDR text is not documented here, assumed). Any smart host ending in
+ * .mail.protection.outlook.com is taken to be this tenant's (the model knows one tenant). Only
+ * relayed recipients use the send connectors; the source's other outbound mail goes by MX.
+ */
+function relayFromSource(world: View, accepted: SourceAcceptedDomain, r: string, hops: Hop[]): Step {
+  const d = addressDomain(r)!;
+  const senderIp = world.senderIp;
+  const route = world.sendConnectorFor(d);
+  const what = `${accepted.DomainType} ${accepted.DomainName}: recipient unknown`;
+  if (!route) {
+    hops.push({ at: "source", recipient: r, action: `${what}, no enabled send connector covers ${d}` });
+    return bounce(`unroutable at the source: ${d} is ${accepted.DomainType} but no enabled send connector's address space covers it`);
+  }
+  const c = route.connector;
+  const via = `send connector '${c.Name}' (${route.space})`;
+  if (c.DNSRoutingEnabled) {
+    hops.push({ at: "source", recipient: r, action: `${what}, relayed by ${via} via DNS` });
+    return viaMx(world, "source", r, hops, senderIp);
+  }
+  const exo = c.SmartHosts.find(isExchangeOnlineHost);
+  if (exo) {
+    hops.push({ at: "source", recipient: r, action: `${what}, relayed by ${via} → smart host ${exo}${senderIp ? ` (sent from ${senderIp})` : ""}` });
+    return { arrival: { system: "exchange", recipient: r, via: "internet", ...(senderIp ? { senderIp } : {}) } };
+  }
+  const self = c.SmartHosts.find((h) => world.sourceHosts.has(h.trim().replace(/^\[|\]$/g, "").toLowerCase()));
+  if (self) {
+    // A smart host that is the source itself hands the message back to it: the loop check ends it.
+    hops.push({ at: "source", recipient: r, action: `${what}, relayed by ${via} → smart host ${self} (the source itself)` });
+    return { arrival: { system: "source", recipient: r, via: "internet", ...(senderIp ? { senderIp } : {}) } };
+  }
+  hops.push({ at: "source", recipient: r, action: `${what}, relayed by ${via} → smart host ${c.SmartHosts.join(", ") || "(none)"}` });
+  return bounce(`smart host unknown: send connector '${c.Name}' points at ${c.SmartHosts.join(", ") || "no smart host"}, neither Exchange Online nor the source`);
+}
+
+/** One pass through the source's transport (on-prem Exchange: its accepted domains, its send connectors). */
 function sourceTransport(world: View, a: Arrival, hops: Hop[]): Step {
   const r = a.recipient;
   const d = addressDomain(r);
@@ -573,7 +692,9 @@ function sourceTransport(world: View, a: Arrival, hops: Hop[]): Step {
     if (world.hostsDomain(td)) return { arrival: { system: "source", recipient: fwd.target, via: "local" } };
     return viaMx(world, "source", fwd.target, hops, senderIp);
   }
-  if (world.hostsDomain(d)) {
+  const accepted = world.sourceAcceptedDomainFor(d);
+  if (accepted && accepted.DomainType !== "Authoritative") return relayFromSource(world, accepted, r, hops);
+  if (world.hostsDomain(d) || accepted) {
     hops.push({ at: "source", recipient: r, action: `recipient not found at source (${d} is hosted here)` });
     return bounce(`550 5.1.1 recipient ${r} not found at the source`);
   }

@@ -3,6 +3,7 @@ import { DomainType } from "../exchange/cmdlets/acceptedDomain";
 import { DistributionGroupObject } from "../exchange/cmdlets/distributionGroup";
 import { MailboxObject } from "../exchange/cmdlets/mailbox";
 import { OutboundConnectorObject } from "../exchange/cmdlets/outboundConnector";
+import { SendConnectorObject } from "../exchange/cmdlets/sendConnector";
 import { TransportRuleObject } from "../exchange/cmdlets/transportRule";
 
 /**
@@ -79,6 +80,18 @@ export const blankRule = (Guid: string, Name: string, Priority: number): z.infer
   SenderAddressLocation: "Header",
 });
 
+/**
+ * An accepted domain of the source (its own Get-AcceptedDomain). DomainName may be `*.contoso.com`
+ * ("You can use a wildcard character to specify all subdomains", New-AcceptedDomain.md,
+ * -DomainName). InternalRelay or ExternalRelay: mail for a recipient the source does not know is
+ * relayed, not rejected ("The external email system is responsible for generating NDRs for
+ * unresolved recipients", Set-AcceptedDomain.md, -DomainType).
+ */
+export const SourceAcceptedDomain = AcceptedDomain.omit({ InitialDomain: true });
+
+/** A send connector of the source, as Get-SendConnector reports it, less Identity. */
+export const SendConnector = SendConnectorObject.omit({ Identity: true });
+
 /** ForwardingSmtpAddress is stored bare; Get-Mailbox prints it with an `smtp:` prefix. */
 export const SourceMailbox = MailboxObject.omit({ Identity: true }).extend({ Guid: z.string() });
 
@@ -105,6 +118,14 @@ export const World = z.object({
     /** Addresses mail from the source leaves from (matched by the source-bypass rule). */
     outboundIps: z.array(z.string()),
     mailboxes: z.array(SourceMailbox),
+    /**
+     * The source's accepted domains. Absent (a world saved before they were modelled, or a
+     * scenario without them): the source is authoritative for the domains its mailboxes have
+     * addresses in, and relays nothing.
+     */
+    acceptedDomains: z.array(SourceAcceptedDomain).optional(),
+    /** The source's send connectors; absent: none (only its other outbound mail, by MX). */
+    sendConnectors: z.array(SendConnector).optional(),
   }),
   /** Where each domain's MX points: the source or Exchange Online. */
   mx: z.record(z.string(), z.enum(["source", "exchange"])),
@@ -142,3 +163,5 @@ export type Group = z.infer<typeof Group>;
 export type OutboundConnector = z.infer<typeof OutboundConnector>;
 export type TransportRule = z.infer<typeof TransportRule>;
 export type SourceMailbox = z.infer<typeof SourceMailbox>;
+export type SourceAcceptedDomain = z.infer<typeof SourceAcceptedDomain>;
+export type SendConnector = z.infer<typeof SendConnector>;

@@ -15,9 +15,24 @@ export interface Scenario {
   users: string[];
   sourceHosts?: string[];
   sourceOutboundIps?: string[];
+  /**
+   * Seed 1's "Send & Receive Connector" at the source: the shared domain InternalRelay there and a
+   * send connector "To Exchange Online" for it to the tenant's smart host, so the source relays
+   * mail for recipients it does not know (a mailbox only in Exchange Online) instead of bouncing it.
+   */
+  sourceRelay?: boolean;
   /** Credentials a connect must present (stored hashed); none means any connect is let in. */
   credentials?: { certificatePassword?: string; source?: { username: string; password: string } };
 }
+
+/** The tenant's MX host, which a connector to Exchange Online names: <prefix>.mail.protection.outlook.com. */
+export const tenantSmartHost = (organization: string): string => `${organization.toLowerCase().replace(/\.onmicrosoft\.com$/, "")}.mail.protection.outlook.com`;
+
+/** The source's side of `sourceRelay`: the shared domain InternalRelay, one send connector to Exchange Online. */
+export const sourceRelayOf = (domain: string, organization: string): Pick<World["source"], "acceptedDomains" | "sendConnectors"> => ({
+  acceptedDomains: [{ Name: domain, DomainName: domain, DomainType: "InternalRelay", MatchSubDomains: false, Default: true }],
+  sendConnectors: [{ Name: "To Exchange Online", AddressSpaces: [`SMTP:${domain};1`], SmartHosts: [tenantSmartHost(organization)], DNSRoutingEnabled: false, Enabled: true }],
+});
 
 export const simGuid = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
 
@@ -64,6 +79,7 @@ export function initialWorld(s: Scenario): World {
         ForwardingAddress: null,
         DeliverToMailboxAndForward: false,
       })),
+      ...(s.sourceRelay ? sourceRelayOf(d, org) : {}),
     },
     mx: { [d]: "source", [org]: "exchange", ...(sub ? { [sub]: "exchange" } : {}) },
     sessions: [],
