@@ -37,7 +37,11 @@ const INSTALL_PWSH = "install PowerShell 7.6 (https://learn.microsoft.com/powers
 const ROLE_FIX: Record<Role, string> = {
   exchange:
     "give the app a role that grants them: the Exchange Administrator role in Microsoft Entra ID, or a custom role group assigned to its service principal (app-only-auth-powershell-v2.md)",
-  source: "use an account whose role groups grant them on the source (Organization Management, or Recipient Management for the mailbox cmdlets)",
+  // Recipient Management grants the mailbox cmdlets, not the transport configuration's
+  // Get-AcceptedDomain and Get-SendConnector; that View-Only Organization Management grants
+  // those is assumed from its name (not checked against the RBAC reference).
+  source:
+    "use an account whose role groups grant them on the source (Organization Management; or Recipient Management for the mailbox cmdlets plus View-Only Organization Management for Get-AcceptedDomain and Get-SendConnector)",
 };
 
 /**

@@ -44,8 +44,8 @@ $script:Allow = $null           # the allow-list: a case-insensitive set of cmdl
 $script:Secrets = [System.Collections.Generic.List[string]]::new()
 
 # Every cmdlet coexist drives (provider/src/exchange/cmdlets; runner.ps1.test.ts keeps the two
-# lists equal), by name: Get-Mailbox and Set-Mailbox are the tenant's or the source's, whichever
-# the session connected to. A connect request may narrow this list, never widen it, and a cmdlet off it is
+# lists equal), by name: Get-Mailbox, Set-Mailbox and Get-AcceptedDomain are the tenant's or the
+# source's, whichever the session connected to; Get-SendConnector is the source's only. A connect request may narrow this list, never widen it, and a cmdlet off it is
 # refused before anything else is looked at, connected or not.
 $KnownCmdlets = [System.Collections.Generic.HashSet[string]]::new([string[]] @(
         'Get-AcceptedDomain', 'Set-AcceptedDomain',
@@ -54,6 +54,7 @@ $KnownCmdlets = [System.Collections.Generic.HashSet[string]]::new([string[]] @(
         'Get-Recipient',
         'Get-Mailbox', 'Set-Mailbox',
         'Get-OutboundConnector', 'New-OutboundConnector', 'Set-OutboundConnector', 'Remove-OutboundConnector',
+        'Get-SendConnector',
         'Get-TransportRule', 'New-TransportRule', 'Set-TransportRule', 'Enable-TransportRule', 'Disable-TransportRule', 'Remove-TransportRule'
     ), [System.StringComparer]::OrdinalIgnoreCase)
 

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import * as c from "../exchange/cmdlets";
-import { MailboxObject } from "../exchange/cmdlets";
-import { bare, sameAddress } from "../exchange/addresses";
+import { AcceptedDomainObject, MailboxObject, SendConnectorObject } from "../exchange/cmdlets";
+import { bare, domainOf, sameAddress } from "../exchange/addresses";
 import { raise } from "./errors";
 import { looksLikeIpv4 } from "./ip";
-import { SourceMailbox, World } from "./model";
+import { SendConnector, SourceAcceptedDomain, SourceMailbox, World } from "./model";
 import { Handler } from "./tenant";
 
 /** The source organisation (on-premises Exchange): the mailbox settings coexist changes. */
@@ -36,12 +36,43 @@ const mailboxOut = (m: SourceMailbox): MailboxObject => ({
   DeliverToMailboxAndForward: m.DeliverToMailboxAndForward,
 });
 
+/**
+ * The source's accepted domains: the world's, or for a world that lists none the domains its
+ * mailboxes have addresses in, Authoritative (what the oracle assumes of such a world), the
+ * first the default.
+ */
+function acceptedDomainsOf(w: World): SourceAcceptedDomain[] {
+  if (w.source.acceptedDomains) return w.source.acceptedDomains;
+  const names = [...new Set(w.source.mailboxes.flatMap((m) => [m.PrimarySmtpAddress, ...m.EmailAddresses].filter((a) => a.includes("@")).map((a) => domainOf(a).toLowerCase())))];
+  return names.map((d, i) => ({ Name: d, DomainName: d, DomainType: "Authoritative", MatchSubDomains: false, Default: i === 0 }));
+}
+
+const domainOut = (d: SourceAcceptedDomain): AcceptedDomainObject => ({ Identity: d.Name, ...d });
+const connectorOut = (c: SendConnector): SendConnectorObject => ({ Identity: c.Name, ...c });
+
+/** An -Identity names one object by name (or domain name); -Identity takes no wildcard here (Identity refuses *). */
+function one<T>(w: World, all: T[], id: string, keys: (t: T) => string[]): T {
+  return all.find((t) => keys(t).some((k) => k.toLowerCase() === id.toLowerCase())) ?? notFound(w, id);
+}
+
 export const sourceCmdlets: Record<string, Handler> = {
   // Without -Identity: the first ResultSize mailboxes, 1000 by default, all for Unlimited (Get-Mailbox reference).
   "Get-Mailbox": (w, p: P<typeof c.GetMailbox>) =>
     p.Identity === undefined
       ? w.source.mailboxes.slice(0, p.ResultSize === "Unlimited" ? Infinity : (p.ResultSize ?? 1000)).map(mailboxOut)
       : [mailboxOut(getMailbox(w, p.Identity))],
+
+  // Get-AcceptedDomain.md: "Example 1 ... lists all the accepted domains in your organization".
+  "Get-AcceptedDomain": (w, p: P<typeof c.GetSourceAcceptedDomain>) => {
+    const all = acceptedDomainsOf(w);
+    return (p.Identity === undefined ? all : [one(w, all, p.Identity, (d) => [d.Name, d.DomainName])]).map(domainOut);
+  },
+
+  // Get-SendConnector.md: -Identity "specifies the name, or GUID of the Send connector" (no GUID is kept here).
+  "Get-SendConnector": (w, p: P<typeof c.GetSendConnector>) => {
+    const all = w.source.sendConnectors ?? [];
+    return (p.Identity === undefined ? all : [one(w, all, p.Identity, (x) => [x.Name])]).map(connectorOut);
+  },
 
   "Set-Mailbox": (w, p: P<typeof c.SetMailbox>) => {
     const m = getMailbox(w, p.Identity);

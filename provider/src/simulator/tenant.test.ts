@@ -193,7 +193,7 @@ describe("the source's texts", () => {
 describe("the cmdlet registry, by role and name", () => {
   test("Get-Mailbox and Set-Mailbox are each role's own: the spec, the schema and the handler follow the session's role", () => {
     expect(allowedCmdlets("exchange")).toEqual(expect.arrayContaining(["Get-Mailbox", "Set-Mailbox", "Update-DistributionGroupMember"]));
-    expect(allowedCmdlets("source")).toEqual(["Get-Mailbox", "Set-Mailbox"]);
+    expect(allowedCmdlets("source").sort()).toEqual(["Get-AcceptedDomain", "Get-Mailbox", "Get-SendConnector", "Set-Mailbox"]);
     expect(cmdletSpecs.get("Set-Mailbox")).toMatchObject({ effect: "write", idempotent: true });
     expect([...cmdletSpecs.get("Set-Mailbox")!.roles].sort()).toEqual(["exchange", "source"]);
     // The tenant's Set-Mailbox takes only -EmailAddresses @{Add;Remove}; the source's forwards too.
@@ -323,5 +323,28 @@ describe("SentToMemberOf on New- and Set-TransportRule (New-TransportRule.md)", 
     run(w, c.NewTransportRule({ Name: "r" }));
     delete (w.tenant.transportRules[0] as Partial<World["tenant"]["transportRules"][number]>).SentToMemberOf;
     expect(run(w, c.GetTransportRule({}))).toEqual([expect.objectContaining({ SentToMemberOf: [] })]);
+  });
+});
+
+describe("the source's accepted domains and send connectors (Get-AcceptedDomain.md, Get-SendConnector.md)", () => {
+  test("a world that lists none reports the domains its mailboxes have addresses in, Authoritative, and no send connector", () => {
+    expect(run(world(), c.GetSourceAcceptedDomain({}), "source")).toEqual([
+      { Identity: "contoso.com", Name: "contoso.com", DomainName: "contoso.com", DomainType: "Authoritative", MatchSubDomains: false, Default: true },
+    ]);
+    expect(run(world(), c.GetSendConnector({}), "source")).toEqual([]);
+  });
+
+  test("sourceRelay: the shared domain InternalRelay and a connector to the tenant's smart host, by name too", () => {
+    const w = initialWorld({ ...contoso, sourceRelay: true });
+    expect(run(w, c.GetSourceAcceptedDomain({ Identity: "contoso.com" }), "source")).toMatchObject([{ DomainType: "InternalRelay" }]);
+    expect(run(w, c.GetSendConnector({ Identity: "To Exchange Online" }), "source")).toEqual([
+      { Identity: "To Exchange Online", Name: "To Exchange Online", AddressSpaces: ["SMTP:contoso.com;1"], SmartHosts: ["contoso.mail.protection.outlook.com"], DNSRoutingEnabled: false, Enabled: true },
+    ]);
+    expect(failure(w, c.GetSendConnector({ Identity: "ghost" }), "source").kind).toBe("not-found");
+  });
+
+  test("the tenant's Get-AcceptedDomain stays the tenant's; Get-SendConnector is on-premises only", () => {
+    expect(validateCommand(c.GetAcceptedDomain({}), "exchange").spec.role).toBe("exchange");
+    expect(() => validateCommand(c.GetSendConnector({}), "exchange")).toThrow(/is not recognized/);
   });
 });

@@ -13,6 +13,20 @@ export const GetAcceptedDomain = cmdlet({
   parameters: z.strictObject({ Identity: Identity.optional() }),
 });
 
+/**
+ * The source's own Get-AcceptedDomain ("available in on-premises Exchange and in the cloud-based
+ * service", Get-AcceptedDomain.md; the same name as the tenant's, keyed by role). The routing snapshot lists them to
+ * see whether the source relays unknown recipients of the shared domain (InternalRelay or
+ * ExternalRelay, Set-AcceptedDomain.md, -DomainType) rather than rejecting them.
+ */
+export const GetSourceAcceptedDomain = cmdlet({
+  name: "Get-AcceptedDomain",
+  role: "source",
+  effect: "read",
+  idempotent: true,
+  parameters: z.strictObject({ Identity: Identity.optional() }),
+});
+
 export const SetAcceptedDomain = cmdlet({
   name: "Set-AcceptedDomain",
   role: "exchange",

@@ -6,15 +6,17 @@ import * as acceptedDomain from "./acceptedDomain";
 import * as distributionGroup from "./distributionGroup";
 import * as mailbox from "./mailbox";
 import * as outboundConnector from "./outboundConnector";
+import * as sendConnector from "./sendConnector";
 import * as transportRule from "./transportRule";
 
 export * from "./acceptedDomain";
 export * from "./distributionGroup";
 export * from "./mailbox";
 export * from "./outboundConnector";
+export * from "./sendConnector";
 export * from "./transportRule";
 
-const builders = [acceptedDomain, distributionGroup, mailbox, outboundConnector, transportRule].flatMap((m) =>
+const builders = [acceptedDomain, distributionGroup, mailbox, outboundConnector, sendConnector, transportRule].flatMap((m) =>
   Object.values(m).filter((v): v is { spec: CmdletSpec } & ((p: never) => Command) => typeof v === "function" && "spec" in v),
 );
 
