@@ -13,7 +13,7 @@ const usage = `usage: coexist <command> [options]
   status --stack NAME [--json | --csv]     where every user's mail ends, read-only
   trace --stack NAME user@domain           the hops of a message to one user, read-only
   preflight --stack NAME [--json]          is this machine and are these accounts ready for a real run
-  rehearse init --stack NAME [--others FILE] [--force]
+  rehearse init --stack NAME [--others FILE] [--source-relay] [--force]
   rehearse mx-cutover --stack NAME [--back]
                                            the simulated world of a rehearsal stack
 
@@ -63,11 +63,12 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
       const [sub, ...rest] = args;
       const stack = arg(rest, "--stack");
       if (!stack || (sub !== "init" && sub !== "mx-cutover")) {
-        throw new Error("usage: coexist rehearse init --stack NAME [--others FILE] [--force]\n       coexist rehearse mx-cutover --stack NAME [--back]");
+        throw new Error("usage: coexist rehearse init --stack NAME [--others FILE] [--source-relay] [--force]\n       coexist rehearse mx-cutover --stack NAME [--back]");
       }
       const { init, mxCutover } = require("./rehearse") as typeof import("./rehearse");
       const others = arg(rest, "--others");
-      console.log(sub === "init" ? init(stack, { ...(others ? { others } : {}), force: rest.includes("--force") }) : mxCutover(stack, rest.includes("--back")));
+      const options = { ...(others ? { others } : {}), force: rest.includes("--force"), sourceRelay: rest.includes("--source-relay") };
+      console.log(sub === "init" ? init(stack, options) : mxCutover(stack, rest.includes("--back")));
       return;
     }
     case undefined:

@@ -2,17 +2,18 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "csv-parse/sync";
 import { projectRoot } from "../projectRoot";
-import { initialWorld, Scenario } from "../simulator/scenario";
+import { initialWorld, Scenario, tenantSmartHost } from "../simulator/scenario";
 import { WorldStore } from "../simulator/store";
 import { formatProblem, InputError } from "../waves/problems";
 import { stackInputs } from "./stackValues";
 
 /**
- * `npm run rehearse -- init --stack X [--others FILE] [--force]` builds the simulated world a
+ * `npm run rehearse -- init --stack X [--others FILE] [--source-relay] [--force]` builds the simulated world a
  * rehearsal stack points at from the stack's own config and waves: its domain and tenant, every
  * user in a wave (plus the users of FILE, who stay on the source), a source reachable at the
  * stack's smart hosts and sending from its IP ranges, the routing subdomain its template uses,
- * and the credentials its secrets hold. `npm run rehearse -- mx-cutover --stack X [--back]` moves
+ * and the credentials its secrets hold; with --source-relay the source relays recipients it does
+ * not know to Exchange Online (seed 1's send connector). `npm run rehearse -- mx-cutover --stack X [--back]` moves
  * the shared domain's MX in that world. No JavaScript to write.
  */
 export interface RehearsalWorld {
@@ -21,7 +22,7 @@ export interface RehearsalWorld {
 }
 
 /** The world a stack's config and waves describe, and where it goes. */
-export function worldFor(stack: string, cwd: string, others: string[] = []): RehearsalWorld {
+export function worldFor(stack: string, cwd: string, others: string[] = [], sourceRelay = false): RehearsalWorld {
   const { inputs, get } = stackInputs(stack, cwd);
   const { config } = inputs;
   if (config.exchange.kind !== "simulator" || config.source.kind !== "simulator") {
@@ -50,6 +51,7 @@ export function worldFor(stack: string, cwd: string, others: string[] = []): Reh
     ...(sub ? { subdomain: `${sub.toLowerCase()}.${domain}` } : {}),
     sourceHosts: config.smartHosts.map((h) => h.replace(/\/\d+$/, "")),
     sourceOutboundIps: config.sourceIpRanges.map(firstAddress),
+    ...(sourceRelay ? { sourceRelay } : {}),
     ...(certificatePassword !== undefined || (sourcePassword !== undefined && username)
       ? {
           credentials: {
@@ -83,8 +85,8 @@ export function readOthers(file: string): string[] {
   return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
 }
 
-export function init(stack: string, options: { others?: string; force?: boolean }, cwd = projectRoot()): string {
-  const { stateFile, scenario } = worldFor(stack, cwd, options.others ? readOthers(path.resolve(cwd, options.others)) : []);
+export function init(stack: string, options: { others?: string; force?: boolean; sourceRelay?: boolean }, cwd = projectRoot()): string {
+  const { stateFile, scenario } = worldFor(stack, cwd, options.others ? readOthers(path.resolve(cwd, options.others)) : [], options.sourceRelay);
   if (fs.existsSync(stateFile) && !options.force) {
     throw new Error(
       `${path.relative(cwd, stateFile)} exists. A new world under a stack that has applied changes leaves Pulumi's state describing objects the world does not have: ` +
@@ -97,8 +99,9 @@ export function init(stack: string, options: { others?: string; force?: boolean 
   return [
     `rehearsal world for stack ${stack}: ${path.relative(cwd, stateFile)}`,
     `  ${scenario.domain} (MX at the source) in tenant ${scenario.organization}${scenario.subdomain ? `, routing subdomain ${scenario.subdomain} (MX at Exchange Online)` : ""}`,
-    `  ${scenario.users.length} users, each with a source mailbox and an Exchange Online mailbox; admin@${scenario.domain} in Exchange Online`,
+    `  ${scenario.users.length} users, each with a source mailbox and an Exchange Online mailbox; admin@${scenario.organization} in Exchange Online`,
     `  the source at ${scenario.sourceHosts!.join(", ")}, sending from ${scenario.sourceOutboundIps!.join(", ")}`,
+    ...(scenario.sourceRelay ? [`  the source relays recipients it does not know in ${scenario.domain} (InternalRelay there) to ${tenantSmartHost(scenario.organization)}`] : []),
     ...(scenario.credentials ? ["  connects must present the stack's secrets"] : []),
   ].join("\n");
 }
@@ -123,10 +126,11 @@ if (require.main === module) {
   const stack = arg(args, "--stack");
   try {
     if (!stack || (command !== "init" && command !== "mx-cutover")) {
-      throw new Error("usage: npm run rehearse -- init --stack NAME [--others FILE] [--force]\n       npm run rehearse -- mx-cutover --stack NAME [--back]");
+      throw new Error("usage: npm run rehearse -- init --stack NAME [--others FILE] [--source-relay] [--force]\n       npm run rehearse -- mx-cutover --stack NAME [--back]");
     }
     const others = arg(args, "--others");
-    console.log(command === "init" ? init(stack, { ...(others ? { others } : {}), force: args.includes("--force") }) : mxCutover(stack, args.includes("--back")));
+    const options = { ...(others ? { others } : {}), force: args.includes("--force"), sourceRelay: args.includes("--source-relay") };
+    console.log(command === "init" ? init(stack, options) : mxCutover(stack, args.includes("--back")));
   } catch (e) {
     console.error(e instanceof InputError ? e.problems.map(formatProblem).join("\n") : (e as Error).message);
     process.exit(1);
