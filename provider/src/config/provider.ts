@@ -36,6 +36,18 @@ export const Cutover = z.object({ done: z.boolean().default(false), allowBeforeM
 /** coexist:journal: true (the default file), false (no journal) or a file path relative to the project. */
 export const JournalSetting = z.union([z.boolean(), FilePath]);
 
+/** coexist:routing: seed 2's group of migrated users, or seed 1's group of users still at the source. */
+export const RoutingModel = z.enum(["migratedGroup", "pendingGroup"]);
+export type RoutingModel = z.infer<typeof RoutingModel>;
+
+/**
+ * Each model's default group: seed 2's `New-DistributionGroup -Name "Migrated Users"
+ * -PrimarySmtpAddress Migrated@domain.com`; seed 1 names no group but its membership CSV's
+ * Identity is "Accounts" (so accounts@ the domain, an assumption: seed 1 gives no address).
+ */
+export const defaultGroup = (routing: RoutingModel): { name: string; alias: string } =>
+  routing === "pendingGroup" ? { name: "Accounts", alias: "accounts" } : { name: "Migrated Users", alias: "migrated" };
+
 export const ProviderConfig = z.object({
   exchange: ExchangeTarget,
   source: SourceTarget,
@@ -45,8 +57,10 @@ export const ProviderConfig = z.object({
   cutover: Cutover.default(Cutover.parse({})),
   /** Users whose problems are accepted (coexist:acknowledge): the cleanup guard lets them be. */
   acknowledge: z.array(z.string()).default([]),
-  /** The Migrated Users group (coexist:names.groupAddress, or migrated@ the domain). */
+  /** The coexist group (coexist:names.groupAddress, or the routing model's default address). */
   groupAddress: z.string().optional(),
+  /** coexist:routing: what membership of the group means (the cleanup guard reads it). */
+  routing: RoutingModel.default("migratedGroup"),
   /** coexist:journal: the cmdlet journal (unset or true: journal/<stack>.jsonl; false: off; or a path). */
   journal: JournalSetting.optional(),
   /** coexist:previewCommands: each step's write cmdlets as a diagnostic on its resource at preview (off for huge waves). */
@@ -79,10 +93,11 @@ export function withSecret(target: unknown, get: (key: string) => string | undef
 }
 
 /** The group address as the program works it out (program/program.ts groupAddressOf). */
-function groupAddressFrom(names: unknown, domain: string | undefined): string | undefined {
+function groupAddressFrom(names: unknown, domain: string | undefined, routing: unknown): string | undefined {
   const given = (names as { groupAddress?: unknown } | undefined)?.groupAddress;
   if (typeof given === "string") return given.toLowerCase();
-  return domain ? `migrated@${domain.toLowerCase()}` : undefined;
+  const model = RoutingModel.safeParse(routing ?? "migratedGroup");
+  return domain && model.success ? `${defaultGroup(model.data).alias}@${domain.toLowerCase()}` : undefined;
 }
 
 /** Reads coexist:exchange, coexist:source, coexist:pool, coexist:domain, coexist:cutover, coexist:journal and the secret keys. */
@@ -95,7 +110,8 @@ export function readProviderConfig(config: dynamic.Config): ProviderConfig {
     domain: config.get("domain"),
     cutover: configValue(get, "cutover"),
     acknowledge: configValue(get, "acknowledge"),
-    groupAddress: groupAddressFrom(configValue(get, "names"), config.get("domain")),
+    groupAddress: groupAddressFrom(configValue(get, "names"), config.get("domain"), config.get("routing")),
+    routing: config.get("routing"),
     journal: configValue(get, "journal"),
     previewCommands: configValue(get, "previewCommands"),
   });

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { IpRange, SmartHost } from "../exchange/cmdlets";
 import { Identity, Name64, SmtpAddress } from "../exchange/command";
 import { ExchangeTarget, FilePath, SourceTarget } from "../exchange/targets";
-import { configValue, Cutover, JournalSetting, PoolSettings, ProviderConfig, withSecret } from "./provider";
+import { configValue, Cutover, defaultGroup, JournalSetting, PoolSettings, ProviderConfig, RoutingModel, withSecret } from "./provider";
 import { Problem, quote } from "../waves/problems";
 import { locate, stackKeys } from "./locate";
 
@@ -30,15 +30,34 @@ export const StackConfig = z
     sourceIpRanges: z.array(IpRange).min(1, "needs at least one IP or range"),
     /** Owners of the Migrated Users group (required under app-only authentication). */
     groupOwners: z.array(Identity).min(1, "needs at least one owner"),
+    /**
+     * The routing model. migratedGroup (seed 2): a group of migrated users, which the coexistence
+     * rule skips. pendingGroup (seed 1): a group of the users still at the source, whose mail the
+     * rule routes there; everyone else (migrated users, Exchange-Online-only recipients) is
+     * delivered in Exchange Online. docs/routing-models.md compares them.
+     */
+    routing: RoutingModel.default("migratedGroup"),
+    /**
+     * pendingGroup: a CSV of every source user (header EmailAddress, or seed 1's Identity, Members),
+     * the pending group's first members; `coexist source-users` writes it from the source.
+     */
+    sourceUsers: FilePath.optional(),
+    /**
+     * Exchange Online recipients in the shared domain with no source mailbox (new hires, shared
+     * mailboxes). migratedGroup: each joins the group (no source step), so the rule delivers
+     * their mail in Exchange Online. pendingGroup: never put in the pending group.
+     */
+    cloudOnly: z.array(SmtpAddress.transform((s) => s.toLowerCase())).default([]),
     names: z
       .object({
-        group: Name64.default("Migrated Users"),
+        /** Default: seed 2's "Migrated Users" (migratedGroup) or seed 1's "Accounts" (pendingGroup). */
+        group: Name64.optional(),
         groupAddress: SmtpAddress.optional(),
         connector: Name64.default("Shared Name Space with External Entity TRSC"),
         coexistenceRule: Name64.default("Coexistence"),
         bypassRule: Name64.default("Inbound from Shared Namespace"),
       })
-      .default({ group: "Migrated Users", connector: "Shared Name Space with External Entity TRSC", coexistenceRule: "Coexistence", bypassRule: "Inbound from Shared Namespace" }),
+      .default({ connector: "Shared Name Space with External Entity TRSC", coexistenceRule: "Coexistence", bypassRule: "Inbound from Shared Namespace" }),
     /** The waves applied, in order: CSV files relative to the project directory. */
     waves: z.array(FilePath).default([]),
     /** Users listed in a wave whose move is rolled back: their mail flows to the source again. */
@@ -64,6 +83,8 @@ export const StackConfig = z
     journal: JournalSetting.optional(),
   })
   .superRefine((c, ctx) => {
+    if (c.routing === "pendingGroup" && !c.sourceUsers)
+      ctx.addIssue({ code: "custom", path: ["sourceUsers"], message: "is required with coexist:routing pendingGroup: the CSV of every source user, the pending group's first members (`coexist source-users --stack <stack>` writes it)" });
     if (!/\{alias\}/.test(c.routingTemplate)) ctx.addIssue({ code: "custom", path: ["routingTemplate"], message: "must contain {alias}" });
     // Checked once here with a plain alias, so a broken template is one problem, not one per user.
     // (Only once the domain and tenant it fills in are valid: they get their own message.)
@@ -72,6 +93,12 @@ export const StackConfig = z
     }
   });
 export type StackConfig = z.output<typeof StackConfig>;
+
+/** The coexist group's name: coexist:names.group, else the seed's name for the routing model. */
+export const groupNameOf = (c: Pick<StackConfig, "names" | "routing">): string => c.names.group ?? defaultGroup(c.routing).name;
+
+/** The coexist group's primary address: coexist:names.groupAddress, else the model's default. */
+export const groupAddressOf = (c: Pick<StackConfig, "names" | "routing" | "domain">): string => (c.names.groupAddress ?? `${defaultGroup(c.routing).alias}@${c.domain}`).toLowerCase();
 
 /** Where the source forwards a user: coexist:routingTemplate filled in for their alias. */
 export function routingAddress(config: Pick<StackConfig, "routingTemplate" | "domain" | "tenant">, email: string): string {

@@ -240,6 +240,10 @@ describe("mail-routing oracle", () => {
         target: "alice@sub.contoso.com",
       });
       domainEntry(w, DOMAIN).MatchSubDomains = matchSubDomains;
+      // Routed by the parent's MatchSubDomains alone (the subdomain no accepted domain of its
+      // own), with alice's mailbox holding the address as coexist gives it.
+      w.tenant.acceptedDomains = w.tenant.acceptedDomains.filter((a) => a.DomainName !== "sub.contoso.com");
+      w.tenant.mailboxes.find((m) => m.Alias === "alice")!.EmailAddresses.push("smtp:alice@sub.contoso.com");
       return w;
     };
 

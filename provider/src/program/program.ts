@@ -2,6 +2,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import {
   AcceptedDomainRelay,
+  CloudOnlyRecipient,
   CoexistenceRule,
   MigratedMailbox,
   MigratedUsersGroup,
@@ -17,8 +18,9 @@ import { evaluate, formatRefusal, GateInput, GateResult } from "../safety/gate";
 import { liveSnapshot } from "../safety/live";
 import { InputError, Problem } from "../waves/problems";
 import { refuseRehearsalEnvironment } from "./environment";
-import { rawConfig, readStackConfig, StackConfig } from "../config/stack";
-import { MigratedUser, splitRollback, usersFromWaves } from "./users";
+import { groupAddressOf, groupNameOf, rawConfig, readStackConfig, StackConfig } from "../config/stack";
+import { checkCloudOnly, MigratedUser, sourceUsersOf, splitRollback, usersFromWaves } from "./users";
+import { domainOf } from "../exchange/addresses";
 import { stackFileOf } from "../config/locate";
 
 export interface Inputs {
@@ -27,6 +29,8 @@ export interface Inputs {
   users: MigratedUser[];
   /** Users in a wave and in coexist:rollback. */
   rolledBack: MigratedUser[];
+  /** pendingGroup: every source user (coexist:sourceUsers), sorted. */
+  sourceUsers?: string[];
 }
 
 /** Reads and checks the whole input (config and every wave) before anything is declared. */
@@ -35,20 +39,30 @@ export function loadInputs(get: (key: string) => string | undefined, projectDir:
   const shown = path.relative(projectDir, stackFile) || stackFile;
   const config = readStackConfig(rawConfig(get), stackFile, problems, shown);
   const all = config ? usersFromWaves(config, projectDir, stackFile, problems, shown) : [];
+  const sourceUsers = config ? sourceUsersOf(config, projectDir, stackFile, problems, shown).sort() : [];
+  if (config) checkCloudOnly(config, all, sourceUsers, stackFile, problems, shown);
   if (problems.length > 0 || !config) throw new InputError(problems);
-  return { config, ...splitRollback(config, all) };
+  return { config, ...splitRollback(config, all), sourceUsers };
 }
 
-export const groupAddressOf = (config: StackConfig): string => (config.names.groupAddress ?? `migrated@${config.domain}`).toLowerCase();
+export { groupAddressOf };
+
+const pendingModel = (config: StackConfig) => config.routing === "pendingGroup";
+
+/** A routing address in a subdomain of the shared domain: the user's tenant mailbox must hold it. */
+export const tenantAddressOf = (config: StackConfig, u: MigratedUser): string | undefined => (domainOf(u.forwardTo).endsWith(`.${config.domain}`) ? u.forwardTo : undefined);
 
 /** The shared objects' inputs: what the program declares and what the safety gate models. */
-export function sharedInputs(config: StackConfig): SharedInputs {
+export function sharedInputs(config: StackConfig, sourceUsers: string[] = []): SharedInputs {
   const groupAddress = groupAddressOf(config);
+  const pending = pendingModel(config);
   return {
     relay: { domain: config.domain, matchSubDomains: config.matchSubDomains },
-    group: { name: config.names.group, primarySmtpAddress: groupAddress, managedBy: config.groupOwners },
+    group: { name: groupNameOf(config), primarySmtpAddress: groupAddress, managedBy: config.groupOwners, ...(pending ? { pending: sourceUsers } : {}) },
     connector: { name: config.names.connector, smartHosts: config.smartHosts, comment: `TransportRule Scoped Connector for shared namespace ${config.domain}` },
-    coexistenceRule: { name: config.names.coexistenceRule, connector: config.names.connector, exceptMembersOf: groupAddress },
+    coexistenceRule: pending
+      ? { name: config.names.coexistenceRule, connector: config.names.connector, sentToMemberOf: groupAddress, comments: "Redirect in-org mail for members of a specific group (users still at the source) to the Foreign Server" }
+      : { name: config.names.coexistenceRule, connector: config.names.connector, exceptMembersOf: groupAddress },
     bypassRule: { name: config.names.bypassRule, senderIpRanges: config.sourceIpRanges },
   };
 }
@@ -62,16 +76,19 @@ export function gateInput(inputs: Inputs): GateInput {
     ...(u.proxyAddress ? { proxyAddress: u.proxyAddress } : {}),
     deliverToMailboxAndForward: config.deliverToMailboxAndForward,
     clearForwardingAddress: config.clearForwardingAddress,
+    ...(tenantAddressOf(config, u) ? { tenantAddress: tenantAddressOf(config, u)! } : {}),
   });
   return {
     domain: config.domain,
     groupAddress: groupAddressOf(config),
-    shared: sharedInputs(config),
+    shared: sharedInputs(config, inputs.sourceUsers),
     users: [
       ...inputs.users.map((u) => ({ ...common(u), action: "migrate" as const, forwardTo: u.forwardTo })),
       ...inputs.rolledBack.map((u) => ({ ...common(u), action: "rollback" as const })),
     ],
     acknowledged: config.acknowledge,
+    routing: config.routing,
+    cloudOnly: config.cloudOnly,
   };
 }
 
@@ -107,7 +124,7 @@ export function coexistence(): Promise<Record<string, unknown>> {
   }
   return ready(inputs)
     .then(() => gate(inputs))
-    .then(() => declare(inputs.config, inputs.users, inputs.rolledBack));
+    .then(() => declare(inputs));
 }
 
 /**
@@ -141,12 +158,13 @@ async function gate(inputs: Inputs): Promise<void> {
 /** The name a resource gets: its definition's (definitions in resources/handlers.ts). */
 const nameOf = (kind: keyof typeof definitions, inputs: Record<string, unknown>): string => (definitions[kind].resourceName as (i: Record<string, unknown>) => string)(inputs);
 
-async function declare(config: StackConfig, users: MigratedUser[], rolledBack: MigratedUser[]): Promise<Record<string, unknown>> {
+async function declare({ config, users, rolledBack, sourceUsers = [] }: Inputs): Promise<Record<string, unknown>> {
   // Declared after an await: each resource's stack trace (kept in state) is then this
   // function's frames only, which keeps every state entry small.
   await Promise.resolve();
 
-  const shared = sharedInputs(config);
+  const shared = sharedInputs(config, sourceUsers);
+  const pending = pendingModel(config);
   const groupAddress = groupAddressOf(config);
   // Dependencies give seed 2's cleanup order on destroy (dependents go first): rules, then
   // the connector, then the group, then the domain back to Authoritative. Creation runs the
@@ -154,7 +172,13 @@ async function declare(config: StackConfig, users: MigratedUser[], rolledBack: M
   const relay = new AcceptedDomainRelay(nameOf("acceptedDomainRelay", shared.relay), shared.relay);
   const group = new MigratedUsersGroup(nameOf("migratedUsersGroup", shared.group), shared.group, { dependsOn: [relay] });
   const connector = new PartnerConnector(nameOf("partnerConnector", shared.connector), shared.connector, { dependsOn: [group] });
-  new CoexistenceRule(nameOf("coexistenceRule", shared.coexistenceRule), shared.coexistenceRule, { dependsOn: [connector] });
+  // migratedGroup: the cloud-only recipients are members before the rule can route their mail
+  // out (and, on destroy, stay members until it has gone). pendingGroup needs nothing: they are
+  // never in the group.
+  const cloudOnly = pending
+    ? []
+    : config.cloudOnly.map((a) => new CloudOnlyRecipient(nameOf("cloudOnlyRecipient", { emailAddress: a }), { emailAddress: a, group: groupAddress }, { dependsOn: [group] }));
+  new CoexistenceRule(nameOf("coexistenceRule", shared.coexistenceRule), shared.coexistenceRule, { dependsOn: [connector, ...cloudOnly] });
   new SourceBypassRule(nameOf("sourceBypassRule", shared.bypassRule), shared.bypassRule, { dependsOn: [connector] });
 
   const mailboxes: MigratedMailbox[] = [];
@@ -169,6 +193,8 @@ async function declare(config: StackConfig, users: MigratedUser[], rolledBack: M
         clearForwardingAddress: config.clearForwardingAddress,
         ...(u.sourceIdentity ? { sourceIdentity: u.sourceIdentity } : {}),
         ...(u.proxyAddress ? { proxyAddress: u.proxyAddress } : {}),
+        ...(pending ? { routing: "pendingGroup" as const } : {}),
+        ...(tenantAddressOf(config, u) ? { tenantAddress: tenantAddressOf(config, u)! } : {}),
       },
       { dependsOn: [group] },
     );

@@ -5,7 +5,7 @@ import { Identity, SmtpAddress } from "../exchange/command";
 import { readWave } from "../waves/csv";
 import { Problem, quote, sortProblems } from "../waves/problems";
 import { locate } from "../config/locate";
-import { routingAddress, StackConfig } from "../config/stack";
+import { groupAddressOf, groupNameOf, routingAddress, StackConfig } from "../config/stack";
 
 /** A user to migrate, from a wave CSV, with their routing address worked out. */
 export interface MigratedUser {
@@ -24,8 +24,7 @@ function isRoutingDomain(config: StackConfig, domain: string): boolean {
   return domain === config.tenant || domain === mail || domain.endsWith(`.${config.domain}`);
 }
 
-/** The group every migrated user joins (as program.ts groupAddressOf works it out). */
-const groupAddress = (config: StackConfig) => (config.names.groupAddress ?? `migrated@${config.domain}`).toLowerCase();
+const groupAddress = groupAddressOf;
 
 /**
  * Seed 1's `Identity, Members` file names its group in Identity. coexist has one group (the
@@ -34,7 +33,7 @@ const groupAddress = (config: StackConfig) => (config.names.groupAddress ?? `mig
  */
 function isConfiguredGroup(config: StackConfig, identity: string): boolean {
   const id = identity.toLowerCase();
-  return id === config.names.group.toLowerCase() || id === groupAddress(config);
+  return id === groupNameOf(config).toLowerCase() || id === groupAddress(config);
 }
 
 /**
@@ -71,7 +70,7 @@ export function usersFromWaves(config: StackConfig, projectDir: string, stackFil
             file: shown,
             ...(places.group ?? { line, column: 1 }),
             message:
-              `${headers.group ?? "Identity"}: ${quote(row.group)} is not the group coexist uses, ${quote(config.names.group)} (${groupAddress(config)}): ` +
+              `${headers.group ?? "Identity"}: ${quote(row.group)} is not the group coexist uses, ${quote(groupNameOf(config))} (${groupAddress(config)}): ` +
               `every member listed would be migrated and added to it instead; write that group's name or address in ` +
               `${headers.group ?? "Identity"}, or set coexist:names.group and coexist:names.groupAddress to the group to use`,
           };
@@ -137,4 +136,46 @@ export function usersFromWaves(config: StackConfig, projectDir: string, stackFil
 export function splitRollback(config: StackConfig, all: MigratedUser[]): { users: MigratedUser[]; rolledBack: MigratedUser[] } {
   const back = new Set(config.rollback);
   return { users: all.filter((u) => !back.has(u.emailAddress)), rolledBack: all.filter((u) => back.has(u.emailAddress)) };
+}
+
+/**
+ * pendingGroup's list of every source user (coexist:sourceUsers): a CSV with an EmailAddress
+ * column (what `coexist source-users` writes) or seed 1's `Identity, Members`. Only addresses
+ * are read; every row must be in the shared domain, listed once.
+ */
+export function sourceUsersOf(config: StackConfig, projectDir: string, stackFile: string, problems: Problem[], shownStackFile = stackFile): string[] {
+  if (!config.sourceUsers) return [];
+  const file = path.resolve(projectDir, config.sourceUsers);
+  const shown = path.relative(projectDir, file) || config.sourceUsers;
+  if (!fs.existsSync(file)) {
+    problems.push({ file: shownStackFile, ...locate(stackFile, ["sourceUsers"]), message: `coexist:sourceUsers: file ${quote(config.sourceUsers)} does not exist (\`coexist source-users --stack <stack> --out ${config.sourceUsers}\` writes it from the source)` });
+    return [];
+  }
+  const seen = new Map<string, number>();
+  const out: string[] = [];
+  for (const { row, line, places, headers } of readWave(shown, problems, fs.readFileSync(file, "utf8"))) {
+    const report = (field: "emailAddress" | "group", message: string) => problems.push({ file: shown, ...(places[field] ?? { line, column: 1 }), message: `${headers[field] ?? field}: ${message}` });
+    const email = row.emailAddress.toLowerCase();
+    if (row.group !== undefined && !isConfiguredGroup(config, row.group)) report("group", `${quote(row.group)} is not the pending group, ${quote(groupNameOf(config))} (${groupAddress(config)})`);
+    else if (!isSmtp(email)) report("emailAddress", `${quote(row.emailAddress)} is not a valid email address`);
+    else if (domainOf(email) !== config.domain) report("emailAddress", `${row.emailAddress} is outside the shared domain ${config.domain}`);
+    else if (seen.has(email)) report("emailAddress", `${row.emailAddress} is listed twice (first at line ${seen.get(email)})`);
+    else {
+      seen.set(email, line);
+      out.push(email);
+    }
+  }
+  return out;
+}
+
+/** coexist:cloudOnly: in the shared domain, and neither in a wave nor (pendingGroup) a source user. */
+export function checkCloudOnly(config: StackConfig, users: MigratedUser[], sourceUsers: string[], stackFile: string, problems: Problem[], shownStackFile = stackFile): void {
+  const inWave = new Map(users.map((u) => [u.emailAddress, u.wave]));
+  const atSource = new Set(sourceUsers);
+  config.cloudOnly.forEach((address, i) => {
+    const at = { file: shownStackFile, ...locate(stackFile, ["cloudOnly", i]) };
+    if (domainOf(address) !== config.domain) problems.push({ ...at, message: `coexist:cloudOnly: ${address} is outside the shared domain ${config.domain}` });
+    else if (inWave.has(address)) problems.push({ ...at, message: `coexist:cloudOnly: ${address} is also in wave ${inWave.get(address)}: a cloud-only recipient has no source mailbox to forward; keep it in one of the two` });
+    else if (atSource.has(address)) problems.push({ ...at, message: `coexist:cloudOnly: ${address} is also in coexist:sourceUsers: a user at the source is not cloud-only; keep it in one of the two` });
+  });
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { AcceptedDomainRelayInputs } from "./acceptedDomainRelay/acceptedDomainRelay";
+import { CloudOnlyRecipientInputs } from "./cloudOnlyRecipient/cloudOnlyRecipient";
 import { Args, providerFor } from "./dynamicResource";
 import { definitions } from "./handlers";
 import { MigratedMailboxInputs } from "./migratedMailbox/migratedMailbox";
@@ -59,5 +60,12 @@ export class MigratedMailbox extends pulumi.dynamic.Resource {
   declare readonly forwardTo: pulumi.Output<string>;
   constructor(name: string, args: Args<z.input<typeof MigratedMailboxInputs>>, opts?: pulumi.CustomResourceOptions) {
     super(providerFor("migratedMailbox"), name, args, opts, MODULE, definitions.migratedMailbox.name);
+  }
+}
+
+export class CloudOnlyRecipient extends pulumi.dynamic.Resource {
+  declare readonly emailAddress: pulumi.Output<string>;
+  constructor(name: string, args: Args<z.input<typeof CloudOnlyRecipientInputs>>, opts?: pulumi.CustomResourceOptions) {
+    super(providerFor("cloudOnlyRecipient"), name, args, opts, MODULE, definitions.cloudOnlyRecipient.name);
   }
 }

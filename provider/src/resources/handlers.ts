@@ -1,5 +1,6 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { acceptedDomainRelay } from "./acceptedDomainRelay/acceptedDomainRelay";
+import { cloudOnlyRecipient } from "./cloudOnlyRecipient/cloudOnlyRecipient";
 import { configure } from "./context";
 import { AnyDefinition, handlerFor } from "./definition";
 import { migratedMailbox } from "./migratedMailbox/migratedMailbox";
@@ -21,6 +22,7 @@ export const definitions = {
   coexistenceRule,
   sourceBypassRule,
   migratedMailbox,
+  cloudOnlyRecipient,
 } as const;
 export type ResourceKind = keyof typeof definitions;
 

@@ -90,6 +90,19 @@ export function applyShared(w: RoutingWorld, c: Command): void {
     }
     case "Set-DistributionGroup":
       return; // address-list visibility: no bearing on routing
+    case "Update-DistributionGroupMember": {
+      // The whole membership replaced (pendingGroup's fill).
+      const g = t.groups.find((x) => sameAddress(x.PrimarySmtpAddress, String(p.Identity)) || sameAddress(x.Name, String(p.Identity)));
+      if (g) g.Members = [...new Set((list(p.Members) ?? []).map(bare))];
+      return;
+    }
+    case "Add-DistributionGroupMember": {
+      // A cloud-only recipient joining Migrated Users with the group.
+      const g = t.groups.find((x) => sameAddress(x.PrimarySmtpAddress, String(p.Identity)) || sameAddress(x.Name, String(p.Identity)));
+      const m = bare(String(p.Member));
+      if (g && !g.Members.map(bare).includes(m)) g.Members = [...g.Members, m];
+      return;
+    }
     case "New-OutboundConnector": {
       const name = String(p.Name);
       let c2 = t.outboundConnectors.find((x) => sameAddress(x.Name, name));

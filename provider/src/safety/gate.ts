@@ -1,6 +1,9 @@
 import { bare, domainOf, sameAddress } from "../exchange/addresses";
 import { overlay, traceMail, viewOf, type RoutingWorld, type Trace, type View } from "../oracle";
 import type { SourceMailbox } from "../simulator/model";
+import type { RoutingModel } from "../config/provider";
+import { UpdateDistributionGroupMember } from "../exchange/cmdlets";
+import { forwardsToTenant, pendingMembers } from "../resources/groupMembers";
 import { applyShared, copyWorld, SHARED_LABEL, SHARED_ORDER, sharedCommands, SharedInputs, SharedStep } from "./desired";
 
 /**
@@ -45,6 +48,8 @@ export interface UserPlan {
   deliverToMailboxAndForward: boolean;
   /** Clear a ForwardingAddress the source mailbox has (it wins over ForwardingSmtpAddress). */
   clearForwardingAddress: boolean;
+  /** A routing address in a subdomain, added to the user's Exchange Online mailbox before the forward. */
+  tenantAddress?: string;
 }
 
 export interface GateInput {
@@ -54,6 +59,10 @@ export interface GateInput {
   users: UserPlan[];
   /** Users whose problems are accepted deliberately (coexist:acknowledge): warnings only. */
   acknowledged: string[];
+  /** coexist:routing (absent: migratedGroup). In pendingGroup the group holds users still at the source. */
+  routing?: RoutingModel;
+  /** coexist:cloudOnly: Exchange Online recipients with no source mailbox (migratedGroup: they join the group). */
+  cloudOnly?: string[];
 }
 
 export interface Finding {
@@ -71,6 +80,8 @@ export interface GateResult {
   homes: Map<string, Home>;
   /** The end state (snapshot plus this run's changes). */
   end: RoutingWorld;
+  /** Exchange Online recipients of the shared domain with no source mailbox (listed or not). */
+  cloudOnly: Set<string>;
 }
 
 type Problem = { kind: "loop" | "bounce" | "exchange" | "source" | "mailbox"; trace: Trace };
@@ -125,9 +136,14 @@ function findSourceMailbox(w: RoutingWorld, index: Map<string, number>, u: UserP
   return i === undefined ? undefined : w.source.mailboxes[i];
 }
 
-/** The states a user passes through, in the order their resource runs its steps (mail-flow.md). */
-function statesOf(u: UserPlan, mailbox: SourceMailbox | undefined, member: boolean): UserState[] {
+/**
+ * The states a user passes through, in the order their resource runs its steps (mail-flow.md).
+ * `member` is group membership; in pendingGroup the migrating user leaves the group (seed 1's
+ * "remove the batch ... from the distribution groups") where in migratedGroup they join it.
+ */
+function statesOf(u: UserPlan, mailbox: SourceMailbox | undefined, member: boolean, pending: boolean): UserState[] {
   const before: UserState = { mailbox, member, label: "before" };
+  const moved = !pending; // membership once out of the coexistence rule's reach
   if (u.action === "migrate") {
     const forwarded = mailbox && {
       ...mailbox,
@@ -136,7 +152,11 @@ function statesOf(u: UserPlan, mailbox: SourceMailbox | undefined, member: boole
       ForwardingAddress: u.clearForwardingAddress ? null : mailbox.ForwardingAddress,
       EmailAddresses: u.proxyAddress && !mailbox.EmailAddresses.some((a) => sameAddress(a, u.proxyAddress!)) ? [...mailbox.EmailAddresses, `smtp:${u.proxyAddress}`] : mailbox.EmailAddresses,
     };
-    return [before, { mailbox, member: true, label: "after joining the group, before forwarding is on" }, { mailbox: forwarded, member: true, label: "end" }];
+    return [
+      before,
+      { mailbox, member: moved, label: pending ? "after leaving the group, before forwarding is on" : "after joining the group, before forwarding is on" },
+      { mailbox: forwarded, member: moved, label: "end" },
+    ];
   }
   const unforwarded = mailbox && {
     ...mailbox,
@@ -144,7 +164,29 @@ function statesOf(u: UserPlan, mailbox: SourceMailbox | undefined, member: boole
     DeliverToMailboxAndForward: false,
     EmailAddresses: u.proxyAddress ? mailbox.EmailAddresses.filter((a) => !sameAddress(a, u.proxyAddress!)) : mailbox.EmailAddresses,
   };
-  return [before, { mailbox: unforwarded, member, label: "after forwarding is off, before leaving the group" }, { mailbox: unforwarded, member: false, label: "end" }];
+  return [
+    before,
+    { mailbox: unforwarded, member, label: pending ? "after forwarding is off, before rejoining the group" : "after forwarding is off, before leaving the group" },
+    { mailbox: unforwarded, member: !moved, label: "end" },
+  ];
+}
+
+/**
+ * The tenant mailbox of `user` with `address` added (or removed), as MigratedMailbox's tenant
+ * Set-Mailbox does. An add fails in Exchange when another recipient holds the address or its
+ * domain is not accepted (SetTenantMailbox): the world is then left as it is, and diagnose says why.
+ */
+function withTenantAddress(w: RoutingWorld, user: string, address: string, add: boolean): void {
+  const m = w.tenant.mailboxes.find((x) => sameAddress(x.PrimarySmtpAddress, user));
+  if (!m) return;
+  const held = m.EmailAddresses.some((a) => sameAddress(a, address));
+  if (!add) {
+    m.EmailAddresses = m.EmailAddresses.filter((a) => !sameAddress(a, address));
+    return;
+  }
+  const d = domainOf(address);
+  const taken = [...w.tenant.mailboxes, ...w.tenant.groups].some((r) => r !== m && [r.PrimarySmtpAddress, ...r.EmailAddresses].some((a) => sameAddress(a, address)));
+  if (!held && !taken && w.tenant.acceptedDomains.some((a) => sameAddress(a.DomainName, d))) m.EmailAddresses = [...m.EmailAddresses, `smtp:${bare(address)}`];
 }
 
 /** Why a migrating user's routing cannot work, found without tracing, with the fix. */
@@ -192,7 +234,16 @@ function diagnose(end: View, u: UserPlan, mailbox: SourceMailbox | undefined, te
     });
   }
   // The tenant side, independently: where the forwarded copy arrives.
-  if (!accepted) {
+  if (u.tenantAddress && accepted && !sameAddress(accepted.DomainName, d)) {
+    // Not documented whether a MatchSubDomains parent lets a mailbox hold an address in a
+    // subdomain; Exchange takes a proxy address only in an accepted domain, so coexist (and the
+    // simulator) want the subdomain itself accepted.
+    out.push({
+      cause: `coexist gives ${u.email}'s Exchange Online mailbox the routing address ${to} before the source forwards to it, but ${d} is not an accepted domain of its own (only covered by ${accepted.DomainName}'s MatchSubDomains), and Exchange takes an address only in an accepted domain`,
+      fix: `add ${d} as an accepted domain of the tenant (its MX at Exchange Online), or forward to the tenant domain${tenantOrg ? ` (${tenantOrg})` : ""} with coexist:routingTemplate {alias}@{tenant}`,
+      standalone: true,
+    });
+  } else if (!accepted) {
     out.push({
       cause: `${to} is in ${d}, which is not an accepted domain of the tenant`,
       fix: d.endsWith(`.`) ? "fix the routing address" : `add ${d} as an accepted domain, or set coexist:matchSubDomains true if it is a subdomain of an InternalRelay domain, or use the tenant domain${tenantOrg ? ` (${tenantOrg})` : ""}`,
@@ -200,8 +251,8 @@ function diagnose(end: View, u: UserPlan, mailbox: SourceMailbox | undefined, te
     });
   } else if (!target) {
     out.push({
-      cause: `no Exchange Online recipient has the routing address ${to}`,
-      fix: `add ${to} to the user's Exchange Online mailbox (or create the mailbox) before the wave, or fix ForwardTo`,
+      cause: u.tenantAddress ? `${u.email} has no Exchange Online mailbox to give the routing address ${to}` : `no Exchange Online recipient has the routing address ${to}`,
+      fix: u.tenantAddress ? "create (license) the user's Exchange Online mailbox before the wave" : `add ${to} to the user's Exchange Online mailbox (or create the mailbox) before the wave, or fix ForwardTo`,
       standalone: false,
     });
   } else if (target.kind !== "mailbox" || !own || own.kind !== "mailbox" || own.mailbox !== target.mailbox) {
@@ -223,8 +274,21 @@ function diagnose(end: View, u: UserPlan, mailbox: SourceMailbox | undefined, te
 
 export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   const ack = new Set(input.acknowledged.map(bare));
+  const pending = input.routing === "pendingGroup";
   const commands = sharedCommands(input.shared);
   const inDomain = (a: string) => domainOf(a) === input.domain;
+  const groupNow = snapshot.tenant.groups.find((g) => sameAddress(g.PrimarySmtpAddress, input.groupAddress));
+  const membersToday = new Set(groupNow?.Members.map(bare) ?? []);
+  if (pending && input.shared.group.pending) {
+    // The fill as the group resource works it out from the same lists (groupMembers.ts).
+    const { all, added } = pendingMembers(input.shared.group.pending, snapshot.source.mailboxes, membersToday, input.domain);
+    const fill = added.length > 0 ? [UpdateDistributionGroupMember({ Identity: input.groupAddress, Members: all, Confirm: false, BypassSecurityGroupManagerCheck: true })] : [];
+    commands.group = [...commands.group.filter((c) => c.cmdlet !== "Update-DistributionGroupMember" && c.cmdlet !== "Add-DistributionGroupMember"), ...fill];
+  }
+  // migratedGroup: the listed cloud-only recipients join with the group, before the rule exists
+  // (the program makes the rule depend on them), so no state has the rule without them.
+  const cloudListed = new Set((input.cloudOnly ?? []).map(bare));
+  if (!pending) for (const r of cloudListed) commands.group.push({ cmdlet: "Add-DistributionGroupMember", parameters: { Identity: input.groupAddress, Member: r } });
 
   // Shared objects, one at a time: S0 = today, ..., W1 = all shared objects in place.
   const sharedStates: { after: SharedStep; world: RoutingWorld }[] = [];
@@ -239,16 +303,27 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   const v1 = viewOf(w1);
   const group = w1.tenant.groups.find((g) => sameAddress(g.PrimarySmtpAddress, input.groupAddress));
 
-  // Every user of the stack: the source's users in the shared domain, and everyone in a wave.
+  // Every user of the stack: the source's users in the shared domain, everyone in a wave, and
+  // the Exchange Online recipients of the domain with no source mailbox (cloud-only).
   const stackUsers = new Set<string>();
   for (const m of snapshot.source.mailboxes) if (inDomain(m.PrimarySmtpAddress)) stackUsers.add(bare(m.PrimarySmtpAddress));
   for (const u of input.users) stackUsers.add(u.email);
+  const cloudOnly = new Set<string>();
+  for (const m of snapshot.tenant.mailboxes) {
+    const a = bare(m.PrimarySmtpAddress);
+    if (inDomain(a) && !stackUsers.has(a) && !v0.sourceMailbox(a)) cloudOnly.add(a);
+  }
+  for (const a of cloudListed) cloudOnly.add(a);
+  for (const a of cloudOnly) stackUsers.add(a);
 
   const membersNow = new Set(group?.Members.map(bare) ?? []);
   const isMemberNow = (u: string) => membersNow.has(u);
+  // Migrated today: forwarded and out of the rule's reach (in Migrated Users; not in the pending group).
   const homeNow = (u: string): Home => {
+    if (cloudOnly.has(u)) return "exchange";
     const m = v0.sourceMailbox(u);
-    return isMemberNow(u) && (m?.ForwardingSmtpAddress || m?.ForwardingAddress) ? "exchange" : "source";
+    if (pending) return !membersToday.has(u) && m && forwardsToTenant(m, input.domain) ? "exchange" : "source";
+    return membersToday.has(u) && (m?.ForwardingSmtpAddress || m?.ForwardingAddress) ? "exchange" : "source";
   };
   const plans = new Map(input.users.map((u) => [u.email, u]));
   const homes = new Map<string, Home>();
@@ -264,13 +339,14 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   const endMembers = new Set(membersNow);
   for (const u of input.users) {
     const mailbox = findSourceMailbox(w1, index, u);
-    const states = statesOf(u, mailbox, isMemberNow(u.email));
+    const states = statesOf(u, mailbox, isMemberNow(u.email), pending);
     trajectories.set(u.email, { before: mailbox, states });
     const last = states[states.length - 1]!;
     const i = index.get(bare(u.sourceIdentity ?? u.email));
     if (i !== undefined && last.mailbox) end.source.mailboxes[i] = last.mailbox;
     if (last.member) endMembers.add(u.email);
     else endMembers.delete(u.email);
+    if (u.tenantAddress) withTenantAddress(end, u.email, u.tenantAddress, u.action === "migrate");
   }
   const endGroup = end.tenant.groups.find((g) => sameAddress(g.PrimarySmtpAddress, input.groupAddress));
   if (endGroup) endGroup.Members = [...endMembers];
@@ -289,7 +365,7 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   /** A user the run leaves alone whose source mailbox forwards: their own (or an admin's) choice. */
   const ownForwarding = (u: string) => {
     const m = v0.sourceMailbox(u);
-    return !plans.has(u) && !isMemberNow(u) && Boolean(m?.ForwardingSmtpAddress || m?.ForwardingAddress);
+    return !plans.has(u) && !cloudOnly.has(u) && homeNow(u) === "source" && Boolean(m?.ForwardingSmtpAddress || m?.ForwardingAddress);
   };
 
   // The first problem found per (user, entry), with where it was found.
@@ -332,6 +408,27 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   }
 
   const findings: Finding[] = [];
+  // The routing model of a live stack does not change under it: the rule would be rewritten
+  // while every membership still means the other model's thing.
+  const liveRule = snapshot.tenant.transportRules.find((r) => sameAddress(r.Name, input.shared.coexistenceRule.name ?? "Coexistence"));
+  const liveModel = liveRule && ((liveRule.SentToMemberOf ?? []).length > 0 ? "pendingGroup" : liveRule.ExceptIfSentToMemberOf.length > 0 ? "migratedGroup" : undefined);
+  if (liveModel && liveModel !== (input.routing ?? "migratedGroup")) {
+    findings.push({
+      user: "coexist:routing",
+      refuse: true,
+      message:
+        `coexist:routing: the stack is set to ${input.routing ?? "migratedGroup"}, but the live coexistence rule '${liveRule!.Name}' is the ${liveModel} model's (${liveModel === "pendingGroup" ? "SentToMemberOf" : "ExceptIfSentToMemberOf"} ${(liveModel === "pendingGroup" ? liveRule!.SentToMemberOf! : liveRule!.ExceptIfSentToMemberOf).join(", ")}): ` +
+        `changing the routing model of a live stack is not supported, because every user's membership would mean the opposite until each was redone. Set coexist:routing back to ${liveModel}, or finish the migration and clean up (\`pulumi destroy\`) before starting over with the other model`,
+    });
+  }
+  /** Problems coexist causes for a cloud-only recipient (listed, or put in the pending group by this run) are refused; others are shown. */
+  const coexistsDoing = (u: string) => cloudListed.has(u) || (pending && endMembers.has(u) && !membersToday.has(u));
+  const cloudHint = (u: string, e: Entry): string =>
+    e === "exchange"
+      ? pending
+        ? `; it is an Exchange Online recipient with no source mailbox: keep it out of coexist:sourceUsers, so it is not in the group ${input.groupAddress}`
+        : `; it is an Exchange Online recipient with no source mailbox: list it in coexist:cloudOnly, so it joins the group ${input.groupAddress} and its mail stays in Exchange Online`
+      : `; it is an Exchange Online recipient with no source mailbox, and while MX points at the source, mail for it reaches the source first: the source must relay recipients it does not know in ${input.domain} to Exchange Online (an InternalRelay accepted domain and a send connector to the tenant: seed 1's send and receive connector)`;
   const tenantOrg = snapshot.tenant.acceptedDomains.find((d) => d.InitialDomain)?.DomainName;
   const diagnosed = new Map<string, ReturnType<typeof diagnose>>();
   for (const u of input.users) if (u.action === "migrate") diagnosed.set(u.email, diagnose(vEnd, u, findSourceMailbox(end, index, u), tenantOrg));
@@ -340,11 +437,16 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   for (const f of [...found.values()].sort((a, b) => a.user.localeCompare(b.user) || ENTRIES.indexOf(a.entry) - ENTRIES.indexOf(b.entry))) {
     const ds = diagnosed.get(f.user) ?? [];
     const when = f.endState ? (baseline.has(key(f.user, f.entry, f.problem)) && !plans.has(f.user) ? " (as it does today)" : "") : ` ${f.state}`;
-    const cause = ds.length > 0 ? ds.map((d) => `${d.cause}; ${d.fix}`).join(". Also: ") : `${f.problem.trace.reason ?? describeHops(f.problem.trace)}`;
+    const cloud = cloudOnly.has(f.user);
+    const unlisted =
+      pending && !cloud && !plans.has(f.user) && homes.get(f.user) === "source" && !endMembers.has(f.user)
+        ? `; ${f.user} is not in the group of users still at the source (${input.groupAddress}): list it in coexist:sourceUsers`
+        : "";
+    const cause = (ds.length > 0 ? ds.map((d) => `${d.cause}; ${d.fix}`).join(". Also: ") : `${f.problem.trace.reason ?? describeHops(f.problem.trace)}`) + (cloud ? cloudHint(f.user, f.entry) : unlisted);
     findings.push({
       user: f.user,
       entry: f.entry,
-      refuse: !ack.has(f.user),
+      refuse: !ack.has(f.user) && (!cloud || (f.entry === "exchange" && coexistsDoing(f.user))),
       message: `${f.user}: ${ENTRY_LABEL[f.entry]} would ${outcomeText(f.problem)}${when}: ${cause}${ackHint(f.user)}`,
     });
   }
@@ -365,7 +467,7 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
     }
   }
   findings.sort((a, b) => a.user.localeCompare(b.user) || (a.entry ? ENTRIES.indexOf(a.entry) : 9) - (b.entry ? ENTRIES.indexOf(b.entry) : 9));
-  return { findings, refusals: findings.filter((f) => f.refuse), warnings: findings.filter((f) => !f.refuse), homes, end };
+  return { findings, refusals: findings.filter((f) => f.refuse), warnings: findings.filter((f) => !f.refuse), homes, end, cloudOnly };
 }
 
 /** The systems a message went through, for a problem with no NDR-like reason. */

@@ -9,8 +9,13 @@ export interface Scenario {
   domain: string;
   /** The tenant's initial domain, e.g. contoso.onmicrosoft.com. */
   organization: string;
-  /** A catch-all routing subdomain (seed 1), e.g. sub.contoso.com; its MX points at Exchange Online. */
+  /**
+   * A catch-all routing subdomain (seed 1), e.g. sub.contoso.com: an accepted domain of the tenant
+   * (so mailboxes can hold addresses in it) with its MX at Exchange Online.
+   */
   subdomain?: string;
+  /** Exchange-Online-only recipients of the shared domain (new hires) by alias: no source mailbox. */
+  cloudOnly?: string[];
   /** Users by alias; each has a source mailbox, and a licensed Exchange Online mailbox waiting. */
   users: string[];
   sourceHosts?: string[];
@@ -50,16 +55,22 @@ export function initialWorld(s: Scenario): World {
       acceptedDomains: [
         { Name: org, DomainName: org, DomainType: "Authoritative", MatchSubDomains: false, Default: false, InitialDomain: true },
         { Name: d, DomainName: d, DomainType: "Authoritative", MatchSubDomains: false, Default: true, InitialDomain: false },
+        ...(sub ? [{ Name: sub, DomainName: sub, DomainType: "Authoritative" as const, MatchSubDomains: false, Default: false, InitialDomain: false }] : []),
       ],
       mailboxes: [
-        { Guid: next(), Name: "admin", Alias: "admin", PrimarySmtpAddress: `admin@${d}`, EmailAddresses: [`SMTP:admin@${d}`, `smtp:admin@${org}`] },
+        // The tenant's first admin, in its initial domain as a new tenant has it: no recipient of
+        // the shared domain lives only in Exchange Online unless a scenario adds one (cloudOnly).
+        { Guid: next(), Name: "admin", Alias: "admin", PrimarySmtpAddress: `admin@${org}`, EmailAddresses: [`SMTP:admin@${org}`] },
         ...s.users.map((alias) => ({
           Guid: next(),
           Name: alias,
           Alias: alias,
           PrimarySmtpAddress: `${alias}@${d}`,
-          EmailAddresses: [`SMTP:${alias}@${d}`, `smtp:${alias}@${org}`, ...(sub ? [`smtp:${alias}@${sub}`] : [])],
+          // No subdomain address: coexist adds it to each migrated user's mailbox before forwarding
+          // (MigratedMailbox tenantAddress), as it must in a real tenant.
+          EmailAddresses: [`SMTP:${alias}@${d}`, `smtp:${alias}@${org}`],
         })),
+        ...(s.cloudOnly ?? []).map((alias) => ({ Guid: next(), Name: alias, Alias: alias, PrimarySmtpAddress: `${alias}@${d}`, EmailAddresses: [`SMTP:${alias}@${d}`, `smtp:${alias}@${org}`] })),
       ],
       groups: [],
       outboundConnectors: [],

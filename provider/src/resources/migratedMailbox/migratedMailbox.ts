@@ -1,16 +1,16 @@
 import { z } from "zod";
 import {
   AddDistributionGroupMember,
-  GetDistributionGroupMember,
   GetMailbox,
   MailboxObject,
-  RecipientObject,
   RemoveDistributionGroupMember,
   SetMailbox,
+  SetTenantMailbox,
 } from "../../exchange/cmdlets";
 import { Identity, SmtpAddress } from "../../exchange/command";
 import { isAlreadyExists, isNotFound } from "../../exchange/errors";
 import { SessionPool } from "../../pool/sessionPool";
+import { members, remember, sourceMailboxes } from "../groupMembers";
 import { address, exact } from "../compare";
 import { Context } from "../context";
 import { Definition } from "../definition";
@@ -19,10 +19,14 @@ import { getOne } from "../operations";
 
 /**
  * One migrated user. The order is the point (mail-flow.md): a user the source forwards to the
- * tenant before they are in the Migrated Users group loops between the two systems. So create
- * joins the group first and then turns on source forwarding; delete (rollback or cleanup)
- * turns forwarding off first and then leaves the group. Both halves live in this one resource
- * so Pulumi can never run them in the wrong order.
+ * tenant while the coexistence rule still sends their Exchange Online mail to the source loops
+ * between the two systems. So create first takes the user out of the rule's reach — joins the
+ * Migrated Users group (migratedGroup, seed 2) or leaves the group of users still at the source
+ * (pendingGroup, seed 1) — and then turns on source forwarding; delete (rollback or cleanup)
+ * turns forwarding off first and then puts the membership back. With a routing subdomain
+ * (seed 1's user@subdomain.domain.com) the user's Exchange Online mailbox gets that address
+ * before the source forwards to it, and loses it last. All of it lives in this one resource so
+ * Pulumi can never run the steps in the wrong order.
  */
 const lower = SmtpAddress.transform((s) => s.toLowerCase());
 export const MigratedMailboxInputs = z.object({
@@ -43,6 +47,13 @@ export const MigratedMailboxInputs = z.object({
    * nothing. Cleared with the forward, put back on rollback.
    */
   clearForwardingAddress: z.boolean().default(false),
+  /** pendingGroup: `group` is the group of users still at the source. Absent: migratedGroup. */
+  routing: z.literal("pendingGroup").optional(),
+  /**
+   * The routing address in a subdomain of the shared domain, added to the user's Exchange Online
+   * mailbox (tenant Set-Mailbox -EmailAddresses @{Add}) before the forward, removed after it.
+   */
+  tenantAddress: lower.optional(),
 });
 export type MigratedMailboxInputs = z.output<typeof MigratedMailboxInputs>;
 export type MigratedMailboxOutputs = MigratedMailboxInputs & {
@@ -57,48 +68,18 @@ export type MigratedMailboxOutputs = MigratedMailboxInputs & {
 const bypass = { BypassSecurityGroupManagerCheck: true } as const;
 const sourceId = (i: MigratedMailboxInputs) => i.sourceIdentity ?? i.emailAddress;
 
-/**
- * Group membership for refresh: one Get-DistributionGroupMember per group per half minute
- * instead of one per user, kept current by this process's own Add/Remove.
- */
-const memberCache = new Map<string, { at: number; members: Set<string> }>();
-const MEMBER_CACHE_MS = 30_000;
+const pending = (i: { routing?: string }) => i.routing === "pendingGroup";
 
-async function members(pool: SessionPool, group: string): Promise<Set<string> | undefined> {
-  const hit = memberCache.get(group);
-  if (hit && Date.now() - hit.at < MEMBER_CACHE_MS) return hit.members;
-  try {
-    const list = (await pool.run(GetDistributionGroupMember({ Identity: group, ResultSize: "Unlimited" }))) as RecipientObject[];
-    const set = new Set(list.map((m) => m.PrimarySmtpAddress.toLowerCase()));
-    memberCache.set(group, { at: Date.now(), members: set });
-    return set;
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
+/** The source's mailboxes by every key an identity may use, from the one list per process. */
+let byKey: { list: Promise<MailboxObject[]>; map: Map<string, MailboxObject> } | undefined;
+async function sourceMailbox(pool: SessionPool, identity: string): Promise<MailboxObject | undefined> {
+  const list = sourceMailboxes(pool);
+  if (byKey?.list !== list) {
+    const map = new Map<string, MailboxObject>();
+    for (const m of await list) for (const k of [m.Identity, m.Name, m.Alias, m.PrimarySmtpAddress, ...m.EmailAddresses]) map.set(k.replace(/^smtp:/i, "").toLowerCase(), m);
+    byKey = { list, map };
   }
-}
-const remember = (group: string, user: string, member: boolean) => {
-  const hit = memberCache.get(group);
-  if (hit) member ? hit.members.add(user) : hit.members.delete(user);
-};
-
-/**
- * The source's mailboxes, listed once per provider process (one run) for every create in it (one
- * Get-Mailbox -ResultSize Unlimited, not one read per user): what a create checks first. The run
- * started with the safety gate's own read of the same list, so a re-read adds nothing but time.
- */
-let sourceList: { pool: SessionPool; byKey: Promise<Map<string, MailboxObject>> } | undefined;
-function sourceMailboxes(pool: SessionPool): Promise<Map<string, MailboxObject>> {
-  if (!sourceList || sourceList.pool !== pool) {
-    const byKey = pool.run(GetMailbox({ ResultSize: "Unlimited" })).then((list) => {
-      const map = new Map<string, MailboxObject>();
-      for (const m of list as MailboxObject[]) for (const k of [m.Identity, m.Name, m.Alias, m.PrimarySmtpAddress, ...m.EmailAddresses]) map.set(k.replace(/^smtp:/i, "").toLowerCase(), m);
-      return map;
-    });
-    sourceList = { pool, byKey };
-    byKey.catch(() => (sourceList = undefined));
-  }
-  return sourceList.byKey;
+  return byKey.map.get(identity.toLowerCase());
 }
 
 /**
@@ -108,7 +89,7 @@ function sourceMailboxes(pool: SessionPool): Promise<Map<string, MailboxObject>>
  * restore on delete.
  */
 async function forwardingAddressOf(ctx: Context, i: MigratedMailboxInputs): Promise<string | null> {
-  const m = (await sourceMailboxes(ctx.source)).get(sourceId(i).toLowerCase());
+  const m = await sourceMailbox(ctx.source, sourceId(i));
   const fa = m?.ForwardingAddress ?? null;
   if (fa && !i.clearForwardingAddress) {
     throw new Error(
@@ -119,11 +100,17 @@ async function forwardingAddressOf(ctx: Context, i: MigratedMailboxInputs): Prom
   return fa;
 }
 
-// The four commands a migrated user ever needs; create/update/delete and the change-review
-// plan are all built from these, so the plan shows exactly what runs.
+// The commands a migrated user ever needs; create/update/delete and the change-review plan are
+// all built from these, so the plan shows exactly what runs.
 export const joinGroup = (i: MigratedMailboxInputs) => AddDistributionGroupMember({ Identity: i.group, Member: i.emailAddress, ...bypass });
 export const leaveGroup = (i: MigratedMailboxInputs) =>
   RemoveDistributionGroupMember({ Identity: i.group, Member: i.emailAddress, Confirm: false, ...bypass });
+/** Out of the coexistence rule's reach: into Migrated Users, or out of the pending group. */
+export const takeOver = (i: MigratedMailboxInputs) => (pending(i) ? leaveGroup(i) : joinGroup(i));
+/** Back in the rule's reach (rollback): out of Migrated Users, or back into the pending group. */
+export const handBack = (i: MigratedMailboxInputs) => (pending(i) ? joinGroup(i) : leaveGroup(i));
+export const addTenantAddress = (i: MigratedMailboxInputs, address: string) => SetTenantMailbox({ Identity: i.emailAddress, EmailAddresses: { Add: [address] } });
+export const removeTenantAddress = (i: MigratedMailboxInputs, address: string) => SetTenantMailbox({ Identity: i.emailAddress, EmailAddresses: { Remove: [address] } });
 export function forwardOn(i: MigratedMailboxInputs, oldProxy?: string) {
   const add = i.proxyAddress ? [i.proxyAddress] : [];
   const remove = oldProxy && oldProxy !== i.proxyAddress ? [oldProxy] : [];
@@ -162,6 +149,19 @@ async function leave(ctx: Context, i: MigratedMailboxInputs): Promise<void> {
   remember(i.group, i.emailAddress, false);
 }
 
+const takeOverRun = (ctx: Context, i: MigratedMailboxInputs) => (pending(i) ? leave(ctx, i) : join(ctx, i));
+const handBackRun = (ctx: Context, i: MigratedMailboxInputs) => (pending(i) ? join(ctx, i) : leave(ctx, i));
+
+/** Idempotent (an Add of an address the mailbox holds changes nothing: SetTenantMailbox). */
+async function withTenantAddress(ctx: Context, i: MigratedMailboxInputs, address: string | undefined, add: boolean): Promise<void> {
+  if (!address) return;
+  try {
+    await ctx.exchange.run(add ? addTenantAddress(i, address) : removeTenantAddress(i, address));
+  } catch (e) {
+    if (add || !isNotFound(e)) throw e; // removing from a mailbox that is gone: nothing to undo
+  }
+}
+
 async function unforward(ctx: Context, i: MigratedMailboxOutputs): Promise<void> {
   try {
     await ctx.source.run(forwardOff(i));
@@ -174,17 +174,24 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
   name: "MigratedMailbox",
   resourceName: (i) => i.emailAddress,
   inputs: MigratedMailboxInputs,
-  replaceOn: ["emailAddress", "group", "sourceIdentity"],
+  replaceOn: ["emailAddress", "group", "sourceIdentity", "routing"],
   deleteBeforeReplace: true,
   compare: { emailAddress: address, group: address, forwardTo: address, sourceIdentity: address, deliverToMailboxAndForward: exact, proxyAddress: address,
     // Absent in state written before the setting existed: the same as off.
-    clearForwardingAddress: (a, b) => Boolean(a) === Boolean(b) },
+    clearForwardingAddress: (a, b) => Boolean(a) === Boolean(b), tenantAddress: address, routing: exact },
   plan: {
-    create: (news) => [joinGroup(news), forwardOn(news)],
-    update: (olds, news) => [joinGroup(news), forwardOn(news, olds.proxyAddress)],
-    delete: (olds) => [forwardOff(olds), leaveGroup(olds)],
+    create: (news) => [takeOver(news), ...(news.tenantAddress ? [addTenantAddress(news, news.tenantAddress)] : []), forwardOn(news)],
+    update: (olds, news) => [
+      takeOver(news),
+      ...(news.tenantAddress ? [addTenantAddress(news, news.tenantAddress)] : []),
+      forwardOn(news, olds.proxyAddress),
+      ...(olds.tenantAddress && !address(olds.tenantAddress, news.tenantAddress) ? [removeTenantAddress(news, olds.tenantAddress)] : []),
+    ],
+    // The plan shows a rollback's; a cleanup (`pulumi destroy`) keeps the membership (see delete).
+    delete: (olds) => [forwardOff(olds), handBack(olds), ...(olds.tenantAddress ? [removeTenantAddress(olds, olds.tenantAddress)] : [])],
   },
   drift: (outs) => [
+    // isMember means out of the rule's reach: a member of Migrated Users, no member of the pending group.
     ...(!outs.isMember ? ["isMember"] : []),
     ...(!address(outs.forwardingSmtpAddress, outs.forwardTo) ? ["forwardingSmtpAddress"] : []),
     // Set by hand after coexist's forward: it silently takes over (ForwardingAddress wins).
@@ -193,7 +200,8 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
 
   async create(ctx, inputs) {
     const saved = await forwardingAddressOf(ctx, inputs);
-    await join(ctx, inputs); // first: a forwarded user outside the group would loop
+    await takeOverRun(ctx, inputs); // first: a forwarded user the rule still routes to the source would loop
+    await withTenantAddress(ctx, inputs, inputs.tenantAddress, true); // before anything is forwarded to it
     await ctx.source.run(forwardOn(inputs));
     return {
       id: inputs.emailAddress,
@@ -204,8 +212,9 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
 
   async read(ctx, _id, outs) {
     const mailbox = await getOne<MailboxObject>(ctx.source, GetMailbox({ Identity: sourceId(outs) }));
-    const isMember = (await members(ctx.exchange, outs.group))?.has(outs.emailAddress) ?? false;
-    if (!mailbox && !isMember) return undefined;
+    const member = (await members(ctx.exchange, outs.group))?.has(outs.emailAddress) ?? false;
+    const isMember = pending(outs) ? !member : member;
+    if (!mailbox && !member) return undefined;
     const forwarding = mailbox?.ForwardingSmtpAddress?.replace(/^smtp:/i, "").toLowerCase() ?? null;
     const { forwardingAddress: _stale, ...rest } = outs;
     return { ...rest, isMember, forwardingSmtpAddress: forwarding, ...(mailbox?.ForwardingAddress ? { forwardingAddress: mailbox.ForwardingAddress } : {}) };
@@ -213,16 +222,20 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
 
   async update(ctx, _id, olds, news) {
     const saved = olds.savedForwardingAddress ?? (await forwardingAddressOf(ctx, news));
-    await join(ctx, news);
+    await takeOverRun(ctx, news);
+    await withTenantAddress(ctx, news, news.tenantAddress, true);
     await ctx.source.run(forwardOn(news, olds.proxyAddress));
+    if (olds.tenantAddress && !address(olds.tenantAddress, news.tenantAddress)) await withTenantAddress(ctx, news, olds.tenantAddress, false);
     return { ...news, isMember: true, forwardingSmtpAddress: news.forwardTo, ...(saved ? { savedForwardingAddress: saved } : {}) };
   },
 
   async delete(ctx, _id, outs) {
-    await unforward(ctx, outs); // first: leaving the group while still forwarded would loop
-    // In the cleanup (`pulumi destroy`) the user stays a member until the group itself goes,
-    // after the rules: a user out of the group while the coexistence rule still runs would have
-    // internet mail (MX now at Exchange Online) routed back to the source.
-    if (programRan()) await leave(ctx, outs);
+    await unforward(ctx, outs); // first: back in the rule's reach while still forwarded would loop
+    // In the cleanup (`pulumi destroy`) the membership stays as it is: in migratedGroup the user
+    // stays a member until the group itself goes, after the rules (out of the group while the
+    // coexistence rule still runs, their internet mail, MX now at Exchange Online, would be routed
+    // back to the source); in pendingGroup they never rejoin (their mailbox is in Exchange Online).
+    if (programRan()) await handBackRun(ctx, outs);
+    await withTenantAddress(ctx, outs, outs.tenantAddress, false); // last: nothing forwards to it now
   },
 };

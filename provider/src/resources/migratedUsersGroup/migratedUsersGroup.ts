@@ -1,11 +1,16 @@
 import { z } from "zod";
 import {
+  AddDistributionGroupMember,
   DistributionGroupObject,
   GetDistributionGroup,
   NewDistributionGroup,
   RemoveDistributionGroup,
   SetDistributionGroup,
+  UpdateDistributionGroupMember,
 } from "../../exchange/cmdlets";
+import { isAlreadyExists } from "../../exchange/errors";
+import { domainOf } from "../../exchange/addresses";
+import { members as membersOf, pendingMembers, remember, sourceMailboxes } from "../groupMembers";
 import { Identity, Name64, SmtpAddress } from "../../exchange/command";
 import { address, caseless, caselessSet } from "../compare";
 import { Context } from "../context";
@@ -13,9 +18,14 @@ import { Definition } from "../definition";
 import { afterNew, conflict, getOne, removeIfPresent } from "../operations";
 
 /**
- * The "Migrated Users" distribution group: the coexistence rule's exception. Its members are
- * not managed here but by each MigratedMailbox, so that joining the group and turning on source
- * forwarding happen in one per-user resource, in the loop-free order.
+ * The coexist group. migratedGroup (seed 2): "Migrated Users", the coexistence rule's exception;
+ * its members are not managed here but by each MigratedMailbox, so that joining the group and
+ * turning on source forwarding happen in one per-user resource, in the loop-free order.
+ * pendingGroup (seed 1): the group of users still at the source, the rule's condition. Seed 1
+ * "add[s] all users to the distribution group"; here the listed source users (`pending`) join
+ * in one Update-DistributionGroupMember (up to 10,000 per call) instead of one Add each, except
+ * those already forwarded to Exchange Online (groupMembers.ts pendingMembers). Each migrating
+ * user then leaves it in their own MigratedMailbox, just before their forward goes on.
  */
 export const MigratedUsersGroupInputs = z.object({
   name: Name64.default("Migrated Users"),
@@ -23,6 +33,8 @@ export const MigratedUsersGroupInputs = z.object({
   /** Owners. Required: under app-only auth there is no signed-in user to become the owner. */
   managedBy: z.array(Identity).min(1, "needs at least one owner (ManagedBy) under app-only authentication").max(10),
   hiddenFromAddressLists: z.boolean().default(true),
+  /** pendingGroup: every source user (coexist:sourceUsers), lower case; absent in migratedGroup. */
+  pending: z.array(SmtpAddress.transform((s) => s.toLowerCase())).optional(),
 });
 export type MigratedUsersGroupInputs = z.output<typeof MigratedUsersGroupInputs>;
 export type MigratedUsersGroupOutputs = MigratedUsersGroupInputs & { liveHidden: boolean };
@@ -37,8 +49,37 @@ const newGroup = (i: MigratedUsersGroupInputs) =>
     Type: "Distribution",
     MemberJoinRestriction: "Closed",
     MemberDepartRestriction: "Closed",
-    Notes: "Managed by coexist: members are users whose mailbox lives in Exchange Online.",
+    Notes: i.pending
+      ? "Managed by coexist: members are users whose mailbox still lives at the source; mail for them goes there."
+      : "Managed by coexist: members are users whose mailbox lives in Exchange Online.",
   });
+
+/** Update-DistributionGroupMember's -Members takes at most 10,000 entries (its reference). */
+const UPDATE_MAX = 10_000;
+const fillCommands = (group: string, all: string[], added: string[]) =>
+  added.length === 0
+    ? []
+    : all.length <= UPDATE_MAX
+      ? [UpdateDistributionGroupMember({ Identity: group, Members: all, Confirm: false, ...bypass })]
+      : added.map((m) => AddDistributionGroupMember({ Identity: group, Member: m, ...bypass }));
+
+/**
+ * pendingGroup: adds the listed source users not yet forwarded to Exchange Online and not yet
+ * members; one list read of each side, then one Update (or one Add each beyond 10,000 members).
+ */
+async function fill(ctx: Context, group: string, i: MigratedUsersGroupInputs): Promise<void> {
+  if (!i.pending) return;
+  const current = (await membersOf(ctx.exchange, group)) ?? new Set<string>();
+  const { all, added } = pendingMembers(i.pending, await sourceMailboxes(ctx.source), current, domainOf(i.primarySmtpAddress));
+  for (const c of fillCommands(group, all, added)) {
+    try {
+      await afterNew(ctx.exchange, c);
+    } catch (e) {
+      if (!isAlreadyExists(e)) throw e; // an Add of a member an earlier, interrupted run added
+    }
+  }
+  for (const m of added) remember(group, m, true);
+}
 const removeGroup = (identity: string) => RemoveDistributionGroup({ Identity: identity, Confirm: false, ...bypass });
 
 const outputs = (inputs: MigratedUsersGroupInputs, g: DistributionGroupObject): MigratedUsersGroupOutputs => ({
@@ -62,13 +103,18 @@ async function converge(ctx: Context, identity: string, want: MigratedUsersGroup
 
 export const migratedUsersGroup: Definition<typeof MigratedUsersGroupInputs, MigratedUsersGroupOutputs> = {
   name: "MigratedUsersGroup",
-  resourceName: () => "migrated-users",
+  resourceName: (i) => (i.pending ? "pending-users" : "migrated-users"),
   inputs: MigratedUsersGroupInputs,
   replaceOn: [],
   deleteBeforeReplace: false,
   compare: { name: caseless, primarySmtpAddress: address, managedBy: caselessSet },
   plan: {
-    create: (news) => [newGroup(news), ...(news.hiddenFromAddressLists ? [SetDistributionGroup({ Identity: news.name, HiddenFromAddressListsEnabled: true, ...bypass })] : [])],
+    // The fill as preview sees it: every listed user (the run itself leaves out those forwarded).
+    create: (news) => [
+      newGroup(news),
+      ...(news.hiddenFromAddressLists ? [SetDistributionGroup({ Identity: news.name, HiddenFromAddressListsEnabled: true, ...bypass })] : []),
+      ...fillCommands(news.primarySmtpAddress, news.pending ?? [], news.pending ?? []),
+    ],
     update: (olds, news) => [
       SetDistributionGroup({
         Identity: olds.primarySmtpAddress,
@@ -78,6 +124,11 @@ export const migratedUsersGroup: Definition<typeof MigratedUsersGroupInputs, Mig
         ...(caselessSet(olds.managedBy, news.managedBy) ? {} : { ManagedBy: news.managedBy }),
         ...bypass,
       }),
+      ...(() => {
+        const had = new Set(olds.pending ?? []);
+        const added = (news.pending ?? []).filter((u) => !had.has(u));
+        return fillCommands(news.primarySmtpAddress, [...had, ...added], added);
+      })(),
     ],
     delete: (olds) => [removeGroup(olds.primarySmtpAddress)],
   },
@@ -92,11 +143,13 @@ export const migratedUsersGroup: Definition<typeof MigratedUsersGroupInputs, Mig
       ];
       if (differences.length > 0) throw conflict("Group", inputs.primarySmtpAddress, differences);
       await converge(ctx, existing.Guid, inputs, existing, true); // adopt: an earlier run created it
+      await fill(ctx, existing.PrimarySmtpAddress.toLowerCase(), inputs);
       const now = (await getOne<DistributionGroupObject>(ctx.exchange, GetDistributionGroup({ Identity: existing.Guid })))!;
       return { id: existing.Guid, outs: outputs(inputs, now) };
     }
     const [created] = (await ctx.exchange.run(newGroup(inputs))) as [DistributionGroupObject];
     await converge(ctx, created.Guid, inputs, undefined, false);
+    await fill(ctx, created.PrimarySmtpAddress.toLowerCase(), inputs);
     return { id: created.Guid, outs: outputs(inputs, { ...created, HiddenFromAddressListsEnabled: inputs.hiddenFromAddressLists }) };
   },
 
@@ -112,6 +165,7 @@ export const migratedUsersGroup: Definition<typeof MigratedUsersGroupInputs, Mig
       await ctx.exchange.run(SetDistributionGroup({ Identity: id, PrimarySmtpAddress: news.primarySmtpAddress, ...bypass }));
     }
     await converge(ctx, id, news, have, !caselessSet(olds.managedBy, news.managedBy));
+    await fill(ctx, news.primarySmtpAddress, news);
     const now = (await getOne<DistributionGroupObject>(ctx.exchange, GetDistributionGroup({ Identity: id })))!;
     return outputs(news, now);
   },

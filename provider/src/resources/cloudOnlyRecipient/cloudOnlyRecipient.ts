@@ -1,0 +1,80 @@
+import { z } from "zod";
+import { AddDistributionGroupMember, RemoveDistributionGroupMember } from "../../exchange/cmdlets";
+import { SmtpAddress } from "../../exchange/command";
+import { isAlreadyExists, isNotFound } from "../../exchange/errors";
+import { address } from "../compare";
+import { Context } from "../context";
+import { Definition } from "../definition";
+import { programRan } from "../cleanupGuard";
+import { members, remember } from "../groupMembers";
+
+/**
+ * An Exchange-Online-only recipient in migratedGroup (seed 2): a new hire or shared mailbox with
+ * no source mailbox. Outside the Migrated Users group the coexistence rule sends its mail to the
+ * source, which has no such recipient: it bounces. So it joins the group, with no source step
+ * (coexist:cloudOnly). In pendingGroup (seed 1) such recipients are simply never in the group.
+ */
+const lower = SmtpAddress.transform((s) => s.toLowerCase());
+export const CloudOnlyRecipientInputs = z.object({
+  emailAddress: lower,
+  /** The Migrated Users group (its primary SMTP address). */
+  group: lower,
+});
+export type CloudOnlyRecipientInputs = z.output<typeof CloudOnlyRecipientInputs>;
+export type CloudOnlyRecipientOutputs = CloudOnlyRecipientInputs & { isMember: boolean };
+
+const bypass = { BypassSecurityGroupManagerCheck: true } as const;
+const joinGroup = (i: CloudOnlyRecipientInputs) => AddDistributionGroupMember({ Identity: i.group, Member: i.emailAddress, ...bypass });
+const leaveGroup = (i: CloudOnlyRecipientInputs) => RemoveDistributionGroupMember({ Identity: i.group, Member: i.emailAddress, Confirm: false, ...bypass });
+
+async function join(ctx: Context, i: CloudOnlyRecipientInputs): Promise<void> {
+  try {
+    await ctx.exchange.run(joinGroup(i));
+  } catch (e) {
+    if (!isAlreadyExists(e)) throw e; // already a member
+  }
+  remember(i.group, i.emailAddress, true);
+}
+
+export const cloudOnlyRecipient: Definition<typeof CloudOnlyRecipientInputs, CloudOnlyRecipientOutputs> = {
+  name: "CloudOnlyRecipient",
+  resourceName: (i) => i.emailAddress,
+  inputs: CloudOnlyRecipientInputs,
+  replaceOn: ["emailAddress", "group"],
+  deleteBeforeReplace: true,
+  compare: { emailAddress: address, group: address },
+  plan: {
+    create: (news) => [joinGroup(news)],
+    update: (_olds, news) => [joinGroup(news)],
+    delete: (olds) => [leaveGroup(olds)],
+  },
+  drift: (outs) => (outs.isMember ? [] : ["isMember"]),
+
+  async create(ctx, inputs) {
+    await join(ctx, inputs);
+    return { id: inputs.emailAddress, outs: { ...inputs, isMember: true } };
+  },
+
+  async read(ctx, _id, outs) {
+    const m = await members(ctx.exchange, outs.group);
+    if (!m) return undefined; // the group is gone: so is this membership
+    return { ...outs, isMember: m.has(outs.emailAddress) };
+  },
+
+  async update(ctx, _id, _olds, news) {
+    await join(ctx, news);
+    return { ...news, isMember: true };
+  },
+
+  async delete(ctx, _id, outs) {
+    // In the cleanup the group itself goes (after the rules); taken off the list during an up, the
+    // recipient leaves the group, and its mail follows the coexistence rule again.
+    if (!programRan()) return;
+    try {
+      await ctx.exchange.run(leaveGroup(outs));
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+    remember(outs.group, outs.emailAddress, false);
+  },
+};

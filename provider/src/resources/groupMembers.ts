@@ -1,0 +1,74 @@
+import { GetDistributionGroupMember, GetMailbox, MailboxObject, RecipientObject } from "../exchange/cmdlets";
+import { bare, domainOf } from "../exchange/addresses";
+import { isNotFound } from "../exchange/errors";
+import { SessionPool } from "../pool/sessionPool";
+
+/**
+ * Group membership for the per-user resources: one Get-DistributionGroupMember per group per
+ * half minute instead of one per user, kept current by this process's own Add/Remove.
+ */
+const memberCache = new Map<string, { at: number; members: Set<string> }>();
+const MEMBER_CACHE_MS = 30_000;
+
+export async function members(pool: SessionPool, group: string): Promise<Set<string> | undefined> {
+  const hit = memberCache.get(group);
+  if (hit && Date.now() - hit.at < MEMBER_CACHE_MS) return hit.members;
+  try {
+    const list = (await pool.run(GetDistributionGroupMember({ Identity: group, ResultSize: "Unlimited" }))) as RecipientObject[];
+    const set = new Set(list.map((m) => m.PrimarySmtpAddress.toLowerCase()));
+    memberCache.set(group, { at: Date.now(), members: set });
+    return set;
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+export const remember = (group: string, user: string, member: boolean): void => {
+  const hit = memberCache.get(group);
+  if (hit) member ? hit.members.add(user) : hit.members.delete(user);
+};
+
+/**
+ * The source's mailboxes, listed once per provider process (one run) for every create in it (one
+ * Get-Mailbox -ResultSize Unlimited, not one read per user). The run started with the safety
+ * gate's own read of the same list, so a re-read adds nothing but time.
+ */
+let sourceList: { pool: SessionPool; list: Promise<MailboxObject[]> } | undefined;
+export function sourceMailboxes(pool: SessionPool): Promise<MailboxObject[]> {
+  if (!sourceList || sourceList.pool !== pool) {
+    const list = pool.run(GetMailbox({ ResultSize: "Unlimited" })) as Promise<MailboxObject[]>;
+    sourceList = { pool, list };
+    list.catch(() => (sourceList = undefined));
+  }
+  return sourceList.list;
+}
+
+/**
+ * Whether a source mailbox forwards to Exchange Online: to the tenant's onmicrosoft.com
+ * domains or a routing subdomain of the shared domain (what coexist's MigratedMailbox sets).
+ * A forward elsewhere (a colleague, outside) is its owner's choice: that user still lives there.
+ */
+export function forwardsToTenant(m: Pick<MailboxObject, "ForwardingSmtpAddress" | "ForwardingAddress">, sharedDomain: string): boolean {
+  const to = m.ForwardingSmtpAddress ?? m.ForwardingAddress;
+  if (!to || !to.includes("@")) return false;
+  const d = domainOf(bare(to));
+  return d.endsWith(".onmicrosoft.com") || d.endsWith(`.${sharedDomain.toLowerCase()}`);
+}
+
+/**
+ * pendingGroup (seed 1): who belongs in the group of users still at the source. Every listed
+ * source user whose mailbox does not forward to Exchange Online yet, plus whoever is a member
+ * now: a user already migrated is never added (member and forwarded, their mail would go round
+ * between the two systems), and nobody is taken out here; users leave one by one, each just
+ * before their forward goes on (MigratedMailbox). The safety gate models the same function.
+ */
+export function pendingMembers(listed: readonly string[], mailboxes: readonly Pick<MailboxObject, "PrimarySmtpAddress" | "EmailAddresses" | "ForwardingSmtpAddress" | "ForwardingAddress">[], current: ReadonlySet<string>, sharedDomain: string): { all: string[]; added: string[] } {
+  const forwarded = new Set<string>();
+  for (const m of mailboxes) {
+    if (!forwardsToTenant(m, sharedDomain)) continue;
+    for (const a of [m.PrimarySmtpAddress, ...m.EmailAddresses]) forwarded.add(bare(a));
+  }
+  const added = [...new Set(listed.map(bare))].filter((u) => !current.has(u) && !forwarded.has(u));
+  return { all: [...current, ...added], added };
+}
