@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import { gateInput, Inputs } from "../program/program";
+import { traceMail } from "../oracle/routing";
 import type { World } from "../simulator/model";
 import { contosoConfig as config, contosoWorld as world, ORG, waveUser as user, applied } from "../testing/safety";
 import { evaluate, formatRefusal } from "./gate";
@@ -86,6 +87,17 @@ describe("the mail-flow safety gate", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
     expect(counts[0]).toBe(counts[1]);
-    expect(counts[0]).toBe(5);
+    // Tenant: domains, connectors, rules, recipients; source: mailboxes, accepted domains, send connectors.
+    expect(counts[0]).toBe(7);
+  });
+
+  it("reads the source's accepted domains and send connectors, so a live snapshot traces a cloud-only mailbox's relayed mail as the world does", async () => {
+    const { stateFile, dir, store } = freshWorld({ domain: "contoso.com", organization: ORG, users: ["alice"], sourceRelay: true });
+    store.update((w) => void w.tenant.mailboxes.push({ Guid: "hire", Name: "hire", Alias: "hire", PrimarySmtpAddress: "hire@contoso.com", EmailAddresses: ["SMTP:hire@contoso.com"] }));
+    const target = simTarget(stateFile);
+    const snap = await liveSnapshot({ exchange: target, source: target, smartHosts: ["mail.contoso-source.example"], sourceIpRanges: ["198.51.100.25"] }, ["contoso.com", ORG]);
+    expect(snap.source.sendConnectors?.map((c) => [c.Name, c.SmartHosts])).toEqual([["To Exchange Online", ["contoso.mail.protection.outlook.com"]]]);
+    expect(traceMail(snap, { to: "hire@contoso.com", entry: "internet" })).toMatchObject({ outcome: "delivered-exchange", deliveredTo: "hire@contoso.com" });
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -26,7 +26,7 @@ export async function liveSnapshot(t: LiveTargets, domains: string[], groups: st
     const target = resolvedTarget(given);
     return new SessionPool({ ...defaultPoolOptions, ...poolTuning(PoolSettings.parse(t.pool ?? {})), maxSessions, role, target, launch: launchFor(target) });
   };
-  // Two tenant sessions read its four lists side by side; the source has one list to read.
+  // Two tenant sessions read its four lists side by side; the source's three short lists take one.
   const exchange = pool("exchange", t.exchange, 2);
   const source = pool("source", t.source, 1);
   try {

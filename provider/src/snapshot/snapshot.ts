@@ -5,10 +5,13 @@ import {
   GetMailbox,
   GetOutboundConnector,
   GetRecipient,
+  GetSendConnector,
+  GetSourceAcceptedDomain,
   GetTransportRule,
   MailboxObject,
   OutboundConnectorObject,
   RecipientObject,
+  SendConnectorObject,
   TenantRecipientObject,
   TransportRuleObject,
 } from "../exchange/cmdlets";
@@ -27,9 +30,10 @@ import { Network } from "./network";
  *           -ResultSize Unlimited, and Get-DistributionGroupMember -ResultSize Unlimited for the
  *           coexist group and each group a rule's SentToMemberOf or ExceptIfSentToMemberOf
  *           names (and groups nested in those);
- *   source: Get-Mailbox -ResultSize Unlimited;
+ *   source: Get-Mailbox -ResultSize Unlimited, Get-AcceptedDomain and Get-SendConnector (whether
+ *           it relays recipients it does not know, and where to);
  *   DNS:    the MX of each domain asked about.
- * So 5 + g reads for N users (g = groups whose membership matters, usually 1). The result has
+ * So 7 + g reads for N users (g = groups whose membership matters, usually 1). The result has
  * the oracle's shape, so the same routing model runs over a rehearsal's world and a real
  * tenant's snapshot.
  */
@@ -57,12 +61,17 @@ export async function readSnapshot(s: SnapshotSources): Promise<Snapshot> {
     count++;
     return asList<T>(await pool.run(command));
   };
-  const [domains, connectors, rules, recipients, mailboxes] = await Promise.all([
+  const [domains, connectors, rules, recipients, mailboxes, sourceDomains, sendConnectors] = await Promise.all([
     run<AcceptedDomainObject>(s.exchange, GetAcceptedDomain({})),
     run<OutboundConnectorObject>(s.exchange, GetOutboundConnector({})),
     run<TransportRuleObject>(s.exchange, GetTransportRule({})),
     run<TenantRecipientObject>(s.exchange, GetRecipient({ ResultSize: "Unlimited" })),
     run<MailboxObject>(s.source, GetMailbox({ ResultSize: "Unlimited" })),
+    // Not tolerated when they fail, as no read is: taken as "relays nothing", an unreadable relay
+    // would hide the loop an address that exists nowhere makes, and call a cloud-only mailbox's
+    // relayed mail bounced. Preflight names a role that lacks them before any run.
+    run<AcceptedDomainObject>(s.source, GetSourceAcceptedDomain({})),
+    run<SendConnectorObject>(s.source, GetSendConnector({})),
   ]);
 
   // Membership matters for groups a rule's condition or exception names (or will: the coexist
@@ -116,6 +125,9 @@ export async function readSnapshot(s: SnapshotSources): Promise<Snapshot> {
       hosts: s.network.sourceHosts,
       outboundIps: s.network.sourceIps,
       mailboxes: mailboxes.map(sourceMailbox),
+      // MatchSubDomains is Exchange 2016 and later (Set-AcceptedDomain.md): absent, it is off.
+      acceptedDomains: sourceDomains.map((d) => ({ Name: d.Name, DomainName: d.DomainName, DomainType: d.DomainType, MatchSubDomains: d.MatchSubDomains ?? false, Default: d.Default })),
+      sendConnectors: sendConnectors.map(({ Identity: _i, ...c }) => c),
     },
     mx,
     reads: { count, ms: Date.now() - started },
