@@ -30,7 +30,16 @@ export function renderSetup(world: World, domain: string): string {
   return [
     `  Exchange Online: ${domain} ${d?.DomainType}${d?.MatchSubDomains ? " +subdomains" : ""} | group: ${g ? `${g.Name} (${g.Members.length} members)` : "none"} | connector: ${c ? `${c.Name} → ${c.SmartHosts.join(", ")}` : "none"}`,
     `  Rules: ${rules} | MX of ${domain} → ${world.mx[domain] === "exchange" ? "Exchange Online" : "source"}`,
+    // Only a world whose source lists its domains says more (older worlds print as before).
+    ...(world.source.acceptedDomains ? [`  Source: ${sourceSetup(world, domain)}`] : []),
   ].join("\n");
+}
+
+/** The source's side of the shared domain: its type there and the send connectors that relay for it. */
+function sourceSetup(world: World, domain: string): string {
+  const d = world.source.acceptedDomains?.find((x) => x.DomainName.toLowerCase() === domain.toLowerCase());
+  const connectors = (world.source.sendConnectors ?? []).filter((c) => c.Enabled).map((c) => `${c.Name} → ${c.DNSRoutingEnabled ? "MX" : c.SmartHosts.join(", ")}`);
+  return `${domain} ${d?.DomainType ?? "not accepted"} | send connectors: ${connectors.join(", ") || "none"}`;
 }
 
 export function renderWorld(world: World, domain: string): string {
