@@ -633,6 +633,16 @@ describe("mail-routing oracle", () => {
         expect(send(w, "hire", "internet").reason).toBe("550 5.1.1 recipient hire@contoso.com not found at the source");
       });
 
+      it("loops, rather than bounces, a mailbox only in Exchange Online that seed 2's rule sends to the source, unless it joins the migrated group", () => {
+        // Seed 2's rule routes every in-organisation recipient outside the group to the source,
+        // which now hands it back; the rule matches again (no exception for the source's IP).
+        const w = relayed(configureCoexistence(freshWorld()));
+        w.tenant.mailboxes.push({ Guid: "mailbox-hire", Name: "hire", Alias: "hire", PrimarySmtpAddress: `hire@${DOMAIN}`, EmailAddresses: [`SMTP:hire@${DOMAIN}`] });
+        for (const entry of ENTRIES) expect([entry, send(w, "hire", entry).outcome]).toEqual([entry, "loop"]);
+        w.tenant.groups.find((g) => g.Name === "Migrated Users")!.Members.push(`hire@${DOMAIN}`);
+        for (const entry of ENTRIES) expect([entry, send(w, "hire", entry).outcome]).toEqual([entry, "delivered-exchange"]);
+      });
+
       it("reads a world saved before the source's accepted domains and connectors were modelled as it did before", () => {
         const old = WorldSchema.parse(JSON.parse(JSON.stringify(freshWorld())));
         expect(old.source.acceptedDomains).toBeUndefined();
