@@ -127,7 +127,8 @@ export async function readSnapshot(s: SnapshotSources): Promise<Snapshot> {
       mailboxes: mailboxes.map(sourceMailbox),
       // MatchSubDomains is Exchange 2016 and later (Set-AcceptedDomain.md): absent, it is off.
       acceptedDomains: sourceDomains.map((d) => ({ Name: d.Name, DomainName: d.DomainName, DomainType: d.DomainType, MatchSubDomains: d.MatchSubDomains ?? false, Default: d.Default })),
-      sendConnectors: sendConnectors.map(({ Identity: _i, ...c }) => c),
+      // Only what routing reads: a real Get-SendConnector prints dozens of other properties.
+      sendConnectors: sendConnectors.map((c) => ({ Name: c.Name, AddressSpaces: c.AddressSpaces, SmartHosts: c.SmartHosts, DNSRoutingEnabled: c.DNSRoutingEnabled, Enabled: c.Enabled })),
     },
     mx,
     reads: { count, ms: Date.now() - started },
