@@ -17,7 +17,7 @@ export interface CliResult {
 export function coexistCli(
   project: { dir: string; env: NodeJS.ProcessEnv },
   stack: string,
-  name: "plan" | "status" | "trace" | "preflight" | "rehearse",
+  name: "plan" | "status" | "trace" | "preflight" | "rehearse" | "sourceUsers",
   args: string[] = [],
   env: NodeJS.ProcessEnv = {},
 ): Promise<CliResult> {

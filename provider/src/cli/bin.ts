@@ -13,6 +13,8 @@ const usage = `usage: coexist <command> [options]
   status --stack NAME [--json | --csv]     where every user's mail ends, read-only
   trace --stack NAME user@domain           the hops of a message to one user, read-only
   preflight --stack NAME [--json]          is this machine and are these accounts ready for a real run
+  source-users --stack NAME [--out FILE] [--force]
+                                           every source user of the shared domain as a CSV (coexist:sourceUsers), read-only
   rehearse init --stack NAME [--others FILE] [--source-relay] [--force]
   rehearse mx-cutover --stack NAME [--back]
                                            the simulated world of a rehearsal stack
@@ -59,6 +61,9 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
       console.log(text);
       process.exit(failed ? 1 : 0);
     }
+    case "source-users":
+      await (require("./sourceUsers") as typeof import("./sourceUsers")).main(args);
+      return;
     case "rehearse": {
       const [sub, ...rest] = args;
       const stack = arg(rest, "--stack");

@@ -267,7 +267,8 @@ export function readStackConfig(raw: Record<string, unknown>, file: string, prob
     const value = valueAt(raw, issue.path);
     const secret = issue.path.some((p) => /password/i.test(String(p)));
     let message: string;
-    if (value === undefined) {
+    if (value === undefined && issue.code === "custom") message = `${key} ${issue.message}`; // a key one setting makes necessary
+    else if (value === undefined) {
       const options = issue.code === "invalid_union" ? (issue as { options?: unknown[] }).options : undefined;
       message = `${key} is required${options ? ` (one of ${options.join(", ")})` : ""}`;
     } else if (issue.code === "invalid_type") message = typeMessage(key, issue.expected, value, secret);

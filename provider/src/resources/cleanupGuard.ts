@@ -95,8 +95,11 @@ export function cleanupAllowed(ctx: Context): Promise<void> {
     if (!members) return;
     const mailboxes = (await ctx.source.run(GetMailbox({ ResultSize: "Unlimited" }))) as MailboxObject[];
     const acknowledged = new Set(config.acknowledge.map(bare));
+    // pendingGroup: the group holds exactly the users still at the source, so a member with no
+    // forward is stranded; a user the cleanup already turned off is no member and passes.
+    const waiting = (a: string) => (config.routing === "pendingGroup" ? members.has(a) : !members.has(a));
     const stranded = mailboxes
-      .filter((m) => domainOf(m.PrimarySmtpAddress) === domain && !m.ForwardingSmtpAddress && !m.ForwardingAddress && !members.has(bare(m.PrimarySmtpAddress)))
+      .filter((m) => domainOf(m.PrimarySmtpAddress) === domain && !m.ForwardingSmtpAddress && !m.ForwardingAddress && waiting(bare(m.PrimarySmtpAddress)))
       .map((m) => bare(m.PrimarySmtpAddress))
       .filter((a) => !acknowledged.has(a))
       .sort();

@@ -172,18 +172,14 @@ function statesOf(u: UserPlan, mailbox: SourceMailbox | undefined, member: boole
 }
 
 /**
- * The tenant mailbox of `user` with `address` added (or removed), as MigratedMailbox's tenant
+ * The tenant mailbox of `user` with `address` added, as MigratedMailbox's tenant
  * Set-Mailbox does. An add fails in Exchange when another recipient holds the address or its
  * domain is not accepted (SetTenantMailbox): the world is then left as it is, and diagnose says why.
  */
-function withTenantAddress(w: RoutingWorld, user: string, address: string, add: boolean): void {
+function withTenantAddress(w: RoutingWorld, user: string, address: string, add: true): void {
   const m = w.tenant.mailboxes.find((x) => sameAddress(x.PrimarySmtpAddress, user));
-  if (!m) return;
+  if (!m || !add) return;
   const held = m.EmailAddresses.some((a) => sameAddress(a, address));
-  if (!add) {
-    m.EmailAddresses = m.EmailAddresses.filter((a) => !sameAddress(a, address));
-    return;
-  }
   const d = domainOf(address);
   const taken = [...w.tenant.mailboxes, ...w.tenant.groups].some((r) => r !== m && [r.PrimarySmtpAddress, ...r.EmailAddresses].some((a) => sameAddress(a, address)));
   if (!held && !taken && w.tenant.acceptedDomains.some((a) => sameAddress(a.DomainName, d))) m.EmailAddresses = [...m.EmailAddresses, `smtp:${bare(address)}`];
@@ -346,7 +342,10 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
     if (i !== undefined && last.mailbox) end.source.mailboxes[i] = last.mailbox;
     if (last.member) endMembers.add(u.email);
     else endMembers.delete(u.email);
-    if (u.tenantAddress) withTenantAddress(end, u.email, u.tenantAddress, u.action === "migrate");
+    // A rollback removes the address last, once nothing forwards to it: the end state keeps it,
+    // so the passing states (this end with the user's earlier, still forwarded, states laid over
+    // it) see the address their forward needs. Held but unused, it routes nothing.
+    if (u.tenantAddress && u.action === "migrate") withTenantAddress(end, u.email, u.tenantAddress, true);
   }
   const endGroup = end.tenant.groups.find((g) => sameAddress(g.PrimarySmtpAddress, input.groupAddress));
   if (endGroup) endGroup.Members = [...endMembers];

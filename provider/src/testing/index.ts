@@ -12,3 +12,4 @@ export { outcomesOf, undelivered, userRows } from "../rehearsal/report";
 export { blankRule, World } from "../simulator/model";
 export { prng } from "../simulator/faults";
 export { sha256, simGuid } from "../simulator/scenario";
+export { traceMail } from "../oracle";

@@ -1,0 +1,59 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { GetMailbox, MailboxObject } from "../exchange/cmdlets";
+import { bare, domainOf } from "../exchange/addresses";
+import { resolvedTarget } from "../exchange/targets";
+import { PoolSettings, poolTuning } from "../config/provider";
+import { stackFileOf } from "../config/locate";
+import { rawConfig, readStackConfig } from "../config/stack";
+import { defaultPoolOptions, SessionPool } from "../pool/sessionPool";
+import { launchFor } from "../runner/launch";
+import { projectRoot } from "../projectRoot";
+import { formatProblem, InputError, Problem } from "../waves/problems";
+import { stackValues } from "./stackValues";
+
+/**
+ * `coexist source-users --stack X [--out FILE] [--force]` (`npm run source-users -- ...`): every
+ * source mailbox of the shared domain as a CSV with one EmailAddress column, the list
+ * coexist:sourceUsers names for seed 1's model (pendingGroup). One read at the source
+ * (Get-Mailbox -ResultSize Unlimited), nothing written there. Users already forwarded are listed
+ * too: the pending group's fill leaves them out by itself.
+ */
+export async function sourceUsersCsv(stack: string, cwd = projectRoot()): Promise<string> {
+  const get = stackValues(stack, cwd);
+  const problems: Problem[] = [];
+  const stackFile = stackFileOf(cwd, stack);
+  // The stack's config only: the list this writes may be what coexist:sourceUsers still lacks.
+  const config = readStackConfig(rawConfig(get), stackFile, problems, path.relative(cwd, stackFile));
+  if (!config || problems.length > 0) throw new InputError(problems);
+  const target = resolvedTarget(config.source);
+  const pool = new SessionPool({ ...defaultPoolOptions, ...poolTuning(PoolSettings.parse(config.pool ?? {})), maxSessions: 1, role: "source", target, launch: launchFor(target) });
+  try {
+    const mailboxes = (await pool.run(GetMailbox({ ResultSize: "Unlimited" }))) as MailboxObject[];
+    const users = [...new Set(mailboxes.map((m) => bare(m.PrimarySmtpAddress)).filter((a) => domainOf(a) === config.domain))].sort();
+    return ["EmailAddress", ...users].join("\n") + "\n";
+  } finally {
+    await pool.close();
+  }
+}
+
+export async function main(args: string[], cwd = projectRoot()): Promise<void> {
+  const arg = (name: string) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined);
+  const stack = arg("--stack");
+  const out = arg("--out");
+  if (!stack) throw new Error("usage: coexist source-users --stack NAME [--out FILE] [--force]");
+  const file = out ? path.resolve(cwd, out) : undefined;
+  if (file && fs.existsSync(file) && !args.includes("--force")) throw new Error(`${out} exists: --force replaces it (a list edited by hand is lost)`);
+  const csv = await sourceUsersCsv(stack, cwd);
+  if (!file) return void process.stdout.write(csv);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, csv);
+  console.log(`${out}: ${csv.trim().split("\n").length - 1} source users of the shared domain; set coexist:sourceUsers to ${out}`);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((e) => {
+    console.error(e instanceof InputError ? e.problems.map(formatProblem).join("\n") : (e as Error).message);
+    process.exit(1);
+  });
+}
