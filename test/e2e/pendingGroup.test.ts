@@ -109,6 +109,13 @@ describe("seed 1's model (coexist:routing pendingGroup) through the real CLI", (
     const m = commandLog(rehearsal.stateFile).length;
     await succeeds(rehearsal.up());
     expect(writesSince(m)).toEqual([]);
+    // status reads the model: migrated users are forwarded and out of the group, the hire lives in Exchange Online.
+    const r = await coexistCli(project, rehearsal.stack, "status", ["--json"]);
+    expect(r.code === 0 ? "ok" : r.out).toBe("ok");
+    const status = JSON.parse(r.out) as { rows: { user: string; home: string }[]; anomalies: string[]; totals: Record<string, number> };
+    expect(status.anomalies).toEqual([]);
+    expect(status.rows.find((x) => x.user === HIRE)?.home).toBe("exchange");
+    expect(status.totals).toMatchObject({ users: 7, inExchange: 5, atSource: 2 });
   });
 
   it("refuses to switch a live stack to the other model at preview, naming the key and the live rule", async () => {

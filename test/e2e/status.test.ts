@@ -26,7 +26,7 @@ describe("status and trace through the real CLI", () => {
     const n = logLength();
     const r = await cli("status", ["--json"]);
     expect(r.code === 0 ? "ok" : r.out).toBe("ok");
-    expect(cmdletsSince(n)).toEqual(["Get-AcceptedDomain", "Get-DistributionGroupMember", "Get-Mailbox", "Get-OutboundConnector", "Get-Recipient", "Get-TransportRule"]);
+    expect(cmdletsSince(n)).toEqual(["Get-AcceptedDomain", "Get-DistributionGroupMember", "Get-Mailbox", "Get-OutboundConnector", "Get-Recipient", "Get-SendConnector", "Get-TransportRule"]);
     const status = JSON.parse(r.out) as { rows: { user: string; inGroup: boolean; internet: string }[]; anomalies: string[]; totals: Record<string, number> };
     expect(status.rows.filter((x) => x.inGroup).map((x) => x.user)).toEqual(["alice@contoso.com", "bob@contoso.com", "carol@contoso.com"]);
     expect(status.rows.find((x) => x.user === "dave@contoso.com")?.internet).toBe("delivered-source");

@@ -34,7 +34,9 @@ export function worldFor(stack: string, cwd: string, others: string[] = [], sour
   const domain = config.domain;
   const alias = (address: string) => address.slice(0, address.lastIndexOf("@")).toLowerCase();
   const inDomain = (address: string) => address.toLowerCase().endsWith(`@${domain}`);
-  const users = [...inputs.users, ...inputs.rolledBack].map((u) => alias(u.emailAddress));
+  // Everyone in a wave, and (pendingGroup) every listed source user; cloud-only recipients get
+  // an Exchange Online mailbox only.
+  const users = [...inputs.users, ...inputs.rolledBack].map((u) => alias(u.emailAddress)).concat((inputs.sourceUsers ?? []).map(alias));
   for (const o of others) {
     if (!inDomain(o)) throw new Error(`--others: ${o} is not in ${domain}`);
     users.push(alias(o));
@@ -52,6 +54,7 @@ export function worldFor(stack: string, cwd: string, others: string[] = [], sour
     sourceHosts: config.smartHosts.map((h) => h.replace(/\/\d+$/, "")),
     sourceOutboundIps: config.sourceIpRanges.map(firstAddress),
     ...(sourceRelay ? { sourceRelay } : {}),
+    ...(config.cloudOnly.length > 0 ? { cloudOnly: config.cloudOnly.map(alias).sort() } : {}),
     ...(certificatePassword !== undefined || (sourcePassword !== undefined && username)
       ? {
           credentials: {
@@ -100,6 +103,7 @@ export function init(stack: string, options: { others?: string; force?: boolean;
     `rehearsal world for stack ${stack}: ${path.relative(cwd, stateFile)}`,
     `  ${scenario.domain} (MX at the source) in tenant ${scenario.organization}${scenario.subdomain ? `, routing subdomain ${scenario.subdomain} (MX at Exchange Online)` : ""}`,
     `  ${scenario.users.length} users, each with a source mailbox and an Exchange Online mailbox; admin@${scenario.organization} in Exchange Online`,
+    ...(scenario.cloudOnly?.length ? [`  ${scenario.cloudOnly.length} cloud-only recipient${scenario.cloudOnly.length === 1 ? "" : "s"} (coexist:cloudOnly), in Exchange Online only: ${scenario.cloudOnly.map((a) => `${a}@${scenario.domain}`).join(", ")}`] : []),
     `  the source at ${scenario.sourceHosts!.join(", ")}, sending from ${scenario.sourceOutboundIps!.join(", ")}`,
     ...(scenario.sourceRelay ? [`  the source relays recipients it does not know in ${scenario.domain} (InternalRelay there) to ${tenantSmartHost(scenario.organization)}`] : []),
     ...(scenario.credentials ? ["  connects must present the stack's secrets"] : []),

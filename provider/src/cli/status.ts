@@ -15,7 +15,7 @@ export async function statusReport(stack: string, format: "text" | "json" | "csv
   const { inputs } = stackInputs(stack, cwd);
   const snapshot = await liveSnapshot(inputs.config, routingDomains(inputs), [groupAddressOf(inputs.config)]);
   // The same snapshot and verdict as the gate's (checkMailFlow), kept here to build the rows on.
-  const status = statusOf(snapshot, inputs.config.domain, groupAddressOf(inputs.config), evaluate(snapshot, gateInput(inputs)));
+  const status = statusOf(snapshot, inputs.config.domain, groupAddressOf(inputs.config), evaluate(snapshot, gateInput(inputs)), inputs.config.routing);
   if (format === "json") return JSON.stringify({ ...status, reads: snapshot.reads }, null, 2);
   if (format === "csv") return statusCsv(status);
   return renderStatus(status);

@@ -347,6 +347,9 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
     // it) see the address their forward needs. Held but unused, it routes nothing.
     if (u.tenantAddress && u.action === "migrate") withTenantAddress(end, u.email, u.tenantAddress, true);
   }
+  // migratedGroup: a cloud-only member no longer listed leaves with its CloudOnlyRecipient (one
+  // added by hand would stay; the gate cannot tell them apart, so it shows the worse case).
+  if (!pending) for (const a of cloudOnly) if (!cloudListed.has(a)) endMembers.delete(a);
   const endGroup = end.tenant.groups.find((g) => sameAddress(g.PrimarySmtpAddress, input.groupAddress));
   if (endGroup) endGroup.Members = [...endMembers];
   const vEnd = viewOf(end);

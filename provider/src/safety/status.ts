@@ -58,8 +58,13 @@ export interface Status {
 const LABEL: Record<Outcome, string> = { "delivered-exchange": "Exchange Online", "delivered-source": "source", loop: "LOOP", bounce: "BOUNCE" };
 const systemOf = (o: Outcome): Home | undefined => (o === "delivered-exchange" ? "exchange" : o === "delivered-source" ? "source" : undefined);
 
-/** Rows and anomalies for every user the gate counted (gate.homes), on today's snapshot. */
-export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: string, gate: GateResult): Status {
+/**
+ * Rows and anomalies for every user the gate counted (gate.homes), on today's snapshot, cloud-only
+ * recipients included. In pendingGroup (seed 1) the group holds the users still at the source, so
+ * a migrated user is one forwarded and out of it.
+ */
+export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: string, gate: GateResult, routing: "migratedGroup" | "pendingGroup" = "migratedGroup"): Status {
+  const pending = routing === "pendingGroup";
   const view = viewOf(snapshot);
   const inGroup = members(snapshot, groupAddress);
   const group = inGroup !== undefined;
@@ -73,11 +78,17 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
     const row: StatusRow = { user, home, ...rest };
     const { forwardsTo } = row;
     rows.push(row);
-    if (!hasMailbox) anomalies.push(`${user}: no source mailbox`);
-    const applied = row.inGroup && forwardsTo !== null;
-    if (group) {
-      if (hasMailbox && forwardsTo && !row.inGroup) anomalies.push(`${user}: forwarded but not in the group`);
-      if (row.inGroup && !forwardsTo) anomalies.push(`${user}: in the group but not forwarded`);
+    const cloud = gate.cloudOnly.has(user);
+    if (!hasMailbox && !cloud) anomalies.push(`${user}: no source mailbox`);
+    const applied = cloud || (pending ? !row.inGroup : row.inGroup) && forwardsTo !== null;
+    if (group && !cloud) {
+      if (pending) {
+        if (forwardsTo && row.inGroup) anomalies.push(`${user}: forwarded but still in the group of users at the source`);
+        if (hasMailbox && !forwardsTo && !row.inGroup) anomalies.push(`${user}: neither forwarded nor in the group of users at the source`);
+      } else {
+        if (hasMailbox && forwardsTo && !row.inGroup) anomalies.push(`${user}: forwarded but not in the group`);
+        if (row.inGroup && !forwardsTo) anomalies.push(`${user}: in the group but not forwarded`);
+      }
       if (home === "exchange" && !applied) anomalies.push(`${user}: in a wave but not (fully) applied: run pulumi up (pulumi refresh first if it was applied and then changed by hand)`);
       if (home === "source" && applied) anomalies.push(`${user}: migrated, but the stack says the source (rolled back or in no wave): pulumi up applies a pending rollback; otherwise this was set by hand: put the user in a wave, or undo it`);
     }
@@ -98,7 +109,7 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
   const notes = group ? [] : [`the group ${groupAddress} does not exist: coexistence is not set up yet, or was cleaned up (MX ${view.mx(domain) === "exchange" ? "at Exchange Online" : "at the source"})`];
   for (const f of gate.refusals) anomalies.push(`next pulumi up would refuse: ${f.message}`);
   // In Exchange Online: in the group and forwarded; without coexistence, as MX says (see above).
-  const inExchange = group ? rows.filter((r) => r.inGroup && r.forwardsTo !== null).length : view.mx(domain) === "exchange" ? rows.length : 0;
+  const inExchange = group ? rows.filter((r) => gate.cloudOnly.has(r.user) || ((pending ? !r.inGroup : r.inGroup) && r.forwardsTo !== null)).length : view.mx(domain) === "exchange" ? rows.length : 0;
   return {
     rows,
     notes,

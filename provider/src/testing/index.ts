@@ -11,5 +11,5 @@ export { Rehearsal } from "../rehearsal/rehearsal";
 export { outcomesOf, undelivered, userRows } from "../rehearsal/report";
 export { blankRule, World } from "../simulator/model";
 export { prng } from "../simulator/faults";
-export { sha256, simGuid } from "../simulator/scenario";
+export { sha256, simGuid, sourceRelayOf } from "../simulator/scenario";
 export { traceMail } from "../oracle";
