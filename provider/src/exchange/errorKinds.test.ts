@@ -130,7 +130,7 @@ describe("every error the simulator can raise, through the table", () => {
   // The schema errors the simulator answers before any cmdlet runs (exchange/cmdlets) name their
   // kind directly; the table must agree, as it does for runner.ps1's own answers.
   test.each([
-    ["an unknown parameter", { cmdlet: "Get-AcceptedDomain", parameters: { Identity: "contoso.com", Colour: "red" } }],
+    ["an unknown parameter", { cmdlet: "Get-TransportRule", parameters: { Identity: "Coexistence", Colour: "red" } }],
     ["a missing mandatory parameter", { cmdlet: "Set-AcceptedDomain", parameters: { DomainType: "InternalRelay" } }],
     ["a value the schema refuses", { cmdlet: "Set-AcceptedDomain", parameters: { Identity: "contoso.com", DomainType: "Nope" } }],
     ["a cmdlet coexist never runs", { cmdlet: "Remove-Mailbox", parameters: { Identity: "admin" } }],
