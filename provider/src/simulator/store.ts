@@ -191,12 +191,27 @@ class Db {
   }
 }
 
-const connections = new Map<string, Db>();
-const connect = (file: string): Db => {
-  let c = connections.get(file);
-  if (!c) connections.set(file, (c = new Db(file)));
-  return c;
-};
+const connections = new Map<string, { db: Db; ino: number }>();
+/**
+ * This process's connection to `file`, opened again when the file is not the one it opened: a
+ * reset removes the world's folder and creates it anew (Rehearsal.reset), and a connection to
+ * the removed file would go on reading and writing a world nobody else sees.
+ */
+function connect(file: string): Db {
+  const ino = fs.statSync(file, { throwIfNoEntry: false })?.ino;
+  const c = connections.get(file);
+  if (c && c.ino === ino) return c.db;
+  if (c) {
+    try {
+      c.db.db.close();
+    } catch {
+      // already closed
+    }
+  }
+  const db = new Db(file);
+  connections.set(file, { db, ino: fs.statSync(file).ino });
+  return db;
+}
 
 /** Stores that wrote since the world file was last brought up to date: exported when the process exits. */
 const behind = new Set<WorldStore>();
@@ -257,22 +272,39 @@ export class WorldStore {
     this.dbFile = `${this.file}.db`;
   }
 
+  /** The connection for the operation under way (looked up once per operation: it stats the file). */
+  private conn: Db | undefined;
   private get db(): Db {
-    return connect(this.dbFile);
+    return this.conn ?? connect(this.dbFile);
+  }
+  private op<T>(fn: () => T): T {
+    if (this.conn) return fn();
+    this.conn = connect(this.dbFile);
+    try {
+      return fn();
+    } finally {
+      this.conn = undefined;
+    }
   }
 
   static create(file: string, world: World): WorldStore {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const store = new WorldStore(file);
-    store.db.transaction("write", () => {
-      store.replace(World.parse(world), "");
-      store.export(store.sync(store.db.head()!));
-    });
+    store.op(() =>
+      store.db.transaction("write", () => {
+        store.replace(World.parse(world), "");
+        store.export(store.sync(store.db.head()!));
+      }),
+    );
     return store;
   }
 
   /** The latest world, re-read only where it changed. Never mutate the result. */
   read(): World {
+    return this.op(() => this.readNow());
+  }
+
+  private readNow(): World {
     const head = this.importIfEdited();
     if (this.cache && head.epoch === this.cache.epoch && head.gen === this.cache.gen) return this.cache.world;
     return this.db.transaction("read", () => this.sync(this.db.head() ?? raiseMissing(this.file))).world;
@@ -283,6 +315,10 @@ export class WorldStore {
    * `change` throws, nothing is saved and the cached world is put back as it was.
    */
   update<T>(change: (world: World) => T): T {
+    return this.op(() => this.updateNow(change));
+  }
+
+  private updateNow<T>(change: (world: World) => T): T {
     this.importIfEdited();
     const result = this.db.transaction("write", () => {
       const head = this.db.head() ?? raiseMissing(this.file);
@@ -309,6 +345,10 @@ export class WorldStore {
 
   /** Brings the JSON file up to date now if any process wrote since it was last written. */
   exportNow(): void {
+    this.op(() => this.exportIfBehind());
+  }
+
+  private exportIfBehind(): void {
     this.db.transaction("write", () => {
       const head = this.db.head();
       if (head && head.exportedGen < head.gen) this.export(this.sync(head));
