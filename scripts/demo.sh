@@ -24,4 +24,4 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$sum" ]]; then
   echo "$sum" > "$stamp"
 fi
 cd "$example"
-exec node node_modules/@coexist/provider/dist/cli/demo.js
+exec node node_modules/@coexist/provider/dist/cli/demo.js "$@"

@@ -18,8 +18,11 @@ describe("the example project", () => {
     for (const w of waves) expect(fs.readFileSync(path.join(example, "batches", w), "utf8")).toBe(fs.readFileSync(path.join(repoRoot, "batches", w), "utf8"));
   });
 
-  it("has the same demo stack config as the repository's stacks/, comments aside", () => {
-    const read = (dir: string) => withoutComments(fs.readFileSync(path.join(dir, "stacks", "Pulumi.demo.yaml"), "utf8"));
-    expect(read(example)).toBe(read(repoRoot));
+  it("has the same demo stacks as the repository's stacks/ (seed 2's and seed 1's), comments aside", () => {
+    const stacks = fs.readdirSync(path.join(repoRoot, "stacks")).sort();
+    expect(stacks).toEqual(["Pulumi.demo.yaml", "Pulumi.seed1.yaml"]);
+    expect(fs.readdirSync(path.join(example, "stacks")).sort()).toEqual(stacks);
+    const read = (dir: string, file: string) => withoutComments(fs.readFileSync(path.join(dir, "stacks", file), "utf8"));
+    for (const s of stacks) expect(read(example, s)).toBe(read(repoRoot, s));
   });
 });

@@ -3,6 +3,8 @@ import * as path from "node:path";
 import { Rehearsal, summaryOf } from "../rehearsal/rehearsal";
 import { renderSetup, undelivered } from "../rehearsal/report";
 import { statusReport } from "./status";
+import { sourceUsersCsv } from "./sourceUsers";
+import { traceMail } from "../oracle";
 
 /**
  * `npm run demo`: a whole migration rehearsed on the simulated tenant with the real Pulumi CLI:
@@ -94,7 +96,71 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: Error) => {
+/**
+ * `npm run demo -- --seed1`: seed 1's model on its own stack (stacks/Pulumi.seed1.yaml): the list
+ * of source users read from the source, the group of users still there filled in one command,
+ * waves that take users out of it one by one (wave 2 in seed 1's own `Identity, Members` file),
+ * each migrated mailbox given its catch-all subdomain address before the source forwards to it,
+ * a new hire who lives only in Exchange Online (the source relays recipients it does not know),
+ * a rollback, MX cutover, the last wave and the cleanup.
+ */
+async function seed1(): Promise<void> {
+  const r = new Rehearsal(root, "seed1", path.join(root, ".sim", "seed1", "world.json"));
+  const HIRE = "hire@contoso.com";
+  const config = fs.readFileSync(r.stackFile, "utf8");
+  const showSeed1 = async () => {
+    console.log(renderSetup(r.world(), DOMAIN) + "\n");
+    console.log(await statusReport("seed1", "text", root));
+    const hire = (["internet", "exchange", "source"] as const).map((entry) => traceMail(r.world(), { to: HIRE, entry }));
+    console.log(`\n  ${HIRE} (cloud-only, no source mailbox): ${hire.map((t, i) => `${["from internet", "from EXO user", "from source user"][i]} → ${t.outcome}`).join(", ")}`);
+    const broken = [...undelivered(r.world()).map((x) => x.user), ...(hire.some((t) => t.outcome !== "delivered-exchange") ? [HIRE] : [])];
+    if (broken.length > 0) throw new Error(`mail would loop, bounce or misland for ${broken.join(", ")}`);
+  };
+  const upSeed1 = async () => {
+    const u = await r.up();
+    if (u.code !== 0) throw new Error(`pulumi up failed:\n${u.output}`);
+    console.log(summaryOf(u.output));
+  };
+  try {
+    step("Prepare: a simulated tenant with routing subdomain sub.contoso.com, a hire only in Exchange Online, a source that relays what it does not know");
+    await r.reset({ domain: DOMAIN, organization: "contoso.onmicrosoft.com", users: ["alice", "bob", "carol", "dave", "erin", "frank"], subdomain: "sub.contoso.com", cloudOnly: ["hire"], sourceRelay: true });
+    await showSeed1();
+
+    step("The source users, read from the source (coexist source-users; batches/seed1-source-users.csv holds them)");
+    process.stdout.write(await sourceUsersCsv("seed1", root));
+
+    step("Review wave 1: the group filled in one Update, then per user: leave it, subdomain address, forward");
+    console.log(await r.plan());
+    step("Wave 1: pulumi up");
+    await upSeed1();
+    await showSeed1();
+
+    step("Wave 2 (batches/seed1-wave2.csv, seed 1's 'Identity, Members' file) and roll back bob");
+    await r.setConfig("coexist:waves[1]", "batches/seed1-wave2.csv");
+    await r.setConfig("coexist:rollback[0]", "bob@contoso.com");
+    console.log(await r.plan());
+    await upSeed1();
+    await showSeed1();
+
+    step("MX cutover, then the last wave: bob again and frank (batches/seed1-wave3.csv)");
+    r.updateWorld((w) => void (w.mx[DOMAIN] = "exchange"));
+    await r.removeConfig("coexist:rollback");
+    await r.setConfig("coexist:waves[2]", "batches/seed1-wave3.csv");
+    await upSeed1();
+    await showSeed1();
+
+    step("Cleanup: pulumi destroy (rules → connector → group → domain Authoritative; forwards and subdomain addresses off)");
+    const done = await r.destroy();
+    if (done.code !== 0) throw new Error(`pulumi destroy failed:\n${done.output}`);
+    console.log(summaryOf(done.output));
+    await showSeed1();
+    console.log("\nSeed 1 rehearsal complete: everyone migrated, the hire got every message in Exchange Online, and no mail looped or bounced at any step.");
+  } finally {
+    fs.writeFileSync(r.stackFile, config);
+  }
+}
+
+(process.argv.includes("--seed1") ? seed1() : main()).catch((e: Error) => {
   console.error(`\ndemo failed: ${e.message}`);
   process.exit(1);
 });

@@ -95,7 +95,7 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
     // Where mail should end today: where the user is now. With the group, migrated once in it
     // and forwarded; without it there is no coexistence: before it is set up (MX at the source)
     // everyone is at the source, after the cleanup (MX at Exchange Online) everyone has moved.
-    const now: Home = group ? (applied ? "exchange" : "source") : view.mx(domain) === "exchange" ? "exchange" : "source";
+    const now: Home = cloud || (group ? applied : view.mx(domain) === "exchange") ? "exchange" : "source";
     for (const e of ENTRIES) {
       const t = traces[e];
       const got = systemOf(t.outcome);
@@ -109,7 +109,11 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
   const notes = group ? [] : [`the group ${groupAddress} does not exist: coexistence is not set up yet, or was cleaned up (MX ${view.mx(domain) === "exchange" ? "at Exchange Online" : "at the source"})`];
   for (const f of gate.refusals) anomalies.push(`next pulumi up would refuse: ${f.message}`);
   // In Exchange Online: in the group and forwarded; without coexistence, as MX says (see above).
-  const inExchange = group ? rows.filter((r) => gate.cloudOnly.has(r.user) || ((pending ? !r.inGroup : r.inGroup) && r.forwardsTo !== null)).length : view.mx(domain) === "exchange" ? rows.length : 0;
+  const inExchange = group
+    ? rows.filter((r) => gate.cloudOnly.has(r.user) || ((pending ? !r.inGroup : r.inGroup) && r.forwardsTo !== null)).length
+    : view.mx(domain) === "exchange"
+      ? rows.length
+      : rows.filter((r) => gate.cloudOnly.has(r.user)).length;
   return {
     rows,
     notes,
