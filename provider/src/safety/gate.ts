@@ -275,9 +275,14 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   const inDomain = (a: string) => domainOf(a) === input.domain;
   const groupNow = snapshot.tenant.groups.find((g) => sameAddress(g.PrimarySmtpAddress, input.groupAddress));
   const membersToday = new Set(groupNow?.Members.map(bare) ?? []);
+  const unresolvable: string[] = [];
   if (pending && input.shared.group.pending) {
     // The fill as the group resource works it out from the same lists (groupMembers.ts).
     const { all, added } = pendingMembers(input.shared.group.pending, snapshot.source.mailboxes, membersToday, input.domain);
+    // Update-DistributionGroupMember fails as a whole on a member it cannot resolve (the
+    // simulator's reading; not documented either way), so each must be a tenant recipient.
+    const today = viewOf(snapshot);
+    unresolvable.push(...added.filter((a) => !today.tenantRecipient(a)));
     const fill = added.length > 0 ? [UpdateDistributionGroupMember({ Identity: input.groupAddress, Members: all, Confirm: false, BypassSecurityGroupManagerCheck: true })] : [];
     commands.group = [...commands.group.filter((c) => c.cmdlet !== "Update-DistributionGroupMember" && c.cmdlet !== "Add-DistributionGroupMember"), ...fill];
   }
@@ -421,6 +426,13 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
       message:
         `coexist:routing: the stack is set to ${input.routing ?? "migratedGroup"}, but the live coexistence rule '${liveRule!.Name}' is the ${liveModel} model's (${liveModel === "pendingGroup" ? "SentToMemberOf" : "ExceptIfSentToMemberOf"} ${(liveModel === "pendingGroup" ? liveRule!.SentToMemberOf! : liveRule!.ExceptIfSentToMemberOf).join(", ")}): ` +
         `changing the routing model of a live stack is not supported, because every user's membership would mean the opposite until each was redone. Set coexist:routing back to ${liveModel}, or finish the migration and clean up (\`pulumi destroy\`) before starting over with the other model`,
+    });
+  }
+  for (const u of unresolvable) {
+    findings.push({
+      user: u,
+      refuse: true,
+      message: `${u}: coexist:sourceUsers lists it, but it has no Exchange Online recipient to be a member of ${input.groupAddress}, and one member that does not resolve fails the whole Update-DistributionGroupMember; create its Exchange Online mailbox first (seed 1 pre-stages one per user), or take it off the list`,
     });
   }
   /** Problems coexist causes for a cloud-only recipient (listed, or put in the pending group by this run) are refused; others are shown. */

@@ -52,6 +52,13 @@ describe("the safety gate's routing models", () => {
     expect(r.refusals[0]!.message).toContain("list it in coexist:sourceUsers");
   });
 
+  it("pendingGroup: refuses a listed source user with no Exchange Online recipient, whom the one-command fill could not add", () => {
+    const w = world();
+    w.tenant.mailboxes = w.tenant.mailboxes.filter((m) => m.Alias !== "dave");
+    const r = evaluate(w, gateInput(pending([user("alice")])));
+    expect(r.refusals.map((f) => f.message)).toContainEqual(expect.stringMatching(/^dave@contoso\.com: coexist:sourceUsers lists it, but it has no Exchange Online recipient/));
+  });
+
   it("refuses switching a live stack to the other routing model, naming the live rule", () => {
     const w1 = applied(world(), pending([user("alice")]));
     const r = evaluate(w1, gateInput({ config: config(), users: [user("alice")], rolledBack: [] }));
