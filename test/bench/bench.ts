@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { commandLog } from "@coexist/provider/testing";
 import { Rehearsal } from "@coexist/provider/testing";
@@ -150,14 +151,14 @@ async function runWaves(users: number, waves: number): Promise<void> {
   const par = ["--parallel", String(PARALLEL)];
   const ideal = CONNECT_MS + (per * CMDLET_MS) / SESSIONS;
   console.log(`\n${waves} waves of ${per} users; strict ideal per wave (connect + ${per} × ${secs(CMDLET_MS)} ÷ ${SESSIONS}): ${secs(ideal)}`);
-  console.log("| wave | users in stack | wave time | per user | ratio to strict ideal | writes | state | bytes / resource | peak CLI / provider | simulator writes/s (average / busiest second) |");
-  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  console.log("| wave | users in stack | wave time | per user | ratio to strict ideal | writes | state | bytes / resource | peak CLI / provider | simulator writes/s (average / busiest second) | load average (1 min) after |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (let k = 1; k <= waves; k++) {
     project.writeConfig(stackConfig(files.slice(0, k), false));
     const up = await timedRun(rehearsal, `wave ${k}`, () => rehearsal.run(["up", "--yes", "--skip-preview", "--suppress-outputs", ...par]));
     const state = stackState(project.dir, "bench");
     console.log(
-      `| ${k} | ${Math.min(users, k * per)} | ${secs(up.ms)} | ${(up.ms / per).toFixed(0)} ms | ${(up.ms / ideal).toFixed(2)} | ${up.writes} | ${(state.bytes / 1024).toFixed(0)} KB, ${state.resources} resources | ${(state.bytes / state.resources).toFixed(0)} | ${mb(up.peaks.cli)} / ${mb(up.peaks.provider)} | ${up.simulator.average.toFixed(0)} / ${up.simulator.peak} |`,
+      `| ${k} | ${Math.min(users, k * per)} | ${secs(up.ms)} | ${(up.ms / per).toFixed(0)} ms | ${(up.ms / ideal).toFixed(2)} | ${up.writes} | ${(state.bytes / 1024).toFixed(0)} KB, ${state.resources} resources | ${(state.bytes / state.resources).toFixed(0)} | ${mb(up.peaks.cli)} / ${mb(up.peaks.provider)} | ${up.simulator.average.toFixed(0)} / ${up.simulator.peak} | ${os.loadavg()[0]!.toFixed(1)} |`,
     );
   }
   const preview = await timedRun(rehearsal, "preview", () => rehearsal.run(["preview", ...par]));

@@ -25,7 +25,8 @@ function writer(stateFile: string, tag: string, opts: { dieHoldingLockAt?: numbe
     const { WorldStore } = require(${JSON.stringify(storeModule)});
     const store = new WorldStore(${JSON.stringify(stateFile)});
     store.read(); // the first read loads the whole world: not a write
-    const t0 = performance.now();
+    const t0 = Date.now();
+    const cpu0 = process.cpuUsage();
     for (let i = 0; i < ${WRITES}; i++) {
       store.update((w) => {
         if (i === ${opts.dieHoldingLockAt ?? -1}) process.kill(process.pid, "SIGKILL");
@@ -35,7 +36,8 @@ function writer(stateFile: string, tag: string, opts: { dieHoldingLockAt?: numbe
       });
       process.stdout.write("${tag}." + i + "@probe.example\\n");
     }
-    process.stdout.write("rate " + (${WRITES} / ((performance.now() - t0) / 1000)) + "\\n");`;
+    const cpu = process.cpuUsage(cpu0);
+    process.stdout.write("rate " + JSON.stringify({ t0, t1: Date.now(), cpuMs: (cpu.user + cpu.system) / 1000 }) + "\\n");`;
   const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.on("data", (d: Buffer) => {
@@ -74,7 +76,7 @@ describe("the simulated world's store", () => {
     ];
     const lines = (await Promise.all(writers.map((w) => w.done))).flat();
     const saved = lines.filter((l) => !l.startsWith("rate "));
-    const rates = lines.filter((l) => l.startsWith("rate ")).map((l) => Number(l.slice(5)));
+    const rates = lines.filter((l) => l.startsWith("rate ")).map((l) => JSON.parse(l.slice(5)) as { t0: number; t1: number; cpuMs: number });
 
     const world = new WorldStore(stateFile).read();
     expect(World.safeParse(world).success).toBe(true);
@@ -95,14 +97,17 @@ describe("the simulated world's store", () => {
     }
     // Every writer that was not killed exported the world when it exited: the JSON file is the database's world.
     expect(JSON.parse(fs.readFileSync(stateFile, "utf8"))).toEqual(world);
-    // The three survivors' rates, each while up to five others wrote too. Reported, and held to
-    // a floor far below what it does (several hundred a second on two busy cores) and far above
-    // the one-JSON-file store's 25-30 at this size: a loaded machine cannot fail it, a store
-    // that rewrites the world can.
-    const total = rates.reduce((a, b) => a + b, 0);
-    console.log(`store: ${USERS} users, six writers: ${rates.map((r) => r.toFixed(0)).join(", ")} writes/s per surviving writer`);
+    // The floor is on writes per CPU second of each surviving writer (its writes over its CPU
+    // time, lock polls included), which a loaded machine lowers far less than writes per wall
+    // second. About 250 on an idle two-core machine (docs/performance.md has the wall-clock
+    // rates), 150 beside an end-to-end run; the one-JSON-file store managed about 30 at this size
+    // (it parsed and rewrote 5 MB a write). The floor, 75, is what no loaded machine took from
+    // this store and what a store that rewrites the world cannot reach.
+    const perCpuSecond = rates.map((r) => WRITES / (r.cpuMs / 1000));
+    const wall = (saved.length) / ((Math.max(...rates.map((r) => r.t1)) - Math.min(...rates.map((r) => r.t0))) / 1000);
+    console.log(`store: ${USERS} users, six writers: ${wall.toFixed(0)} writes/s in all (wall clock); per CPU second of each survivor: ${perCpuSecond.map((r) => r.toFixed(0)).join(", ")}`);
     expect(rates).toHaveLength(3);
-    expect(total).toBeGreaterThan(60);
+    for (const r of perCpuSecond) expect(r).toBeGreaterThan(75);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -68,8 +68,8 @@ interface Cached {
   epoch: string;
   gen: number;
   lists: Map<string, Entry[]>;
-  /** Row id → its list, for applying other processes' changes. */
-  where: Map<number, string>;
+  /** Row id → its list and entry, for applying other processes' changes. */
+  where: Map<number, { coll: string; entry: Entry }>;
   world: World;
   /** The lists the root has (an optional one, such as mailRecipients, may be absent). */
   present: Set<string>;
@@ -170,7 +170,16 @@ class Db {
       if (kind === "write") throw new Error("simulated tenant: WorldStore.update called inside another update of the same world");
       return fn();
     }
-    whileBusy(`the write lock of ${this.file}`, () => this.db.exec(kind === "write" ? "BEGIN IMMEDIATE" : "BEGIN"));
+    whileBusy(`the write lock of ${this.file}`, () => {
+      // A refused attempt throws: without a stack trace that costs a few microseconds, not tens.
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      try {
+        this.db.exec(kind === "write" ? "BEGIN IMMEDIATE" : "BEGIN");
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
+    });
     this.inTransaction = true;
     let done = false;
     try {
@@ -368,28 +377,29 @@ export class WorldStore {
     if (gone.length + rows.length > 5000) return (this.cache = this.load(head));
     const changed = new Set<string>();
     for (const { id } of gone) {
-      const coll = c.where.get(id);
-      if (coll === undefined) continue;
-      const list = c.lists.get(coll)!;
-      const i = list.findIndex((e) => e.id === id);
+      const at = c.where.get(id);
+      if (at === undefined) continue;
+      const list = c.lists.get(at.coll)!;
+      const i = indexOf(list, at.entry);
       if (i >= 0) list.splice(i, 1);
       c.where.delete(id);
-      changed.add(coll);
+      changed.add(at.coll);
     }
     const unsorted = new Set<string>();
     for (const r of rows) {
       const entry = entryOf(r);
       let list = c.lists.get(r.coll);
       if (!list) c.lists.set(r.coll, (list = []));
-      if (c.where.has(r.id)) {
-        const i = list.findIndex((e) => e.id === r.id);
+      const at = c.where.get(r.id);
+      const i = at ? indexOf(list, at.entry) : -1;
+      if (i >= 0) {
         if (list[i]!.pos !== r.pos) unsorted.add(r.coll);
         list[i] = entry;
       } else {
         if (list.length && list[list.length - 1]!.pos > r.pos) unsorted.add(r.coll);
         list.push(entry);
-        c.where.set(r.id, r.coll);
       }
+      c.where.set(r.id, { coll: r.coll, entry });
       changed.add(r.coll);
     }
     for (const coll of unsorted) c.lists.get(coll)!.sort((a, b) => a.pos - b.pos);
@@ -400,12 +410,13 @@ export class WorldStore {
 
   private load(head: Head): Cached {
     const lists = new Map<string, Entry[]>();
-    const where = new Map<number, string>();
+    const where: Cached["where"] = new Map();
     for (const r of this.db.q.all.all() as Row[]) {
       let list = lists.get(r.coll);
       if (!list) lists.set(r.coll, (list = []));
-      list.push(entryOf(r));
-      where.set(r.id, r.coll);
+      const entry = entryOf(r);
+      list.push(entry);
+      where.set(r.id, { coll: r.coll, entry });
     }
     const c: Cached = { epoch: head.epoch, gen: head.gen, lists, where, world: undefined as unknown as World, present: new Set() };
     attach(c, undefined);
@@ -426,9 +437,10 @@ export class WorldStore {
     const insert = (coll: string, pos: number, x: Json): Entry => {
       const json = rowJson(coll, x);
       const id = Number(q.insert.run(coll, pos, gen, json).lastInsertRowid);
-      c.where.set(id, coll);
+      const entry = entryOf({ id, coll, pos, json }, x);
+      c.where.set(id, { coll, entry });
       wrote = true;
-      return entryOf({ id, coll, pos, json }, x);
+      return entry;
     };
     const remove = (e: Entry) => {
       q.remove.run(e.id);
@@ -621,6 +633,20 @@ function sameRow(a: Json, e: Entry, skip?: string): boolean {
     } else if (!same(v, s)) return false;
   }
   return n === e.keys;
+}
+
+/** Where an entry stands in its list, by binary search on its position (lists are in position order). */
+function indexOf(list: Entry[], e: Entry): number {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const p = list[mid]!.pos;
+    if (p === e.pos) return list[mid]!.id === e.id ? mid : list.findIndex((x) => x.id === e.id);
+    if (p < e.pos) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return list.findIndex((x) => x.id === e.id); // not where its position says: look everywhere
 }
 
 function listAt(world: Json, name: string): unknown[] | undefined {
