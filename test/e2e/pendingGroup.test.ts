@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { commandLog, traceMail, undelivered, World } from "@coexist/provider/testing";
 import { coexistCli } from "../harness/cli";
+import { writeLatch } from "../harness/hold";
 import { contosoStack, misrouted, rehearsalProject } from "../harness/rehearsal";
 
 // Seed 1's routing model end to end through the real CLI: a group of the users still at the
@@ -144,5 +145,74 @@ describe("seed 1's model (coexist:routing pendingGroup) through the real CLI", (
     expect(w.source.mailboxes.filter((m) => m.ForwardingSmtpAddress)).toEqual([]);
     expect(hireOutcomes().slice(0, 2)).toEqual(["delivered-exchange", "delivered-exchange"]);
     for (const u of USERS) expect(traceMail(w, { to: `${u}@contoso.com`, entry: "internet" }).outcome).toBe("delivered-exchange");
+  });
+});
+
+// "Loop-free at every step", write by write: the simulator's write latch lets one more write
+// through at a time, and between two writes every user's mail and the hire's are traced.
+describe("seed 1's model, checked after every single write", () => {
+  const project = rehearsalProject("pendingsteps");
+  const { rehearsal } = project;
+  const latch = writeLatch(path.join(project.dir, "hold", "writes"));
+  const holding = { faults: { holdWritesWhile: latch.file } };
+  const config = {
+    ...contosoStack,
+    exchange: { ...contosoStack.exchange, ...holding },
+    source: { ...contosoStack.source, ...holding },
+    routing: "pendingGroup",
+    sourceUsers: "batches/steps-users.csv",
+    routingTemplate: "{alias}@sub.contoso.com",
+    pool: { retryBaseMs: 10, retryMaxMs: 50, retryAttempts: 4 },
+  };
+  const file = (name: string, lines: string[]) => fs.writeFileSync(path.join(project.dir, "batches", name), lines.join("\n") + "\n");
+  file("steps-users.csv", ["EmailAddress", "alice@contoso.com", "bob@contoso.com", "carol@contoso.com"]);
+  file("steps.csv", ["EmailAddress", "alice@contoso.com", "bob@contoso.com"]);
+  afterAll(() => {
+    latch.release();
+    project.cleanup();
+  });
+
+  async function until(what: string, condition: () => boolean, timeoutMs = 60_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  const answered = (from: number) => commandLog(rehearsal.stateFile).slice(from).filter((l) => l.cmdlet && WRITE.test(l.cmdlet) && l.ok !== undefined).length;
+  /** Runs `pulumi up`, one write at a time, checking the world between writes; returns the number of writes. */
+  async function upStepByStep(): Promise<number> {
+    const from = commandLog(rehearsal.stateFile).length;
+    latch.hold(0);
+    let result: { code: number; output: string } | undefined;
+    const run = rehearsal.up().then((r) => (result = r));
+    let k = 0;
+    for (;;) {
+      const w = rehearsal.world();
+      expect({ after: k, undelivered: undelivered(w).map((r) => r.user) }).toEqual({ after: k, undelivered: [] });
+      const hire = (["internet", "exchange", "source"] as const).map((entry) => traceMail(w, { to: HIRE, entry }).outcome);
+      expect({ after: k, hire }).toEqual({ after: k, hire: ["delivered-exchange", "delivered-exchange", "delivered-exchange"] });
+      if (result) break;
+      k++;
+      fs.writeFileSync(latch.file, String(k));
+      await until(`write ${k} to be answered`, () => result !== undefined || answered(from) >= k);
+    }
+    latch.release();
+    await run;
+    expect(result!.code === 0 ? "ok" : result!.output).toBe("ok");
+    return answered(from);
+  }
+
+  it("a first wave: no user's mail and not the hire's loops or bounces between any two writes", async () => {
+    project.writeConfig({ ...config, waves: ["batches/steps.csv"] });
+    await rehearsal.reset({ domain: "contoso.com", organization: "contoso.onmicrosoft.com", users: ["alice", "bob", "carol"], subdomain: "sub.contoso.com", cloudOnly: ["hire"], sourceRelay: true });
+    expect(await upStepByStep()).toBeGreaterThanOrEqual(12);
+    expect(misrouted(rehearsal.world(), ["alice", "bob"])).toEqual([]);
+  });
+
+  it("a rollback: nor between any two writes of it", async () => {
+    project.writeConfig({ ...config, waves: ["batches/steps.csv"], rollback: ["bob@contoso.com"] });
+    expect(await upStepByStep()).toBe(3);
+    expect(misrouted(rehearsal.world(), ["alice"])).toEqual([]);
   });
 });
