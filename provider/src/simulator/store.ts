@@ -227,7 +227,9 @@ const behind = new Set<WorldStore>();
 let exitHook = false;
 
 function statSig(file: string): string {
-  const st = fs.statSync(file); // throws ENOENT when the world does not exist, as it always did
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  // The world file is the world's existence: removing it removes the world, as it always did.
+  if (!st) throw Object.assign(new Error(`ENOENT: no simulated world at ${file}; create one first (npm run rehearse -- init, docs/simulator.md)`), { code: "ENOENT" });
   return `${st.ino}:${st.size}:${st.mtimeMs}`;
 }
 const sizeOf = (sig: string) => Number(sig.split(":")[1]);
