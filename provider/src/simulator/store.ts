@@ -579,9 +579,15 @@ export class WorldStore {
 
   /** Imports the JSON file when it is not the one this database last wrote or read; the head after. */
   private importIfEdited(): Head {
-    const sig = statSig(this.file);
-    const head = this.db.head();
-    if (head?.exportSig === sig) return head;
+    // A writer renames its export into place just before it commits: a look in between sees a
+    // file the database does not know yet. That settles in microseconds, an edit never does, so
+    // look again a few times before taking the write lock to import.
+    for (let attempt = 0; ; attempt++) {
+      const head = this.db.head();
+      if (head?.exportSig === statSig(this.file)) return head;
+      if (!head || attempt === 3) break;
+      sleepSync(1);
+    }
     return this.db.transaction("write", () => {
       const now = statSig(this.file);
       const current = this.db.head();
