@@ -55,13 +55,23 @@ describe("seed 1's model (coexist:routing pendingGroup) through the real CLI", (
       .filter((l) => l.cmdlet !== "Update-DistributionGroupMember" && JSON.stringify(l.parameters).includes(`"${alias}@contoso.com"`))
       .map((l) => `${l.role} ${l.cmdlet}${l.cmdlet === "Set-Mailbox" && l.role === "exchange" ? ` ${Object.keys((l.parameters!.EmailAddresses as object) ?? {})[0]}` : ""}`);
 
-  it("refuses pendingGroup without the list of source users, naming the key, and applies nothing", async () => {
+  it("builds a rehearsal world before the list of source users exists, since the list is read from that world", async () => {
+    project.writeConfig({ ...base, sourceUsers: "batches/not-written-yet.csv", cloudOnly: [], waves: ["batches/s1.csv"] });
+    await rehearsal.reset({ domain: "contoso.com", organization: "contoso.onmicrosoft.com", users: [] });
+    const init = await coexistCli(project, rehearsal.stack, "rehearse", ["init", "--force"]);
+    expect(init.code === 0 ? "ok" : init.out).toBe("ok");
+    expect(rehearsal.world().source.mailboxes.map((m) => m.Alias)).toEqual(["alice", "bob", "carol"]);
+  });
+
+  it("refuses pendingGroup without the list of source users, naming the key, and applies nothing; source-users still writes it", async () => {
     const { sourceUsers: _none, ...withoutList } = base;
     project.writeConfig({ ...withoutList, waves: ["batches/s1.csv"] });
     await rehearsal.reset({ domain: "contoso.com", organization: "contoso.onmicrosoft.com", users: USERS, subdomain: "sub.contoso.com", cloudOnly: ["hire"], sourceRelay: true });
     const preview = await rehearsal.run(["preview"]);
     expect(preview.code).not.toBe(0);
     expect(preview.output).toContain("coexist:sourceUsers is required with coexist:routing pendingGroup");
+    const list = await coexistCli(project, rehearsal.stack, "sourceUsers");
+    expect(list.code === 0 ? list.out.trim().split("\n") : list.out).toEqual(["EmailAddress", ...at(USERS)]);
     expect(writesSince(0)).toEqual([]);
   });
 

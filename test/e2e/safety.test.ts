@@ -155,7 +155,7 @@ describe("the mail-flow safety gate through the real CLI", () => {
       rehearsal.updateWorld((w) => void (w.tenant.acceptedDomains = w.tenant.acceptedDomains.filter((d) => d.DomainName !== "sub.contoso.com")));
       project.writeConfig({ ...base, routingTemplate: "{alias}@sub.{domain}", waves: [wave1("")] });
       const out = await refused();
-      expect(out).toContain("alice@contoso.com: internet mail would bounce: alice@sub.contoso.com is in sub.contoso.com, which is not an accepted domain of the tenant; add sub.contoso.com as an accepted domain, or set coexist:matchSubDomains true");
+      expect(out).toContain("alice@contoso.com: internet mail would bounce: alice@sub.contoso.com is in sub.contoso.com, which is not an accepted domain of the tenant; add sub.contoso.com as an accepted domain of the tenant (its MX at Exchange Online)");
       project.writeConfig({ ...base, routingTemplate: "{alias}@sub.{domain}", matchSubDomains: true, waves: [wave1("")] });
       expect(await refused()).toContain(
         "alice@contoso.com: internet mail would loop: coexist gives alice@contoso.com's Exchange Online mailbox the routing address alice@sub.contoso.com before the source forwards to it, but sub.contoso.com is not an accepted domain of its own (only covered by contoso.com's MatchSubDomains)",

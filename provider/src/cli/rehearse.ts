@@ -5,7 +5,10 @@ import { projectRoot } from "../projectRoot";
 import { initialWorld, Scenario, tenantSmartHost } from "../simulator/scenario";
 import { WorldStore } from "../simulator/store";
 import { formatProblem, InputError } from "../waves/problems";
-import { stackInputs } from "./stackValues";
+import { stackInputs, stackValues } from "./stackValues";
+import { configValue } from "../config/provider";
+import { stackFileOf } from "../config/locate";
+import { loadInputs } from "../program/program";
 
 /**
  * `npm run rehearse -- init --stack X [--others FILE] [--source-relay] [--force]` builds the simulated world a
@@ -23,7 +26,13 @@ export interface RehearsalWorld {
 
 /** The world a stack's config and waves describe, and where it goes. */
 export function worldFor(stack: string, cwd: string, others: string[] = [], sourceRelay = false): RehearsalWorld {
-  const { inputs, get } = stackInputs(stack, cwd);
+  const values = stackValues(stack, cwd);
+  // coexist:sourceUsers is written from the source (`coexist source-users`), which needs this
+  // world first: a list not written yet is no error here, the world holds the waves and --others.
+  const list = configValue(values, "sourceUsers");
+  const unwritten = typeof list === "string" && !fs.existsSync(path.resolve(cwd, list));
+  const get = unwritten ? (k: string) => (k === "sourceUsers" || k === "routing" ? undefined : values(k)) : values;
+  const inputs = loadInputs(get, cwd, stackFileOf(cwd, stack));
   const { config } = inputs;
   if (config.exchange.kind !== "simulator" || config.source.kind !== "simulator") {
     throw new Error(`stack ${stack}: coexist:exchange and coexist:source must both be kind simulator to rehearse (one world holds the tenant, the source and DNS)`);

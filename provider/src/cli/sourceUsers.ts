@@ -23,8 +23,10 @@ export async function sourceUsersCsv(stack: string, cwd = projectRoot()): Promis
   const get = stackValues(stack, cwd);
   const problems: Problem[] = [];
   const stackFile = stackFileOf(cwd, stack);
-  // The stack's config only: the list this writes may be what coexist:sourceUsers still lacks.
-  const config = readStackConfig(rawConfig(get), stackFile, problems, path.relative(cwd, stackFile));
+  // The stack's config only, read as if migratedGroup: the list this writes may be what
+  // coexist:sourceUsers (required with pendingGroup) still lacks.
+  const { routing: _model, ...raw } = rawConfig(get);
+  const config = readStackConfig(raw, stackFile, problems, path.relative(cwd, stackFile));
   if (!config || problems.length > 0) throw new InputError(problems);
   const target = resolvedTarget(config.source);
   const pool = new SessionPool({ ...defaultPoolOptions, ...poolTuning(PoolSettings.parse(config.pool ?? {})), maxSessions: 1, role: "source", target, launch: launchFor(target) });

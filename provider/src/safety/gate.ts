@@ -242,7 +242,12 @@ function diagnose(end: View, u: UserPlan, mailbox: SourceMailbox | undefined, te
   } else if (!accepted) {
     out.push({
       cause: `${to} is in ${d}, which is not an accepted domain of the tenant`,
-      fix: d.endsWith(`.`) ? "fix the routing address" : `add ${d} as an accepted domain, or set coexist:matchSubDomains true if it is a subdomain of an InternalRelay domain, or use the tenant domain${tenantOrg ? ` (${tenantOrg})` : ""}`,
+      // With a tenant address to add, MatchSubDomains on the parent is not enough (see above).
+      fix: d.endsWith(`.`)
+        ? "fix the routing address"
+        : u.tenantAddress
+          ? `add ${d} as an accepted domain of the tenant (its MX at Exchange Online), or use the tenant domain${tenantOrg ? ` (${tenantOrg})` : ""}`
+          : `add ${d} as an accepted domain, or set coexist:matchSubDomains true if it is a subdomain of an InternalRelay domain, or use the tenant domain${tenantOrg ? ` (${tenantOrg})` : ""}`,
       standalone: false,
     });
   } else if (!target) {
@@ -417,7 +422,10 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   const findings: Finding[] = [];
   // The routing model of a live stack does not change under it: the rule would be rewritten
   // while every membership still means the other model's thing.
-  const liveRule = snapshot.tenant.transportRules.find((r) => sameAddress(r.Name, input.shared.coexistenceRule.name ?? "Coexistence"));
+  // The rule by its name, or (renamed in the same change) any rule routing to coexist's connector.
+  const liveRule =
+    snapshot.tenant.transportRules.find((r) => sameAddress(r.Name, input.shared.coexistenceRule.name ?? "Coexistence")) ??
+    snapshot.tenant.transportRules.find((r) => r.RouteMessageOutboundConnector && sameAddress(r.RouteMessageOutboundConnector, input.shared.coexistenceRule.connector));
   const liveModel = liveRule && ((liveRule.SentToMemberOf ?? []).length > 0 ? "pendingGroup" : liveRule.ExceptIfSentToMemberOf.length > 0 ? "migratedGroup" : undefined);
   if (liveModel && liveModel !== (input.routing ?? "migratedGroup")) {
     findings.push({
