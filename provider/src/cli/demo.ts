@@ -21,18 +21,33 @@ function step(title: string): void {
   console.log(`\n=== ${title} ${"=".repeat(Math.max(0, 86 - title.length))}`);
 }
 
-/** The shared objects, then `npm run status` for the demo stack (a live, read-only snapshot); stops on any loop or bounce. */
-async function show(): Promise<void> {
-  console.log(renderSetup(rehearsal.world(), DOMAIN) + "\n");
-  console.log(await statusReport("demo", "text", root));
-  const broken = undelivered(rehearsal.world());
-  if (broken.length > 0) throw new Error(`mail would loop or bounce for ${broken.map((r) => r.user).join(", ")}`);
+/**
+ * The shared objects, then `npm run status` for the stack (a live, read-only snapshot), then where
+ * mail for each of `cloudOnly` ends; stops on any loop or bounce, or a cloud-only recipient's mail
+ * outside Exchange Online.
+ */
+async function show(r = rehearsal, cloudOnly: string[] = []): Promise<void> {
+  console.log(renderSetup(r.world(), DOMAIN) + "\n");
+  console.log(await statusReport(r.stack, "text", root));
+  const broken = undelivered(r.world()).map((x) => x.user);
+  for (const to of cloudOnly) {
+    const traces = (["internet", "exchange", "source"] as const).map((entry) => traceMail(r.world(), { to, entry }));
+    console.log(`\n  ${to} (cloud-only, no source mailbox): ${traces.map((t, i) => `${["from internet", "from EXO user", "from source user"][i]} → ${t.outcome}`).join(", ")}`);
+    if (traces.some((t) => t.outcome !== "delivered-exchange")) broken.push(to);
+  }
+  if (broken.length > 0) throw new Error(`mail would loop, bounce or misland for ${broken.join(", ")}`);
 }
 
-async function up(): Promise<void> {
-  const r = await rehearsal.up();
-  if (r.code !== 0) throw new Error(`pulumi up failed:\n${r.output}`);
-  console.log(summaryOf(r.output));
+async function up(r = rehearsal): Promise<void> {
+  const u = await r.up();
+  if (u.code !== 0) throw new Error(`pulumi up failed:\n${u.output}`);
+  console.log(summaryOf(u.output));
+}
+
+async function cleanup(r = rehearsal): Promise<void> {
+  const done = await r.destroy();
+  if (done.code !== 0) throw new Error(`pulumi destroy failed:\n${done.output}`);
+  console.log(summaryOf(done.output));
 }
 
 async function main(): Promise<void> {
@@ -86,9 +101,7 @@ async function main(): Promise<void> {
     await show();
 
     step("Cleanup: pulumi destroy (rules → connector → group → domain Authoritative; forwarding off)");
-    const done = await rehearsal.destroy();
-    if (done.code !== 0) throw new Error(`pulumi destroy failed:\n${done.output}`);
-    console.log(summaryOf(done.output));
+    await cleanup();
     await show();
     console.log("\nRehearsal complete: everyone migrated, and no mail looped or bounced at any step.");
   } finally {
@@ -108,19 +121,7 @@ async function seed1(): Promise<void> {
   const r = new Rehearsal(root, "seed1", path.join(root, ".sim", "seed1", "world.json"));
   const HIRE = "hire@contoso.com";
   const config = fs.readFileSync(r.stackFile, "utf8");
-  const showSeed1 = async () => {
-    console.log(renderSetup(r.world(), DOMAIN) + "\n");
-    console.log(await statusReport("seed1", "text", root));
-    const hire = (["internet", "exchange", "source"] as const).map((entry) => traceMail(r.world(), { to: HIRE, entry }));
-    console.log(`\n  ${HIRE} (cloud-only, no source mailbox): ${hire.map((t, i) => `${["from internet", "from EXO user", "from source user"][i]} → ${t.outcome}`).join(", ")}`);
-    const broken = [...undelivered(r.world()).map((x) => x.user), ...(hire.some((t) => t.outcome !== "delivered-exchange") ? [HIRE] : [])];
-    if (broken.length > 0) throw new Error(`mail would loop, bounce or misland for ${broken.join(", ")}`);
-  };
-  const upSeed1 = async () => {
-    const u = await r.up();
-    if (u.code !== 0) throw new Error(`pulumi up failed:\n${u.output}`);
-    console.log(summaryOf(u.output));
-  };
+  const showSeed1 = () => show(r, [HIRE]);
   try {
     step("Prepare: a simulated tenant with routing subdomain sub.contoso.com, a hire only in Exchange Online, a source that relays what it does not know");
     await r.reset({ domain: DOMAIN, organization: "contoso.onmicrosoft.com", users: ["alice", "bob", "carol", "dave", "erin", "frank"], subdomain: "sub.contoso.com", cloudOnly: ["hire"], sourceRelay: true });
@@ -132,27 +133,25 @@ async function seed1(): Promise<void> {
     step("Review wave 1: the group filled in one Update, then per user: leave it, subdomain address, forward");
     console.log(await r.plan());
     step("Wave 1: pulumi up");
-    await upSeed1();
+    await up(r);
     await showSeed1();
 
     step("Wave 2 (batches/seed1-wave2.csv, seed 1's 'Identity, Members' file) and roll back bob");
     await r.setConfig("coexist:waves[1]", "batches/seed1-wave2.csv");
     await r.setConfig("coexist:rollback[0]", "bob@contoso.com");
     console.log(await r.plan());
-    await upSeed1();
+    await up(r);
     await showSeed1();
 
     step("MX cutover, then the last wave: bob again and frank (batches/seed1-wave3.csv)");
     r.updateWorld((w) => void (w.mx[DOMAIN] = "exchange"));
     await r.removeConfig("coexist:rollback");
     await r.setConfig("coexist:waves[2]", "batches/seed1-wave3.csv");
-    await upSeed1();
+    await up(r);
     await showSeed1();
 
     step("Cleanup: pulumi destroy (rules → connector → group → domain Authoritative; forwards and subdomain addresses off)");
-    const done = await r.destroy();
-    if (done.code !== 0) throw new Error(`pulumi destroy failed:\n${done.output}`);
-    console.log(summaryOf(done.output));
+    await cleanup(r);
     await showSeed1();
     console.log("\nSeed 1 rehearsal complete: everyone migrated, the hire got every message in Exchange Online, and no mail looped or bounced at any step.");
   } finally {
