@@ -96,7 +96,9 @@ export function cleanupAllowed(ctx: Context): Promise<void> {
     const mailboxes = (await ctx.source.run(GetMailbox({ ResultSize: "Unlimited" }))) as MailboxObject[];
     const acknowledged = new Set(config.acknowledge.map(bare));
     // pendingGroup: the group holds exactly the users still at the source, so a member with no
-    // forward is stranded; a user the cleanup already turned off is no member and passes.
+    // forward is stranded; a user the cleanup already turned off is no member and passes. (A
+    // source user in neither passes too: their mail lands in Exchange Online before the cleanup
+    // as after it, which the safety gate refused at every up; the cleanup changes nothing for them.)
     const waiting = (a: string) => (config.routing === "pendingGroup" ? members.has(a) : !members.has(a));
     const stranded = mailboxes
       .filter((m) => domainOf(m.PrimarySmtpAddress) === domain && !m.ForwardingSmtpAddress && !m.ForwardingAddress && waiting(bare(m.PrimarySmtpAddress)))
