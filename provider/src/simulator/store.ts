@@ -236,7 +236,7 @@ function statSig(file: string): string {
 const sizeOf = (sig: string) => Number(sig.split(":")[1]);
 
 /** Deep equality of JSON values; an undefined property counts as absent, as in JSON. */
-function same(a: Json, b: Json, skip?: string): boolean {
+function same(a: Json, b: Json): boolean {
   if (a === b) return true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   if (Array.isArray(a)) {
@@ -247,11 +247,11 @@ function same(a: Json, b: Json, skip?: string): boolean {
   if (Array.isArray(b)) return false;
   let n = 0;
   for (const k in a) {
-    if (k === skip || a[k] === undefined) continue;
+    if (a[k] === undefined) continue;
     n++;
     if (!same(a[k], b[k])) return false;
   }
-  for (const k in b) if (k !== skip && b[k] !== undefined) n--;
+  for (const k in b) if (b[k] !== undefined) n--;
   return n === 0;
 }
 
@@ -431,7 +431,7 @@ export class WorldStore {
       where.set(r.id, { coll: r.coll, entry });
     }
     const c: Cached = { epoch: head.epoch, gen: head.gen, lists, where, world: undefined as unknown as World, present: new Set() };
-    attach(c, undefined);
+    attach(c);
     return c;
   }
 
@@ -536,7 +536,7 @@ export class WorldStore {
     for (const coll of reached) {
       for (const e of c.lists.get(coll) ?? []) if (!sameRow(e.obj, e, coll === GROUPS ? MEMBERS : undefined)) e.obj = structuredClone(e.snap);
     }
-    attach(c, undefined);
+    attach(c);
   }
 
   /** Replaces the whole world (create, import) under a new epoch: every cache reads it afresh. */
@@ -774,35 +774,18 @@ function patch(c: Cached, ops: Op[], rebuilt: Set<string>, rootChanged: boolean)
   }
 }
 
-/**
- * Puts the cached world together from its rows: all of it (`changed` undefined), or, after
- * other processes' writes, what they changed. A new root is a new world object; lists nobody
- * changed keep their arrays.
- */
-function attach(c: Cached, changed: Set<string> | undefined): void {
-  const before = c.world as Json;
-  const newRoot = changed === undefined || changed.has(ROOT);
-  if (newRoot) {
-    c.world = JSON.parse((c.lists.get(ROOT)?.[0]?.obj as string | undefined) ?? "{}") as World;
-    c.present = new Set();
-  }
+/** Puts the whole cached world together from its rows: the root, each list put back where its placeholder stands. */
+function attach(c: Cached): void {
+  c.world = JSON.parse((c.lists.get(ROOT)?.[0]?.obj as string | undefined) ?? "{}") as World;
+  c.present = new Set();
   const w = c.world as Json;
   for (const col of COLLECTIONS) {
     const parent = col.parent ? w[col.parent] : w;
-    if (!parent || typeof parent !== "object") continue;
-    if (newRoot) {
-      if (parent[col.key] !== PLACEHOLDER) continue;
-      c.present.add(col.name);
-    } else if (!c.present.has(col.name)) continue;
-    const rebuild = changed === undefined || changed.has(col.name);
-    const previous = listAt(before, col.name);
-    parent[col.key] = rebuild || !previous ? (c.lists.get(col.name) ?? []).map((e) => e.obj) : previous;
-    if (col.name === GROUPS) {
-      for (const e of c.lists.get(GROUPS) ?? []) {
-        const key = membersOf(e.id);
-        if (rebuild || changed.has(key) || !Array.isArray(e.obj[MEMBERS])) e.obj[MEMBERS] = (c.lists.get(key) ?? []).map((m) => m.obj);
-      }
-    }
+    if (!parent || typeof parent !== "object" || parent[col.key] !== PLACEHOLDER) continue;
+    c.present.add(col.name);
+    const entries = c.lists.get(col.name) ?? [];
+    parent[col.key] = entries.map((e) => e.obj);
+    if (col.name === GROUPS) for (const e of entries) e.obj[MEMBERS] = (c.lists.get(membersOf(e.id)) ?? []).map((m) => m.obj);
   }
 }
 
