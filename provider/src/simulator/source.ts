@@ -3,6 +3,7 @@ import * as c from "../exchange/cmdlets";
 import { AcceptedDomainObject, MailboxObject, SendConnectorObject } from "../exchange/cmdlets";
 import { bare, domainOf, sameAddress } from "../exchange/addresses";
 import { raise } from "./errors";
+import { namedBy } from "./lookup";
 import { looksLikeIpv4 } from "./ip";
 import { SendConnector, SourceAcceptedDomain, SourceMailbox, World } from "./model";
 import { Handler } from "./tenant";
@@ -18,9 +19,8 @@ export const sourceServer = (w: World): string => w.source.hosts.find((h) => !lo
 const notFound = (w: World, id: string): never => raise("notFound", id, sourceServer(w));
 
 function getMailbox(w: World, id: string): SourceMailbox {
-  const hits = w.source.mailboxes.filter((m) =>
-    [m.Guid, m.Name, m.Alias, m.PrimarySmtpAddress, ...m.EmailAddresses].some((k) => sameAddress(k, id)),
-  );
+  const named = namedBy(id);
+  const hits = w.source.mailboxes.filter((m) => [m.Guid, m.Name, m.Alias, m.PrimarySmtpAddress, ...m.EmailAddresses].some(named));
   if (hits.length > 1) raise("ambiguous", id);
   return hits[0] ?? notFound(w, id);
 }
@@ -82,13 +82,15 @@ export const sourceCmdlets: Record<string, Handler> = {
       // (not the text given). The simulated source has no mail contacts; an address that is no
       // mailbox's stands for a contact with that external address (an assumption, not a doc).
       const id = p.ForwardingAddress;
-      const target = id === null ? undefined : w.source.mailboxes.find((x) => [x.Guid, x.Name, x.Alias, x.PrimarySmtpAddress, ...x.EmailAddresses].some((k) => sameAddress(k, id)));
+      const named = id === null ? undefined : namedBy(id);
+      const target = named && w.source.mailboxes.find((x) => [x.Guid, x.Name, x.Alias, x.PrimarySmtpAddress, ...x.EmailAddresses].some(named));
       m.ForwardingAddress = id === null ? null : (target?.Name ?? (id.includes("@") ? bare(id) : notFound(w, id)));
     }
     if (p.DeliverToMailboxAndForward !== undefined) m.DeliverToMailboxAndForward = p.DeliverToMailboxAndForward;
     for (const address of p.EmailAddresses?.Add ?? []) {
       if (m.EmailAddresses.some((a) => sameAddress(a, address))) continue;
-      const holder = w.source.mailboxes.find((o) => o !== m && o.EmailAddresses.some((a) => sameAddress(a, address)));
+      const held = namedBy(address);
+      const holder = w.source.mailboxes.find((o) => o !== m && o.EmailAddresses.some(held));
       if (holder) raise("proxyInUse", `smtp:${bare(address)}`, holder.Name);
       m.EmailAddresses.push(`smtp:${bare(address)}`);
     }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import * as c from "../exchange/cmdlets";
 import { AcceptedDomainObject, DistributionGroupObject, MailboxObject, OutboundConnectorObject, RecipientObject, TenantRecipientObject, TransportRuleObject } from "../exchange/cmdlets";
 import { bare, domainOf, sameAddress } from "../exchange/addresses";
+import { namedBy } from "./lookup";
 import { EXO_SERVER, raise } from "./errors";
 import { ipv4Range, looksLikeIpv4, overlapsReserved } from "./ip";
 import { blankRule, Group, OutboundConnector, TenantMailbox, TransportRule, World } from "./model";
@@ -19,7 +20,8 @@ const nextGuid = (w: World) => simGuid(w.nextGuid++);
 const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 function findOne<T>(items: T[], identity: string, keys: (t: T) => string[]): T | undefined {
-  const hits = items.filter((t) => keys(t).some((k) => sameAddress(k, identity)));
+  const named = namedBy(identity);
+  const hits = items.filter((t) => keys(t).some(named));
   if (hits.length > 1) raise("ambiguous", identity);
   return hits[0];
 }
@@ -36,21 +38,20 @@ const getRule = (w: World, id: string) => findRule(w, id) ?? notFound(id);
 const groupType = (g: Group) => (g.Type === "Security" ? "MailUniversalSecurityGroup" : "MailUniversalDistributionGroup");
 
 /** Every mail-enabled recipient of the tenant, as Get-Recipient reports it. */
+const mailboxRecipient = (m: World["tenant"]["mailboxes"][number]): TenantRecipientObject => ({
+  Identity: m.Name, Name: m.Name, Alias: m.Alias, Guid: m.Guid, PrimarySmtpAddress: m.PrimarySmtpAddress,
+  EmailAddresses: m.EmailAddresses, RecipientType: "UserMailbox", RecipientTypeDetails: "UserMailbox", ExternalEmailAddress: null,
+});
+const mailRecipient = (m: NonNullable<World["tenant"]["mailRecipients"]>[number]): TenantRecipientObject => ({
+  Identity: m.Name, Name: m.Name, Alias: m.Alias, Guid: m.Guid, PrimarySmtpAddress: m.PrimarySmtpAddress, EmailAddresses: m.EmailAddresses,
+  RecipientType: m.RecipientType, RecipientTypeDetails: m.RecipientType, ExternalEmailAddress: `SMTP:${m.ExternalEmailAddress}`,
+});
+const groupRecipient = (g: Group): TenantRecipientObject => ({
+  Identity: g.Name, Name: g.Name, Alias: g.Alias, Guid: g.Guid, PrimarySmtpAddress: g.PrimarySmtpAddress, EmailAddresses: g.EmailAddresses,
+  RecipientType: groupType(g), RecipientTypeDetails: groupType(g), ExternalEmailAddress: null,
+});
 function allRecipients(w: World): TenantRecipientObject[] {
-  return [
-    ...w.tenant.mailboxes.map((m) => ({
-      Identity: m.Name, Name: m.Name, Alias: m.Alias, Guid: m.Guid, PrimarySmtpAddress: m.PrimarySmtpAddress,
-      EmailAddresses: m.EmailAddresses, RecipientType: "UserMailbox", RecipientTypeDetails: "UserMailbox", ExternalEmailAddress: null,
-    })),
-    ...(w.tenant.mailRecipients ?? []).map((m) => ({
-      Identity: m.Name, Name: m.Name, Alias: m.Alias, Guid: m.Guid, PrimarySmtpAddress: m.PrimarySmtpAddress, EmailAddresses: m.EmailAddresses,
-      RecipientType: m.RecipientType, RecipientTypeDetails: m.RecipientType, ExternalEmailAddress: `SMTP:${m.ExternalEmailAddress}`,
-    })),
-    ...w.tenant.groups.map((g) => ({
-      Identity: g.Name, Name: g.Name, Alias: g.Alias, Guid: g.Guid, PrimarySmtpAddress: g.PrimarySmtpAddress, EmailAddresses: g.EmailAddresses,
-      RecipientType: groupType(g), RecipientTypeDetails: groupType(g), ExternalEmailAddress: null,
-    })),
-  ];
+  return [...w.tenant.mailboxes.map(mailboxRecipient), ...(w.tenant.mailRecipients ?? []).map(mailRecipient), ...w.tenant.groups.map(groupRecipient)];
 }
 const recipientKeys = (r: TenantRecipientObject) => [r.Guid ?? "", r.Name, r.Alias ?? "", r.PrimarySmtpAddress, ...r.EmailAddresses];
 
@@ -85,11 +86,28 @@ function recipientResolver(w: World, types: Set<string>): (id: string) => Tenant
     return hits[0] ?? unresolvedRecipient(id);
   };
 }
-const resolveRecipient = (w: World, id: string, types: Set<string>): TenantRecipientObject => recipientResolver(w, types)(id);
+/**
+ * One recipient, as the resolver finds it, by one scan of the raw lists: a recipient object is
+ * made only for a hit (building all 10,000, and an index of them, cost ~80 ms a call).
+ */
+function resolveRecipient(w: World, id: string, types: Set<string>): TenantRecipientObject {
+  const named = namedBy(id);
+  let hit: TenantRecipientObject | undefined;
+  const take = (r: TenantRecipientObject) => {
+    if (!types.has(r.RecipientType)) return;
+    if (hit) raise("ambiguous", id);
+    hit = r;
+  };
+  for (const m of w.tenant.mailboxes) if ([m.Guid, m.Name, m.Alias, m.PrimarySmtpAddress, ...m.EmailAddresses].some(named)) take(mailboxRecipient(m));
+  for (const m of w.tenant.mailRecipients ?? []) if ([m.Guid, m.Name, m.Alias, m.PrimarySmtpAddress, ...m.EmailAddresses].some(named)) take(mailRecipient(m));
+  for (const g of w.tenant.groups) if ([g.Guid, g.Name, g.Alias, g.PrimarySmtpAddress, ...g.EmailAddresses].some(named)) take(groupRecipient(g));
+  return hit ?? unresolvedRecipient(id);
+}
 
 /** Every proxy address in the tenant and who holds it: addresses are unique across recipients. */
 function addressOwner(w: World, address: string): string | undefined {
-  return allRecipients(w).find((r) => r.EmailAddresses.some((a) => sameAddress(a, address)))?.Name;
+  const named = namedBy(address);
+  return [...w.tenant.mailboxes, ...(w.tenant.mailRecipients ?? []), ...w.tenant.groups].find((r) => r.EmailAddresses.some(named))?.Name;
 }
 
 /** The domain of a primary address must be accepted (reference §5 [X]; New- and Set-DistributionGroup alike). */
