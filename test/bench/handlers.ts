@@ -1,4 +1,3 @@
-import { bare } from "@coexist/provider/dist/exchange/addresses";
 import { World } from "@coexist/provider/dist/simulator/model";
 import { initialWorld } from "@coexist/provider/dist/simulator/scenario";
 import { sourceCmdlets } from "@coexist/provider/dist/simulator/source";
@@ -7,8 +6,8 @@ import { tenantCmdlets } from "@coexist/provider/dist/simulator/tenant";
 /**
  * `node dist/test/bench/handlers.js [--users N]`: what a wave's two writes cost the simulator
  * itself, on an in-memory world of N users, no store: Add-DistributionGroupMember (tenant) and
- * Set-Mailbox (source), milliseconds a call. Then the same lookups done as one scan each, the
- * change proposed for simulator/tenant.ts and source.ts (docs/performance.md).
+ * Set-Mailbox (source), milliseconds a call: the simulator's own share of a wave's write at
+ * that size, beside the store's (store.ts).
  */
 const args = process.argv.slice(2);
 const i = args.indexOf("--users");
@@ -27,25 +26,6 @@ function time(what: string, fn: (n: number) => unknown, calls = 200): void {
   console.log(`${what}: ${((performance.now() - t0) / calls).toFixed(2)} ms a call`);
 }
 
-/** One recipient resolved by a scan of the lists, no index of them all (the proposal for tenant.ts). */
-function resolveByScan(world: World, id: string): unknown[] {
-  const key = bare(id);
-  const hit = (keys: string[]) => keys.some((k) => bare(k) === key);
-  return [
-    ...world.tenant.mailboxes.filter((m) => hit([m.Guid, m.Name, m.Alias, m.PrimarySmtpAddress, ...m.EmailAddresses])),
-    ...(world.tenant.mailRecipients ?? []).filter((m) => hit([m.Guid, m.Name, m.Alias, m.PrimarySmtpAddress, ...m.EmailAddresses])),
-    ...world.tenant.groups.filter((g) => hit([g.Guid, g.Name, g.Alias, g.PrimarySmtpAddress, ...g.EmailAddresses])),
-  ];
-}
-
-/** A source mailbox found with the identity made bare once, not once per key compared (the proposal for source.ts). */
-function sourceByScan(world: World, id: string): unknown[] {
-  const key = bare(id);
-  return world.source.mailboxes.filter((m) => m.Guid === id || m.Name.toLowerCase() === key || m.Alias.toLowerCase() === key || m.PrimarySmtpAddress.toLowerCase() === key || m.EmailAddresses.some((a) => bare(a) === key));
-}
-
 console.log(`simulator handlers, ${USERS} users, in memory (node ${process.version}):`);
 time("Add-DistributionGroupMember (tenant)", (n) => call(tenantCmdlets, "Add-DistributionGroupMember", { Identity: "Migrated Users", Member: `${alias(n)}@contoso.com`, BypassSecurityGroupManagerCheck: true }));
 time("Set-Mailbox (source)", (n) => call(sourceCmdlets, "Set-Mailbox", { Identity: `${alias(n)}@contoso.com`, ForwardingSmtpAddress: `${alias(n)}@contoso.onmicrosoft.com` }));
-time("proposed: Add's recipient resolved by one scan", (n) => resolveByScan(w, `${alias(n)}@contoso.com`));
-time("proposed: Set-Mailbox's mailbox found with one bare()", (n) => sourceByScan(w, `${alias(n)}@contoso.com`));
