@@ -59,6 +59,12 @@ describe("the plan for sign-off", () => {
     ]);
   });
 
+  it("lists cloud-only recipients in a section of their own, after the shared objects and before the waves", () => {
+    const hire: PlannedStep = { op: "create", resource: "hire@contoso.com", kind: "cloudOnlyRecipient", commands: [{ cmdlet: "Add-DistributionGroupMember", parameters: { Identity: "migrated@contoso.com", Member: "hire@contoso.com" } }] };
+    const titles = formatPlan([mailbox("bob"), hire, relay], index).split("\n").filter((l) => /^\S.*:$/.test(l));
+    expect(titles).toEqual(["Shared objects:", "Cloud-only recipients (1): into the group, no source step:", "Wave wave1 (1 user):"]);
+  });
+
   it("exports one CSV row per cmdlet in review order, quoted, with a formula-looking value defused", () => {
     const csv = planCsv([...steps, { ...mailbox("x"), resource: "=cmd@contoso.com" }], index).split("\r\n");
     expect(csv[0]).toBe('"section","resource","kind","action","order","cmdlet","command"');

@@ -56,7 +56,7 @@ function strip(props: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Where a step belongs in the review: the shared objects, a wave (by name), or a user leaving. */
-export type Section = { kind: "shared" } | { kind: "wave"; wave: string } | { kind: "rollback" } | { kind: "removed" } | { kind: "users" };
+export type Section = { kind: "shared" } | { kind: "cloudOnly" } | { kind: "wave"; wave: string } | { kind: "rollback" } | { kind: "removed" } | { kind: "users" };
 /** For each user address, the wave that lists it (and whether it is rolled back): from the stack's own inputs. */
 export interface WaveIndex {
   waves: string[];
@@ -69,6 +69,7 @@ const KIND_ORDER = Object.keys(definitions) as ResourceKind[];
 const sectionKey = (s: Section) => (s.kind === "wave" ? `wave:${s.wave}` : s.kind);
 
 function sectionOf(step: PlannedStep, index: WaveIndex | undefined): Section {
+  if (step.kind === "cloudOnlyRecipient") return { kind: "cloudOnly" };
   if (step.kind !== "migratedMailbox") return { kind: "shared" };
   const user = step.resource.toLowerCase();
   if (index?.rolledBack.has(user)) return { kind: "rollback" };
@@ -83,6 +84,8 @@ function sectionTitle(s: Section, n: number): string {
   switch (s.kind) {
     case "shared":
       return "Shared objects";
+    case "cloudOnly":
+      return `Cloud-only recipients (${n}): into the group, no source step`;
     case "wave":
       return `Wave ${s.wave} (${users(n)})`;
     case "users":
@@ -94,10 +97,12 @@ function sectionTitle(s: Section, n: number): string {
   }
 }
 
-/** Shared objects first, then the waves in coexist:waves order, then users leaving. */
+/** Shared objects first, then cloud-only recipients, then the waves in coexist:waves order, then users leaving. */
 function rank(s: Section, index: WaveIndex | undefined): number {
   switch (s.kind) {
     case "shared":
+      return -2;
+    case "cloudOnly":
       return -1;
     case "wave":
       return index?.waves.indexOf(s.wave) ?? 0;
@@ -153,7 +158,7 @@ function totals(r: Review): string[] {
     `${plural(r.cmdlets, "write cmdlet")} in ${plural(r.steps, "step")}`,
     `  by action: ${list(r.byAction)}`,
     `  by kind:   ${Object.entries(r.byKind).map(([k, v]) => `${k} ${v.steps.toLocaleString("en-US")} (${plural(v.cmdlets, "cmdlet")})`).join(" · ")}`,
-    `  by wave:   ${r.sections.map((s) => (s.section.kind === "shared" ? `shared ${s.steps.length}` : `${sectionKey(s.section).replace(/^wave:/, "")} ${s.steps.length}`)).join(" · ")}`,
+    `  by wave:   ${r.sections.map((s) => (s.section.kind === "shared" ? `shared ${s.steps.length}` : `${s.section.kind === "cloudOnly" ? "cloud-only" : sectionKey(s.section).replace(/^wave:/, "")} ${s.steps.length}`)).join(" · ")}`,
   ];
 }
 
