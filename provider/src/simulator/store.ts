@@ -583,7 +583,13 @@ export class WorldStore {
     }
     this.exportTimer ??= setTimeout(() => {
       this.exportTimer = undefined;
-      if (behind.has(this)) this.exportNow();
+      try {
+        if (behind.has(this)) this.exportNow();
+      } catch {
+        // Thrown from a timer it would end the process: the world's folder may be gone (a reset
+        // or a test's cleanup removed it), or the database busy. The export is a copy; the next
+        // write, or this process's exit hook, brings it up to date.
+      }
     }, EXPORT_EVERY_MS).unref();
   }
 
