@@ -289,8 +289,10 @@ export class WorldStore {
   private get db(): Db {
     return this.conn ?? connect(this.dbFile);
   }
-  private op<T>(fn: () => T): T {
+  private op<T>(fn: () => T, create = false): T {
     if (this.conn) return fn();
+    // No world file, no world (ENOENT): and no empty database left behind by looking for one.
+    if (!create) statSig(this.file);
     this.conn = connect(this.dbFile);
     try {
       return fn();
@@ -307,6 +309,7 @@ export class WorldStore {
         store.replace(World.parse(world), "");
         store.export(store.sync(store.db.head()!));
       }),
+      true,
     );
     return store;
   }
