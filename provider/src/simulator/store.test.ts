@@ -99,8 +99,8 @@ describe("the simulated world's store", () => {
     expect(JSON.parse(fs.readFileSync(stateFile, "utf8"))).toEqual(world);
     // The floor is on writes per CPU second of each surviving writer (its writes over its CPU
     // time, lock polls included), which a loaded machine lowers far less than writes per wall
-    // second. About 250 on an idle two-core machine (docs/performance.md has the wall-clock
-    // rates), 150 beside an end-to-end run; the one-JSON-file store managed about 30 at this size
+    // second. About 350 on a quiet two-core machine (docs/performance.md has the wall-clock
+    // rates), 150 beside end-to-end runs; the one-JSON-file store managed about 30 at this size
     // (it parsed and rewrote 5 MB a write). The floor, 75, is what no loaded machine took from
     // this store and what a store that rewrites the world cannot reach.
     const perCpuSecond = rates.map((r) => WRITES / (r.cpuMs / 1000));
