@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { initialWorld, WorldStore } from "@coexist/provider";
+import { WorldStore } from "@coexist/provider";
+import { probeWorld } from "@coexist/provider/testing";
 
 /**
  * `node dist/test/bench/store.js [--users N] [--writers P] [--writes W]`: the simulator's store on
@@ -21,16 +22,7 @@ const WRITERS = flag("writers", 6);
 const WRITES = flag("writes", 300);
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "coexist-store-bench-"));
-  const file = path.join(dir, "world.json");
-  const users = Array.from({ length: USERS }, (_, i) => `user${String(i).padStart(5, "0")}`);
-  const world = initialWorld({ domain: "contoso.com", organization: "contoso.onmicrosoft.com", users });
-  world.tenant.groups.push({
-    Guid: "00000000-0000-4000-8000-ffffffffffff", Name: "Probe", Alias: "Probe", DisplayName: "Probe", PrimarySmtpAddress: "probe@contoso.com",
-    EmailAddresses: ["SMTP:probe@contoso.com"], Type: "Security", ManagedBy: ["admin"], MemberJoinRestriction: "Closed", MemberDepartRestriction: "Closed",
-    RequireSenderAuthenticationEnabled: true, HiddenFromAddressListsEnabled: false, Members: users.map((u) => `${u}@contoso.com`),
-  });
-  WorldStore.create(file, world);
+  const { dir, stateFile: file } = probeWorld(USERS, "coexist-store-bench-");
   const script = `
     const { WorldStore } = require(${JSON.stringify(require.resolve("@coexist/provider"))});
     const store = new WorldStore(${JSON.stringify(file)});

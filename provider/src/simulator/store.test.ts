@@ -2,9 +2,8 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { contoso, freshWorld } from "../testing/simulator";
+import { contoso, freshWorld, probeWorld } from "../testing/simulator";
 import { World } from "./model";
-import { initialWorld } from "./scenario";
 import { WorldStore } from "./store";
 
 // Several runner processes write one simulated world of 10,000 users: no write may be lost or
@@ -49,19 +48,7 @@ function writer(stateFile: string, tag: string, opts: { dieHoldingLockAt?: numbe
   return { child, done };
 }
 
-function bigWorld(): { dir: string; stateFile: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "coexist-store-"));
-  const stateFile = path.join(dir, "world.json");
-  const users = Array.from({ length: USERS }, (_, i) => `user${String(i).padStart(5, "0")}`);
-  const world = initialWorld({ domain: "contoso.com", organization: "contoso.onmicrosoft.com", users });
-  world.tenant.groups.push({
-    Guid: "00000000-0000-4000-8000-ffffffffffff", Name: "Probe", Alias: "Probe", DisplayName: "Probe", PrimarySmtpAddress: "probe@contoso.com",
-    EmailAddresses: ["SMTP:probe@contoso.com"], Type: "Security", ManagedBy: ["admin"], MemberJoinRestriction: "Closed", MemberDepartRestriction: "Closed",
-    RequireSenderAuthenticationEnabled: true, HiddenFromAddressListsEnabled: false, Members: users.map((u) => `${u}@contoso.com`),
-  });
-  WorldStore.create(stateFile, world);
-  return { dir, stateFile };
-}
+const bigWorld = () => probeWorld(USERS);
 
 describe("the simulated world's store", () => {
   it(`keeps every saved write exactly once with six writers on ${USERS} users, two of them killed mid-way and one killed inside a write`, async () => {

@@ -88,3 +88,21 @@ export async function exchangeFailure(p: Promise<unknown>): Promise<ExchangeErro
   }
   throw new Error("expected the command to fail");
 }
+
+/**
+ * The store's stress world: `users` users and a group "Probe" holding all of them, created in a
+ * temp folder (the store test and test/bench/store.ts write into it side by side).
+ */
+export function probeWorld(users: number, prefix = "coexist-store-"): { dir: string; stateFile: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const stateFile = path.join(dir, "world.json");
+  const aliases = Array.from({ length: users }, (_, i) => `user${String(i).padStart(5, "0")}`);
+  const world = initialWorld({ domain: "contoso.com", organization: "contoso.onmicrosoft.com", users: aliases });
+  world.tenant.groups.push({
+    Guid: "00000000-0000-4000-8000-ffffffffffff", Name: "Probe", Alias: "Probe", DisplayName: "Probe", PrimarySmtpAddress: "probe@contoso.com",
+    EmailAddresses: ["SMTP:probe@contoso.com"], Type: "Security", ManagedBy: ["admin"], MemberJoinRestriction: "Closed", MemberDepartRestriction: "Closed",
+    RequireSenderAuthenticationEnabled: true, HiddenFromAddressListsEnabled: false, Members: aliases.map((u) => `${u}@contoso.com`),
+  });
+  WorldStore.create(stateFile, world);
+  return { dir, stateFile };
+}
