@@ -734,16 +734,11 @@ function patch(c: Cached, ops: Op[], rebuilt: Set<string>, rootChanged: boolean)
   if (rootChanged) {
     const before = c.world as Json;
     c.world = JSON.parse(c.lists.get(ROOT)![0]!.obj as string) as World;
-    c.present = new Set();
-    const w = c.world as Json;
-    for (const col of COLLECTIONS) {
-      const parent = col.parent ? w[col.parent] : w;
-      if (!parent || typeof parent !== "object" || parent[col.key] !== PLACEHOLDER) continue;
-      c.present.add(col.name);
+    forEachPlaceholder(c, (col, parent) => {
       const previous = listAt(before, col.name);
       if (previous) parent[col.key] = previous;
       else rebuilt.add(col.name);
-    }
+    });
   }
   const w = c.world as Json;
   const live = (coll: string): unknown[] | undefined => {
@@ -786,15 +781,22 @@ function patch(c: Cached, ops: Op[], rebuilt: Set<string>, rootChanged: boolean)
 /** Puts the whole cached world together from its rows: the root, each list put back where its placeholder stands. */
 function attach(c: Cached): void {
   c.world = JSON.parse((c.lists.get(ROOT)?.[0]?.obj as string | undefined) ?? "{}") as World;
+  forEachPlaceholder(c, (col, parent) => {
+    const entries = c.lists.get(col.name) ?? [];
+    parent[col.key] = entries.map((e) => e.obj);
+    if (col.name === GROUPS) for (const e of entries) e.obj[MEMBERS] = (c.lists.get(membersOf(e.id)) ?? []).map((m) => m.obj);
+  });
+}
+
+/** Each list whose placeholder stands in the cached root: marked present, then handed to `fill` with the object that holds it. */
+function forEachPlaceholder(c: Cached, fill: (col: (typeof COLLECTIONS)[number], parent: Json) => void): void {
   c.present = new Set();
   const w = c.world as Json;
   for (const col of COLLECTIONS) {
     const parent = col.parent ? w[col.parent] : w;
     if (!parent || typeof parent !== "object" || parent[col.key] !== PLACEHOLDER) continue;
     c.present.add(col.name);
-    const entries = c.lists.get(col.name) ?? [];
-    parent[col.key] = entries.map((e) => e.obj);
-    if (col.name === GROUPS) for (const e of entries) e.obj[MEMBERS] = (c.lists.get(membersOf(e.id)) ?? []).map((m) => m.obj);
+    fill(col, parent);
   }
 }
 
