@@ -1,7 +1,40 @@
-import { GetDistributionGroupMember, GetMailbox, MailboxObject, RecipientObject } from "../exchange/cmdlets";
+import { AddDistributionGroupMember, GetDistributionGroupMember, GetMailbox, MailboxObject, RecipientObject, RemoveDistributionGroupMember } from "../exchange/cmdlets";
 import { bare, domainOf } from "../exchange/addresses";
-import { isNotFound } from "../exchange/errors";
+import { isAlreadyExists, isNotFound } from "../exchange/errors";
 import { SessionPool } from "../pool/sessionPool";
+
+/** One recipient's membership of a coexist group, as the per-user resources change it. */
+export interface Membership {
+  /** The group's primary SMTP address. */
+  group: string;
+  /** The member's address. */
+  emailAddress: string;
+}
+
+const bypass = { BypassSecurityGroupManagerCheck: true } as const;
+// The two commands, for the resources' runs and their change-review plans alike.
+export const joinGroup = (m: Membership) => AddDistributionGroupMember({ Identity: m.group, Member: m.emailAddress, ...bypass });
+export const leaveGroup = (m: Membership) => RemoveDistributionGroupMember({ Identity: m.group, Member: m.emailAddress, Confirm: false, ...bypass });
+
+/** Joins; already a member (an earlier, interrupted run got this far) is done. */
+export async function join(pool: SessionPool, m: Membership): Promise<void> {
+  try {
+    await pool.run(joinGroup(m));
+  } catch (e) {
+    if (!isAlreadyExists(e)) throw e;
+  }
+  remember(m.group, m.emailAddress, true);
+}
+
+/** Leaves; not a member, or the group gone, is done: nothing left to undo. */
+export async function leave(pool: SessionPool, m: Membership): Promise<void> {
+  try {
+    await pool.run(leaveGroup(m));
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+  remember(m.group, m.emailAddress, false);
+}
 
 /**
  * Group membership for the per-user resources: one Get-DistributionGroupMember per group per

@@ -1,12 +1,9 @@
 import { z } from "zod";
-import { AddDistributionGroupMember, RemoveDistributionGroupMember } from "../../exchange/cmdlets";
 import { SmtpAddress } from "../../exchange/command";
-import { isAlreadyExists, isNotFound } from "../../exchange/errors";
 import { address } from "../compare";
-import { Context } from "../context";
 import { Definition } from "../definition";
 import { programRan } from "../cleanupGuard";
-import { members, remember } from "../groupMembers";
+import { join, joinGroup, leave, leaveGroup, members } from "../groupMembers";
 
 /**
  * An Exchange-Online-only recipient in migratedGroup (seed 2): a new hire or shared mailbox with
@@ -23,19 +20,6 @@ export const CloudOnlyRecipientInputs = z.object({
 export type CloudOnlyRecipientInputs = z.output<typeof CloudOnlyRecipientInputs>;
 export type CloudOnlyRecipientOutputs = CloudOnlyRecipientInputs & { isMember: boolean };
 
-const bypass = { BypassSecurityGroupManagerCheck: true } as const;
-const joinGroup = (i: CloudOnlyRecipientInputs) => AddDistributionGroupMember({ Identity: i.group, Member: i.emailAddress, ...bypass });
-const leaveGroup = (i: CloudOnlyRecipientInputs) => RemoveDistributionGroupMember({ Identity: i.group, Member: i.emailAddress, Confirm: false, ...bypass });
-
-async function join(ctx: Context, i: CloudOnlyRecipientInputs): Promise<void> {
-  try {
-    await ctx.exchange.run(joinGroup(i));
-  } catch (e) {
-    if (!isAlreadyExists(e)) throw e; // already a member
-  }
-  remember(i.group, i.emailAddress, true);
-}
-
 export const cloudOnlyRecipient: Definition<typeof CloudOnlyRecipientInputs, CloudOnlyRecipientOutputs> = {
   name: "CloudOnlyRecipient",
   resourceName: (i) => i.emailAddress,
@@ -51,7 +35,7 @@ export const cloudOnlyRecipient: Definition<typeof CloudOnlyRecipientInputs, Clo
   drift: (outs) => (outs.isMember ? [] : ["isMember"]),
 
   async create(ctx, inputs) {
-    await join(ctx, inputs);
+    await join(ctx.exchange, inputs);
     return { id: inputs.emailAddress, outs: { ...inputs, isMember: true } };
   },
 
@@ -62,19 +46,13 @@ export const cloudOnlyRecipient: Definition<typeof CloudOnlyRecipientInputs, Clo
   },
 
   async update(ctx, _id, _olds, news) {
-    await join(ctx, news);
+    await join(ctx.exchange, news);
     return { ...news, isMember: true };
   },
 
   async delete(ctx, _id, outs) {
     // In the cleanup the group itself goes (after the rules); taken off the list during an up, the
     // recipient leaves the group, and its mail follows the coexistence rule again.
-    if (!programRan()) return;
-    try {
-      await ctx.exchange.run(leaveGroup(outs));
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
-    remember(outs.group, outs.emailAddress, false);
+    if (programRan()) await leave(ctx.exchange, outs);
   },
 };

@@ -1,16 +1,9 @@
 import { z } from "zod";
-import {
-  AddDistributionGroupMember,
-  GetMailbox,
-  MailboxObject,
-  RemoveDistributionGroupMember,
-  SetMailbox,
-  SetTenantMailbox,
-} from "../../exchange/cmdlets";
+import { GetMailbox, MailboxObject, SetMailbox, SetTenantMailbox } from "../../exchange/cmdlets";
 import { Identity, SmtpAddress } from "../../exchange/command";
-import { isAlreadyExists, isNotFound } from "../../exchange/errors";
+import { isNotFound } from "../../exchange/errors";
 import { SessionPool } from "../../pool/sessionPool";
-import { members, remember, sourceMailboxes } from "../groupMembers";
+import { join, joinGroup, leave, leaveGroup, members, sourceMailboxes } from "../groupMembers";
 import { address, exact } from "../compare";
 import { Context } from "../context";
 import { Definition } from "../definition";
@@ -65,7 +58,6 @@ export type MigratedMailboxOutputs = MigratedMailboxInputs & {
   savedForwardingAddress?: string | null;
 };
 
-const bypass = { BypassSecurityGroupManagerCheck: true } as const;
 const sourceId = (i: MigratedMailboxInputs) => i.sourceIdentity ?? i.emailAddress;
 
 const pending = (i: { routing?: string }) => i.routing === "pendingGroup";
@@ -102,9 +94,6 @@ async function forwardingAddressOf(ctx: Context, i: MigratedMailboxInputs): Prom
 
 // The commands a migrated user ever needs; create/update/delete and the change-review plan are
 // all built from these, so the plan shows exactly what runs.
-export const joinGroup = (i: MigratedMailboxInputs) => AddDistributionGroupMember({ Identity: i.group, Member: i.emailAddress, ...bypass });
-export const leaveGroup = (i: MigratedMailboxInputs) =>
-  RemoveDistributionGroupMember({ Identity: i.group, Member: i.emailAddress, Confirm: false, ...bypass });
 /** Out of the coexistence rule's reach: into Migrated Users, or out of the pending group. */
 export const takeOver = (i: MigratedMailboxInputs) => (pending(i) ? leaveGroup(i) : joinGroup(i));
 /** Back in the rule's reach (rollback): out of Migrated Users, or back into the pending group. */
@@ -131,26 +120,8 @@ export const forwardOff = (i: MigratedMailboxInputs & { savedForwardingAddress?:
     ...(i.proxyAddress ? { EmailAddresses: { Remove: [i.proxyAddress] } } : {}),
   });
 
-async function join(ctx: Context, i: MigratedMailboxInputs): Promise<void> {
-  try {
-    await ctx.exchange.run(joinGroup(i));
-  } catch (e) {
-    if (!isAlreadyExists(e)) throw e; // already a member: an earlier, interrupted run got this far
-  }
-  remember(i.group, i.emailAddress, true);
-}
-
-async function leave(ctx: Context, i: MigratedMailboxInputs): Promise<void> {
-  try {
-    await ctx.exchange.run(leaveGroup(i));
-  } catch (e) {
-    if (!isNotFound(e)) throw e; // not a member, or the group is gone: nothing left to undo
-  }
-  remember(i.group, i.emailAddress, false);
-}
-
-const takeOverRun = (ctx: Context, i: MigratedMailboxInputs) => (pending(i) ? leave(ctx, i) : join(ctx, i));
-const handBackRun = (ctx: Context, i: MigratedMailboxInputs) => (pending(i) ? join(ctx, i) : leave(ctx, i));
+const takeOverRun = (ctx: Context, i: MigratedMailboxInputs) => (pending(i) ? leave(ctx.exchange, i) : join(ctx.exchange, i));
+const handBackRun = (ctx: Context, i: MigratedMailboxInputs) => (pending(i) ? join(ctx.exchange, i) : leave(ctx.exchange, i));
 
 /** Idempotent (an Add of an address the mailbox holds changes nothing: SetTenantMailbox). */
 async function withTenantAddress(ctx: Context, i: MigratedMailboxInputs, address: string | undefined, add: boolean): Promise<void> {
