@@ -1,6 +1,6 @@
 import { bare, domainOf, sameAddress } from "../exchange/addresses";
 import { overlay, traceMail, viewOf, type RoutingWorld, type Trace, type View } from "../oracle";
-import type { SourceMailbox } from "../simulator/model";
+import type { SourceMailbox, TenantMailbox } from "../simulator/model";
 import type { RoutingModel } from "../config/provider";
 import { UpdateDistributionGroupMember } from "../exchange/cmdlets";
 import { forwardsToTenant, pendingMembers } from "../resources/groupMembers";
@@ -172,17 +172,19 @@ function statesOf(u: UserPlan, mailbox: SourceMailbox | undefined, member: boole
 }
 
 /**
- * The tenant mailbox of `user` with `address` added, as MigratedMailbox's tenant
- * Set-Mailbox does. An add fails in Exchange when another recipient holds the address or its
- * domain is not accepted (SetTenantMailbox): the world is then left as it is, and diagnose says why.
+ * Adds `address` to `user`'s tenant mailbox in `mailboxes` (the end world's, by primary address),
+ * as MigratedMailbox's tenant Set-Mailbox does. An add fails in Exchange when another recipient
+ * holds the address or its domain is not accepted (SetTenantMailbox): the mailbox is then left as
+ * it is, and diagnose says why. Who holds what is looked up in `before` (the world the run's
+ * user steps start from), indexed once, not by a scan of every recipient for every user.
  */
-function withTenantAddress(w: RoutingWorld, user: string, address: string, add: true): void {
-  const m = w.tenant.mailboxes.find((x) => sameAddress(x.PrimarySmtpAddress, user));
-  if (!m || !add) return;
-  const held = m.EmailAddresses.some((a) => sameAddress(a, address));
+function addTenantAddress(before: View, w: RoutingWorld, mailboxes: ReadonlyMap<string, TenantMailbox>, user: string, address: string): void {
+  const m = mailboxes.get(user);
+  if (!m) return;
+  const holder = before.tenantRecipient(bare(address));
+  const held = holder?.kind === "mailbox" && sameAddress(holder.mailbox.PrimarySmtpAddress, user);
   const d = domainOf(address);
-  const taken = [...w.tenant.mailboxes, ...w.tenant.groups].some((r) => r !== m && [r.PrimarySmtpAddress, ...r.EmailAddresses].some((a) => sameAddress(a, address)));
-  if (!held && !taken && w.tenant.acceptedDomains.some((a) => sameAddress(a.DomainName, d))) m.EmailAddresses = [...m.EmailAddresses, `smtp:${bare(address)}`];
+  if (!held && !holder && w.tenant.acceptedDomains.some((a) => sameAddress(a.DomainName, d))) m.EmailAddresses = [...m.EmailAddresses, `smtp:${bare(address)}`];
 }
 
 /** Why a migrating user's routing cannot work, found without tracing, with the fix. */
@@ -280,14 +282,14 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   const inDomain = (a: string) => domainOf(a) === input.domain;
   const groupNow = snapshot.tenant.groups.find((g) => sameAddress(g.PrimarySmtpAddress, input.groupAddress));
   const membersToday = new Set(groupNow?.Members.map(bare) ?? []);
+  const v0 = viewOf(snapshot);
   const unresolvable: string[] = [];
   if (pending && input.shared.group.pending) {
     // The fill as the group resource works it out from the same lists (groupMembers.ts).
     const { all, added } = pendingMembers(input.shared.group.pending, snapshot.source.mailboxes, membersToday, input.domain);
     // Update-DistributionGroupMember fails as a whole on a member it cannot resolve (the
     // simulator's reading; not documented either way), so each must be a tenant recipient.
-    const today = viewOf(snapshot);
-    unresolvable.push(...added.filter((a) => !today.tenantRecipient(a)));
+    unresolvable.push(...added.filter((a) => !v0.tenantRecipient(a)));
     const fill = added.length > 0 ? [UpdateDistributionGroupMember({ Identity: input.groupAddress, Members: all, Confirm: false, BypassSecurityGroupManagerCheck: true })] : [];
     commands.group = [...commands.group.filter((c) => c.cmdlet !== "Update-DistributionGroupMember" && c.cmdlet !== "Add-DistributionGroupMember"), ...fill];
   }
@@ -305,7 +307,6 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
     sharedStates.push({ after: step, world: w });
   }
   const w1 = w;
-  const v0 = viewOf(snapshot);
   const v1 = viewOf(w1);
   const group = w1.tenant.groups.find((g) => sameAddress(g.PrimarySmtpAddress, input.groupAddress));
 
@@ -342,6 +343,7 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   const trajectories = new Map<string, { before: SourceMailbox | undefined; states: UserState[] }>();
   const end = copyWorld(w1);
   const index = mailboxIndex(w1);
+  const endTenantMailboxes = new Map(end.tenant.mailboxes.map((m) => [bare(m.PrimarySmtpAddress), m]));
   const endMembers = new Set(membersNow);
   for (const u of input.users) {
     const mailbox = findSourceMailbox(w1, index, u);
@@ -355,7 +357,7 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
     // A rollback removes the address last, once nothing forwards to it: the end state keeps it,
     // so the passing states (this end with the user's earlier, still forwarded, states laid over
     // it) see the address their forward needs. Held but unused, it routes nothing.
-    if (u.tenantAddress && u.action === "migrate") withTenantAddress(end, u.email, u.tenantAddress, true);
+    if (u.tenantAddress && u.action === "migrate") addTenantAddress(v1, end, endTenantMailboxes, u.email, u.tenantAddress);
   }
   // migratedGroup: a cloud-only member no longer listed leaves with its CloudOnlyRecipient (one
   // added by hand would stay; the gate cannot tell them apart, so it shows the worse case).
