@@ -2,12 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { GetMailbox, MailboxObject } from "../exchange/cmdlets";
 import { bare, domainOf } from "../exchange/addresses";
-import { resolvedTarget } from "../exchange/targets";
-import { PoolSettings, poolTuning } from "../config/provider";
 import { stackFileOf } from "../config/locate";
 import { rawConfig, readStackConfig } from "../config/stack";
-import { defaultPoolOptions, SessionPool } from "../pool/sessionPool";
-import { launchFor } from "../runner/launch";
+import { readerPool } from "../safety/live";
 import { projectRoot } from "../projectRoot";
 import { formatProblem, InputError, Problem } from "../waves/problems";
 import { stackValues } from "./stackValues";
@@ -28,8 +25,7 @@ export async function sourceUsersCsv(stack: string, cwd = projectRoot()): Promis
   const { routing: _model, ...raw } = rawConfig(get);
   const config = readStackConfig(raw, stackFile, problems, path.relative(cwd, stackFile));
   if (!config || problems.length > 0) throw new InputError(problems);
-  const target = resolvedTarget(config.source);
-  const pool = new SessionPool({ ...defaultPoolOptions, ...poolTuning(PoolSettings.parse(config.pool ?? {})), maxSessions: 1, role: "source", target, launch: launchFor(target) });
+  const pool = readerPool("source", config.source, 1, config.pool);
   try {
     const mailboxes = (await pool.run(GetMailbox({ ResultSize: "Unlimited" }))) as MailboxObject[];
     const users = [...new Set(mailboxes.map((m) => bare(m.PrimarySmtpAddress)).filter((a) => domainOf(a) === config.domain))].sort();

@@ -50,7 +50,12 @@ export { groupAddressOf };
 const pendingModel = (config: StackConfig) => config.routing === "pendingGroup";
 
 /** A routing address in a subdomain of the shared domain: the user's tenant mailbox must hold it. */
-export const tenantAddressOf = (config: StackConfig, u: MigratedUser): string | undefined => (domainOf(u.forwardTo).endsWith(`.${config.domain}`) ? u.forwardTo : undefined);
+const tenantAddressOf = (config: StackConfig, u: MigratedUser): string | undefined => (domainOf(u.forwardTo).endsWith(`.${config.domain}`) ? u.forwardTo : undefined);
+/** `{ tenantAddress }` when the user has one, for the gate's plan and the resource's inputs alike. */
+const withTenantAddress = (config: StackConfig, u: MigratedUser): { tenantAddress?: string } => {
+  const a = tenantAddressOf(config, u);
+  return a ? { tenantAddress: a } : {};
+};
 
 /** The shared objects' inputs: what the program declares and what the safety gate models. */
 export function sharedInputs(config: StackConfig, sourceUsers: string[] = []): SharedInputs {
@@ -76,7 +81,7 @@ export function gateInput(inputs: Inputs): GateInput {
     ...(u.proxyAddress ? { proxyAddress: u.proxyAddress } : {}),
     deliverToMailboxAndForward: config.deliverToMailboxAndForward,
     clearForwardingAddress: config.clearForwardingAddress,
-    ...(tenantAddressOf(config, u) ? { tenantAddress: tenantAddressOf(config, u)! } : {}),
+    ...withTenantAddress(config, u),
   });
   return {
     domain: config.domain,
@@ -194,7 +199,7 @@ async function declare({ config, users, rolledBack, sourceUsers = [] }: Inputs):
         ...(u.sourceIdentity ? { sourceIdentity: u.sourceIdentity } : {}),
         ...(u.proxyAddress ? { proxyAddress: u.proxyAddress } : {}),
         ...(pending ? { routing: "pendingGroup" as const } : {}),
-        ...(tenantAddressOf(config, u) ? { tenantAddress: tenantAddressOf(config, u)! } : {}),
+        ...withTenantAddress(config, u),
       },
       { dependsOn: [group] },
     );

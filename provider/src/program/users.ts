@@ -24,8 +24,6 @@ function isRoutingDomain(config: StackConfig, domain: string): boolean {
   return domain === config.tenant || domain === mail || domain.endsWith(`.${config.domain}`);
 }
 
-const groupAddress = groupAddressOf;
-
 /**
  * Seed 1's `Identity, Members` file names its group in Identity. coexist has one group (the
  * configured one), so a file naming another group is refused: its members would be migrated,
@@ -33,7 +31,7 @@ const groupAddress = groupAddressOf;
  */
 function isConfiguredGroup(config: StackConfig, identity: string): boolean {
   const id = identity.toLowerCase();
-  return id === groupNameOf(config).toLowerCase() || id === groupAddress(config);
+  return id === groupNameOf(config).toLowerCase() || id === groupAddressOf(config);
 }
 
 /**
@@ -70,7 +68,7 @@ export function usersFromWaves(config: StackConfig, projectDir: string, stackFil
             file: shown,
             ...(places.group ?? { line, column: 1 }),
             message:
-              `${headers.group ?? "Identity"}: ${quote(row.group)} is not the group coexist uses, ${quote(groupNameOf(config))} (${groupAddress(config)}): ` +
+              `${headers.group ?? "Identity"}: ${quote(row.group)} is not the group coexist uses, ${quote(groupNameOf(config))} (${groupAddressOf(config)}): ` +
               `every member listed would be migrated and added to it instead; write that group's name or address in ` +
               `${headers.group ?? "Identity"}, or set coexist:names.group and coexist:names.groupAddress to the group to use`,
           };
@@ -156,7 +154,7 @@ export function sourceUsersOf(config: StackConfig, projectDir: string, stackFile
   for (const { row, line, places, headers } of readWave(shown, problems, fs.readFileSync(file, "utf8"))) {
     const report = (field: "emailAddress" | "group", message: string) => problems.push({ file: shown, ...(places[field] ?? { line, column: 1 }), message: `${headers[field] ?? field}: ${message}` });
     const email = row.emailAddress.toLowerCase();
-    if (row.group !== undefined && !isConfiguredGroup(config, row.group)) report("group", `${quote(row.group)} is not the pending group, ${quote(groupNameOf(config))} (${groupAddress(config)})`);
+    if (row.group !== undefined && !isConfiguredGroup(config, row.group)) report("group", `${quote(row.group)} is not the pending group, ${quote(groupNameOf(config))} (${groupAddressOf(config)})`);
     else if (!isSmtp(email)) report("emailAddress", `${quote(row.emailAddress)} is not a valid email address`);
     else if (domainOf(email) !== config.domain) report("emailAddress", `${row.emailAddress} is outside the shared domain ${config.domain}`);
     else if (seen.has(email)) report("emailAddress", `${row.emailAddress} is listed twice (first at line ${seen.get(email)})`);

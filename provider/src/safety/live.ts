@@ -15,6 +15,12 @@ export interface LiveTargets {
 }
 
 
+/** A short-lived pool of this process for reads, tuned by coexist:pool like the provider's. The caller closes it. */
+export function readerPool(role: "exchange" | "source", given: AnyTarget, maxSessions: number, settings?: PoolSettings): SessionPool {
+  const target = resolvedTarget(given);
+  return new SessionPool({ ...defaultPoolOptions, ...poolTuning(PoolSettings.parse(settings ?? {})), maxSessions, role, target, launch: launchFor(target) });
+}
+
 /**
  * A routing snapshot read through short-lived pools of this process (the program's, not the
  * provider's), tuned by coexist:pool like the provider's: two tenant sessions and one source session, closed, and
@@ -22,13 +28,9 @@ export interface LiveTargets {
  * so the provider's own sessions never compete with it for Exchange's few concurrent ones.
  */
 export async function liveSnapshot(t: LiveTargets, domains: string[], groups: string[] = []): Promise<Snapshot> {
-  const pool = (role: "exchange" | "source", given: AnyTarget, maxSessions: number) => {
-    const target = resolvedTarget(given);
-    return new SessionPool({ ...defaultPoolOptions, ...poolTuning(PoolSettings.parse(t.pool ?? {})), maxSessions, role, target, launch: launchFor(target) });
-  };
   // Two tenant sessions read its four lists side by side; the source's three short lists take one.
-  const exchange = pool("exchange", t.exchange, 2);
-  const source = pool("source", t.source, 1);
+  const exchange = readerPool("exchange", t.exchange, 2, t.pool);
+  const source = readerPool("source", t.source, 1, t.pool);
   try {
     return await readSnapshot({ exchange, source, network: networkFor(t.exchange, t.smartHosts, t.sourceIpRanges), domains, groups });
   } finally {
