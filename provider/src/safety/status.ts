@@ -70,6 +70,8 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
   const group = inGroup !== undefined;
   const rows: StatusRow[] = [];
   const anomalies: string[] = [];
+  // Users in Exchange Online today: each row's `now` below.
+  let inExchange = 0;
   const users = [...gate.homes].filter(([u]) => domainOf(u) === domain).sort(([a], [b]) => a.localeCompare(b));
   const traced = withTraces(view, users.map(([u]) => u), inGroup);
   for (const [i, [user, home]] of users.entries()) {
@@ -96,6 +98,7 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
     // and forwarded; without it there is no coexistence: before it is set up (MX at the source)
     // everyone is at the source, after the cleanup (MX at Exchange Online) everyone has moved.
     const now: Home = cloud || (group ? applied : view.mx(domain) === "exchange") ? "exchange" : "source";
+    if (now === "exchange") inExchange++;
     for (const e of ENTRIES) {
       const t = traces[e];
       const got = systemOf(t.outcome);
@@ -108,12 +111,6 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
   }
   const notes = group ? [] : [`the group ${groupAddress} does not exist: coexistence is not set up yet, or was cleaned up (MX ${view.mx(domain) === "exchange" ? "at Exchange Online" : "at the source"})`];
   for (const f of gate.refusals) anomalies.push(`next pulumi up would refuse: ${f.message}`);
-  // In Exchange Online: in the group and forwarded; without coexistence, as MX says (see above).
-  const inExchange = group
-    ? rows.filter((r) => gate.cloudOnly.has(r.user) || ((pending ? !r.inGroup : r.inGroup) && r.forwardsTo !== null)).length
-    : view.mx(domain) === "exchange"
-      ? rows.length
-      : rows.filter((r) => gate.cloudOnly.has(r.user)).length;
   return {
     rows,
     notes,
