@@ -64,6 +64,16 @@ const fillCommands = (group: string, all: string[], added: string[]) =>
       : added.map((m) => AddDistributionGroupMember({ Identity: group, Member: m, ...bypass }));
 
 /**
+ * The fill as a review shows it, before any read: the listed users not in `had` (on an update,
+ * the last declared list), with pendingMembers' own rule. The run reads the live members and the
+ * source's forwards instead, so it leaves out users already forwarded.
+ */
+const plannedFill = (i: MigratedUsersGroupInputs, had: ReadonlySet<string>) => {
+  const { all, added } = pendingMembers(i.pending ?? [], [], had, domainOf(i.primarySmtpAddress));
+  return fillCommands(i.primarySmtpAddress, all, added);
+};
+
+/**
  * pendingGroup: adds the listed source users not yet forwarded to Exchange Online and not yet
  * members; one list read of each side, then one Update (or one Add each beyond 10,000 members).
  */
@@ -109,11 +119,10 @@ export const migratedUsersGroup: Definition<typeof MigratedUsersGroupInputs, Mig
   deleteBeforeReplace: false,
   compare: { name: caseless, primarySmtpAddress: address, managedBy: caselessSet },
   plan: {
-    // The fill as preview sees it: every listed user (the run itself leaves out those forwarded).
     create: (news) => [
       newGroup(news),
       ...(news.hiddenFromAddressLists ? [SetDistributionGroup({ Identity: news.name, HiddenFromAddressListsEnabled: true, ...bypass })] : []),
-      ...fillCommands(news.primarySmtpAddress, news.pending ?? [], news.pending ?? []),
+      ...plannedFill(news, new Set()),
     ],
     update: (olds, news) => [
       SetDistributionGroup({
@@ -124,11 +133,7 @@ export const migratedUsersGroup: Definition<typeof MigratedUsersGroupInputs, Mig
         ...(caselessSet(olds.managedBy, news.managedBy) ? {} : { ManagedBy: news.managedBy }),
         ...bypass,
       }),
-      ...(() => {
-        const had = new Set(olds.pending ?? []);
-        const added = (news.pending ?? []).filter((u) => !had.has(u));
-        return fillCommands(news.primarySmtpAddress, [...had, ...added], added);
-      })(),
+      ...plannedFill(news, new Set(olds.pending ?? [])),
     ],
     delete: (olds) => [removeGroup(olds.primarySmtpAddress)],
   },
