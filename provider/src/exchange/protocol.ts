@@ -9,7 +9,11 @@ import { ErrorPayload } from "./errors";
  */
 export const PROTOCOL_VERSION = 1;
 
-export const Role = z.enum(["exchange", "source"]);
+/**
+ * Which cmdlets a session runs: Exchange Online's, an Exchange source's (on-premises), or a
+ * Google Workspace source's (PSGSuite, docs/design/sources-google-and-vendor.md §3.3).
+ */
+export const Role = z.enum(["exchange", "source", "google"]);
 export type Role = z.infer<typeof Role>;
 
 export const ConnectRequest = z.object({

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { z } from "zod";
 import { projectRoot } from "../projectRoot";
-import { unsafeCharacter } from "./command";
+import { SmtpAddress as SmtpAddressShape, unsafeCharacter } from "./command";
 
 /** A file path from config: no control or invisible characters, which no real path needs. */
 export const FilePath = z
@@ -75,6 +75,13 @@ export const SimulatorTarget = z.object({
   certificatePassword: z.string().optional(),
   username: z.string().min(1).optional(),
   password: z.string().optional(),
+  /**
+   * For a source: what the simulated source is. exchange (the default): an on-premises Exchange
+   * (role source); google-workspace: a Google Workspace tenant answering PSGSuite's cmdlets (role
+   * google); vendor: a hosted system with no API, which coexist never connects to (the
+   * rehearsal's `rehearse vendor-apply` plays the vendor).
+   */
+  imitates: z.enum(["exchange", "google-workspace", "vendor"]).optional(),
 });
 export type SimulatorTarget = z.infer<typeof SimulatorTarget>;
 
@@ -103,11 +110,84 @@ export const OnPremisesTarget = z
   });
 export type OnPremisesTarget = z.infer<typeof OnPremisesTarget>;
 
+/**
+ * A Google Workspace source through PSGSuite, as a service account with domain-wide delegation
+ * impersonating each user (docs/design/sources-google-and-vendor.md §3.1). The key is the JSON
+ * key's contents, merged in from the secret coexist:googleServiceAccountKey: never a path (with a
+ * path PSGSuite writes its config to disk), never in the stack file.
+ */
+export const ServiceAccountKey = z
+  .string()
+  .min(1)
+  .superRefine((text, ctx) => {
+    let key: Record<string, unknown>;
+    try {
+      key = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      // Never the value, nor the parser's message (it quotes the text).
+      ctx.addIssue({ code: "custom", message: "is not JSON: give the service account's JSON key file's contents (pulumi config set --secret coexist:googleServiceAccountKey < key.json)" });
+      return;
+    }
+    if (!key || typeof key !== "object" || key.type !== "service_account") ctx.addIssue({ code: "custom", message: 'is not a service account key: its "type" must be "service_account"' });
+    for (const field of ["client_email", "client_id", "private_key"]) {
+      if (typeof key?.[field] !== "string" || key[field] === "") ctx.addIssue({ code: "custom", message: `has no "${field}": give the whole JSON key file Google made for the service account` });
+    }
+  });
+
+export const GoogleWorkspaceTarget = z.object({
+  kind: z.literal("google-workspace"),
+  /** A super admin: the directory reads run as this user (PSGSuite's AdminEmail). */
+  adminEmail: SmtpAddressShape,
+  /** The customer's primary domain (PSGSuite's Domain). */
+  domain: z.string().min(1),
+  /** The customer ID; "my_customer" (the admin's own customer) when absent. */
+  customerId: z.string().min(1).optional(),
+  serviceAccountKey: ServiceAccountKey,
+});
+export type GoogleWorkspaceTarget = z.infer<typeof GoogleWorkspaceTarget>;
+
+/**
+ * A hosted source with no API (seed 2's vendor): coexist never connects to it. It does the tenant
+ * side and writes a forwarding worksheet for the vendor (resources/vendorLedger.ts).
+ */
+export const VendorTarget = z.object({
+  kind: z.literal("vendor"),
+  /** The vendor's name, as `up` and `status` say who is waiting on whom. */
+  name: z.string().min(1).max(64),
+});
+export type VendorTarget = z.infer<typeof VendorTarget>;
+
 export const ExchangeTarget = z.discriminatedUnion("kind", [SimulatorTarget, ExchangeOnlineTarget]);
 export type ExchangeTarget = z.infer<typeof ExchangeTarget>;
-export const SourceTarget = z.discriminatedUnion("kind", [SimulatorTarget, OnPremisesTarget]);
+export const SourceTarget = z.discriminatedUnion("kind", [SimulatorTarget, OnPremisesTarget, GoogleWorkspaceTarget, VendorTarget]);
 export type SourceTarget = z.infer<typeof SourceTarget>;
 export type AnyTarget = ExchangeTarget | SourceTarget;
+
+/** What the source is, whether real or simulated: it decides the source steps and what can be read. */
+export type SourceKind = "exchange" | "google-workspace" | "vendor";
+export function sourceKindOf(t: SourceTarget): SourceKind {
+  switch (t.kind) {
+    case "simulator":
+      return t.imitates ?? "exchange";
+    case "exchange-onprem":
+      return "exchange";
+    default:
+      return t.kind;
+  }
+}
+
+/** The role of a source's sessions: PSGSuite's cmdlets for Google, Exchange's otherwise (a vendor has none). */
+export const sourceRoleOf = (t: SourceTarget): "source" | "google" => (sourceKindOf(t) === "google-workspace" ? "google" : "source");
+
+/** A Google key's secrets: the whole JSON, and the parts a message could quote without the rest. */
+function keySecrets(json: string): string[] {
+  try {
+    const k = JSON.parse(json) as Record<string, unknown>;
+    return [json, ...["private_key", "private_key_id"].map((f) => k[f]).filter((v): v is string => typeof v === "string" && v !== "")];
+  } catch {
+    return [json];
+  }
+}
 
 /** Values that must never appear in a log line or an error message. */
 export function secretsOf(target: AnyTarget): string[] {
@@ -118,6 +198,10 @@ export function secretsOf(target: AnyTarget): string[] {
       return [target.password];
     case "simulator":
       return [target.certificatePassword, target.password].filter((s): s is string => s !== undefined && s !== "");
+    case "google-workspace":
+      return keySecrets(target.serviceAccountKey);
+    case "vendor":
+      return [];
   }
 }
 

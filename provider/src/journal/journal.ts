@@ -19,7 +19,9 @@ import { AnyTarget } from "../exchange/targets";
 export type TargetIdentity =
   | { kind: "exchange-online"; organization: string; appId: string }
   | { kind: "exchange-onprem"; connectionUri: string; username: string }
-  | { kind: "simulator"; stateFile: string };
+  | { kind: "simulator"; stateFile: string }
+  | { kind: "google-workspace"; domain: string; adminEmail: string }
+  | { kind: "vendor"; name: string };
 
 export interface JournalEntry {
   /** When the command was handed to the pool (ISO 8601, UTC). */
@@ -58,6 +60,10 @@ export function targetIdentity(target: AnyTarget): TargetIdentity {
       return { kind: target.kind, connectionUri: target.connectionUri, username: target.username };
     case "simulator":
       return { kind: target.kind, stateFile: target.stateFile };
+    case "google-workspace":
+      return { kind: target.kind, domain: target.domain, adminEmail: target.adminEmail };
+    case "vendor":
+      return { kind: target.kind, name: target.name };
   }
 }
 

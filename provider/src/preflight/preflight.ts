@@ -42,6 +42,8 @@ const ROLE_FIX: Record<Role, string> = {
   // those is assumed from its name (not checked against the RBAC reference).
   source:
     "use an account whose role groups grant them on the source (Organization Management; or Recipient Management for the mailbox cmdlets plus View-Only Organization Management for Get-AcceptedDomain and Get-SendConnector)",
+  google:
+    "delegate the scopes to the service account's client ID (Admin console → Security → Access and data control → API controls → Manage domain-wide delegation): gmail.settings.basic, gmail.settings.sharing, admin.directory.user.readonly, admin.directory.domain; delegation can take up to 24 hours to apply",
 };
 
 /**
@@ -217,6 +219,10 @@ function describe(target: AnyTarget): string {
       return target.connectionUri;
     case "simulator":
       return `the simulated world ${path.relative(projectRoot(), target.stateFile) || target.stateFile}`;
+    case "google-workspace":
+      return `Google Workspace ${target.domain}`;
+    case "vendor":
+      return `the vendor ${target.name} (no connection)`;
   }
 }
 

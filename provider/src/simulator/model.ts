@@ -92,10 +92,36 @@ export const SourceAcceptedDomain = AcceptedDomain.omit({ InitialDomain: true })
 /** A send connector of the source, as Get-SendConnector reports it, less Identity. */
 export const SendConnector = SendConnectorObject.omit({ Identity: true });
 
-/** ForwardingSmtpAddress is stored bare; Get-Mailbox prints it with an `smtp:` prefix. */
-export const SourceMailbox = MailboxObject.omit({ Identity: true }).extend({ Guid: z.string() });
+/**
+ * A Gmail user's forwarding settings (users.settings: forwardingAddresses and autoForwarding,
+ * Gmail API reference). A Google source's user is a SourceMailbox whose ForwardingSmtpAddress is
+ * what auto-forwarding does in effect (its address when enabled and the address accepted, else
+ * null), kept so by simulator/google.ts and built so by the snapshot's adapter: the routing
+ * model reads every source alike, and reads `gmail` for what only Gmail has.
+ */
+export const GmailSettings = z.object({
+  forwardingAddresses: z.array(z.object({ forwardingEmail: z.string(), verificationStatus: z.enum(["accepted", "pending"]) })),
+  autoForwarding: z.object({ enabled: z.boolean(), emailAddress: z.string().nullable(), disposition: z.string().nullable() }),
+});
+export type GmailSettings = z.infer<typeof GmailSettings>;
 
-export const Session = z.object({ id: z.string(), pid: z.number().int(), role: z.enum(["exchange", "source"]), since: z.string() });
+/** ForwardingSmtpAddress is stored bare; Get-Mailbox prints it with an `smtp:` prefix. */
+export const SourceMailbox = MailboxObject.omit({ Identity: true }).extend({ Guid: z.string(), gmail: GmailSettings.optional() });
+
+/**
+ * What only a Google Workspace source has: its domains and domain aliases (Get-GSDomain,
+ * Get-GSDomainAlias), whether the admin lets users forward, and the Gmail API's quota
+ * (reference/quota: 15,000 units per user per minute, 1,200,000 per project per minute).
+ */
+export const GoogleSource = z.object({
+  domains: z.array(z.object({ domainName: z.string(), isPrimary: z.boolean() })),
+  domainAliases: z.array(z.object({ domainAliasName: z.string(), parentDomainName: z.string() })),
+  userForwardingAllowed: z.boolean().default(true),
+  quota: z.object({ perUserPerMinute: z.number().int().positive(), perProjectPerMinute: z.number().int().positive() }).default({ perUserPerMinute: 15000, perProjectPerMinute: 1200000 }),
+});
+export type GoogleSource = z.infer<typeof GoogleSource>;
+
+export const Session = z.object({ id: z.string(), pid: z.number().int(), role: z.enum(["exchange", "source", "google"]), since: z.string() });
 
 export const World = z.object({
   version: z.literal(1),
@@ -112,7 +138,9 @@ export const World = z.object({
   }),
   source: z.object({
     /** What the source is: decides which forwarding mechanism applies. */
-    kind: z.enum(["exchange-onprem"]),
+    kind: z.enum(["exchange-onprem", "google-workspace", "vendor"]),
+    /** google-workspace: the Google side's own settings. */
+    google: GoogleSource.optional(),
     /** Host names and IPs the source's MX/smart host answers on (connector smart hosts match these). */
     hosts: z.array(z.string()),
     /** Addresses mail from the source leaves from (matched by the source-bypass rule). */

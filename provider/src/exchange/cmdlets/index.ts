@@ -4,6 +4,7 @@ import type { Role } from "../protocol";
 import { ExchangeError } from "../errors";
 import * as acceptedDomain from "./acceptedDomain";
 import * as distributionGroup from "./distributionGroup";
+import * as google from "./google";
 import * as mailbox from "./mailbox";
 import * as outboundConnector from "./outboundConnector";
 import * as sendConnector from "./sendConnector";
@@ -11,12 +12,13 @@ import * as transportRule from "./transportRule";
 
 export * from "./acceptedDomain";
 export * from "./distributionGroup";
+export * from "./google";
 export * from "./mailbox";
 export * from "./outboundConnector";
 export * from "./sendConnector";
 export * from "./transportRule";
 
-const builders = [acceptedDomain, distributionGroup, mailbox, outboundConnector, sendConnector, transportRule].flatMap((m) =>
+const builders = [acceptedDomain, distributionGroup, google, mailbox, outboundConnector, sendConnector, transportRule].flatMap((m) =>
   Object.values(m).filter((v): v is { spec: CmdletSpec } & ((p: never) => Command) => typeof v === "function" && "spec" in v),
 );
 
@@ -27,7 +29,7 @@ const builders = [acceptedDomain, distributionGroup, mailbox, outboundConnector,
  * spec applies: the role of the session that runs it does.
  */
 export const cmdletsByRole: Readonly<Record<Role, ReadonlyMap<string, CmdletSpec>>> = (() => {
-  const byRole: Record<Role, Map<string, CmdletSpec>> = { exchange: new Map(), source: new Map() };
+  const byRole: Record<Role, Map<string, CmdletSpec>> = { exchange: new Map(), source: new Map(), google: new Map() };
   for (const { spec } of builders) {
     if (byRole[spec.role].has(spec.name)) throw new Error(`coexist: ${spec.name} is declared twice for the ${spec.role} role`);
     byRole[spec.role].set(spec.name, spec);
