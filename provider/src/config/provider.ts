@@ -48,6 +48,27 @@ export type RoutingModel = z.infer<typeof RoutingModel>;
 export const defaultGroup = (routing: RoutingModel): { name: string; alias: string } =>
   routing === "pendingGroup" ? { name: "Accounts", alias: "accounts" } : { name: "Migrated Users", alias: "migrated" };
 
+/**
+ * coexist:google, for a Google Workspace source (docs/runbook/google-workspace.md).
+ * disposition: what Gmail does with its copy of a forwarded message (AutoForwarding.disposition;
+ * archive by default, so a rollback finds the mail). removeForwardingAddress: a rollback or cleanup
+ * deletes the forwarding address after turning auto-forwarding off (a user's filter may forward to
+ * any verified address, and the gate does not read filters); false leaves it.
+ */
+export const GoogleSettings = z.object({
+  disposition: z.enum(["leaveInInbox", "archive", "trash", "markRead"]).default("archive"),
+  removeForwardingAddress: z.boolean().default(true),
+});
+export type GoogleSettings = z.infer<typeof GoogleSettings>;
+
+/**
+ * coexist:vendor, for a vendor-managed source (docs/runbook/vendor.md): the worksheet coexist
+ * writes for the vendor and the CSV of the vendor's confirmations, relative to the project
+ * (defaults worksheets/<stack>.csv and worksheets/<stack>.confirmed.csv).
+ */
+export const VendorSettings = z.object({ worksheet: FilePath.optional(), confirmed: FilePath.optional() });
+export type VendorSettings = z.infer<typeof VendorSettings>;
+
 export const ProviderConfig = z.object({
   exchange: ExchangeTarget,
   source: SourceTarget,
@@ -65,6 +86,8 @@ export const ProviderConfig = z.object({
   journal: JournalSetting.optional(),
   /** coexist:previewCommands: each step's write cmdlets as a diagnostic on its resource at preview (off for huge waves). */
   previewCommands: z.boolean().default(true),
+  /** coexist:vendor: where the worksheet and the confirmations are (a vendor source). */
+  vendor: VendorSettings.optional(),
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
 
@@ -87,7 +110,8 @@ export function configValue(get: (key: string) => string | undefined, key: strin
 export function withSecret(target: unknown, get: (key: string) => string | undefined, role: "exchange" | "source"): unknown {
   const t = target as Record<string, unknown> | undefined;
   if (!t || typeof t !== "object") return target;
-  const [field, key] = role === "exchange" ? ["certificatePassword", "certificatePassword"] : ["password", "sourcePassword"];
+  // A Google source's secret is its service account's JSON key (coexist:googleServiceAccountKey).
+  const [field, key] = role === "exchange" ? ["certificatePassword", "certificatePassword"] : t.kind === "google-workspace" ? ["serviceAccountKey", "googleServiceAccountKey"] : ["password", "sourcePassword"];
   const secret = get(key);
   return secret !== undefined ? { ...t, [field]: secret } : t;
 }
@@ -114,6 +138,7 @@ export function readProviderConfig(config: dynamic.Config): ProviderConfig {
     routing: config.get("routing"),
     journal: configValue(get, "journal"),
     previewCommands: configValue(get, "previewCommands"),
+    vendor: configValue(get, "vendor"),
   });
   if (!parsed.success) {
     // Name the key and the problem, never the value: it may be a secret.

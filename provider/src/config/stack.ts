@@ -2,8 +2,8 @@ import * as fs from "node:fs";
 import { z } from "zod";
 import { IpRange, SmartHost } from "../exchange/cmdlets";
 import { Identity, Name64, SmtpAddress } from "../exchange/command";
-import { ExchangeTarget, FilePath, SourceTarget } from "../exchange/targets";
-import { configValue, Cutover, defaultGroup, JournalSetting, PoolSettings, ProviderConfig, RoutingModel, withSecret } from "./provider";
+import { ExchangeTarget, FilePath, sourceKindOf, SourceTarget } from "../exchange/targets";
+import { configValue, Cutover, defaultGroup, GoogleSettings, JournalSetting, PoolSettings, ProviderConfig, RoutingModel, VendorSettings, withSecret } from "./provider";
 import { Problem, quote } from "../waves/problems";
 import { locate, stackKeys } from "./locate";
 
@@ -79,11 +79,18 @@ export const StackConfig = z
     exchange: ExchangeTarget,
     source: SourceTarget,
     pool: PoolSettings.optional(),
+    /** A Google Workspace source: the disposition of Gmail's copy, and whether a rollback deletes the forwarding address. */
+    google: GoogleSettings.default(GoogleSettings.parse({})),
+    /** A vendor-managed source: the worksheet and confirmations files. */
+    vendor: VendorSettings.optional(),
     /** The cmdlet journal, read by the provider (journal/journal.ts); checked here too. */
     journal: JournalSetting.optional(),
   })
   .superRefine((c, ctx) => {
-    if (c.routing === "pendingGroup" && !c.sourceUsers)
+    // Nothing can read a vendor's system: the list of its users is how the gate knows who lives there.
+    if (sourceKindOf(c.source) === "vendor" && !c.sourceUsers)
+      ctx.addIssue({ code: "custom", path: ["sourceUsers"], message: "is required with a vendor source: the CSV of every user the vendor hosts (header EmailAddress), since coexist cannot read the vendor's system" });
+    else if (c.routing === "pendingGroup" && !c.sourceUsers)
       ctx.addIssue({ code: "custom", path: ["sourceUsers"], message: "is required with coexist:routing pendingGroup: the CSV of every source user, the pending group's first members (`coexist source-users --stack <stack>` writes it)" });
     if (!/\{alias\}/.test(c.routingTemplate)) ctx.addIssue({ code: "custom", path: ["routingTemplate"], message: "must contain {alias}" });
     // Checked once here with a plain alias, so a broken template is one problem, not one per user.
@@ -113,7 +120,7 @@ export const CONFIG_KEYS = Object.keys(StackConfig.shape);
  * The secret keys, read by the provider (and merged into the targets by rawConfig below, as
  * config/provider.ts withSecret does): never a StackConfig key of their own, never quoted back.
  */
-export const SECRET_KEYS = ["certificatePassword", "sourcePassword"];
+export const SECRET_KEYS = ["certificatePassword", "sourcePassword", "googleServiceAccountKey"];
 
 /**
  * Every `coexist:` key anything reads; any other key in a stack file is refused as unknown. Taken
@@ -265,9 +272,15 @@ export function readStackConfig(raw: Record<string, unknown>, file: string, prob
     const key = `coexist:${issue.path.join(".")}`;
     // zod v4 issues carry no input: the value is looked up in the raw config.
     const value = valueAt(raw, issue.path);
-    const secret = issue.path.some((p) => /password/i.test(String(p)));
+    const secret = issue.path.some((p) => /password|serviceAccountKey/i.test(String(p)));
     let message: string;
-    if (value === undefined && issue.code === "custom") message = `${key} ${issue.message}`; // a key one setting makes necessary
+    if (issue.path.join(".") === "source.serviceAccountKey")
+      // The key comes from its secret key, never the stack file: name that one, never the value.
+      message =
+        value === undefined
+          ? "coexist:googleServiceAccountKey is required for a google-workspace source: pulumi config set --secret coexist:googleServiceAccountKey < key.json (the service account's JSON key)"
+          : `coexist:googleServiceAccountKey ${issue.message}`;
+    else if (value === undefined && issue.code === "custom") message = `${key} ${issue.message}`; // a key one setting makes necessary
     else if (value === undefined) {
       const options = issue.code === "invalid_union" ? (issue as { options?: unknown[] }).options : undefined;
       message = `${key} is required${options ? ` (one of ${options.join(", ")})` : ""}`;

@@ -112,7 +112,7 @@ type TenantRecipient = { kind: "mailbox"; mailbox: TenantMailbox } | { kind: "gr
  */
 export interface RoutingWorld {
   tenant: Pick<World["tenant"], "acceptedDomains" | "mailboxes" | "groups" | "outboundConnectors" | "transportRules">;
-  source: Pick<World["source"], "hosts" | "outboundIps" | "mailboxes" | "acceptedDomains" | "sendConnectors">;
+  source: Pick<World["source"], "hosts" | "outboundIps" | "mailboxes" | "acceptedDomains" | "sendConnectors"> & Partial<Pick<World["source"], "kind" | "google">>;
   mx: World["mx"];
 }
 
@@ -431,7 +431,14 @@ function forwardingOf(view: View, m: SourceMailbox): { target: string; field: st
       ? { target: normalizeAddress(byName.PrimarySmtpAddress), field: "ForwardingAddress" }
       : { error: `forwarding target '${m.ForwardingAddress}' not found at source` };
   }
-  if (m.ForwardingSmtpAddress) return { target: normalizeAddress(m.ForwardingSmtpAddress), field: "ForwardingSmtpAddress" };
+  if (m.ForwardingSmtpAddress) {
+    const target = normalizeAddress(m.ForwardingSmtpAddress);
+    // Gmail: "A verified forwarding address must be specified when auto-forwarding is enabled"
+    // (users.settings.updateAutoForwarding): a forward to an address still pending verification
+    // forwards nothing. Gmail would not enable it; a hand-made state could show it.
+    if (m.gmail?.forwardingAddresses.some((a) => normalizeAddress(a.forwardingEmail) === target && a.verificationStatus === "pending")) return undefined;
+    return { target, field: "ForwardingSmtpAddress" };
+  }
   return undefined;
 }
 

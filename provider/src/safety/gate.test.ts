@@ -65,7 +65,7 @@ describe("the mail-flow safety gate", () => {
       w.source.mailboxes[0]!.ForwardingSmtpAddress = `alice@${ORG}`;
     });
     const target = simTarget(stateFile);
-    const snap = await liveSnapshot({ exchange: target, source: target, smartHosts: ["mail.contoso-source.example"], sourceIpRanges: ["198.51.100.25"] }, ["contoso.com", ORG], ["migrated@contoso.com"]);
+    const snap = await liveSnapshot({ exchange: target, source: target, smartHosts: ["mail.contoso-source.example"], sourceIpRanges: ["198.51.100.25"], domain: "contoso.com" }, ["contoso.com", ORG], ["migrated@contoso.com"]);
     expect(snap.tenant.groups[0]?.Members).toEqual(["alice@contoso.com"]);
     expect(evaluate(snap, gateInput(inputs([user("alice"), user("bob")]))).findings).toEqual([]);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -78,7 +78,7 @@ describe("the mail-flow safety gate", () => {
       const { stateFile, dir } = freshWorld({ domain: "contoso.com", organization: ORG, users: aliases });
       const target = simTarget(stateFile);
       const before = evaluate(world(aliases), gateInput(inputs(aliases.slice(0, 2).map((a) => user(a)))));
-      const snap = await liveSnapshot({ exchange: target, source: target, smartHosts: ["mail.contoso-source.example"], sourceIpRanges: ["198.51.100.25"] }, ["contoso.com", ORG]);
+      const snap = await liveSnapshot({ exchange: target, source: target, smartHosts: ["mail.contoso-source.example"], sourceIpRanges: ["198.51.100.25"], domain: "contoso.com" }, ["contoso.com", ORG]);
       counts.push(snap.reads.count);
       expect(snap.source.mailboxes).toHaveLength(n);
       expect(evaluate(snap, gateInput(inputs(aliases.slice(0, 2).map((a) => user(a))))).findings).toEqual(before.findings);
@@ -95,7 +95,7 @@ describe("the mail-flow safety gate", () => {
     const { stateFile, dir, store } = freshWorld({ domain: "contoso.com", organization: ORG, users: ["alice"], sourceRelay: true });
     store.update((w) => void w.tenant.mailboxes.push({ Guid: "hire", Name: "hire", Alias: "hire", PrimarySmtpAddress: "hire@contoso.com", EmailAddresses: ["SMTP:hire@contoso.com"] }));
     const target = simTarget(stateFile);
-    const snap = await liveSnapshot({ exchange: target, source: target, smartHosts: ["mail.contoso-source.example"], sourceIpRanges: ["198.51.100.25"] }, ["contoso.com", ORG]);
+    const snap = await liveSnapshot({ exchange: target, source: target, smartHosts: ["mail.contoso-source.example"], sourceIpRanges: ["198.51.100.25"], domain: "contoso.com" }, ["contoso.com", ORG]);
     expect(snap.source.sendConnectors?.map((c) => [c.Name, c.SmartHosts])).toEqual([["To Exchange Online", ["contoso.mail.protection.outlook.com"]]]);
     expect(traceMail(snap, { to: "hire@contoso.com", entry: "internet" })).toMatchObject({ outcome: "delivered-exchange", deliveredTo: "hire@contoso.com" });
     fs.rmSync(dir, { recursive: true, force: true });

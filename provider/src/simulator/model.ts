@@ -106,7 +106,16 @@ export const GmailSettings = z.object({
 export type GmailSettings = z.infer<typeof GmailSettings>;
 
 /** ForwardingSmtpAddress is stored bare; Get-Mailbox prints it with an `smtp:` prefix. */
-export const SourceMailbox = MailboxObject.omit({ Identity: true }).extend({ Guid: z.string(), gmail: GmailSettings.optional() });
+export const SourceMailbox = MailboxObject.omit({ Identity: true }).extend({
+  Guid: z.string(),
+  gmail: GmailSettings.optional(),
+  /**
+   * A vendor source's change not yet confirmed (resources/vendorLedger.ts): ForwardingSmtpAddress
+   * is what coexist asked the vendor for, `was` what is in effect if the vendor has not applied it
+   * yet. The gate checks the user's mail in both (docs/design/sources-google-and-vendor.md §6).
+   */
+  unconfirmed: z.object({ was: z.string().nullable(), vendor: z.string(), requested: z.string() }).optional(),
+});
 
 /**
  * What only a Google Workspace source has: its domains and domain aliases (Get-GSDomain,

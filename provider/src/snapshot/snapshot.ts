@@ -22,6 +22,7 @@ import type { RoutingWorld } from "../oracle";
 import { SessionPool } from "../pool/sessionPool";
 import type { Group, SourceMailbox, TenantMailbox } from "../simulator/model";
 import { Network } from "./network";
+import { readGoogleSource, SourceSide } from "./googleSource";
 
 /**
  * The live routing snapshot: everything mail routing depends on, read (never written) from the
@@ -42,9 +43,18 @@ export interface Snapshot extends RoutingWorld {
   reads: { count: number; ms: number };
 }
 
+/**
+ * The source, by kind: an Exchange organisation's sessions, a Google Workspace's (PSGSuite), or
+ * a vendor's system known only from the stack's own files (nothing to read).
+ */
+export type SourceReader =
+  | { kind: "exchange"; pool: SessionPool }
+  | { kind: "google-workspace"; pool: SessionPool; domain: string }
+  | { kind: "vendor"; side: SourceSide };
+
 export interface SnapshotSources {
   exchange: SessionPool;
-  source: SessionPool;
+  source: SessionPool | SourceReader;
   network: Network;
   /** Domains whose MX routing depends on: the shared domain and every routing address's domain. */
   domains: string[];
@@ -61,17 +71,13 @@ export async function readSnapshot(s: SnapshotSources): Promise<Snapshot> {
     count++;
     return asList<T>(await pool.run(command));
   };
-  const [domains, connectors, rules, recipients, mailboxes, sourceDomains, sendConnectors] = await Promise.all([
+  const source: SourceReader = s.source instanceof SessionPool ? { kind: "exchange", pool: s.source } : s.source;
+  const [domains, connectors, rules, recipients, sourceSide] = await Promise.all([
     run<AcceptedDomainObject>(s.exchange, GetAcceptedDomain({})),
     run<OutboundConnectorObject>(s.exchange, GetOutboundConnector({})),
     run<TransportRuleObject>(s.exchange, GetTransportRule({})),
     run<TenantRecipientObject>(s.exchange, GetRecipient({ ResultSize: "Unlimited" })),
-    run<MailboxObject>(s.source, GetMailbox({ ResultSize: "Unlimited" })),
-    // Not tolerated when they fail, as no read is: taken as "relays nothing", an unreadable relay
-    // would hide the loop an address that exists nowhere makes, and call a cloud-only mailbox's
-    // relayed mail bounced. Preflight names a role that lacks them before any run.
-    run<AcceptedDomainObject>(s.source, GetSourceAcceptedDomain({})),
-    run<SendConnectorObject>(s.source, GetSendConnector({})),
+    source.kind === "exchange" ? readExchangeSource(source.pool, run) : source.kind === "google-workspace" ? readGoogleSource(source.pool, source.domain, run) : Promise.resolve(source.side),
   ]);
 
   // Membership matters for groups a rule's condition or exception names (or will: the coexist
@@ -121,17 +127,28 @@ export async function readSnapshot(s: SnapshotSources): Promise<Snapshot> {
       outboundConnectors: connectors.map(({ Identity: _i, ...c }) => c),
       transportRules: rules.map(({ Identity: _i, ...r }) => r),
     },
-    source: {
-      hosts: s.network.sourceHosts,
-      outboundIps: s.network.sourceIps,
-      mailboxes: mailboxes.map(sourceMailbox),
-      // MatchSubDomains is Exchange 2016 and later (Set-AcceptedDomain.md): absent, it is off.
-      acceptedDomains: sourceDomains.map((d) => ({ Name: d.Name, DomainName: d.DomainName, DomainType: d.DomainType, MatchSubDomains: d.MatchSubDomains ?? false, Default: d.Default })),
-      // Only what routing reads: a real Get-SendConnector prints dozens of other properties.
-      sendConnectors: sendConnectors.map((c) => ({ Name: c.Name, AddressSpaces: c.AddressSpaces, SmartHosts: c.SmartHosts, DNSRoutingEnabled: c.DNSRoutingEnabled, Enabled: c.Enabled })),
-    },
+    source: { hosts: s.network.sourceHosts, outboundIps: s.network.sourceIps, ...sourceSide },
     mx,
     reads: { count, ms: Date.now() - started },
+  };
+}
+
+/** An on-premises Exchange source: Get-Mailbox, Get-AcceptedDomain and Get-SendConnector. */
+async function readExchangeSource(pool: SessionPool, run: <T>(pool: SessionPool, c: Command) => Promise<T[]>): Promise<SourceSide> {
+  const [mailboxes, sourceDomains, sendConnectors] = await Promise.all([
+    run<MailboxObject>(pool, GetMailbox({ ResultSize: "Unlimited" })),
+    // Not tolerated when they fail, as no read is: taken as "relays nothing", an unreadable relay
+    // would hide the loop an address that exists nowhere makes, and call a cloud-only mailbox's
+    // relayed mail bounced. Preflight names a role that lacks them before any run.
+    run<AcceptedDomainObject>(pool, GetSourceAcceptedDomain({})),
+    run<SendConnectorObject>(pool, GetSendConnector({})),
+  ]);
+  return {
+    mailboxes: mailboxes.map(sourceMailbox),
+    // MatchSubDomains is Exchange 2016 and later (Set-AcceptedDomain.md): absent, it is off.
+    acceptedDomains: sourceDomains.map((d) => ({ Name: d.Name, DomainName: d.DomainName, DomainType: d.DomainType, MatchSubDomains: d.MatchSubDomains ?? false, Default: d.Default })),
+    // Only what routing reads: a real Get-SendConnector prints dozens of other properties.
+    sendConnectors: sendConnectors.map((c) => ({ Name: c.Name, AddressSpaces: c.AddressSpaces, SmartHosts: c.SmartHosts, DNSRoutingEnabled: c.DNSRoutingEnabled, Enabled: c.Enabled })),
   };
 }
 

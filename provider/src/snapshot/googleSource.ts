@@ -1,0 +1,91 @@
+import {
+  GetGSDomain,
+  GetGSDomainAlias,
+  GetGSGmailAutoForwardingSettings,
+  GetGSGmailForwardingAddress,
+  GetGSUser,
+  GSAutoForwardingObject,
+  GSDomainAliasObject,
+  GSDomainObject,
+  GSForwardingAddressObject,
+  GSUserObject,
+} from "../exchange/cmdlets";
+import { bare, domainOf } from "../exchange/addresses";
+import { Command } from "../exchange/command";
+import { SessionPool } from "../pool/sessionPool";
+import type { RoutingWorld } from "../oracle";
+import type { GmailSettings, SourceMailbox } from "../simulator/model";
+
+export type SourceSide = Omit<RoutingWorld["source"], "hosts" | "outboundIps">;
+
+/**
+ * A Google Workspace source as the routing model sees it (docs/design/sources-google-and-vendor.md
+ * §3.6): Get-GSUser -Filter * (one paged call), Get-GSDomain and Get-GSDomainAlias, then per user
+ * of the shared domain Get-GSGmailAutoForwardingSettings, and Get-GSGmailForwardingAddress for
+ * those whose forward is on. The Gmail API has no bulk read of settings, so this is N + 3 (+ one
+ * per forwarded user) reads, where an Exchange source takes three (docs/safety.md says what it
+ * costs). Each read impersonates its own user, so the per-user quota (15,000 units a minute) is
+ * never near; the reads run side by side over the pool's sessions.
+ */
+export async function readGoogleSource(pool: SessionPool, domain: string, run: <T>(pool: SessionPool, c: Command) => Promise<T[]>): Promise<SourceSide> {
+  const [users, domains, aliases] = await Promise.all([
+    run<GSUserObject>(pool, GetGSUser({ Filter: "*", Projection: "Basic" })),
+    run<GSDomainObject>(pool, GetGSDomain({})),
+    run<GSDomainAliasObject>(pool, GetGSDomainAlias({})),
+  ]);
+  const shared = users.filter((u) => domainOf(u.PrimaryEmail).toLowerCase() === domain.toLowerCase());
+  const mailboxes = await Promise.all(
+    shared.map(async (u) => {
+      const [auto] = await run<GSAutoForwardingObject>(pool, GetGSGmailAutoForwardingSettings({ User: u.PrimaryEmail }));
+      const addresses = auto?.Enabled ? await run<GSForwardingAddressObject>(pool, GetGSGmailForwardingAddress({ User: u.PrimaryEmail })) : [];
+      return googleMailbox(u, auto, addresses);
+    }),
+  );
+  return {
+    kind: "google-workspace",
+    mailboxes,
+    // Gmail keeps mail for its own domains and domain aliases: "the source delivers what it hosts".
+    // Whether Google relays recipients it does not know (split delivery) no cmdlet tells: taken as no.
+    acceptedDomains: [
+      ...domains.map((d) => ({ Name: d.DomainName, DomainName: d.DomainName, DomainType: "Authoritative" as const, MatchSubDomains: false, Default: d.IsPrimary ?? false })),
+      ...aliases.map((a) => ({ Name: a.DomainAliasName, DomainName: a.DomainAliasName, DomainType: "Authoritative" as const, MatchSubDomains: false, Default: false })),
+    ],
+    sendConnectors: [],
+    google: {
+      domains: domains.map((d) => ({ domainName: d.DomainName.toLowerCase(), isPrimary: d.IsPrimary ?? false })),
+      domainAliases: aliases.map((a) => ({ domainAliasName: a.DomainAliasName.toLowerCase(), parentDomainName: a.ParentDomainName.toLowerCase() })),
+      // Not readable through PSGSuite's cmdlets: an admin who disabled forwarding shows at the first enable.
+      userForwardingAllowed: true,
+      quota: { perUserPerMinute: 15000, perProjectPerMinute: 1200000 },
+    },
+  };
+}
+
+/**
+ * A Gmail user as a source mailbox: its aliases (a domain alias gives every user a non-editable
+ * alias there) as proxy addresses, and ForwardingSmtpAddress what auto-forwarding does in effect:
+ * its address when enabled and accepted (a pending one forwards nothing, updateAutoForwarding).
+ */
+export function googleMailbox(u: GSUserObject, auto: GSAutoForwardingObject | undefined, addresses: GSForwardingAddressObject[]): SourceMailbox {
+  const primary = u.PrimaryEmail.toLowerCase();
+  const alias = primary.slice(0, primary.lastIndexOf("@"));
+  const gmail: GmailSettings = {
+    forwardingAddresses: addresses
+      .filter((a) => a.VerificationStatus !== "verificationStatusUnspecified")
+      .map((a) => ({ forwardingEmail: bare(a.ForwardingEmail), verificationStatus: a.VerificationStatus as "accepted" | "pending" })),
+    autoForwarding: { enabled: auto?.Enabled ?? false, emailAddress: auto?.EmailAddress ? bare(auto.EmailAddress) : null, disposition: auto?.Disposition ?? null },
+  };
+  const to = gmail.autoForwarding.enabled ? gmail.autoForwarding.emailAddress : null;
+  const accepted = to !== null && gmail.forwardingAddresses.some((a) => a.forwardingEmail === to && a.verificationStatus === "accepted");
+  return {
+    Guid: primary,
+    Name: alias,
+    Alias: alias,
+    PrimarySmtpAddress: primary,
+    EmailAddresses: [`SMTP:${primary}`, ...[...(u.Aliases ?? []), ...(u.NonEditableAliases ?? [])].map((a) => `smtp:${a.toLowerCase()}`)],
+    ForwardingSmtpAddress: accepted ? to : null,
+    ForwardingAddress: null,
+    DeliverToMailboxAndForward: gmail.autoForwarding.disposition !== "trash",
+    gmail,
+  };
+}
