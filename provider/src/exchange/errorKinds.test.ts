@@ -34,7 +34,7 @@ describe("the error table", () => {
   });
 
   test("the portability check lets the table's constructs through", () => {
-    for (const p of ["(?:HTTP|status code|\\()\\D{0,20}429\\b", "ParameterBinding\\w*Exception", "Too ?Many ?Requests", "AADSTS\\d+"]) {
+    for (const p of ["(?:HTTP|status code|\\()\\D{0,20}429\\b", "\\[429\\](?:[ \\t]*\\r?\\n|\\s*$|\\s+Errors \\[)", "ParameterBinding\\w*Exception", "Too ?Many ?Requests", "AADSTS\\d+"]) {
       expect(portabilityProblem(p)).toBeUndefined();
     }
   });
@@ -89,6 +89,85 @@ describe("the error table", () => {
     expect(kindOf("RecipientTaskException", "The group can't have more than 429 owners.")).toBe("other");
     expect(kindOf("RecipientTaskException", "Mailbox 503 was moved.")).toBe("other");
     expect(kindOf("WebException", "HTTP 503")).toBe("transient");
+  });
+
+  // The Google .NET client that PSGSuite wraps (docs/design/sources-google-and-vendor.md §2, §3.3):
+  // the RequestError form, one line per part, and GoogleApiException's message. runner.ps1 sends a
+  // message on one line (its Errors block follows the code), so both shapes must read alike.
+  const requestError = (message: string, code: number, reason: string, domain = "global") =>
+    `Google.Apis.Requests.RequestError\r\n${message} [${code}]\r\nErrors [\r\n\tMessage[${message}] Location[ - ] Reason[${reason}] Domain[${domain}]\r\n]\r\n`;
+  const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, " ").trim();
+
+  test.each([
+    ["Invalid forwarding address", 400, "failedPrecondition", "invalid-parameter"],
+    ["Bad Request", 400, "invalid", "invalid-parameter"],
+    ["Not Found", 404, "notFound", "not-found"],
+    ["Requested entity was not found.", 404, "notFound", "not-found"],
+    ["Conflict", 409, "duplicate", "already-exists"],
+    ["Too Many Requests", 429, "rateLimitExceeded", "throttled"],
+    ["User Rate Limit Exceeded", 403, "userRateLimitExceeded", "throttled"],
+    ["Rate Limit Exceeded", 403, "rateLimitExceeded", "throttled"],
+    ["Backend Error", 500, "backendError", "transient"],
+    ["Bad Gateway", 502, "badGateway", "transient"],
+    ["Service unavailable", 503, "unknown", "transient"],
+    ["Login Required", 401, "required", "auth"],
+    ["Delegation denied for alice@contoso.com", 403, "forbidden", "auth"],
+  ])("reads the Google client's RequestError '%s [%i]' (Reason[%s]) as %s, on several lines or on one", (message, code, reason, kind) => {
+    const text = requestError(message, code, reason);
+    expect(kindOf("GoogleApiException", text)).toBe(kind);
+    expect(kindOf("GoogleApiException", oneLine(text))).toBe(kind);
+  });
+
+  // The bracket code alone decides, with a message the other rows do not know.
+  test.each([
+    [400, "invalid-parameter"],
+    [401, "auth"],
+    [403, "auth"],
+    [404, "not-found"],
+    [409, "already-exists"],
+    [429, "throttled"],
+    [500, "transient"],
+    [502, "transient"],
+    [503, "transient"],
+  ])("a bracketed [%i] at the end of the message line is that HTTP status", (code, kind) => {
+    const text = `Google.Apis.Requests.RequestError\r\nSomething odd [${code}]\r\nErrors [ Message[Something odd] Location[ - ] Reason[odd] Domain[global] ]`;
+    expect(kindOf("GoogleApiException", text)).toBe(kind);
+    expect(kindOf("GoogleApiException", oneLine(text))).toBe(kind);
+    // At the very end of the text, and before the next exception's message (runner.ps1 joins the chain with "\n").
+    expect(kindOf("GoogleApiException", `Something odd [${code}]`)).toBe(kind);
+    expect(kindOf("GoogleApiException", `Something odd [${code}]\nException calling "Execute" with "0" argument(s)`)).toBe(kind);
+  });
+
+  test("a bracketed number inside a message line is no HTTP status", () => {
+    expect(kindOf("RecipientTaskException", "Value [404] is not a valid group size.")).toBe("other");
+    expect(kindOf("RecipientTaskException", "The list [429] holds too many entries for this group.")).toBe("other");
+    expect(kindOf("RecipientTaskException", "Slot [503] of 1000 was taken.")).toBe("other");
+  });
+
+  test.each([
+    ["NotFound", "Requested entity was not found.", "not-found"],
+    ["Conflict", "Entity already exists.", "already-exists"],
+    ["BadRequest", "Invalid forwarding address", "invalid-parameter"],
+    ["BadRequest", "Bad Request", "invalid-parameter"],
+    ["TooManyRequests", "Quota exceeded.", "throttled"],
+    ["Forbidden", "User Rate Limit Exceeded", "throttled"],
+    ["Forbidden", "Request had insufficient authentication scopes.", "auth"],
+    ["Unauthorized", "Login Required.", "auth"],
+    ["InternalServerError", "Backend Error", "transient"],
+    ["ServiceUnavailable", "The service is currently unavailable.", "transient"],
+  ])("reads GoogleApiException 'HttpStatusCode is %s. %s' as %s", (status, message, kind) => {
+    expect(kindOf("GoogleApiException", `The service gmail has thrown an exception. HttpStatusCode is ${status}. ${message}`)).toBe(kind);
+  });
+
+  test("scopes not delegated to the service account are auth (unauthorized_client)", () => {
+    const text = `Error:"unauthorized_client", Description:"Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.", Uri:""`;
+    expect(kindOf("TokenResponseException", text)).toBe("auth");
+    expect(connectKindOf("TokenResponseException", text)).toBe("auth");
+  });
+
+  test("Gmail's own 400 texts are invalid-parameter", () => {
+    expect(kindOf(undefined, "ERROR: 400: Invalid forwarding address - failedPrecondition")).toBe("invalid-parameter");
+    expect(kindOf("GoogleApiException", "The requested forwarding address is not allowed. [400]")).toBe("invalid-parameter");
   });
 
   test("a failed connect is auth unless Exchange said it is busy (runner.ps1's Invoke-Connect)", () => {
