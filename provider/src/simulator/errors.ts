@@ -23,6 +23,10 @@ const def = <A extends unknown[]>(e: SimulatorError<A>): SimulatorError<A> => e;
 /** Exchange Online's directory server, as EXO V3 names it in not-found texts (reference §0). */
 export const EXO_SERVER = "AM0PR06A001DC01.EURPR06A001.prod.outlook.com";
 
+/** An API error as the Google .NET client words it (see the Google entries below). */
+const gapi = (message: string, code: number, reason: string, domain: string): string =>
+  `Google.Apis.Requests.RequestError\r\n${message} [${code}]\r\nErrors [ Message[${message}] Location[ - ] Reason[${reason}] Domain[${domain}] ]`;
+
 export const simulatorErrors = {
   // ---- identities (reference §0)
   notFound: def({
@@ -241,6 +245,90 @@ export const simulatorErrors = {
     reason: "RecipientTaskException",
     text: (address: string) => `The primary SMTP address "${address}" can't be removed.`,
     example: ["alice@contoso.com"],
+  }),
+
+  // ---- a Google Workspace source (simulator/google.ts). The Google .NET client that PSGSuite
+  // wraps words an API error as "Google.Apis.Requests.RequestError\r\n<message> [<code>]\r\nErrors
+  // [ Message[<message>] Location[ - ] Reason[<reason>] Domain[<domain>] ]" (code-index excerpts,
+  // docs/design/sources-google-and-vendor.md §2); its exception is Google.GoogleApiException.
+  // Through PSGSuite's ThrowTerminatingError, PowerShell may wrap the text as 'Exception calling
+  // "Execute" ...' and name MethodInvocationException (not verified at runtime).
+  gmailDuplicate: def({
+    means: "already-exists",
+    reason: "GoogleApiException",
+    // Unverified: 409/duplicate appears only in third-party code that treats 409 as "already exists" (design §2, §8.2).
+    text: () => gapi("Already exists", 409, "duplicate", "global"),
+    example: [],
+  }),
+  gmailInvalidForwarding: def({
+    means: "invalid-parameter",
+    reason: "GoogleApiException",
+    // GAM-team/GAM#799: "ERROR: 400: Invalid forwarding address - failedPrecondition", in the .NET client's format.
+    text: () => gapi("Invalid forwarding address", 400, "failedPrecondition", "global"),
+    example: [],
+  }),
+  gmailForwardingNotAllowed: def({
+    means: "invalid-parameter",
+    reason: "GoogleApiException",
+    // MicrosoftDocs/OfficeDocs-Exchange#2363: "The requested forwarding address is not allowed. ... (400) Bad
+    // Request. Uri: .../settings/forwardingAddresses". Its Reason is not quoted there: badRequest assumed
+    // (the 400 reason of Gmail's guides/handle-errors).
+    text: () => gapi("The requested forwarding address is not allowed.", 400, "badRequest", "global"),
+    example: [],
+  }),
+  gmailForwardingDisabled: def({
+    means: "auth",
+    reason: "GoogleApiException",
+    // Invented (design §4.1, §8.2): what the API says when the admin setting forbids users to forward is not documented.
+    text: () => gapi("Forwarding is disabled by the administrator", 403, "forbidden", "global"),
+    example: [],
+  }),
+  gmailAddressInUse: def({
+    means: "invalid-parameter",
+    reason: "GoogleApiException",
+    // Invented (design §4.1, §8.2): deleting the address an enabled auto-forward uses is assumed refused.
+    text: () => gapi("The forwarding address is used by auto-forwarding", 400, "failedPrecondition", "global"),
+    example: [],
+  }),
+  gmailNotFound: def({
+    means: "not-found",
+    reason: "GoogleApiException",
+    // A missing forwarding address (get, delete), or a user that does not exist: "404 - Not Found: The requested
+    // resource couldn't be found" (guides/handle-errors); the message and reason words are assumed. For a missing
+    // user, domain-wide delegation may instead fail the token request (invalid_grant): unverified.
+    text: () => gapi("Not Found", 404, "notFound", "global"),
+    example: [],
+  }),
+  gmailUserNotFoundDirectory: def({
+    means: "not-found",
+    reason: "GoogleApiException",
+    // Directory API users.get for an unknown userKey: the text commonly reported; not in the stored sources (unverified).
+    text: () => gapi("Resource Not Found: userKey", 404, "notFound", "global"),
+    example: [],
+  }),
+  gmailUserRateLimit: def({
+    means: "throttled",
+    reason: "GoogleApiException",
+    // reference/quota: 15,000 units per user per minute (userRateLimitExceeded); guides/handle-errors: 429 "User-rate
+    // limit exceeded". The usageLimits domain is assumed from the project limit's text below.
+    text: () => gapi("User-rate limit exceeded", 429, "userRateLimitExceeded", "usageLimits"),
+    example: [],
+  }),
+  gmailProjectRateLimit: def({
+    means: "throttled",
+    reason: "GoogleApiException",
+    // reference/quota: 1,200,000 units per project per minute (rateLimitExceeded). The text as seen from the .NET
+    // client: "Rate Limit Exceeded [429] Errors [ Message[Rate Limit Exceeded] Location[ - ] Reason[rateLimitExceeded]
+    // Domain[usageLimits] ]" (a Stack Overflow question of 2014, copied at exchangetuts.com).
+    text: () => gapi("Rate Limit Exceeded", 429, "rateLimitExceeded", "usageLimits"),
+    example: [],
+  }),
+  gmailBackendError: def({
+    means: "transient",
+    reason: "GoogleApiException",
+    // Seen with the .NET client beside the rate limit above: "Backend Error [500] ... Reason[backendError] Domain[global]".
+    text: () => gapi("Backend Error", 500, "backendError", "global"),
+    example: [],
   }),
 
   // ---- the simulated runner: protocol texts are coexist's own (docs/runner-protocol.md), as runner.ps1's

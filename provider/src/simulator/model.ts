@@ -105,10 +105,20 @@ export const GmailSettings = z.object({
 });
 export type GmailSettings = z.infer<typeof GmailSettings>;
 
+/**
+ * A quota window of the Gmail API (reference/quota: units "per minute"): the units spent since
+ * `start` (ms since the epoch). Kept in the world, not in a runner, because Google counts across
+ * every client, and the world's runners are many processes (simulator/google.ts).
+ */
+export const QuotaWindow = z.object({ start: z.number(), units: z.number() });
+export type QuotaWindow = z.infer<typeof QuotaWindow>;
+
 /** ForwardingSmtpAddress is stored bare; Get-Mailbox prints it with an `smtp:` prefix. */
 export const SourceMailbox = MailboxObject.omit({ Identity: true }).extend({
   Guid: z.string(),
   gmail: GmailSettings.optional(),
+  /** A Google user's per-user quota window (simulator/google.ts), on the user's own row: a charge rewrites one row. */
+  gmailQuota: QuotaWindow.optional(),
   /**
    * A vendor source's change not yet confirmed (resources/vendorLedger.ts): ForwardingSmtpAddress
    * is what coexist asked the vendor for, `was` what is in effect if the vendor has not applied it
@@ -127,6 +137,8 @@ export const GoogleSource = z.object({
   domainAliases: z.array(z.object({ domainAliasName: z.string(), parentDomainName: z.string() })),
   userForwardingAllowed: z.boolean().default(true),
   quota: z.object({ perUserPerMinute: z.number().int().positive(), perProjectPerMinute: z.number().int().positive() }).default({ perUserPerMinute: 15000, perProjectPerMinute: 1200000 }),
+  /** The project's quota window (simulator/google.ts). */
+  projectQuota: QuotaWindow.optional(),
 });
 export type GoogleSource = z.infer<typeof GoogleSource>;
 

@@ -6,6 +6,7 @@ import { ConnectRequest, InvokeRequest, ProbeOutput, PROTOCOL_VERSION, Request, 
 import { SimulatorTarget } from "../exchange/targets";
 import { errorPayload, raise } from "./errors";
 import { FaultPlan, holdWhile } from "./faults";
+import { googleCmdlets, spendsGmailQuota, takeGoogleNotes } from "./google";
 import { World } from "./model";
 import { sha256 } from "./scenario";
 import { sourceCmdlets, sourceServer } from "./source";
@@ -26,8 +27,10 @@ interface Session {
   recent: number[];
 }
 
-// The Google handlers come with simulator/google.ts (issue 15).
-const handlers: Record<Role, Record<string, Handler>> = { exchange: tenantCmdlets, source: sourceCmdlets, google: {} };
+const handlers: Record<Role, Record<string, Handler>> = { exchange: tenantCmdlets, source: sourceCmdlets, google: googleCmdlets };
+
+/** What a session of each role can talk to: Exchange's cmdlets reach no Google tenant, and a vendor's system has no API at all. */
+const sourceKindFor: Partial<Record<Role, World["source"]["kind"]>> = { source: "exchange-onprem", google: "google-workspace" };
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 let session: Session | undefined;
 
@@ -71,13 +74,18 @@ async function connect(req: ConnectRequest): Promise<Array<{ Name: string }>> {
   await sleep(target.latency.connectMs);
   const store = new WorldStore(target.stateFile);
   const { id, salt } = store.update((w) => {
+    const kind = sourceKindFor[req.role];
+    if (kind && w.source.kind !== kind) {
+      raise("badSettings", `the world's source is ${w.source.kind}, and a ${req.role} session needs ${kind} (set the source target's imitates, then npm run rehearse -- init)`);
+    }
     checkCredentials(w, req.role, target);
     w.sessions = w.sessions.filter((s) => isAlive(s.pid));
     // A session cap is a Remote PowerShell runspace quota: the on-premises source's throttling
     // policy (PowerShellMaxConcurrency, Set-ThrottlingPolicy.md). Exchange Online's module (EXO
     // V3) opens no runspace: its REST connection "avoids setting up a PowerShell runspace"
     // (exchange-online-powershell-v2.md), and no cap on its connections is documented, so the
-    // tenant has none here (not documented; not assumed either).
+    // tenant has none here (not documented; not assumed either). Nor has a Google source: the
+    // Gmail API is REST calls with per-minute quotas (reference/quota), and no session exists.
     const mine = w.sessions.filter((s) => s.role === req.role);
     if (req.role === "source" && mine.length >= target.maxSessions) raise("runspaceCap", target.maxSessions);
     const salt = w.nextGuid++;
@@ -135,9 +143,11 @@ async function invoke(req: InvokeRequest): Promise<object[]> {
   if (latch && spec.effect !== "read" && (await holdWhile(latch, { pid: process.pid, cmdlet: command.cmdlet }, endOfInput)) === "gone") leave();
   await sleep(s.target.latency.cmdletMs);
 
-  // A throttled answer: for Exchange Online the REST call's HTTP 429, for the source its
-  // cmdlet budget (errors.ts says which texts are documented and which assumed).
-  const throttled = (seconds: number): never => (s.role === "exchange" ? raise("restThrottled") : raise("budgetThrottled", seconds));
+  // A throttled answer: for Exchange Online the REST call's HTTP 429, for Google the per-user
+  // rate limit's 429, for the source its cmdlet budget (errors.ts says which texts are
+  // documented and which assumed).
+  const throttled = (seconds: number): never =>
+    s.role === "exchange" ? raise("restThrottled") : s.role === "google" ? raise("gmailUserRateLimit") : raise("budgetThrottled", seconds);
   const now = Date.now();
   if (s.target.throttle) {
     s.recent = s.recent.filter((t) => now - t < s.target.throttle!.windowMs);
@@ -148,7 +158,7 @@ async function invoke(req: InvokeRequest): Promise<object[]> {
   } else if (fault === "throttle") {
     throttled(1);
   }
-  if (fault === "transient") raise("transientFault");
+  if (fault === "transient") raise(s.role === "google" ? "gmailBackendError" : "transientFault");
   if (fault === "hang") {
     log({ cmdlet: command.cmdlet, parameters: command.parameters, fault: "hang" });
     await endOfInput;
@@ -157,12 +167,15 @@ async function invoke(req: InvokeRequest): Promise<object[]> {
   if (fault === "crash" && s.target.faults.crashPoint === "before-apply") crash(command.cmdlet, command.parameters);
   // A write counts against the kill schedule in the same update that applies it: no extra
   // read or write of the world on the hot path.
+  // A Gmail read spends quota, which the world keeps (google.ts), so it is applied as an update;
+  // only writes count against the kill schedule and wait at the write latch.
   let kill: KillPoint | undefined;
+  const isWrite = spec.effect !== "read";
   const output =
-    spec.effect === "read"
+    !isWrite && !(s.role === "google" && spendsGmailQuota(command.cmdlet))
       ? handler(s.store.read(), command.parameters as never)
       : s.store.update((w) => {
-          kill = scheduledKill(w);
+          kill = isWrite ? scheduledKill(w) : undefined;
           return kill === "before-apply" ? [] : handler(w, command.parameters as never);
         });
   if (kill === "before-apply") crash(command.cmdlet, command.parameters);
@@ -211,8 +224,10 @@ async function handle(line: string): Promise<void> {
       return;
     }
     ({ cmdlet, parameters } = req);
+    takeGoogleNotes();
     const output = await invoke(req);
-    log({ cmdlet, parameters, ok: true });
+    const notes = takeGoogleNotes();
+    log({ cmdlet, parameters, ok: true, ...(notes.length > 0 ? { notes } : {}) });
     write({ id: req.id, ok: true, output: output as Record<string, unknown>[] });
   } catch (e) {
     const error = errorOf(e);
