@@ -26,6 +26,14 @@ export interface Scenario {
    * mail for recipients it does not know (a mailbox only in Exchange Online) instead of bouncing it.
    */
   sourceRelay?: boolean;
+  /**
+   * What the source is (default exchange-onprem). google-workspace: the users are Google users
+   * (source mailboxes with Gmail settings: no forwarding address, auto-forwarding off) and the
+   * shared domain is the Workspace account's primary domain (simulator/google.ts answers PSGSuite's
+   * cmdlets). vendor: a hosted system with no API; its mailboxes are ordinary source mailboxes,
+   * which coexist never reads (`rehearse vendor-apply` plays the vendor).
+   */
+  sourceKind?: World["source"]["kind"];
   /** Credentials a connect must present (stored hashed); none means any connect is let in. */
   credentials?: { certificatePassword?: string; source?: { username: string; password: string } };
 }
@@ -41,8 +49,22 @@ export const sourceRelayOf = (domain: string, organization: string): Pick<World[
 
 export const simGuid = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
 
+/**
+ * A Google Workspace account whose primary domain is the shared domain: no domain aliases (a
+ * routing subdomain must never be one, design §4.3), users free to forward, Google's quotas.
+ */
+const googleOf = (domain: string): NonNullable<World["source"]["google"]> => ({
+  domains: [{ domainName: domain, isPrimary: true }],
+  domainAliases: [],
+  userForwardingAllowed: true,
+  quota: { perUserPerMinute: 15000, perProjectPerMinute: 1200000 },
+});
+
 /** The world before coexist touches it: the domain Authoritative, MX at the source. */
 export function initialWorld(s: Scenario): World {
+  const kind = s.sourceKind ?? "exchange-onprem";
+  // Accepted domains and send connectors are Exchange's; a Google or vendor source's relaying is not modelled.
+  if (s.sourceRelay && kind !== "exchange-onprem") throw new Error(`sourceRelay is an Exchange source's send connector; a ${kind} source has none`);
   let guidCounter = 0;
   const next = () => simGuid(++guidCounter);
   const d = s.domain.toLowerCase();
@@ -77,7 +99,8 @@ export function initialWorld(s: Scenario): World {
       transportRules: [],
     },
     source: {
-      kind: "exchange-onprem",
+      kind,
+      ...(kind === "google-workspace" ? { google: googleOf(d) } : {}),
       hosts: s.sourceHosts ?? ["mail.contoso-source.example", "198.51.100.25"],
       outboundIps: s.sourceOutboundIps ?? ["198.51.100.25"],
       mailboxes: s.users.map((alias) => ({
@@ -88,7 +111,8 @@ export function initialWorld(s: Scenario): World {
         EmailAddresses: [`SMTP:${alias}@${d}`],
         ForwardingSmtpAddress: null,
         ForwardingAddress: null,
-        DeliverToMailboxAndForward: false,
+        // A Google user: Gmail keeps its copy unless the disposition is trash (simulator/google.ts settle).
+        ...(kind === "google-workspace" ? { DeliverToMailboxAndForward: true, gmail: { forwardingAddresses: [], autoForwarding: { enabled: false, emailAddress: null, disposition: null } } } : { DeliverToMailboxAndForward: false }),
       })),
       ...(s.sourceRelay ? sourceRelayOf(d, org) : {}),
     },
@@ -100,7 +124,7 @@ export function initialWorld(s: Scenario): World {
   if (c) {
     world.credentials = {
       ...(c.certificatePassword !== undefined ? { exchange: { certificatePasswordSha256: sha256(c.certificatePassword) } } : {}),
-      ...(c.source ? { source: { username: c.source.username, passwordSha256: sha256(c.source.password) } } : {}),
+      ...(c.source && kind === "exchange-onprem" ? { source: { username: c.source.username, passwordSha256: sha256(c.source.password) } } : {}),
     };
   }
   return world;
