@@ -1,7 +1,6 @@
-import { gateInput, groupAddressOf, routingDomains } from "../program/program";
+import { gateInput, groupAddressOf, snapshotOf } from "../program/program";
 import { projectRoot } from "../projectRoot";
 import { evaluate } from "../safety/gate";
-import { liveSnapshot } from "../safety/live";
 import { renderStatus, renderTrace, statusCsv, statusOf } from "../safety/status";
 import { formatProblem, InputError } from "../waves/problems";
 import { stackInputs } from "./stackValues";
@@ -13,7 +12,7 @@ import { stackInputs } from "./stackValues";
  */
 export async function statusReport(stack: string, format: "text" | "json" | "csv", cwd = projectRoot()): Promise<string> {
   const { inputs } = stackInputs(stack, cwd);
-  const snapshot = await liveSnapshot(inputs.config, routingDomains(inputs), [groupAddressOf(inputs.config)]);
+  const snapshot = await snapshotOf(inputs);
   // The same snapshot and verdict as the gate's (checkMailFlow), kept here to build the rows on.
   const status = statusOf(snapshot, inputs.config.domain, groupAddressOf(inputs.config), evaluate(snapshot, gateInput(inputs)), inputs.config.routing);
   if (format === "json") return JSON.stringify({ ...status, reads: snapshot.reads }, null, 2);
@@ -23,7 +22,7 @@ export async function statusReport(stack: string, format: "text" | "json" | "csv
 
 export async function traceReport(stack: string, user: string, cwd = projectRoot()): Promise<string> {
   const { inputs } = stackInputs(stack, cwd);
-  const snapshot = await liveSnapshot(inputs.config, routingDomains(inputs), [groupAddressOf(inputs.config)]);
+  const snapshot = await snapshotOf(inputs);
   return renderTrace(snapshot, user.toLowerCase());
 }
 

@@ -66,7 +66,12 @@ export type GoogleSettings = z.infer<typeof GoogleSettings>;
  * writes for the vendor and the CSV of the vendor's confirmations, relative to the project
  * (defaults worksheets/<stack>.csv and worksheets/<stack>.confirmed.csv).
  */
-export const VendorSettings = z.object({ worksheet: FilePath.optional(), confirmed: FilePath.optional() });
+export const VendorSettings = z.object({
+  worksheet: FilePath.optional(),
+  confirmed: FilePath.optional(),
+  /** The vendor's name in messages, for a rehearsal (a real vendor target has its own name). */
+  name: z.string().min(1).max(64).optional(),
+});
 export type VendorSettings = z.infer<typeof VendorSettings>;
 
 export const ProviderConfig = z.object({
@@ -88,6 +93,8 @@ export const ProviderConfig = z.object({
   previewCommands: z.boolean().default(true),
   /** coexist:vendor: where the worksheet and the confirmations are (a vendor source). */
   vendor: VendorSettings.optional(),
+  /** coexist:sourceUsers: a vendor's users, for the cleanup guard (nothing else can list them). */
+  sourceUsers: FilePath.optional(),
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
 
@@ -139,6 +146,7 @@ export function readProviderConfig(config: dynamic.Config): ProviderConfig {
     journal: configValue(get, "journal"),
     previewCommands: configValue(get, "previewCommands"),
     vendor: configValue(get, "vendor"),
+    sourceUsers: config.get("sourceUsers"),
   });
   if (!parsed.success) {
     // Name the key and the problem, never the value: it may be a secret.

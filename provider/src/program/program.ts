@@ -22,6 +22,9 @@ import { groupAddressOf, groupNameOf, rawConfig, readStackConfig, StackConfig } 
 import { checkCloudOnly, MigratedUser, sourceUsersOf, splitRollback, usersFromWaves } from "./users";
 import { domainOf } from "../exchange/addresses";
 import { stackFileOf } from "../config/locate";
+import { sourceKindOf } from "../exchange/targets";
+import { readConfirmations, readLedger, vendorFiles, vendorStates, type VendorState } from "../resources/vendorLedger";
+import { vendorSource } from "../snapshot/vendorSource";
 
 export interface Inputs {
   config: StackConfig;
@@ -29,8 +32,33 @@ export interface Inputs {
   users: MigratedUser[];
   /** Users in a wave and in coexist:rollback. */
   rolledBack: MigratedUser[];
-  /** pendingGroup: every source user (coexist:sourceUsers), sorted. */
+  /** pendingGroup (and a vendor source): every source user (coexist:sourceUsers), sorted. */
   sourceUsers?: string[];
+  /** A vendor source: the ledger's state per user, and the rolled-back users still waiting for the vendor. */
+  vendor?: { name: string; states: Map<string, VendorState>; waiting: MigratedUser[] };
+}
+
+/** The stack a stack file is for (stacks/Pulumi.<stack>.yaml). */
+const stackOfFile = (stackFile: string): string => /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(stackFile))?.[1] ?? "stack";
+
+/** The vendor's name as `up` and `status` say it: the target's, or a rehearsal's coexist:vendor.name. */
+export const vendorNameOf = (config: StackConfig): string => (config.source.kind === "vendor" ? config.source.name : (config.vendor?.name ?? "the vendor"));
+
+/**
+ * A vendor source: the ledger and the vendor's confirmations (problems name file and line). A
+ * rolled-back user whose removal is not confirmed is still waiting: declared with
+ * vendorRemoval "requested", so the membership stays until the vendor confirms.
+ */
+function vendorInputs(config: StackConfig, projectDir: string, stackFile: string, rolledBack: MigratedUser[], problems: Problem[]): Inputs["vendor"] {
+  if (sourceKindOf(config.source) !== "vendor") return undefined;
+  const files = vendorFiles(config.vendor, projectDir, stackOfFile(stackFile));
+  const confirmations = readConfirmations(files.confirmed, path.relative(projectDir, files.confirmed) || files.confirmed, problems);
+  const states = vendorStates(readLedger(files.ledger), confirmations);
+  const released = (u: MigratedUser) => {
+    const s = states.get(u.emailAddress);
+    return s === undefined || (s.latest.action === "remove" && s.confirmed);
+  };
+  return { name: vendorNameOf(config), states, waiting: rolledBack.filter((u) => !released(u)) };
 }
 
 /** Reads and checks the whole input (config and every wave) before anything is declared. */
@@ -42,7 +70,10 @@ export function loadInputs(get: (key: string) => string | undefined, projectDir:
   const sourceUsers = config ? sourceUsersOf(config, projectDir, stackFile, problems, shown).sort() : [];
   if (config) checkCloudOnly(config, all, sourceUsers, stackFile, problems, shown);
   if (problems.length > 0 || !config) throw new InputError(problems);
-  return { config, ...splitRollback(config, all), sourceUsers };
+  const split = splitRollback(config, all);
+  const vendor = vendorInputs(config, projectDir, stackFile, split.rolledBack, problems);
+  if (problems.length > 0) throw new InputError(problems);
+  return { config, ...split, sourceUsers, ...(vendor ? { vendor } : {}) };
 }
 
 export { groupAddressOf };
@@ -75,8 +106,12 @@ export function sharedInputs(config: StackConfig, sourceUsers: string[] = []): S
 /** What this run changes, for the safety gate. */
 export function gateInput(inputs: Inputs): GateInput {
   const { config } = inputs;
+  const kind = sourceKindOf(config.source);
+  const waiting = new Set(inputs.vendor?.waiting.map((u) => u.emailAddress));
   const common = (u: MigratedUser) => ({
     email: u.emailAddress,
+    ...(kind !== "exchange" ? { source: kind } : {}),
+    ...(inputs.vendor ? { vendor: inputs.vendor.name } : {}),
     ...(u.sourceIdentity ? { sourceIdentity: u.sourceIdentity } : {}),
     ...(u.proxyAddress ? { proxyAddress: u.proxyAddress } : {}),
     deliverToMailboxAndForward: config.deliverToMailboxAndForward,
@@ -89,7 +124,7 @@ export function gateInput(inputs: Inputs): GateInput {
     shared: sharedInputs(config, inputs.sourceUsers),
     users: [
       ...inputs.users.map((u) => ({ ...common(u), action: "migrate" as const, forwardTo: u.forwardTo })),
-      ...inputs.rolledBack.map((u) => ({ ...common(u), action: "rollback" as const })),
+      ...inputs.rolledBack.map((u) => ({ ...common(u), action: waiting.has(u.emailAddress) ? ("wait" as const) : ("rollback" as const), forwardTo: u.forwardTo })),
     ],
     acknowledged: config.acknowledge,
     routing: config.routing,
@@ -103,8 +138,18 @@ export const routingDomains = (inputs: Inputs): string[] => [
 ];
 
 /** The live snapshot and the gate's verdict on this run. */
+/**
+ * The live snapshot the gate and `status` read. A vendor's side is the stack's own: its users
+ * (coexist:sourceUsers and everyone in a wave) with the ledger's forwarding.
+ */
+export function snapshotOf(inputs: Inputs) {
+  const { config } = inputs;
+  const vendor = inputs.vendor && vendorSource(config.domain, inputs.vendor.name, [...(inputs.sourceUsers ?? []), ...inputs.users.map((u) => u.emailAddress), ...inputs.rolledBack.map((u) => u.emailAddress)], inputs.vendor.states);
+  return liveSnapshot(config, routingDomains(inputs), [groupAddressOf(config)], vendor);
+}
+
 export async function checkMailFlow(inputs: Inputs): Promise<{ result: GateResult; reads: { count: number; ms: number }; checkMs: number }> {
-  const snapshot = await liveSnapshot(inputs.config, routingDomains(inputs), [groupAddressOf(inputs.config)]);
+  const snapshot = await snapshotOf(inputs);
   const t0 = Date.now();
   const result = evaluate(snapshot, gateInput(inputs));
   return { result, reads: snapshot.reads, checkMs: Date.now() - t0 };
@@ -156,6 +201,13 @@ async function ready(inputs: Inputs): Promise<void> {
 async function gate(inputs: Inputs): Promise<void> {
   const { result, reads, checkMs } = await checkMailFlow(inputs);
   for (const w of result.warnings) pulumi.log.warn(w.message);
+  for (const u of inputs.vendor?.waiting ?? []) {
+    const s = inputs.vendor!.states.get(u.emailAddress);
+    const asked = s?.latest.action === "remove" ? ` (requested ${s.latest.time})` : " (requested in this run)";
+    pulumi.log.warn(
+      `${u.emailAddress}: rolled back, waiting for ${inputs.vendor!.name} to remove the forward to ${u.forwardTo}${asked} in the worksheet; ${u.emailAddress} stays out of the coexistence rule's reach (${groupAddressOf(inputs.config)}) until the confirmations file (coexist:vendor.confirmed) lists the removal`,
+    );
+  }
   if (result.refusals.length > 0) throw new pulumi.RunError(formatRefusal(result, pulumi.getStack()));
   pulumi.log.info(`coexist: mail flow checked for ${result.homes.size} users (${reads.count} reads in ${reads.ms} ms, checked in ${checkMs} ms): no loop, bounce or misdelivery in any state this run can reach`);
 }
@@ -163,7 +215,7 @@ async function gate(inputs: Inputs): Promise<void> {
 /** The name a resource gets: its definition's (definitions in resources/handlers.ts). */
 const nameOf = (kind: keyof typeof definitions, inputs: Record<string, unknown>): string => (definitions[kind].resourceName as (i: Record<string, unknown>) => string)(inputs);
 
-async function declare({ config, users, rolledBack, sourceUsers = [] }: Inputs): Promise<Record<string, unknown>> {
+async function declare({ config, users, rolledBack, sourceUsers = [], vendor }: Inputs): Promise<Record<string, unknown>> {
   // Declared after an await: each resource's stack trace (kept in state) is then this
   // function's frames only, which keeps every state entry small.
   await Promise.resolve();
@@ -186,8 +238,17 @@ async function declare({ config, users, rolledBack, sourceUsers = [] }: Inputs):
   new CoexistenceRule(nameOf("coexistenceRule", shared.coexistenceRule), shared.coexistenceRule, { dependsOn: [connector, ...cloudOnly] });
   new SourceBypassRule(nameOf("sourceBypassRule", shared.bypassRule), shared.bypassRule, { dependsOn: [connector] });
 
+  const kind = sourceKindOf(config.source);
+  const bySource =
+    kind === "google-workspace"
+      ? { source: kind, disposition: config.deliverToMailboxAndForward ? ("leaveInInbox" as const) : config.google.disposition, ...(config.google.removeForwardingAddress ? {} : { keepForwardingAddress: true as const }) }
+      : kind === "vendor"
+        ? { source: kind }
+        : {};
   const mailboxes: MigratedMailbox[] = [];
-  for (const u of users) {
+  // A vendor's rolled-back users stay declared, removal requested, until the vendor confirms.
+  const waiting = new Set(vendor?.waiting.map((u) => u.emailAddress));
+  for (const u of [...users, ...(vendor?.waiting ?? [])]) {
     const m = new MigratedMailbox(
       nameOf("migratedMailbox", { emailAddress: u.emailAddress }),
       {
@@ -200,10 +261,12 @@ async function declare({ config, users, rolledBack, sourceUsers = [] }: Inputs):
         ...(u.proxyAddress ? { proxyAddress: u.proxyAddress } : {}),
         ...(pending ? { routing: "pendingGroup" as const } : {}),
         ...withTenantAddress(config, u),
+        ...bySource,
+        ...(waiting.has(u.emailAddress) ? { vendorRemoval: "requested" as const } : {}),
       },
       { dependsOn: [group] },
     );
-    mailboxes.push(m);
+    if (!waiting.has(u.emailAddress)) mailboxes.push(m);
   }
   // Counted from the resources' own outputs, which resolve only once each is applied: the
   // outputs of a failed up are never recorded (the last completed up's stay), so they never

@@ -4,6 +4,17 @@ import { bare, domainOf } from "../exchange/addresses";
 import { networkFor } from "../snapshot/network";
 import { UserError } from "../host/quietErrors";
 import { Context } from "./context";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Command } from "../exchange/command";
+import { sourceKindOf } from "../exchange/targets";
+import { currentStack } from "../journal/stack";
+import { SessionPool } from "../pool/sessionPool";
+import { projectRoot } from "../projectRoot";
+import { readGoogleSource } from "../snapshot/googleSource";
+import { readWave } from "../waves/csv";
+import { formatProblem, Problem } from "../waves/problems";
+import { readConfirmations, readLedger, vendorFiles, vendorStates } from "./vendorLedger";
 
 /**
  * The post-MX cleanup guard. `pulumi destroy` removes the rules, the connector and the group and
@@ -71,6 +82,32 @@ export function refusalFor(e: unknown): unknown {
   return new CleanupRefused(REFUSAL_POINTER);
 }
 
+type Forwarding = Pick<MailboxObject, "PrimarySmtpAddress" | "ForwardingSmtpAddress" | "ForwardingAddress">;
+
+/**
+ * Every source user and their forwarding, by source kind: an Exchange source's one list read; a
+ * Google source's directory and each user's auto-forwarding (snapshot/googleSource.ts); a
+ * vendor's users from coexist:sourceUsers with the forwarding its ledger asked for (an
+ * unconfirmed request counts as applied: once the rules are gone a late forward is delivered in
+ * Exchange Online anyway).
+ */
+async function sourceMailboxes(ctx: Context, domain: string): Promise<Forwarding[]> {
+  const kind = sourceKindOf(ctx.config.source);
+  if (kind === "exchange") return (await ctx.source.run(GetMailbox({ ResultSize: "Unlimited" }))) as MailboxObject[];
+  if (kind === "google-workspace") return (await readGoogleSource(ctx.source, domain, async <T>(pool: SessionPool, c: Command) => (await pool.run(c)) as T[])).mailboxes;
+  const stack = await currentStack();
+  const files = vendorFiles(ctx.config.vendor, projectRoot(), stack ?? "stack");
+  const problems: Problem[] = [];
+  const states = vendorStates(readLedger(files.ledger), readConfirmations(files.confirmed, files.confirmed, problems));
+  const list = ctx.config.sourceUsers ? path.resolve(projectRoot(), ctx.config.sourceUsers) : undefined;
+  const users = list && fs.existsSync(list) ? readWave(list, problems).map((r) => bare(r.row.emailAddress)) : [];
+  if (problems.length > 0) throw new CleanupRefused(`coexist: refusing to clean up: ${problems.map(formatProblem).join("; ")}`);
+  return [...new Set([...users, ...states.keys()])].map((u) => {
+    const s = states.get(u);
+    return { PrimarySmtpAddress: u, ForwardingSmtpAddress: s && s.latest.action === "add" ? s.forwardTo : null, ForwardingAddress: null };
+  });
+}
+
 let verdict: Promise<void> | undefined;
 
 /** Resolves when cleanup may go ahead; rejects with what to do otherwise. Asked once per run. */
@@ -93,7 +130,7 @@ export function cleanupAllowed(ctx: Context): Promise<void> {
     // each side, whatever the number of users.
     const members = await groupMembers(ctx, config.groupAddress ?? `migrated@${domain}`);
     if (!members) return;
-    const mailboxes = (await ctx.source.run(GetMailbox({ ResultSize: "Unlimited" }))) as MailboxObject[];
+    const mailboxes = await sourceMailboxes(ctx, domain);
     const acknowledged = new Set(config.acknowledge.map(bare));
     // pendingGroup: the group holds exactly the users still at the source, so a member with no
     // forward is stranded; a user the cleanup already turned off is no member and passes. (A

@@ -1,5 +1,5 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { resolvedTarget } from "../exchange/targets";
+import { resolvedTarget, sourceRoleOf } from "../exchange/targets";
 import { guardThisProcess } from "../host/orphanGuard";
 import { DeferredJournal, journalFile, journalFor, WriteJournal } from "../journal/journal";
 import { currentStack } from "../journal/stack";
@@ -25,7 +25,8 @@ export function contextFrom(config: ProviderConfig, journal?: WriteJournal): Con
   const tuning = { ...poolTuning(config.pool), ...(journal ? { journal } : {}) };
   return {
     exchange: poolFor("exchange", resolvedTarget(config.exchange), tuning),
-    source: poolFor("source", resolvedTarget(config.source), tuning),
+    // A Google source's sessions run PSGSuite's cmdlets; a vendor's are never opened (its steps write the worksheet).
+    source: poolFor(sourceRoleOf(config.source), resolvedTarget(config.source), tuning),
     config,
   };
 }

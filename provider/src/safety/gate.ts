@@ -41,7 +41,15 @@ export interface UserPlan {
   /** The user's primary address in the shared domain (lower case). */
   email: string;
   sourceIdentity?: string;
-  action: "migrate" | "rollback";
+  /**
+   * wait (a vendor source): rolled back and the vendor asked to remove the forward, not yet
+   * confirmed; the membership stays until it is (docs/design/sources-google-and-vendor.md §6).
+   */
+  action: "migrate" | "rollback" | "wait";
+  /** The source's kind: absent for an Exchange source. */
+  source?: "google-workspace" | "vendor";
+  /** A vendor source's name, for the states' labels. */
+  vendor?: string;
   /** migrate: the routing address the source forwards to. */
   forwardTo?: string;
   proxyAddress?: string;
@@ -141,7 +149,9 @@ function findSourceMailbox(w: RoutingWorld, index: Map<string, number>, u: UserP
  * `member` is group membership; in pendingGroup the migrating user leaves the group (seed 1's
  * "remove the batch ... from the distribution groups") where in migratedGroup they join it.
  */
-function statesOf(u: UserPlan, mailbox: SourceMailbox | undefined, member: boolean, pending: boolean): UserState[] {
+function statesOf(u: UserPlan, mailbox: SourceMailbox | undefined, member: boolean, pending: boolean, gmailAccepts: (u: UserPlan, address: string) => boolean): UserState[] {
+  if (u.source === "google-workspace") return gmailStatesOf(u, mailbox, member, pending, gmailAccepts);
+  if (u.source === "vendor") return vendorStatesOf(u, mailbox, member, pending);
   const before: UserState = { mailbox, member, label: "before" };
   const moved = !pending; // membership once out of the coexistence rule's reach
   if (u.action === "migrate") {
@@ -172,6 +182,70 @@ function statesOf(u: UserPlan, mailbox: SourceMailbox | undefined, member: boole
 }
 
 /**
+ * A Gmail user's states (gmailSteps.ts): migrate adds the forwarding address, then turns
+ * auto-forwarding on; rollback turns it off, then deletes the address. The address alone routes
+ * nothing (the state is listed so a refusal can name it). Gmail holds an address it would not
+ * accept unverified as pending, and the resource stops before enabling: the end state is then
+ * not forwarded, which diagnose explains.
+ */
+function gmailStatesOf(u: UserPlan, mailbox: SourceMailbox | undefined, member: boolean, pending: boolean, gmailAccepts: (u: UserPlan, address: string) => boolean): UserState[] {
+  const before: UserState = { mailbox, member, label: "before" };
+  const moved = !pending;
+  const settings = mailbox?.gmail ?? { forwardingAddresses: [], autoForwarding: { enabled: false, emailAddress: null, disposition: null } };
+  const join = pending ? "after leaving the group" : "after joining the group";
+  if (u.action === "migrate") {
+    const to = u.forwardTo!;
+    const status = gmailAccepts(u, to) ? ("accepted" as const) : ("pending" as const);
+    const withAddress = mailbox && {
+      ...mailbox,
+      gmail: { ...settings, forwardingAddresses: [...settings.forwardingAddresses.filter((a) => !sameAddress(a.forwardingEmail, to)), { forwardingEmail: to, verificationStatus: status }] },
+    };
+    const on = withAddress && (status === "accepted" ? { ...withAddress, ForwardingSmtpAddress: to, gmail: { ...withAddress.gmail, autoForwarding: { enabled: true, emailAddress: to, disposition: null } } } : withAddress);
+    return [
+      before,
+      { mailbox, member: moved, label: `${join}, before the Gmail forwarding address is added` },
+      { mailbox: withAddress, member: moved, label: "after adding the Gmail forwarding address, before auto-forwarding is on" },
+      { mailbox: on, member: moved, label: "end" },
+    ];
+  }
+  const off = mailbox && { ...mailbox, ForwardingSmtpAddress: null, gmail: { ...settings, autoForwarding: { ...settings.autoForwarding, enabled: false } } };
+  const removed = off && { ...off, gmail: { ...off.gmail, forwardingAddresses: off.gmail.forwardingAddresses.filter((a) => !u.forwardTo || !sameAddress(a.forwardingEmail, u.forwardTo)) } };
+  return [
+    before,
+    { mailbox: off, member, label: "after auto-forwarding is off, before the Gmail forwarding address is removed" },
+    { mailbox: removed, member, label: pending ? "after the forwarding address is removed, before rejoining the group" : "after the forwarding address is removed, before leaving the group" },
+    { mailbox: removed, member: !moved, label: "end" },
+  ];
+}
+
+/**
+ * A vendor-managed user's states: coexist's own steps are the membership's; the forward is the
+ * vendor's, "maybe applied" until confirmed (the mailbox's `unconfirmed`: checked both ways).
+ * wait: rolled back, removal requested, membership kept until the vendor confirms.
+ */
+function vendorStatesOf(u: UserPlan, mailbox: SourceMailbox | undefined, member: boolean, pending: boolean): UserState[] {
+  const before: UserState = { mailbox, member, label: "before" };
+  const moved = !pending;
+  const vendor = u.vendor ?? "the vendor";
+  const now = new Date().toISOString();
+  if (u.action === "migrate") {
+    const asked = mailbox && sameAddress(mailbox.ForwardingSmtpAddress ?? "", u.forwardTo ?? "") ? mailbox : mailbox && { ...mailbox, ForwardingSmtpAddress: u.forwardTo ?? null, unconfirmed: { was: mailbox.ForwardingSmtpAddress, vendor, requested: now } };
+    return [
+      before,
+      { mailbox, member: moved, label: pending ? "after leaving the group, before the worksheet asks for the forward" : "after joining the group, before the worksheet asks for the forward" },
+      { mailbox: asked, member: moved, label: "end" },
+    ];
+  }
+  const forwardNow = mailbox?.unconfirmed ? (mailbox.ForwardingSmtpAddress ?? mailbox.unconfirmed.was) : mailbox?.ForwardingSmtpAddress;
+  const asked = mailbox && (mailbox.ForwardingSmtpAddress === null && !mailbox.unconfirmed ? mailbox : { ...mailbox, ForwardingSmtpAddress: null, unconfirmed: { was: forwardNow ?? null, vendor, requested: now } });
+  if (u.action === "wait") {
+    return [before, { mailbox: asked, member, label: `after the worksheet asks ${vendor} to remove the forward, while it may not have` }, { mailbox: asked, member, label: "end" }];
+  }
+  // Released: the removal is confirmed (the snapshot shows the mailbox unforwarded).
+  return [before, { mailbox, member, label: pending ? "with the removal confirmed, before rejoining the group" : "with the removal confirmed, before leaving the group" }, { mailbox, member: !moved, label: "end" }];
+}
+
+/**
  * Adds `address` to `user`'s tenant mailbox in `mailboxes` (the end world's, by primary address),
  * as MigratedMailbox's tenant Set-Mailbox does. An add fails in Exchange when another recipient
  * holds the address or its domain is not accepted (SetTenantMailbox): the mailbox is then left as
@@ -188,7 +262,7 @@ function addTenantAddress(before: View, w: RoutingWorld, mailboxes: ReadonlyMap<
 }
 
 /** Why a migrating user's routing cannot work, found without tracing, with the fix. */
-function diagnose(end: View, u: UserPlan, mailbox: SourceMailbox | undefined, tenantOrg: string | undefined): { cause: string; fix: string; standalone: boolean }[] {
+function diagnose(end: View, u: UserPlan, mailbox: SourceMailbox | undefined, tenantOrg: string | undefined, source: RoutingWorld["source"], domain: string): { cause: string; fix: string; standalone: boolean }[] {
   const out: { cause: string; fix: string; standalone: boolean }[] = [];
   if (!mailbox) {
     out.push({
@@ -211,7 +285,24 @@ function diagnose(end: View, u: UserPlan, mailbox: SourceMailbox | undefined, te
   const own = end.tenantRecipient(u.email);
   const target = end.tenantRecipient(to);
   const accepted = end.acceptedDomainFor(d);
-  if (mailbox.EmailAddresses.some((a) => sameAddress(a, to)) || sameAddress(mailbox.PrimarySmtpAddress, to)) {
+  const aliasDomain = u.source === "google-workspace" && (source.google?.domainAliases ?? []).some((a) => sameAddress(a.domainAliasName, d));
+  if (aliasDomain) {
+    // A user alias domain gives every user an address there inside Google (support.google.com/a/answer/175747).
+    out.push({
+      cause: `${d} is a domain alias of the Google Workspace account, so Gmail holds ${to} as ${u.email}'s own alias and keeps what it forwards there`,
+      fix: `remove ${d} as a domain alias in Google (add it with "Add a domain", or not at all: a subdomain of ${domain} needs no verification), keep its MX at Exchange Online`,
+      standalone: true,
+    });
+  } else if (u.source === "google-workspace" && !gmailAccepts(source, u.email, to)) {
+    out.push({
+      cause: `Gmail accepts a forwarding address without a verification click only in the user's own domain (${domainOf(u.email)}), a subdomain of it or a domain alias of the Workspace account, and ${to} is in none of them, so it would stay "pending" and auto-forwarding to it fails`,
+      fix: `use a routing subdomain: o365.${domain} (if you add it in the Google Admin console, use Domains → Manage domains → Add a domain, never a domain alias), point its MX at Exchange Online, add it as an accepted domain of the tenant, and set coexist:routingTemplate '{alias}@o365.{domain}' (coexist then gives each mailbox that address before Gmail forwards to it)`,
+      standalone: true,
+    });
+  }
+  if (aliasDomain) {
+    // Said above, in Google's terms.
+  } else if (mailbox.EmailAddresses.some((a) => sameAddress(a, to)) || sameAddress(mailbox.PrimarySmtpAddress, to)) {
     out.push({
       cause: `the source mailbox holds ${to}, the address it forwards to`,
       fix: "remove that proxy address from the source mailbox (or the ProxyAddress column), or forward to another routing address",
@@ -273,6 +364,34 @@ function diagnose(end: View, u: UserPlan, mailbox: SourceMailbox | undefined, te
     });
   }
   return out;
+}
+
+/**
+ * The worlds a user's mail may meet in `view`: one, or for a vendor's unconfirmed change both
+ * the one where the vendor applied it and the one where it has not yet (§6 "maybe applied").
+ */
+function variants(view: View, user: string): { view: View; label: string; pending: boolean }[] {
+  const m = view.sourceMailbox(user);
+  if (!m?.unconfirmed) return [{ view, label: "", pending: false }];
+  const { was, vendor } = m.unconfirmed;
+  const { unconfirmed: _u, ...applied } = m;
+  return [
+    { view, label: ` (if ${vendor} has applied the worksheet's last request for this user)`, pending: false },
+    // Not applied yet, the user's mail may still be delivered where it was (as in any passing
+    // state): only a loop or a bounce counts there.
+    { view: overlay(view, { before: m, after: { ...applied, ForwardingSmtpAddress: was } }), label: ` (if ${vendor} has not applied it yet)`, pending: true },
+  ];
+}
+
+/**
+ * Gmail's rule for a forwarding address it accepts without a verification mail
+ * (guides/forwarding_settings): the sender's own domain, a subdomain of it, or a domain alias of
+ * the same Google Workspace account. Any other address stays "pending".
+ */
+export function gmailAccepts(source: RoutingWorld["source"], user: string, address: string): boolean {
+  const d = domainOf(address);
+  const own = domainOf(user);
+  return d === own || d.endsWith(`.${own}`) || (source.google?.domainAliases ?? []).some((a) => sameAddress(a.domainAliasName, d));
 }
 
 export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
@@ -338,6 +457,9 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
     const p = plans.get(u);
     homes.set(u, p ? (p.action === "migrate" ? "exchange" : "source") : homeNow(u));
   }
+  // A vendor rollback waiting for its confirmation is on its way back: its mail may be delivered
+  // in either system (never loop or bounce) until the vendor confirms; `homes` says where it is going.
+  const either = new Set(input.users.filter((u) => u.action === "wait").map((u) => u.email));
 
   // Each changing user's states; the end state has every user in their last one.
   const trajectories = new Map<string, { before: SourceMailbox | undefined; states: UserState[] }>();
@@ -347,7 +469,7 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   const endMembers = new Set(membersNow);
   for (const u of input.users) {
     const mailbox = findSourceMailbox(w1, index, u);
-    const states = statesOf(u, mailbox, isMemberNow(u.email), pending);
+    const states = statesOf(u, mailbox, isMemberNow(u.email), pending, (p, a) => gmailAccepts(snapshot.source, p.email, a));
     trajectories.set(u.email, { before: mailbox, states });
     const last = states[states.length - 1]!;
     const i = index.get(bare(u.sourceIdentity ?? u.email));
@@ -371,30 +493,44 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   const key = (u: string, e: Entry, p: Problem) => `${u}|${e}|${p.kind}`;
   for (const u of stackUsers) {
     for (const e of ENTRIES) {
-      const p = problemOf(v0, u, traceMail(v0, { to: u, entry: e }), homeNow(u));
-      if (p) baseline.add(key(u, e, p));
+      for (const { view } of variants(v0, u)) {
+        const p = problemOf(view, u, traceMail(view, { to: u, entry: e }), homeNow(u));
+        if (p) baseline.add(key(u, e, p));
+      }
     }
   }
 
   /** A user the run leaves alone whose source mailbox forwards: their own (or an admin's) choice. */
   const ownForwarding = (u: string) => {
     const m = v0.sourceMailbox(u);
-    return !plans.has(u) && !cloudOnly.has(u) && homeNow(u) === "source" && Boolean(m?.ForwardingSmtpAddress || m?.ForwardingAddress);
+    return !plans.has(u) && !cloudOnly.has(u) && homeNow(u) === "source" && Boolean(m?.ForwardingSmtpAddress || m?.ForwardingAddress) && !batchForward(u);
+  };
+  /**
+   * A Gmail user the run leaves alone whose forward goes to Exchange Online while the rule still
+   * routes them to Google: not an owner's choice but what completing an Exchange Online Google
+   * Workspace migration batch sets ("a forwarding address that routes mail from Google Workspace
+   * to O365 is added", perform-Google-Workspace-migration.md). Refused, not shown.
+   */
+  const batchForward = (u: string) => {
+    const m = v0.sourceMailbox(u);
+    return Boolean(m?.gmail && m.ForwardingSmtpAddress && forwardsToTenant(m, input.domain));
   };
 
   // The first problem found per (user, entry), with where it was found.
-  const found = new Map<string, { user: string; entry: Entry; problem: Problem; state: string; endState: boolean }>();
-  const note = (user: string, entry: Entry, problem: Problem, state: string, endState: boolean) => {
+  const found = new Map<string, { user: string; entry: Entry; problem: Problem; state: string; endState: boolean; variant: string }>();
+  const note = (user: string, entry: Entry, problem: Problem, state: string, endState: boolean, variant: string) => {
     const k = `${user}|${entry}`;
     const had = found.get(k);
-    if (!had || (endState && !had.endState)) found.set(k, { user, entry, problem, state, endState });
+    if (!had || (endState && !had.endState)) found.set(k, { user, entry, problem, state, endState, variant });
   };
-  const check = (view: View, user: string, home: Home | undefined, state: string, endState: boolean) => {
-    for (const e of ENTRIES) {
-      const p = problemOf(view, user, traceMail(view, { to: user, entry: e }), home);
-      if (!p) continue;
-      if (ownForwarding(user) || (!endState && baseline.has(key(user, e, p)))) continue;
-      note(user, e, p, state, endState);
+  const check = (at: View, user: string, home: Home | undefined, state: string, endState: boolean) => {
+    for (const { view, label, pending: notYet } of variants(at, user)) {
+      for (const e of ENTRIES) {
+        const p = problemOf(view, user, traceMail(view, { to: user, entry: e }), either.has(user) || notYet ? undefined : home);
+        if (!p) continue;
+        if (ownForwarding(user) || (!endState && baseline.has(key(user, e, p)))) continue;
+        note(user, e, p, state, endState, label);
+      }
     }
   };
 
@@ -455,18 +591,22 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
       : `; it is an Exchange Online recipient with no source mailbox, and while MX points at the source, mail for it reaches the source first: the source must relay recipients it does not know in ${input.domain} to Exchange Online (an InternalRelay accepted domain and a send connector to the tenant: seed 1's send and receive connector)`;
   const tenantOrg = snapshot.tenant.acceptedDomains.find((d) => d.InitialDomain)?.DomainName;
   const diagnosed = new Map<string, ReturnType<typeof diagnose>>();
-  for (const u of input.users) if (u.action === "migrate") diagnosed.set(u.email, diagnose(vEnd, u, findSourceMailbox(end, index, u), tenantOrg));
+  for (const u of input.users) if (u.action === "migrate") diagnosed.set(u.email, diagnose(vEnd, u, findSourceMailbox(end, index, u), tenantOrg, snapshot.source, input.domain));
   const ackHint = (u: string) => (ack.has(u) ? " (acknowledged in coexist:acknowledge)" : "");
 
   for (const f of [...found.values()].sort((a, b) => a.user.localeCompare(b.user) || ENTRIES.indexOf(a.entry) - ENTRIES.indexOf(b.entry))) {
     const ds = diagnosed.get(f.user) ?? [];
-    const when = f.endState ? (baseline.has(key(f.user, f.entry, f.problem)) && !plans.has(f.user) ? " (as it does today)" : "") : ` ${f.state}`;
+    const when = (f.endState ? (baseline.has(key(f.user, f.entry, f.problem)) && !plans.has(f.user) ? " (as it does today)" : "") : ` ${f.state}`) + f.variant;
     const cloud = cloudOnly.has(f.user);
     const unlisted =
       pending && !cloud && !plans.has(f.user) && homes.get(f.user) === "source" && !endMembers.has(f.user)
         ? `; ${f.user} is not in the group of users still at the source (${input.groupAddress}): list it in coexist:sourceUsers`
         : "";
-    const cause = (ds.length > 0 ? ds.map((d) => `${d.cause}; ${d.fix}`).join(". Also: ") : `${f.problem.trace.reason ?? describeHops(f.problem.trace)}`) + (cloud ? cloudHint(f.user, f.entry) : unlisted);
+    const batch =
+      !plans.has(f.user) && batchForward(f.user)
+        ? `; Gmail forwards ${f.user} to Exchange Online while the coexistence rule still routes them to Google: a Google Workspace migration batch completed for this user sets this forward (TargetDeliveryDomain); run the user's coexist wave, or turn the forward off in Gmail`
+        : "";
+    const cause = (ds.length > 0 ? ds.map((d) => `${d.cause}; ${d.fix}`).join(". Also: ") : `${f.problem.trace.reason ?? describeHops(f.problem.trace)}`) + (cloud ? cloudHint(f.user, f.entry) : unlisted) + batch;
     findings.push({
       user: f.user,
       entry: f.entry,

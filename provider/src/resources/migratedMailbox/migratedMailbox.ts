@@ -1,5 +1,8 @@
 import { z } from "zod";
-import { GetMailbox, MailboxObject, SetMailbox, SetTenantMailbox } from "../../exchange/cmdlets";
+import { GetMailbox, GmailDisposition, MailboxObject, SetMailbox, SetTenantMailbox } from "../../exchange/cmdlets";
+import { UserError } from "../../host/quietErrors";
+import * as gmail from "./gmailSteps";
+import * as vendor from "./vendorSteps";
 import { Identity, SmtpAddress } from "../../exchange/command";
 import { isNotFound } from "../../exchange/errors";
 import { SessionPool } from "../../pool/sessionPool";
@@ -47,11 +50,24 @@ export const MigratedMailboxInputs = z.object({
    * mailbox (tenant Set-Mailbox -EmailAddresses @{Add}) before the forward, removed after it.
    */
   tenantAddress: lower.optional(),
+  /** The source's kind (coexist:source): absent for an Exchange source. */
+  source: z.enum(["google-workspace", "vendor"]).optional(),
+  /** Gmail: what Gmail does with its copy of a forwarded message (coexist:google.disposition). */
+  disposition: GmailDisposition.optional(),
+  /** Gmail: a rollback or cleanup leaves the forwarding address (coexist:google.removeForwardingAddress false). */
+  keepForwardingAddress: z.literal(true).optional(),
+  /**
+   * Vendor: rolled back, and the vendor asked to remove the forward. The user stays out of the
+   * rule's reach until the vendor confirms: back in it while maybe still forwarded would loop.
+   */
+  vendorRemoval: z.literal("requested").optional(),
 });
 export type MigratedMailboxInputs = z.output<typeof MigratedMailboxInputs>;
 export type MigratedMailboxOutputs = MigratedMailboxInputs & {
   isMember: boolean;
   forwardingSmtpAddress: string | null;
+  /** Gmail: the disposition auto-forwarding has now (null when off). */
+  forwardingDisposition?: string | null;
   /** What Get-Mailbox reports now (null once cleared, or when there never was one). */
   forwardingAddress?: string | null;
   /** The ForwardingAddress coexist cleared, restored on delete. */
@@ -133,7 +149,16 @@ async function withTenantAddress(ctx: Context, i: MigratedMailboxInputs, address
   }
 }
 
+/** The source step that turns the forward on (a vendor's: the worksheet row; a waiting rollback's: the removal row). */
+async function forward(ctx: Context, i: MigratedMailboxInputs, olds?: MigratedMailboxOutputs): Promise<void> {
+  if (i.source === "google-workspace") return gmail.forwardOn(ctx.source, i, olds);
+  if (i.source === "vendor") return vendor.requestForward(ctx.config.vendor, i.emailAddress, i.forwardTo, i.vendorRemoval ? "remove" : "add");
+  await ctx.source.run(forwardOn(i, olds?.proxyAddress));
+}
+
 async function unforward(ctx: Context, i: MigratedMailboxOutputs): Promise<void> {
+  if (i.source === "google-workspace") return gmail.forwardOff(ctx.source, i);
+  if (i.source === "vendor") return vendor.requestForward(ctx.config.vendor, i.emailAddress, i.forwardTo, "remove");
   try {
     await ctx.source.run(forwardOff(i));
   } catch (e) {
@@ -141,47 +166,83 @@ async function unforward(ctx: Context, i: MigratedMailboxOutputs): Promise<void>
   }
 }
 
+/** The source-side commands a plan shows: a vendor's steps are worksheet rows, not commands. */
+const planOn = (i: MigratedMailboxInputs, oldProxy?: string) =>
+  i.source === "google-workspace" ? [gmail.addForwardingAddress(i), gmail.autoForwardingOn(i)] : i.source === "vendor" ? [] : [forwardOn(i, oldProxy)];
+const planOff = (o: MigratedMailboxInputs) =>
+  o.source === "google-workspace" ? [gmail.autoForwardingOff(o), ...(o.keepForwardingAddress ? [] : [gmail.removeForwardingAddress(o)])] : o.source === "vendor" ? [] : [forwardOff(o)];
+
+/** The vendor's removal is confirmed (or nothing was ever asked of it): the membership may go back. */
+async function vendorReleased(ctx: Context, o: MigratedMailboxInputs): Promise<boolean> {
+  const s = await vendor.stateOf(ctx.config.vendor, o.emailAddress);
+  return s === undefined || (s.latest.action === "remove" && s.confirmed);
+}
+
 export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedMailboxOutputs> = {
   name: "MigratedMailbox",
   resourceName: (i) => i.emailAddress,
   inputs: MigratedMailboxInputs,
-  replaceOn: ["emailAddress", "group", "sourceIdentity", "routing"],
+  replaceOn: ["emailAddress", "group", "sourceIdentity", "routing", "source"],
   deleteBeforeReplace: true,
   compare: { emailAddress: address, group: address, forwardTo: address, sourceIdentity: address, deliverToMailboxAndForward: exact, proxyAddress: address,
     // Absent in state written before the setting existed: the same as off.
-    clearForwardingAddress: (a, b) => Boolean(a) === Boolean(b), tenantAddress: address, routing: exact },
+    clearForwardingAddress: (a, b) => Boolean(a) === Boolean(b), tenantAddress: address, routing: exact,
+    source: exact, disposition: exact, keepForwardingAddress: exact, vendorRemoval: exact },
   plan: {
-    create: (news) => [takeOver(news), ...(news.tenantAddress ? [addTenantAddress(news, news.tenantAddress)] : []), forwardOn(news)],
+    create: (news) => [takeOver(news), ...(news.tenantAddress ? [addTenantAddress(news, news.tenantAddress)] : []), ...planOn(news)],
     update: (olds, news) => [
       takeOver(news),
       ...(news.tenantAddress ? [addTenantAddress(news, news.tenantAddress)] : []),
-      forwardOn(news, olds.proxyAddress),
+      ...(news.vendorRemoval ? [] : planOn(news, olds.proxyAddress)),
       ...(olds.tenantAddress && !address(olds.tenantAddress, news.tenantAddress) ? [removeTenantAddress(news, olds.tenantAddress)] : []),
     ],
     // The plan shows a rollback's; a cleanup (`pulumi destroy`) keeps the membership (see delete).
-    delete: (olds) => [forwardOff(olds), handBack(olds), ...(olds.tenantAddress ? [removeTenantAddress(olds, olds.tenantAddress)] : [])],
+    delete: (olds) => [...planOff(olds), handBack(olds), ...(olds.tenantAddress ? [removeTenantAddress(olds, olds.tenantAddress)] : [])],
   },
   drift: (outs) => [
     // isMember means out of the rule's reach: a member of Migrated Users, no member of the pending group.
     ...(!outs.isMember ? ["isMember"] : []),
-    ...(!address(outs.forwardingSmtpAddress, outs.forwardTo) ? ["forwardingSmtpAddress"] : []),
+    // Nothing reads a vendor's forwarding: the ledger is what coexist asked for, not drift.
+    ...(outs.source !== "vendor" && !address(outs.forwardingSmtpAddress, outs.forwardTo) ? ["forwardingSmtpAddress"] : []),
+    // Gmail: the disposition changed by hand (while forwarding is on).
+    ...(outs.source === "google-workspace" && outs.forwardingSmtpAddress && outs.forwardingDisposition !== (outs.disposition ?? "archive") ? ["forwardingDisposition"] : []),
     // Set by hand after coexist's forward: it silently takes over (ForwardingAddress wins).
     ...(outs.forwardingAddress ? ["forwardingAddress"] : []),
   ],
 
   async create(ctx, inputs) {
-    const saved = await forwardingAddressOf(ctx, inputs);
+    // ForwardingAddress is an Exchange mailbox's; Gmail and a vendor have none coexist can see.
+    const saved = inputs.source ? null : await forwardingAddressOf(ctx, inputs);
     await takeOverRun(ctx, inputs); // first: a forwarded user the rule still routes to the source would loop
     await withTenantAddress(ctx, inputs, inputs.tenantAddress, true); // before anything is forwarded to it
-    await ctx.source.run(forwardOn(inputs));
+    await forward(ctx, inputs);
     return {
       id: inputs.emailAddress,
       // Present only when there is something to keep: a few bytes per user add up in state.
-      outs: { ...inputs, isMember: true, forwardingSmtpAddress: inputs.forwardTo, ...(saved ? { savedForwardingAddress: saved } : {}) },
+      outs: {
+        ...inputs,
+        isMember: true,
+        forwardingSmtpAddress: inputs.vendorRemoval ? null : inputs.forwardTo,
+        ...(saved ? { savedForwardingAddress: saved } : {}),
+        ...(inputs.source === "google-workspace" ? { forwardingDisposition: inputs.disposition ?? "archive" } : {}),
+      },
     };
   },
 
   async read(ctx, _id, outs) {
+    if (outs.source) {
+      const member = (await members(ctx.exchange, outs.group))?.has(outs.emailAddress) ?? false;
+      const isMember = pending(outs) ? !member : member;
+      if (outs.source === "vendor") {
+        // The vendor's system is not readable: the forward is what the ledger asked for.
+        const s = await vendor.stateOf(ctx.config.vendor, outs.emailAddress);
+        if (!s && !member) return undefined;
+        return { ...outs, isMember, forwardingSmtpAddress: s && s.latest.action === "add" ? s.forwardTo : null };
+      }
+      const now = await gmail.readForwarding(ctx.source, outs, !outs.vendorRemoval);
+      if (!now && !member) return undefined;
+      return { ...outs, isMember, forwardingSmtpAddress: now?.forwardingSmtpAddress ?? null, forwardingDisposition: now?.disposition ?? null };
+    }
     const mailbox = await getOne<MailboxObject>(ctx.source, GetMailbox({ Identity: sourceId(outs) }));
     const member = (await members(ctx.exchange, outs.group))?.has(outs.emailAddress) ?? false;
     const isMember = pending(outs) ? !member : member;
@@ -192,16 +253,35 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
   },
 
   async update(ctx, _id, olds, news) {
-    const saved = olds.savedForwardingAddress ?? (await forwardingAddressOf(ctx, news));
+    const saved = news.source ? null : (olds.savedForwardingAddress ?? (await forwardingAddressOf(ctx, news)));
     await takeOverRun(ctx, news);
     await withTenantAddress(ctx, news, news.tenantAddress, true);
-    await ctx.source.run(forwardOn(news, olds.proxyAddress));
-    if (olds.tenantAddress && !address(olds.tenantAddress, news.tenantAddress)) await withTenantAddress(ctx, news, olds.tenantAddress, false);
-    return { ...news, isMember: true, forwardingSmtpAddress: news.forwardTo, ...(saved ? { savedForwardingAddress: saved } : {}) };
+    await forward(ctx, news, olds);
+    // A waiting vendor rollback keeps the address: the vendor may still forward to it.
+    if (olds.tenantAddress && !address(olds.tenantAddress, news.tenantAddress) && !news.vendorRemoval) await withTenantAddress(ctx, news, olds.tenantAddress, false);
+    return {
+      ...news,
+      isMember: true,
+      forwardingSmtpAddress: news.vendorRemoval ? null : news.forwardTo,
+      ...(saved ? { savedForwardingAddress: saved } : {}),
+      ...(news.source === "google-workspace" ? { forwardingDisposition: news.disposition ?? "archive" } : {}),
+    };
   },
 
   async delete(ctx, _id, outs) {
     await unforward(ctx, outs); // first: back in the rule's reach while still forwarded would loop
+    if (outs.source === "vendor" && !(await vendorReleased(ctx, outs))) {
+      // Maybe still forwarded: the membership and the address stay. In a cleanup that is the plan
+      // (members stay until the group goes); in a rollback the program keeps the user declared
+      // until the vendor confirms, so reaching here means the user left every wave unconfirmed.
+      if (programRan()) {
+        throw new UserError(
+          `MigratedMailbox ${outs.emailAddress}: the vendor has not confirmed removing the forward to ${outs.forwardTo} (asked for in the worksheet), and back in the coexistence rule's reach while still forwarded the user's mail would loop; ` +
+            `keep the user in their wave and list them in coexist:rollback, then record the vendor's confirmation in the confirmations file (coexist:vendor.confirmed) and run \`pulumi up\` again`,
+        );
+      }
+      return; // cleanup: the tenant address stays too (the vendor may still forward to it); docs/runbook/vendor.md says to remove it once confirmed
+    }
     // In the cleanup (`pulumi destroy`) the membership stays as it is: in migratedGroup the user
     // stays a member until the group itself goes, after the rules (out of the group while the
     // coexistence rule still runs, their internet mail, MX now at Exchange Online, would be routed

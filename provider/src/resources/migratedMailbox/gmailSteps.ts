@@ -1,0 +1,117 @@
+import {
+  AddGSGmailForwardingAddress,
+  GetGSGmailAutoForwardingSettings,
+  GetGSGmailForwardingAddress,
+  GSAutoForwardingObject,
+  GSForwardingAddressObject,
+  RemoveCoexistGmailForwardingAddress,
+  UpdateGSGmailAutoForwardingSettings,
+} from "../../exchange/cmdlets";
+import { bare } from "../../exchange/addresses";
+import { isAlreadyExists, isNotFound } from "../../exchange/errors";
+import { UserError } from "../../host/quietErrors";
+import { SessionPool } from "../../pool/sessionPool";
+import type { GmailDisposition } from "../../exchange/cmdlets";
+
+/**
+ * A Gmail user's source steps (docs/design/sources-google-and-vendor.md §3.4): migrate adds the
+ * routing address as a forwarding address, then turns auto-forwarding on to it ("A verified
+ * forwarding address must be specified when auto-forwarding is enabled",
+ * users.settings.updateAutoForwarding); rollback turns auto-forwarding off, then deletes the
+ * address. The caller runs them between the membership steps, as for an Exchange source.
+ */
+export interface GmailUser {
+  emailAddress: string;
+  sourceIdentity?: string | undefined;
+  forwardTo: string;
+  disposition?: GmailDisposition | undefined;
+  /** coexist:google.removeForwardingAddress false: a rollback leaves the address. */
+  keepForwardingAddress?: true | undefined;
+}
+
+const userOf = (u: GmailUser) => u.sourceIdentity ?? u.emailAddress;
+/** archive unless set: a rollback must find the mail (coexist:google.disposition). */
+const dispositionOf = (u: GmailUser): GmailDisposition => u.disposition ?? "archive";
+
+export const addForwardingAddress = (u: GmailUser) => AddGSGmailForwardingAddress({ User: userOf(u), ForwardingAddress: [u.forwardTo] });
+export const autoForwardingOn = (u: GmailUser) => UpdateGSGmailAutoForwardingSettings({ User: userOf(u), Enabled: true, EmailAddress: u.forwardTo, Disposition: dispositionOf(u) });
+export const autoForwardingOff = (u: GmailUser) => UpdateGSGmailAutoForwardingSettings({ User: userOf(u), Enabled: false });
+export const removeForwardingAddress = (u: GmailUser, address = u.forwardTo) => RemoveCoexistGmailForwardingAddress({ User: userOf(u), ForwardingAddress: address });
+
+/** What a pending address means and how to get out of it: never silent (issue 15). */
+export function pendingError(u: GmailUser, when: "create" | "read"): UserError {
+  const what =
+    when === "create"
+      ? `Gmail holds ${u.forwardTo} as a pending forwarding address (it sent a verification mail there), so auto-forwarding was not turned on; the user is out of the coexistence rule's reach and not forwarded, which is safe`
+      : `Gmail reports ${u.forwardTo} as pending verification, so auto-forwarding to it cannot be in effect and the user's mail stays in Gmail`;
+  return new UserError(
+    `MigratedMailbox ${u.emailAddress}: ${what}. Gmail accepts a forwarding address without verification only in the user's own domain, a subdomain of it or a domain alias of the account: ` +
+      `forward to a routing subdomain of the shared domain (coexist:routingTemplate '{alias}@o365.{domain}', the subdomain an accepted domain of the tenant with its MX at Exchange Online), or have the verification mail's link clicked, then run \`pulumi up\` again`,
+  );
+}
+
+/** Turns the forward on: the address first (already there counts as done), then auto-forwarding. */
+export async function forwardOn(pool: SessionPool, u: GmailUser, old?: GmailUser): Promise<void> {
+  let status: string | undefined;
+  try {
+    const out = (await pool.run(addForwardingAddress(u))) as Partial<GSForwardingAddressObject>[];
+    status = out[0]?.VerificationStatus;
+  } catch (e) {
+    if (!isAlreadyExists(e)) throw e;
+  }
+  // Re-read when the create said nothing (it existed, or its answer had no status).
+  status ??= (await forwardingAddress(pool, u))?.VerificationStatus;
+  if (status !== "accepted") throw pendingError(u, "create");
+  await pool.run(autoForwardingOn(u));
+  // A changed routing address: the old one goes once nothing forwards to it.
+  if (old && bare(old.forwardTo) !== bare(u.forwardTo) && !u.keepForwardingAddress) await removeAddress(pool, u, old.forwardTo);
+}
+
+/** Turns the forward off, then deletes the address (unless told to keep it). A user gone forwards nothing. */
+export async function forwardOff(pool: SessionPool, u: GmailUser): Promise<void> {
+  try {
+    await pool.run(autoForwardingOff(u));
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+    return;
+  }
+  if (!u.keepForwardingAddress) await removeAddress(pool, u, u.forwardTo);
+}
+
+async function removeAddress(pool: SessionPool, u: GmailUser, address: string): Promise<void> {
+  try {
+    await pool.run(removeForwardingAddress(u, address));
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+}
+
+async function forwardingAddress(pool: SessionPool, u: GmailUser): Promise<GSForwardingAddressObject | undefined> {
+  try {
+    const out = (await pool.run(GetGSGmailForwardingAddress({ User: userOf(u), ForwardingAddress: [u.forwardTo] }))) as GSForwardingAddressObject[];
+    return out.find((a) => bare(a.ForwardingEmail) === bare(u.forwardTo));
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * What Gmail does for the user now: undefined when the user is gone. `forwardingSmtpAddress` is
+ * the address auto-forwarding sends to in effect (enabled, and the address accepted). A pending
+ * routing address is an error naming the user, never drift.
+ */
+export async function readForwarding(pool: SessionPool, u: GmailUser, expectOn: boolean): Promise<{ forwardingSmtpAddress: string | null; disposition: string | null } | undefined> {
+  let auto: GSAutoForwardingObject | undefined;
+  try {
+    auto = ((await pool.run(GetGSGmailAutoForwardingSettings({ User: userOf(u) }))) as GSAutoForwardingObject[])[0];
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+  const address = await forwardingAddress(pool, u);
+  if (expectOn && address?.VerificationStatus === "pending") throw pendingError(u, "read");
+  const to = auto?.Enabled && auto.EmailAddress ? bare(auto.EmailAddress) : null;
+  const inEffect = to !== null && (to !== bare(u.forwardTo) || address?.VerificationStatus === "accepted");
+  return { forwardingSmtpAddress: inEffect ? to : null, disposition: auto?.Enabled ? (auto.Disposition ?? null) : null };
+}
