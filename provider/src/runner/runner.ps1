@@ -38,15 +38,20 @@ $script:ProtocolOut.NewLine = "`n"
 [Console]::SetOut([Console]::Error)
 
 # Session state. Set once by the connect request.
-$script:Connection = $null      # 'exchange-online' or 'exchange-onprem' once connected
+$script:Connection = $null      # 'exchange-online', 'exchange-onprem' or 'google-workspace' once connected
+$script:Role = $null            # the connect request's role: 'exchange', 'source' or 'google'
 $script:RemoteSession = $null   # the on-prem PSSession, removed on exit
 $script:Allow = $null           # the allow-list: a case-insensitive set of cmdlet names
+$script:CommandModules = $null  # the modules whose commands a session runs; $null: any module (Exchange's proxies)
+$script:TempHome = $null        # google-workspace: the folder PSGSuite's module state goes to, removed on exit
 $script:Secrets = [System.Collections.Generic.List[string]]::new()
 
 # Every cmdlet coexist drives (provider/src/exchange/cmdlets; runner.ps1.test.ts keeps the two
 # lists equal), by name: Get-Mailbox, Set-Mailbox and Get-AcceptedDomain are the tenant's or the
-# source's, whichever the session connected to; Get-SendConnector is the source's only. A connect request may narrow this list, never widen it, and a cmdlet off it is
-# refused before anything else is looked at, connected or not.
+# source's, whichever the session connected to; Get-SendConnector is the source's only; the
+# *-GS* cmdlets are PSGSuite's and Remove-CoexistGmailForwardingAddress is CoexistGoogle.psm1's,
+# for a Google Workspace source (role google). A connect request may narrow this list, never
+# widen it, and a cmdlet off it is refused before anything else is looked at, connected or not.
 $KnownCmdlets = [System.Collections.Generic.HashSet[string]]::new([string[]] @(
         'Get-AcceptedDomain', 'Set-AcceptedDomain',
         'Get-DistributionGroup', 'New-DistributionGroup', 'Set-DistributionGroup', 'Remove-DistributionGroup',
@@ -55,8 +60,32 @@ $KnownCmdlets = [System.Collections.Generic.HashSet[string]]::new([string[]] @(
         'Get-Mailbox', 'Set-Mailbox',
         'Get-OutboundConnector', 'New-OutboundConnector', 'Set-OutboundConnector', 'Remove-OutboundConnector',
         'Get-SendConnector',
-        'Get-TransportRule', 'New-TransportRule', 'Set-TransportRule', 'Enable-TransportRule', 'Disable-TransportRule', 'Remove-TransportRule'
+        'Get-TransportRule', 'New-TransportRule', 'Set-TransportRule', 'Enable-TransportRule', 'Disable-TransportRule', 'Remove-TransportRule',
+        'Get-GSUser', 'Get-GSDomain', 'Get-GSDomainAlias',
+        'Get-GSGmailAutoForwardingSettings', 'Get-GSGmailForwardingAddress',
+        'Add-GSGmailForwardingAddress', 'Update-GSGmailAutoForwardingSettings', 'Remove-CoexistGmailForwardingAddress'
     ), [System.StringComparer]::OrdinalIgnoreCase)
+
+# The google role's cmdlets (cmdletsByRole.google in exchange/cmdlets; runner.ps1.test.ts keeps
+# them equal): a Google session runs only these, an Exchange session none of them. Otherwise
+# Get-Command would load PSGSuite into an Exchange session by module autoloading.
+$GoogleCmdlets = [System.Collections.Generic.HashSet[string]]::new([string[]] @(
+        'Get-GSUser', 'Get-GSDomain', 'Get-GSDomainAlias',
+        'Get-GSGmailAutoForwardingSettings', 'Get-GSGmailForwardingAddress',
+        'Add-GSGmailForwardingAddress', 'Update-GSGmailAutoForwardingSettings', 'Remove-CoexistGmailForwardingAddress'
+    ), [System.StringComparer]::OrdinalIgnoreCase)
+
+# The Google modules a google-workspace session runs commands of (design §3.2, §3.3):
+# PSGSuite 3.0.0 "Increased minimum PowerShell version to 7.4" (its CHANGELOG.md) and requires the
+# Configuration module 1.3.1 or later (PSGSuite.psd1 RequiredModules); CoexistGoogle.psm1 ships
+# beside this script.
+$PSGSuiteMinimum = [version] '3.0.0'
+$ConfigurationMinimum = [version] '1.3.1'
+$GoogleModules = @('PSGSuite', 'CoexistGoogle')
+
+# A Google cmdlet's -User: an address, never absent or empty. PSGSuite defaults it to the admin's
+# own mailbox, turns 'me' into the admin and a bare name into name@Domain (design §1).
+$UserAddressPattern = '^[^@\s]+@[^@\s]+$'
 
 # A cmdlet name is Verb-Noun and nothing else: no paths, no wildcards for Get-Command.
 $CmdletNamePattern = '^[A-Za-z]+-[A-Za-z0-9]+$'
@@ -125,7 +154,8 @@ function New-ErrorResponse {
     $errorPayload = [ordered]@{
         kind    = $Kind
         reason  = $Reason
-        message = Protect-Text (ConvertTo-SingleLine $Message)
+        # Scrubbed before and after the line breaks collapse: a private key holds line breaks.
+        message = Protect-Text (ConvertTo-SingleLine (Protect-Text $Message))
     }
     return [ordered]@{ id = $Id; ok = $false; error = $errorPayload }
 }
@@ -145,7 +175,7 @@ function Write-Diagnostic {
     }
     if ($text) {
         try {
-            [Console]::Error.WriteLine((Protect-Text (ConvertTo-SingleLine $text)))
+            [Console]::Error.WriteLine((Protect-Text (ConvertTo-SingleLine (Protect-Text $text))))
         }
         catch [System.IO.IOException] {
             # Nobody reads stderr any more (the pool's process died). A lost diagnostic must
@@ -165,6 +195,12 @@ function Get-ErrorText {
     $exception = $Record.Exception
     while ($null -ne $exception) {
         $texts.Add($exception.Message)
+        # The Google client's GoogleApiException keeps its RequestError ("<message> [<code>]
+        # Errors [ ... Reason[<reason>] ... ]") in .Error; newer clients leave it out of the message.
+        $googleError = $exception.PSObject.Properties['Error']
+        if ($null -ne $googleError -and $null -ne $googleError.Value -and $googleError.Value.GetType().FullName -ceq 'Google.Apis.Requests.RequestError') {
+            $texts.Add($googleError.Value.ToString())
+        }
         $exception = $exception.InnerException
     }
     if ($Record.FullyQualifiedErrorId) {
@@ -222,11 +258,17 @@ function Get-RequestProblem {
     }
     $type = $Request['type']
     if ($type -ceq 'connect') {
-        if (-not (@('exchange', 'source') -ccontains $Request['role'])) {
-            return 'role must be "exchange" or "source"'
+        $role = $Request['role']
+        if (-not (@('exchange', 'source', 'google') -ccontains $role)) {
+            return 'role must be "exchange", "source" or "google"'
         }
         if ($Request['target'] -isnot [System.Collections.IDictionary]) {
             return 'target must be an object'
+        }
+        # A Google Workspace target is the google role's, and the google role's only target
+        # (design §3.3; the simulator runner also takes a simulated one, which runner.ps1 never serves).
+        if (($role -ceq 'google') -ne ($Request['target']['kind'] -ceq 'google-workspace')) {
+            return 'a google-workspace target connects with role "google", and role "google" needs one'
         }
         $allow = $Request['allow']
         if ($allow -isnot [System.Collections.IList] -or $allow.Count -eq 0) {
@@ -238,6 +280,9 @@ function Get-RequestProblem {
             }
             if (-not $KnownCmdlets.Contains($name)) {
                 return "allow names $name, which this runner never runs"
+            }
+            if (($role -ceq 'google') -ne $GoogleCmdlets.Contains($name)) {
+                return "allow names $name, which the $role role never runs"
             }
         }
         return $null
@@ -311,6 +356,33 @@ function Get-TargetValue {
     throw "target.$Name must be a non-empty string."
 }
 
+# A Google service account key's private_key and private_key_id, and each as the key file writes it
+# (JSON-escaped: "\n" for a line break), or nothing when the key is not JSON. The parser's
+# message is never used: it quotes the key.
+function Get-KeySecrets {
+    param($Key)
+    if ($Key -isnot [string] -or $Key.Length -eq 0) {
+        return
+    }
+    try {
+        $parsed = ConvertFrom-Json -InputObject $Key -AsHashtable -Depth 8
+    }
+    catch {
+        return   # the connect names the field instead (target.serviceAccountKey ...)
+    }
+    if ($parsed -isnot [System.Collections.IDictionary]) {
+        return
+    }
+    foreach ($field in @('private_key', 'private_key_id')) {
+        $value = $parsed[$field]
+        if ($value -is [string] -and $value.Length -gt 0) {
+            $value
+            $escaped = ConvertTo-Json -InputObject $value -Compress
+            $escaped.Substring(1, $escaped.Length - 2)
+        }
+    }
+}
+
 function Invoke-Connect {
     param([System.Collections.IDictionary] $Request)
     $id = $Request['id']
@@ -321,11 +393,16 @@ function Invoke-Connect {
     $target = $Request['target']
     $allow = [string[]] @($Request['allow'])
     # Registered before anything can fail, so no error message can carry them.
-    foreach ($field in @('password', 'certificatePassword', 'certificateBase64')) {
+    foreach ($field in @('password', 'certificatePassword', 'certificateBase64', 'serviceAccountKey')) {
         $value = $target[$field]
         if ($value -is [string] -and $value.Length -gt 0) {
             $script:Secrets.Add($value)
         }
+    }
+    # A Google key's private_key and private_key_id as well: a message could quote one without
+    # the rest of the key (design §3.1; secretsOf in exchange/targets.ts returns the same).
+    foreach ($value in @(Get-KeySecrets $target['serviceAccountKey'])) {
+        $script:Secrets.Add($value)
     }
     try {
         $kind = $target['kind']
@@ -335,8 +412,11 @@ function Invoke-Connect {
         elseif ($kind -ceq 'exchange-onprem') {
             Connect-OnPremisesTarget $target $allow
         }
+        elseif ($kind -ceq 'google-workspace') {
+            Connect-GoogleWorkspaceTarget $target $allow
+        }
         else {
-            throw 'target.kind must be "exchange-online" or "exchange-onprem".'
+            throw 'target.kind must be "exchange-online", "exchange-onprem" or "google-workspace".'
         }
     }
     catch {
@@ -357,12 +437,13 @@ function Invoke-Connect {
         return New-ErrorResponse $id $kind $reason $_.Exception.Message
     }
     $script:Allow = [System.Collections.Generic.HashSet[string]]::new($allow, [System.StringComparer]::OrdinalIgnoreCase)
+    $script:Role = $Request['role']
     # The answer names the allow-listed cmdlets the session loaded. Exchange loads only what the
     # account's role grants, so a missing name is a missing permission (npm run preflight).
+    # (PSGSuite loads every cmdlet: a Google permission shows on the first call, not here.)
     $loaded = [System.Collections.Generic.List[object]]::new()
     foreach ($name in $allow) {
-        $command = Get-Command -Name $name -CommandType 'Cmdlet', 'Function' -ErrorAction SilentlyContinue |
-            Where-Object { $_.ModuleName } | Select-Object -First 1
+        $command = Find-SessionCommand $name
         if ($null -ne $command) {
             $loaded.Add([ordered]@{ Name = $command.Name })
         }
@@ -374,11 +455,12 @@ function Invoke-Connect {
 
 # What this machine has, for preflight: no connection, no request data used. The modules are
 # the ones a connect needs: ExchangeOnlineManagement for Exchange Online, PSWSMan for Remote
-# PowerShell from Linux or macOS (WSMan is not built into PowerShell there).
+# PowerShell from Linux or macOS (WSMan is not built into PowerShell there), PSGSuite and the
+# Configuration module it requires for Google Workspace.
 function Invoke-Probe {
     param([System.Collections.IDictionary] $Request)
     $modules = [ordered]@{}
-    foreach ($name in @('ExchangeOnlineManagement', 'PSWSMan')) {
+    foreach ($name in @('ExchangeOnlineManagement', 'PSWSMan', 'PSGSuite', 'Configuration')) {
         $found = @(Get-Module -ListAvailable -Name $name -ErrorAction SilentlyContinue | Sort-Object -Property Version -Descending)
         $modules[$name] = $null
         if ($found.Count -gt 0) {
@@ -481,6 +563,74 @@ function Connect-OnPremisesTarget {
     $script:Connection = 'exchange-onprem'
 }
 
+# Google Workspace through PSGSuite: a service account with domain-wide delegation, impersonating
+# the user each cmdlet names (docs/design/sources-google-and-vendor.md §1, §3.2). The key stays in
+# memory: it is never written to a file, and no key path is ever given.
+function Connect-GoogleWorkspaceTarget {
+    param([System.Collections.IDictionary] $Target, [string[]] $Allow)
+    $adminEmail = Get-TargetValue $Target 'adminEmail'
+    $domain = Get-TargetValue $Target 'domain'
+    $customerId = Get-TargetValue $Target 'customerId' -Optional
+    if (-not $customerId) {
+        $customerId = 'my_customer'   # the admin's own customer (PSGSuite's documented default)
+    }
+    $key = Get-TargetValue $Target 'serviceAccountKey'
+    $psgsuite = @(Get-Module -ListAvailable -Name PSGSuite -ErrorAction SilentlyContinue | Where-Object { $_.Version -ge $PSGSuiteMinimum })
+    if ($psgsuite.Count -eq 0) {
+        throw [System.IO.FileNotFoundException]::new('The PSGSuite module (3.0.0 or later) is not installed: Install-Module -Name PSGSuite -RequiredVersion 3.0.0 (needs PowerShell 7.4).')
+    }
+    $configuration = @(Get-Module -ListAvailable -Name Configuration -ErrorAction SilentlyContinue | Where-Object { $_.Version -ge $ConfigurationMinimum })
+    if ($configuration.Count -eq 0) {
+        throw [System.IO.FileNotFoundException]::new('PSGSuite needs the Configuration module 1.3.1 or later, which is not installed: Install-Module -Name Configuration -MinimumVersion 1.3.1.')
+    }
+    $helper = Join-Path -Path $PSScriptRoot -ChildPath 'CoexistGoogle.psm1'
+    if (-not (Test-Path -LiteralPath $helper -PathType Leaf)) {
+        throw [System.IO.FileNotFoundException]::new('CoexistGoogle.psm1 is missing beside runner.ps1: reinstall @coexist/provider.')
+    }
+
+    # PSGSuite's import creates ~/.scrthq, and the Configuration module keeps its files under the
+    # user's data folders: all of it goes into a folder of this runner's own, removed on exit
+    # (design §3.2). That both modules read these at call time, not at pwsh start-up, is
+    # unverified (design §8.4). After a SIGKILL the folder stays; it never holds the key.
+    if ($null -eq $script:TempHome) {
+        $script:TempHome = [System.IO.Directory]::CreateTempSubdirectory('coexist-google-').FullName
+    }
+    $env:HOME = $script:TempHome
+    $env:XDG_CONFIG_HOME = Join-Path -Path $script:TempHome -ChildPath '.config'
+    $env:XDG_DATA_HOME = Join-Path -Path $script:TempHome -ChildPath '.local' -AdditionalChildPath 'share'
+    if ($IsWindows) {
+        $env:LOCALAPPDATA = Join-Path -Path $script:TempHome -ChildPath 'AppData' -AdditionalChildPath 'Local'
+        $env:APPDATA = Join-Path -Path $script:TempHome -ChildPath 'AppData' -AdditionalChildPath 'Roaming'
+    }
+    (Get-PSProvider -PSProvider FileSystem).Home = $script:TempHome
+
+    # The configuration in memory: PSGSuite's load script uses a $global:PSGSuite it finds and
+    # reads no config file (its psake.ps1, which generates the psm1). Never Set-PSGSuiteConfig,
+    # which always writes to disk, and never a key path, with which New-GoogleService calls it.
+    # The module keeps its own copy; the global goes at once. -Verbose:$false because that load
+    # script's Write-Verbose prints the configuration, key included (design §1).
+    $global:PSGSuite = [pscustomobject]@{
+        ConfigName            = 'coexist'
+        JSONServiceAccountKey = $key
+        AdminEmail            = $adminEmail
+        Domain                = $domain
+        CustomerID            = $customerId
+        Preference            = 'CustomerID'
+    }
+    try {
+        Import-Module -Name PSGSuite -MinimumVersion $PSGSuiteMinimum -Global -DisableNameChecking -Verbose:$false -ErrorAction Stop
+    }
+    finally {
+        Remove-Variable -Name PSGSuite -Scope Global -ErrorAction SilentlyContinue
+    }
+    # coexist's one helper (Remove-CoexistGmailForwardingAddress), a static file beside this script.
+    Import-Module -Name $helper -Global -DisableNameChecking -Verbose:$false -ErrorAction Stop
+    # Only these two modules' commands run in this session (Find-SessionCommand). PSGSuite
+    # signs in lazily, per cmdlet: a bad key or a missing delegation shows on the first invoke.
+    $script:CommandModules = $GoogleModules
+    $script:Connection = 'google-workspace'
+}
+
 # On end of input: give the connection back. Failures here only go to stderr.
 function Disconnect-Target {
     if ($script:Connection -eq 'exchange-online') {
@@ -499,12 +649,42 @@ function Disconnect-Target {
             Write-Warning "Remove-PSSession failed: $($_.Exception.Message)"
         }
     }
+    # Google: the modules (and the key PSGSuite holds in memory), then the temporary home folder,
+    # each on its own. The folder is removed even after a failed connect that made it.
+    $googleLoaded = @(Get-Module -Name $GoogleModules)
+    if ($googleLoaded.Count -gt 0) {
+        try {
+            Remove-Module -ModuleInfo $googleLoaded -Force -ErrorAction Stop
+        }
+        catch {
+            Write-Warning "Remove-Module failed: $($_.Exception.Message)"
+        }
+    }
+    if ($null -ne $script:TempHome) {
+        try {
+            Remove-Item -LiteralPath $script:TempHome -Recurse -Force -ErrorAction Stop
+        }
+        catch {
+            Write-Warning "Removing the temporary home folder failed: $($_.Exception.Message)"
+        }
+    }
     $script:Connection = $null
     $script:RemoteSession = $null
+    $script:TempHome = $null
 }
 
 # ---------------------------------------------------------------------------------------------
 # invoke
+
+# The session's command of that name: a module's (the session's proxies, PSGSuite's), never one of
+# this script's own functions; for a Google session, only PSGSuite's or CoexistGoogle's.
+function Find-SessionCommand {
+    param([string] $Name)
+    $modules = $script:CommandModules
+    return Get-Command -Name $Name -CommandType 'Cmdlet', 'Function' -ErrorAction SilentlyContinue |
+        Where-Object { $_.ModuleName -and ($null -eq $modules -or $modules -contains $_.ModuleName) } |
+        Select-Object -First 1
+}
 
 # Why these parameters cannot be splatted onto the command, or $null when they can. Names must
 # be the command's own, spelled out: no aliases or prefixes, which could reach the reserved ones.
@@ -544,9 +724,7 @@ function Invoke-Cmdlet {
     if (-not $script:Allow.Contains($name)) {
         return New-ErrorResponse $id 'invalid-parameter' 'CommandNotFoundException' "The term '$name' is not recognized as a name of a cmdlet allowed for this session."
     }
-    # Only a module's command (the session's proxies), never one of this script's own functions.
-    $command = Get-Command -Name $name -CommandType 'Cmdlet', 'Function' -ErrorAction SilentlyContinue |
-        Where-Object { $_.ModuleName } | Select-Object -First 1
+    $command = Find-SessionCommand $name
     if ($null -eq $command) {
         return New-ErrorResponse $id 'invalid-parameter' 'CommandNotFoundException' "The term '$name' is allowed but the session did not load it."
     }
@@ -558,7 +736,8 @@ function Invoke-Cmdlet {
 
     # Values stay values: ConvertFrom-Json -AsHashtable already made JSON objects hashtables
     # (@{Add=...; Remove=...}), arrays arrays, null $null and booleans bools ("Confirm": false
-    # is -Confirm:$false). They are splatted, never written into script text.
+    # is -Confirm:$false, "Enabled": false is -Enabled:$false, a switch bound as false). They are
+    # splatted, never written into script text.
     $splat = @{}
     foreach ($key in $parameters.Keys) {
         $splat[$key] = $parameters[$key]
@@ -566,6 +745,14 @@ function Invoke-Cmdlet {
     # Get-* with an empty -Identity returns every object; never let that pass for a lookup.
     if ($splat.ContainsKey('Identity') -and [string]::IsNullOrWhiteSpace([string] $splat['Identity'])) {
         return New-ErrorResponse $id 'invalid-parameter' 'ParameterBindingValidationException' "Cannot validate argument on parameter 'Identity'. The argument is null or empty."
+    }
+    # Google: a defaulted -User acts on the admin's own mailbox (design §3.2), so a cmdlet that
+    # takes -User must name a user by address; Get-GSUser -Filter * (the list) names none.
+    if ($script:Role -ceq 'google' -and $command.Parameters.ContainsKey('User') -and -not $splat.ContainsKey('Filter')) {
+        $user = $splat['User']
+        if ($user -isnot [string] -or $user -notmatch $UserAddressPattern) {
+            return New-ErrorResponse $id 'invalid-parameter' 'ParameterBindingValidationException' "Cannot validate argument on parameter 'User'. The argument must be a user's email address."
+        }
     }
     $splat['ErrorAction'] = 'Stop'
 

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Language, Node, Parser } from "web-tree-sitter";
-import { cmdletSpecs } from "../exchange/cmdlets";
+import { cmdletsByRole, cmdletSpecs, RemoveCoexistGmailForwardingAddress } from "../exchange/cmdlets";
 import { errorTablePath, kindOf, readErrorTable } from "../exchange/errorKinds";
 import { ErrorKind } from "../exchange/errors";
 import { ProbeOutput, PROTOCOL_VERSION } from "../exchange/protocol";
@@ -17,6 +17,7 @@ import { ProbeOutput, PROTOCOL_VERSION } from "../exchange/protocol";
 
 // Tests run compiled from provider/dist/runner; the script stays beside its source.
 const runnerPath = path.join(__dirname, "..", "..", "src", "runner", "runner.ps1");
+const helperPath = path.join(__dirname, "..", "..", "src", "runner", "CoexistGoogle.psm1");
 
 let parser: Parser;
 
@@ -111,10 +112,10 @@ function assignment(root: Node, variable: string): Node {
 
 const unquote = (s: string) => s.trim().replace(/^'|'$/g, "").replace(/''/g, "'");
 
-/** The cmdlet names in runner.ps1's built-in $KnownCmdlets list. */
-function knownCmdlets(root: Node): string[] {
-  const list = [...walk(root)].find((n) => n.type === "assignment_expression" && n.children[0]?.text === "$KnownCmdlets");
-  if (!list) throw new Error("runner.ps1 has no $KnownCmdlets list");
+/** The cmdlet names in one of runner.ps1's built-in lists ($KnownCmdlets, $GoogleCmdlets). */
+function knownCmdlets(root: Node, variable = "$KnownCmdlets"): string[] {
+  const list = [...walk(root)].find((n) => n.type === "assignment_expression" && n.children[0]?.text === variable);
+  if (!list) throw new Error(`runner.ps1 has no ${variable} list`);
   return [...list.text.matchAll(/'([A-Za-z]+-[A-Za-z0-9]+)'/g)].map((m) => m[1]!);
 }
 
@@ -224,10 +225,19 @@ describe("runner.ps1", () => {
     expect(tries.map(body).map((b) => b.replace(/\s+/g, " "))).toEqual([
       "{ Disconnect-ExchangeOnline -Confirm:$false -ErrorAction Stop }",
       "{ Remove-PSSession -Session $script:RemoteSession -ErrorAction Stop }",
+      // google-workspace (design §3.2): PSGSuite and CoexistGoogle, then the temporary home folder.
+      "{ Remove-Module -ModuleInfo $googleLoaded -Force -ErrorAction Stop }",
+      "{ Remove-Item -LiteralPath $script:TempHome -Recurse -Force -ErrorAction Stop }",
     ]);
     // Each has a catch, so a failed Disconnect-ExchangeOnline neither skips Remove-PSSession
-    // nor stops the runner from exiting.
+    // nor stops the runner from exiting, and a failed Remove-Module still removes the folder.
     for (const t of tries) expect(t.children.some((c) => c.type.startsWith("catch"))).toBe(true);
+    // Each sits in an if of its own at the function's top level, not behind another's success:
+    // the folder goes whenever one was made, even after a connect that failed (no $script:Connection test).
+    const text = disconnect.text.replace(/\s+/g, " ");
+    expect(text).toContain("$googleLoaded = @(Get-Module -Name $GoogleModules) if ($googleLoaded.Count -gt 0) { try {");
+    expect(text).toContain("if ($null -ne $script:TempHome) { try { Remove-Item");
+    expect(text).toMatch(/\$script:TempHome = \$null \}$/);
   });
 
   test("runner.ps1 keeps going when nobody reads its stderr any more: a lost diagnostic never stops the disconnect", () => {
@@ -326,15 +336,24 @@ describe("runner.ps1", () => {
     const probe = functionText(root, "Invoke-Probe");
     // The request is read for its id and nothing else: no request data reaches a command.
     expect([...probe.matchAll(/\$Request\[(.*?)\]/g)].map((m) => m[1])).toEqual(["'id'"]);
-    expect(probe).toContain("foreach ($name in @('ExchangeOnlineManagement', 'PSWSMan'))");
+    // PSGSuite and the Configuration module it requires, for a Google Workspace source (design §3.1).
+    expect(probe).toContain("foreach ($name in @('ExchangeOnlineManagement', 'PSWSMan', 'PSGSuite', 'Configuration'))");
     expect(probe).toContain("Get-Module -ListAvailable -Name $name");
     const keys = [...probe.matchAll(/^\s+(\w+)\s+= /gm)].map((m) => m[1]).sort();
     expect(keys).toEqual(Object.keys(ProbeOutput.shape).sort());
   });
 
   test("runner.ps1's connect answers with the allow-listed cmdlets the session loaded", () => {
-    const connect = functionText(parse(source), "Invoke-Connect").replace(/\s+/g, " ");
-    expect(connect).toContain("foreach ($name in $allow) { $command = Get-Command -Name $name -CommandType 'Cmdlet', 'Function' -ErrorAction SilentlyContinue | Where-Object { $_.ModuleName } | Select-Object -First 1 if ($null -ne $command) { $loaded.Add([ordered]@{ Name = $command.Name }) } }");
+    const root = parse(source);
+    const connect = functionText(root, "Invoke-Connect").replace(/\s+/g, " ");
+    expect(connect).toContain("foreach ($name in $allow) { $command = Find-SessionCommand $name if ($null -ne $command) { $loaded.Add([ordered]@{ Name = $command.Name }) } }");
+    // A module's command only (the session's proxies), and for a Google session PSGSuite's or
+    // CoexistGoogle's only (design §3.2): the same lookup as Invoke-Cmdlet's.
+    expect(functionText(root, "Find-SessionCommand").replace(/\s+/g, " ")).toContain(
+      "Get-Command -Name $Name -CommandType 'Cmdlet', 'Function' -ErrorAction SilentlyContinue | Where-Object { $_.ModuleName -and ($null -eq $modules -or $modules -contains $_.ModuleName) } | Select-Object -First 1",
+    );
+    expect(functionText(root, "Invoke-Cmdlet")).toContain("$command = Find-SessionCommand $name");
+    expect([...source.matchAll(/Get-Command -Name \$(\w+)/g)].map((m) => m[1])).toEqual(["Name"]);
     expect(connect).toContain("$response['output'] = [object[]] $loaded.ToArray()");
     // A missing module is not a logon failure, and no retry can help.
     expect(connect).toMatch(/elseif \(\$_\.Exception -is \[System\.IO\.FileNotFoundException\]\) \{ .*\$kind = 'other' \}/);
@@ -352,5 +371,200 @@ describe("runner.ps1", () => {
     expect(basic).toBeGreaterThan(0);
     expect(wsman).toBeGreaterThan(0);
     expect(Math.max(basic, wsman)).toBeLessThan(session);
+  });
+});
+
+// A Google Workspace source through PSGSuite (docs/design/sources-google-and-vendor.md §3.2, §3.3).
+describe("runner.ps1's google-workspace connect and CoexistGoogle.psm1", () => {
+  const source = fs.readFileSync(runnerPath, "utf8");
+  const helper = fs.readFileSync(helperPath, "utf8");
+  const flat = (t: string) => t.replace(/\s+/g, " ");
+  /** The text without its comments (which may name what the code must not do). */
+  const code = (text: string) => {
+    let out = text;
+    for (const n of [...walk(parse(text))].filter((c) => c.type === "comment").reverse()) out = out.slice(0, n.startIndex) + " ".repeat(n.endIndex - n.startIndex) + out.slice(n.endIndex);
+    return out;
+  };
+
+  test("the google role's built-in list is exactly cmdletsByRole.google, and every name is on $KnownCmdlets", () => {
+    const root = parse(source);
+    const google = knownCmdlets(root, "$GoogleCmdlets");
+    expect([...google].sort()).toEqual([...cmdletsByRole.google.keys()].sort());
+    expect(google).toHaveLength(8);
+    for (const name of google) expect(knownCmdlets(root)).toContain(name);
+    // No name is both a Google and an Exchange cmdlet, so the role gate below is exact.
+    for (const name of google) expect([...cmdletsByRole.exchange.keys(), ...cmdletsByRole.source.keys()]).not.toContain(name);
+  });
+
+  test("a connect's role decides which list its allow names come from, and google goes with a google-workspace target only", () => {
+    const problem = flat(functionText(parse(source), "Get-RequestProblem"));
+    expect(problem).toContain(`if (-not (@('exchange', 'source', 'google') -ccontains $role)) {`);
+    expect(problem).toContain("if (($role -ceq 'google') -ne ($Request['target']['kind'] -ceq 'google-workspace')) {");
+    // Inside the loop over allow, after the built-in list: a Google name in an Exchange session
+    // (or the reverse) is a protocol error, so Get-Command never autoloads PSGSuite there.
+    const loop = problem.slice(problem.indexOf("foreach ($name in $allow)"));
+    expect(loop.indexOf("if (-not $KnownCmdlets.Contains($name)) {")).toBeGreaterThan(0);
+    expect(loop.indexOf("if (($role -ceq 'google') -ne $GoogleCmdlets.Contains($name)) {")).toBeGreaterThan(loop.indexOf("$KnownCmdlets.Contains($name)"));
+  });
+
+  test("Invoke-Connect sends a google-workspace target to its own branch", () => {
+    const connect = flat(functionText(parse(source), "Invoke-Connect"));
+    expect(connect).toContain("elseif ($kind -ceq 'google-workspace') { Connect-GoogleWorkspaceTarget $target $allow }");
+    expect(connect).toContain("$script:Role = $Request['role']");
+  });
+
+  test("the key, its private_key and its private_key_id are secrets before anything can fail, scrubbed from every message and stderr line", () => {
+    const root = parse(source);
+    const connect = flat(functionText(root, "Invoke-Connect"));
+    const registered = connect.indexOf("foreach ($field in @('password', 'certificatePassword', 'certificateBase64', 'serviceAccountKey')) {");
+    const parts = connect.indexOf("foreach ($value in @(Get-KeySecrets $target['serviceAccountKey'])) { $script:Secrets.Add($value) }");
+    expect(registered).toBeGreaterThan(0);
+    expect(parts).toBeGreaterThan(registered);
+    // Both before the try that connects.
+    expect(parts).toBeLessThan(connect.indexOf("try { $kind = $target['kind']"));
+    const keySecrets = flat(functionText(root, "Get-KeySecrets"));
+    expect(keySecrets).toContain("foreach ($field in @('private_key', 'private_key_id')) {");
+    // The JSON parser's message quotes the key: its catch never reads the error.
+    const catches = [...walk(parse(functionText(root, "Get-KeySecrets")))].filter((n) => n.type === "catch_clause").map((n) => n.text);
+    expect(catches).toHaveLength(1);
+    expect(catches[0]).not.toMatch(/\$_|\$Error|\$PSItem/);
+    // A PEM key holds line breaks: scrubbed before the message is put on one line, and after.
+    expect(flat(functionText(root, "New-ErrorResponse"))).toContain("message = Protect-Text (ConvertTo-SingleLine (Protect-Text $Message))");
+    expect(flat(functionText(root, "Write-Diagnostic"))).toContain("[Console]::Error.WriteLine((Protect-Text (ConvertTo-SingleLine (Protect-Text $text))))");
+  });
+
+  test("Connect-GoogleWorkspaceTarget checks the modules, moves the home folder, configures PSGSuite in memory, imports both modules, in that order", () => {
+    const fn = functionText(parse(source), "Connect-GoogleWorkspaceTarget");
+    const text = flat(fn);
+    const order = [
+      "Get-TargetValue $Target 'serviceAccountKey'",
+      "Get-Module -ListAvailable -Name PSGSuite",
+      "Get-Module -ListAvailable -Name Configuration",
+      "Join-Path -Path $PSScriptRoot -ChildPath 'CoexistGoogle.psm1'",
+      "[System.IO.Directory]::CreateTempSubdirectory('coexist-google-')",
+      "$env:HOME = $script:TempHome",
+      "(Get-PSProvider -PSProvider FileSystem).Home = $script:TempHome",
+      "$global:PSGSuite = [pscustomobject]@{",
+      "Import-Module -Name PSGSuite -MinimumVersion $PSGSuiteMinimum -Global -DisableNameChecking -Verbose:$false -ErrorAction Stop",
+      "Remove-Variable -Name PSGSuite -Scope Global",
+      "Import-Module -Name $helper -Global -DisableNameChecking -Verbose:$false -ErrorAction Stop",
+      "$script:CommandModules = $GoogleModules",
+      "$script:Connection = 'google-workspace'",
+    ].map((t) => text.indexOf(t));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // The variable goes even when the import fails: Remove-Variable is in the import's finally.
+    expect(text).toMatch(/try \{ Import-Module -Name PSGSuite [^}]*\} finally \{ Remove-Variable -Name PSGSuite -Scope Global/);
+    // A missing module is FileNotFoundException (kind other) with the install line.
+    expect(text).toContain("throw [System.IO.FileNotFoundException]::new('The PSGSuite module (3.0.0 or later) is not installed: Install-Module -Name PSGSuite -RequiredVersion 3.0.0 (needs PowerShell 7.4).')");
+    expect(text).toContain("Install-Module -Name Configuration -MinimumVersion 1.3.1");
+    expect(source).toContain("$PSGSuiteMinimum = [version] '3.0.0'");
+    expect(source).toContain("$ConfigurationMinimum = [version] '1.3.1'");
+    expect(source).toContain("$GoogleModules = @('PSGSuite', 'CoexistGoogle')");
+    // Every place the modules would write goes under the temporary folder.
+    for (const v of ["HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "LOCALAPPDATA", "APPDATA"]) {
+      expect(text).toMatch(new RegExp(`\\$env:${v} = (?:\\$script:TempHome|Join-Path -Path \\$script:TempHome )`));
+    }
+  });
+
+  test("PSGSuite's configuration is exactly the target's fields, in memory: never Set-PSGSuiteConfig, never a key path, never a file", () => {
+    const root = parse(source);
+    const fn = functionText(root, "Connect-GoogleWorkspaceTarget");
+    const config = [...walk(parse(fn))].find((n) => n.type === "assignment_expression" && n.children[0]?.text === "$global:PSGSuite")!;
+    const entries = [...walk(config)].filter((n) => n.type === "hash_entry").map((n) => flat(n.text));
+    expect(entries).toEqual([
+      "ConfigName = 'coexist'",
+      "JSONServiceAccountKey = $key",
+      "AdminEmail = $adminEmail",
+      "Domain = $domain",
+      "CustomerID = $customerId",
+      "Preference = 'CustomerID'",
+    ]);
+    expect(flat(fn)).toContain("$customerId = 'my_customer'");
+    // Nowhere in the script: the cmdlets that write PSGSuite's config to disk, a key path, a file write.
+    const script = code(source);
+    expect(script).not.toMatch(/Set-PSGSuiteConfig|Import-PSGSuiteConfig|KeyPath|P12Key|Export-Configuration/i);
+    expect(script).not.toMatch(/\b(?:Out-File|Set-Content|Add-Content|New-Item|Export-Clixml)\b|WriteAllText|WriteAllBytes/i);
+    // Verbose stays off: PSGSuite's load script would print the configuration, key included.
+    expect(script).not.toMatch(/VerbosePreference\s*=\s*'(?!SilentlyContinue)/i);
+    expect(script).not.toMatch(/-Verbose(?!:\$false)\b/);
+  });
+
+  test("the connect branch builds no text from the target's values: no expandable string, call operator or Invoke-Expression holds them", () => {
+    const fnRoot = parse(functionText(parse(source), "Connect-GoogleWorkspaceTarget"));
+    const values = /\$(?:key|adminEmail|domain|customerId|Target)\b/;
+    const strings = [...walk(fnRoot)].filter((n) => n.type === "expandable_string_literal" || n.type === "expandable_here_string_literal");
+    expect(strings.filter((n) => values.test(n.text)).map((n) => n.text)).toEqual([]);
+    expect(fnRoot.text).not.toMatch(/(?:^|[\s(])&\s*[$'"(]/m);
+    expect(scriptTextConstructs(fnRoot.text, fnRoot)).toEqual([]);
+  });
+
+  test("the User guard: a google session refuses a cmdlet that takes -User without an address, before the command runs", () => {
+    const invoke = functionText(parse(source), "Invoke-Cmdlet");
+    const text = flat(invoke);
+    const guard = "if ($script:Role -ceq 'google' -and $command.Parameters.ContainsKey('User') -and -not $splat.ContainsKey('Filter')) {";
+    expect(text).toContain(guard);
+    const body = text.slice(text.indexOf(guard));
+    expect(body).toMatch(/^[^}]*\$user = \$splat\['User'\] if \(\$user -isnot \[string\] -or \$user -notmatch \$UserAddressPattern\) \{ return New-ErrorResponse \$id 'invalid-parameter' 'ParameterBindingValidationException' "Cannot validate argument on parameter 'User'\./);
+    // After the Identity guard (next to it), before the call.
+    expect(invoke.indexOf("$splat.ContainsKey('Identity')")).toBeLessThan(invoke.indexOf(guard.slice(0, 40)));
+    expect(invoke.indexOf(guard.slice(0, 40))).toBeLessThan(invoke.indexOf("& $command @splat"));
+    // The pattern, read as .NET and JavaScript read it alike: an address, not '', 'me' or a bare name.
+    const pattern = /^\$UserAddressPattern = '(.+)'$/m.exec(source)![1]!;
+    const address = new RegExp(pattern, "i");
+    expect(["alice@contoso.com", "a.b+c@sub.contoso.com"].map((u) => address.test(u))).toEqual([true, true]);
+    expect(["", " ", "me", "alice", "@contoso.com", "alice@", "alice @contoso.com", "a@b@c"].map((u) => address.test(u))).toEqual(Array(8).fill(false));
+  });
+
+  test("a Google error's RequestError (code, reason, domain) is part of the text the table reads", () => {
+    const text = flat(functionText(parse(source), "Get-ErrorText"));
+    expect(text).toContain("$googleError = $exception.PSObject.Properties['Error']");
+    expect(text).toContain("$googleError.Value.GetType().FullName -ceq 'Google.Apis.Requests.RequestError'");
+    expect(text).toContain("$texts.Add($googleError.Value.ToString())");
+  });
+
+  describe("CoexistGoogle.psm1", () => {
+    test("parses as PowerShell with no syntax errors, and builds no script text", () => {
+      const root = parse(helper);
+      expect(syntaxProblems(root)).toEqual([]);
+      expect(scriptTextConstructs(helper, root)).toEqual([]);
+      expect(dollarInputUses(root)).toEqual([]);
+      // Nothing reads stdin or writes to the console: runner.ps1 owns both.
+      expect(code(helper)).not.toMatch(/\[Console\]|ReadLine|Write-Host|Write-Output/);
+    });
+
+    test("holds one advanced function, the spec's cmdlet with the spec's parameters, and exports only it", () => {
+      const root = parse(helper);
+      const functions = [...walk(root)].filter((n) => n.type === "function_statement");
+      expect(functions.map((f) => f.children.find((c) => c.type === "function_name")!.text)).toEqual([RemoveCoexistGmailForwardingAddress.spec.name]);
+      const fn = functions[0]!.text;
+      expect(fn).toMatch(/^function Remove-CoexistGmailForwardingAddress \{\s*\[CmdletBinding\(\)\]\s*param\(/);
+      const params = [...fn.matchAll(/\[string\] \$(\w+)/g)].map((m) => m[1]);
+      const spec = RemoveCoexistGmailForwardingAddress.spec.parameters as unknown as { shape: Record<string, unknown> };
+      expect(params.sort()).toEqual(Object.keys(spec.shape).sort());
+      expect([...fn.matchAll(/\[Parameter\(Mandatory = \$true\)\]/g)]).toHaveLength(2);
+      expect(helper).toMatch(/^Export-ModuleMember -Function 'Remove-CoexistGmailForwardingAddress'$/m);
+      expect(cmdletsByRole.google.has(RemoveCoexistGmailForwardingAddress.spec.name)).toBe(true);
+    });
+
+    test("calls forwardingAddresses.delete through PSGSuite's New-GoogleService, impersonating -User, with the values as arguments", () => {
+      const text = flat(helper);
+      const service = "$service = New-GoogleService -Scope 'https://www.googleapis.com/auth/gmail.settings.sharing' -ServiceType 'Google.Apis.Gmail.v1.GmailService' -User $User";
+      const call = "$service.Users.Settings.ForwardingAddresses.Delete($User, $ForwardingAddress).Execute()";
+      expect(text).toContain(service);
+      expect(text).toContain(call);
+      expect(text.indexOf(service)).toBeLessThan(text.indexOf(call));
+      // No key, path or config of its own: PSGSuite's in-memory configuration is the only one.
+      expect(code(helper)).not.toMatch(/Set-PSGSuiteConfig|KeyPath|P12Key|JSONServiceAccountKey|Out-File|Set-Content/i);
+      // The values never go into a string.
+      const strings = [...walk(parse(helper))].filter((n) => n.type === "expandable_string_literal");
+      expect(strings.filter((n) => /\$(?:User|ForwardingAddress)\b/.test(n.text)).map((n) => n.text)).toEqual([]);
+    });
+
+    test("ships beside runner.ps1, in the provider package's files", () => {
+      const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as { files: string[] };
+      expect(pkg.files).toEqual(expect.arrayContaining(["src/runner/runner.ps1", "src/runner/CoexistGoogle.psm1", "src/runner/errorKinds.json"]));
+      expect(path.dirname(helperPath)).toBe(path.dirname(runnerPath));
+    });
   });
 });
