@@ -1,9 +1,14 @@
 import { spawn, spawnSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { allowedCmdlets } from "../exchange/cmdlets";
 import { errorTablePath, kindOf } from "../exchange/errorKinds";
 import { Hello, ProbeOutput, Response } from "../exchange/protocol";
+import { GoogleWorkspaceTarget, secretsOf } from "../exchange/targets";
 import { errorPayload, simulatorErrors, SimulatorErrorName } from "../simulator/errors";
+import { contoso, freshWorld, simTarget } from "../testing/simulator";
 
 /*
  * The same request lines, fed to both runners, must get the same answers. Without an Exchange
@@ -122,9 +127,9 @@ interface Conversation {
 }
 
 /** Starts a runner, sends every line (with a blank one, which gets no answer), closes stdin. */
-function converse(command: string, args: string[], lines: string[], timeoutMs: number): Promise<Conversation> {
+function converse(command: string, args: string[], lines: string[], timeoutMs: number, env?: NodeJS.ProcessEnv): Promise<Conversation> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], ...(env ? { env } : {}) });
     let stdout = "";
     let stderr = "";
     const timer = setTimeout(() => {
@@ -227,5 +232,173 @@ describe("the simulator runner on protocol-only requests", () => {
     checkConversation(real, "pwsh");
     const pick = (c: Conversation) => c.responses.map(({ id, ok, kind }) => ({ id, ok, kind }));
     expect(pick(real)).toEqual(pick(simulated));
+  });
+});
+
+/*
+ * A Google Workspace source (docs/design/sources-google-and-vendor.md §3.2, §9). The key is a
+ * service account key of the real shape with a freshly made RSA key, so a runner that leaked any
+ * part of it would be caught. The simulator runner serves simulated targets only, so it refuses a
+ * google-workspace target (auth, as for any connection settings it cannot take); runner.ps1
+ * answers other/FileNotFoundException with the install line where PSGSuite is not installed, and
+ * connects (PSGSuite signs in lazily, per cmdlet) where it is. The kinds compared are the ones
+ * that do not depend on the machine: before a connection, a cmdlet off the list, and, on a
+ * connected google session, an empty User.
+ */
+const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+const privateKeyId = "3c1f0e6a9b7d4c2e8f5a1b0c9d8e7f6a5b4c3d2e";
+const serviceAccountKey = JSON.stringify({
+  type: "service_account",
+  project_id: "coexist-parity",
+  private_key_id: privateKeyId,
+  private_key: privateKey,
+  client_email: "coexist@coexist-parity.iam.gserviceaccount.com",
+  client_id: "100000000000000000001",
+  auth_uri: "https://accounts.google.com/o/oauth2/auth",
+  // Never reached: no invoke here gets past the runner's own checks to PSGSuite.
+  token_uri: "https://oauth2.googleapis.com/token",
+});
+const googleTarget = GoogleWorkspaceTarget.parse({ kind: "google-workspace", adminEmail: "admin@contoso.com", domain: "contoso.com", serviceAccountKey });
+// What must never come out: the whole key, private_key, private_key_id (secretsOf), and any one
+// line of the PEM body, or the key with its line breaks collapsed (a message put on one line).
+const keyBody = privateKey.split("\n").filter((l) => l.length >= 40 && !l.startsWith("-----"));
+const googleSecrets = [...secretsOf(googleTarget), ...keyBody, privateKey.replace(/\s*\n\s*/g, " ").trim()];
+
+const googleAllow = allowedCmdlets("google");
+const googleConnect = (id: number, target: Record<string, unknown>) => JSON.stringify({ id, type: "connect", role: "google", target, allow: googleAllow });
+const emptyUser = (id: number) => JSON.stringify({ id, type: "invoke", cmdlet: "Get-GSGmailAutoForwardingSettings", parameters: { User: "" } });
+
+/** Lines whose answers do not depend on the machine or the runner's target support. */
+const googleSteps: Step[] = [
+  {
+    what: "a Google invoke before connect",
+    line: JSON.stringify({ id: 1, type: "invoke", cmdlet: "Get-GSGmailAutoForwardingSettings", parameters: { User: "alice@contoso.com" } }),
+    expect: { id: 1, ok: false, kind: "auth" },
+  },
+  {
+    // Update-GSUser moves users between OUs: deliberately not on the list (design §7).
+    what: "an invoke of a PSGSuite cmdlet coexist never runs",
+    line: JSON.stringify({ id: 2, type: "invoke", cmdlet: "Update-GSUser", parameters: { User: "alice@contoso.com", OrgUnitPath: "/Migrated", Confirm: false } }),
+    expect: { id: 2, ok: false, kind: "invalid-parameter" },
+  },
+  { what: "an empty User before connect", line: emptyUser(3), expect: { id: 3, ok: false, kind: "auth" } },
+];
+const googleConnectId = 4;
+const googleLines = [...googleSteps.map((s) => s.line), googleConnect(googleConnectId, googleTarget), JSON.stringify({ id: 5, type: "probe" })];
+
+/** After a connected google session: the same kinds from both runners. */
+const connectedSteps: Step[] = [
+  { what: "an empty User", line: emptyUser(2), expect: { id: 2, ok: false, kind: "invalid-parameter" } },
+  {
+    what: "a User that is not an address ('me' is the admin to PSGSuite)",
+    line: JSON.stringify({ id: 3, type: "invoke", cmdlet: "Get-GSGmailForwardingAddress", parameters: { User: "me" } }),
+    expect: { id: 3, ok: false, kind: "invalid-parameter" },
+  },
+  {
+    what: "an Exchange cmdlet in a Google session",
+    line: JSON.stringify({ id: 4, type: "invoke", cmdlet: "Get-Mailbox", parameters: { Identity: "alice@contoso.com" } }),
+    expect: { id: 4, ok: false, kind: "invalid-parameter" },
+  },
+  {
+    what: "a cmdlet coexist never runs",
+    line: JSON.stringify({ id: 5, type: "invoke", cmdlet: "Remove-GSUser", parameters: { User: "alice@contoso.com", Confirm: false } }),
+    expect: { id: 5, ok: false, kind: "invalid-parameter" },
+  },
+];
+
+const pick = (c: Conversation) => c.responses.map(({ id, ok, kind }) => ({ id, ok, kind }));
+
+function expectNoGoogleSecret(c: Conversation): void {
+  for (const secret of googleSecrets) {
+    expect(c.stdout.includes(secret)).toBe(false);
+    expect(c.stderr.includes(secret)).toBe(false);
+  }
+}
+
+/** The google conversation's common checks; returns the connect's answer for the runner's own. */
+function checkGoogleConversation(c: Conversation, runner: string): Conversation["responses"][number] {
+  expect(Hello.parse(c.hello)).toMatchObject({ runner, protocol: 1 });
+  // One answer per request, in order, every one a protocol response.
+  expect(c.responses.map((r) => r.id)).toEqual([1, 2, 3, googleConnectId, 5]);
+  for (const r of c.responses) expect(Response.safeParse(r.raw).success).toBe(true);
+  expect(pick(c).slice(0, googleSteps.length)).toEqual(googleSteps.map((s) => s.expect));
+  expect(c.code).toBe(0);
+  expectNoGoogleSecret(c);
+  return c.responses.find((r) => r.id === googleConnectId)!;
+}
+
+// The simulated machine of a Google rehearsal: what preflight's probe would see (design §3.1).
+const googleMachine = { powershell: "7.6.0", platform: "Unix", modules: { PSGSuite: "3.0.0", Configuration: "1.6.0" } };
+
+describe("the simulator runner on a Google Workspace source", () => {
+  test("answers a google-workspace connect with a fake key without serving it or quoting it, and the machine-independent Google requests with the expected kinds", async () => {
+    const c = await converse(process.execPath, [simulatorRunner], googleLines, 30_000, { ...process.env, COEXIST_SIM_ENVIRONMENT: JSON.stringify(googleMachine) });
+    const connect = checkGoogleConversation(c, "simulator");
+    // It serves simulated targets only: a real one is connection settings it cannot take.
+    expect({ ok: connect.ok, kind: connect.kind }).toEqual({ ok: false, kind: "auth" });
+    const probe = ProbeOutput.parse((c.responses.find((r) => r.id === 5)!.raw as { output: unknown[] }).output[0]);
+    expect(probe.modules).toMatchObject({ PSGSuite: "3.0.0", Configuration: "1.6.0" });
+  });
+
+  test("on a connected google session (a simulated Google source), refuses an empty User, a non-address User, an Exchange cmdlet and an off-list one", async () => {
+    const { stateFile, dir } = freshWorld({ ...contoso, sourceKind: "google-workspace" });
+    try {
+      // The key travels in the simulated target too, to prove the simulator never echoes a target field.
+      const target = { ...simTarget(stateFile, { imitates: "google-workspace" }), serviceAccountKey };
+      const c = await converse(process.execPath, [simulatorRunner], [googleConnect(1, target), ...connectedSteps.map((s) => s.line)], 30_000);
+      expect(pick(c)).toEqual([{ id: 1, ok: true, kind: undefined }, ...connectedSteps.map((s) => s.expect)]);
+      expect(c.code).toBe(0);
+      expectNoGoogleSecret(c);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Every file and folder under a directory, relative to it. */
+function tree(dir: string): string[] {
+  return fs.existsSync(dir) ? (fs.readdirSync(dir, { recursive: true }) as string[]).map(String).sort() : [];
+}
+
+(hasPwsh ? describe : describe.skip)("runner.ps1 on a Google Workspace source (needs pwsh)", () => {
+  test("answers the google-workspace connect by what this machine has, the other Google requests as the simulator does, and never leaks the key", async () => {
+    // HOME and the temp folder of the runner's own, to see what the connect leaves behind.
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), "coexist-google-parity-"));
+    const home = path.join(base, "home");
+    const baselineHome = path.join(base, "baseline-home");
+    const tmp = path.join(base, "tmp");
+    for (const d of [home, baselineHome, tmp]) fs.mkdirSync(d);
+    try {
+      const env = (h: string) => ({ ...process.env, HOME: h, TMPDIR: tmp });
+      const [real, simulated, baseline] = await Promise.all([
+        converse(pwsh!, ["-NoProfile", "-NonInteractive", "-File", runnerScript], googleLines, 120_000, env(home)),
+        converse(process.execPath, [simulatorRunner], googleLines, 30_000),
+        // What pwsh itself leaves in a home folder, with no Google connect.
+        converse(pwsh!, ["-NoProfile", "-NonInteractive", "-File", runnerScript], [JSON.stringify({ id: 1, type: "probe" })], 120_000, env(baselineHome)),
+      ]);
+      const connect = checkGoogleConversation(real, "pwsh");
+      checkGoogleConversation(simulated, "simulator");
+      expect(pick(real).slice(0, googleSteps.length)).toEqual(pick(simulated).slice(0, googleSteps.length));
+      const probe = ProbeOutput.parse((real.responses.find((r) => r.id === 5)!.raw as { output: unknown[] }).output[0]);
+      expect(Object.keys(probe.modules)).toEqual(expect.arrayContaining(["PSGSuite", "Configuration"]));
+      if (!connect.ok) {
+        // No PSGSuite 3.0.0 here: the fix, not a logon failure (design §3.2).
+        const error = (connect.raw as { error: { reason?: string; message: string } }).error;
+        expect({ kind: connect.kind, reason: error.reason }).toEqual({ kind: "other", reason: "FileNotFoundException" });
+        expect(error.message).toMatch(/Install-Module -Name (?:PSGSuite -RequiredVersion 3\.0\.0 \(needs PowerShell 7\.4\)|Configuration -MinimumVersion 1\.3\.1)/);
+        return;
+      }
+      // PSGSuite is here: the connect answers the cmdlets both modules loaded, and then the same
+      // kinds as the simulator's google session.
+      expect((connect.raw as { output: Array<{ Name: string }> }).output.map((o) => o.Name).sort()).toEqual([...googleAllow].sort());
+      const connected = await converse(pwsh!, ["-NoProfile", "-NonInteractive", "-File", runnerScript], [googleConnect(1, googleTarget), ...connectedSteps.map((s) => s.line)], 120_000, env(home));
+      expect(pick(connected)).toEqual([{ id: 1, ok: true, kind: undefined }, ...connectedSteps.map((s) => s.expect)]);
+      expectNoGoogleSecret(connected);
+      // Nothing under $HOME beyond what pwsh itself leaves, and the temporary home folder is gone.
+      expect(tree(home)).toEqual(tree(baselineHome));
+      expect(fs.readdirSync(tmp).filter((f) => f.startsWith("coexist-google-"))).toEqual([]);
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
+    }
   });
 });
