@@ -88,6 +88,8 @@ export const StackConfig = z
   })
   .superRefine((c, ctx) => {
     // Nothing can read a vendor's system: the list of its users is how the gate knows who lives there.
+    if (c.clearForwardingAddress && sourceKindOf(c.source) !== "exchange")
+      ctx.addIssue({ code: "custom", path: ["clearForwardingAddress"], message: `is an Exchange source mailbox's setting (its ForwardingAddress); a ${sourceKindOf(c.source)} source has none: leave it unset` });
     if (sourceKindOf(c.source) === "vendor" && !c.sourceUsers)
       ctx.addIssue({ code: "custom", path: ["sourceUsers"], message: "is required with a vendor source: the CSV of every user the vendor hosts (header EmailAddress), since coexist cannot read the vendor's system" });
     else if (c.routing === "pendingGroup" && !c.sourceUsers)

@@ -6,6 +6,7 @@ import { readWave } from "../waves/csv";
 import { Problem, quote, sortProblems } from "../waves/problems";
 import { locate } from "../config/locate";
 import { groupAddressOf, groupNameOf, routingAddress, StackConfig } from "../config/stack";
+import { sourceKindOf } from "../exchange/targets";
 
 /** A user to migrate, from a wave CSV, with their routing address worked out. */
 export interface MigratedUser {
@@ -101,7 +102,10 @@ export function usersFromWaves(config: StackConfig, projectDir: string, stackFil
           ok = false;
         }
       }
-      if (row.proxyAddress !== undefined && !isSmtp(row.proxyAddress)) {
+      if (row.proxyAddress !== undefined && sourceKindOf(config.source) !== "exchange") {
+        report("proxyAddress", `a proxy address is added to an Exchange source mailbox; a ${sourceKindOf(config.source)} source has none coexist can change (leave the column empty)`);
+        ok = false;
+      } else if (row.proxyAddress !== undefined && !isSmtp(row.proxyAddress)) {
         report("proxyAddress", `${quote(row.proxyAddress)} is not a valid proxy address`);
         ok = false;
       }

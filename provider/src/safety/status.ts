@@ -45,6 +45,15 @@ function withTraces(view: View, users: string[], inGroup: Set<string> | undefine
 export interface StatusRow extends MailRow {
   /** Where the stack says the user lives once its waves and rollbacks are applied. */
   home: Home;
+  /** A vendor source: the worksheet's last request for the user and whether the vendor confirmed it. */
+  vendor?: string;
+}
+
+/** The Vendor column: what the worksheet asked of the vendor for this user, confirmed or not. */
+function vendorCell(m: { ForwardingSmtpAddress: string | null; unconfirmed?: { requested: string } | undefined } | undefined): string {
+  if (!m) return "-";
+  if (m.unconfirmed) return m.ForwardingSmtpAddress ? `add sent ${m.unconfirmed.requested}` : `remove requested ${m.unconfirmed.requested} (waiting)`;
+  return m.ForwardingSmtpAddress ? "add confirmed" : "-";
 }
 
 export interface Status {
@@ -77,13 +86,15 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
   for (const [i, [user, home]] of users.entries()) {
     const { row: mail, traces, hasMailbox } = traced[i]!;
     const { user: _u, ...rest } = mail;
-    const row: StatusRow = { user, home, ...rest };
+    const row: StatusRow = { user, home, ...rest, ...(snapshot.source.kind === "vendor" ? { vendor: vendorCell(view.sourceMailbox(user)) } : {}) };
+    // A vendor's unconfirmed request: the membership and the forward are meant to disagree until it confirms.
+    const maybe = view.sourceMailbox(user)?.unconfirmed !== undefined;
     const { forwardsTo } = row;
     rows.push(row);
     const cloud = gate.cloudOnly.has(user);
     if (!hasMailbox && !cloud) anomalies.push(`${user}: no source mailbox`);
     const applied = cloud || (pending ? !row.inGroup : row.inGroup) && forwardsTo !== null;
-    if (group && !cloud) {
+    if (group && !cloud && !maybe) {
       if (pending) {
         if (forwardsTo && row.inGroup) anomalies.push(`${user}: forwarded but still in the group of users at the source`);
         if (hasMailbox && !forwardsTo && !row.inGroup) anomalies.push(`${user}: neither forwarded nor in the group of users at the source`);
@@ -122,8 +133,9 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
 const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
 
 export function renderStatus(s: Status): string {
-  const head = ["User", "Lives in", "In group", "Source forwards to", "From internet", "From EXO user", "From source user"];
-  const cells = s.rows.map((r) => [r.user, r.home === "exchange" ? "Exchange Online" : "source", r.inGroup ? "yes" : "no", r.forwardsTo ?? "-", LABEL[r.internet], LABEL[r.exchange], LABEL[r.source]]);
+  const vendor = s.rows.some((r) => r.vendor !== undefined);
+  const head = ["User", "Lives in", "In group", "Source forwards to", ...(vendor ? ["Vendor"] : []), "From internet", "From EXO user", "From source user"];
+  const cells = s.rows.map((r) => [r.user, r.home === "exchange" ? "Exchange Online" : "source", r.inGroup ? "yes" : "no", r.forwardsTo ?? "-", ...(vendor ? [r.vendor ?? "-"] : []), LABEL[r.internet], LABEL[r.exchange], LABEL[r.source]]);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => "  " + c.map((x, i) => pad(x, widths[i]!)).join("  ").trimEnd();
   const t = s.totals;
@@ -141,8 +153,9 @@ export function renderStatus(s: Status): string {
 const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
 export function statusCsv(s: Status): string {
-  const head = ["user", "home", "inGroup", "forwardsTo", "internet", "exchange", "source"];
-  return [head.join(","), ...s.rows.map((r) => [r.user, r.home, String(r.inGroup), r.forwardsTo ?? "", r.internet, r.exchange, r.source].map(csvCell).join(","))].join("\n");
+  const vendor = s.rows.some((r) => r.vendor !== undefined);
+  const head = ["user", "home", "inGroup", "forwardsTo", ...(vendor ? ["vendor"] : []), "internet", "exchange", "source"];
+  return [head.join(","), ...s.rows.map((r) => [r.user, r.home, String(r.inGroup), r.forwardsTo ?? "", ...(vendor ? [r.vendor ?? ""] : []), r.internet, r.exchange, r.source].map(csvCell).join(","))].join("\n");
 }
 
 /** `trace`: the hops of a message to one user from each entry point. */
