@@ -17,6 +17,7 @@ const usage = `usage: coexist <command> [options]
                                            every source user of the shared domain as a CSV (coexist:sourceUsers), read-only
   rehearse init --stack NAME [--others FILE] [--source-relay] [--force]
   rehearse mx-cutover --stack NAME [--back]
+  rehearse vendor-apply --stack NAME [--only N]
                                            the simulated world of a rehearsal stack
 
 Run in the project directory (the one holding Pulumi.yaml); see the coexist documentation.`;
@@ -64,18 +65,9 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
     case "source-users":
       await (require("./sourceUsers") as typeof import("./sourceUsers")).main(args);
       return;
-    case "rehearse": {
-      const [sub, ...rest] = args;
-      const stack = arg(rest, "--stack");
-      if (!stack || (sub !== "init" && sub !== "mx-cutover")) {
-        throw new Error("usage: coexist rehearse init --stack NAME [--others FILE] [--source-relay] [--force]\n       coexist rehearse mx-cutover --stack NAME [--back]");
-      }
-      const { init, mxCutover } = require("./rehearse") as typeof import("./rehearse");
-      const others = arg(rest, "--others");
-      const options = { ...(others ? { others } : {}), force: rest.includes("--force"), sourceRelay: rest.includes("--source-relay") };
-      console.log(sub === "init" ? init(stack, options) : mxCutover(stack, rest.includes("--back")));
+    case "rehearse":
+      console.log((require("./rehearse") as typeof import("./rehearse")).main(args, undefined, "coexist rehearse"));
       return;
-    }
     case undefined:
     case "help":
     case "--help":
