@@ -1,16 +1,18 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { AnyTarget, ExchangeTarget, SourceTarget } from "../exchange/targets";
+import { allowedCmdlets } from "../exchange/cmdlets";
+import { Role } from "../exchange/protocol";
+import { AnyTarget, ExchangeTarget, GoogleWorkspaceTarget, SourceTarget } from "../exchange/targets";
 import { contoso, freshWorld, simTarget } from "../testing/simulator";
 import { Check, preflight, renderChecks } from "./preflight";
 import { powershellFloor } from "./floors";
 
 // Preflight against the simulated tenant and source: each check's pass and its fail. The
 // simulator imitates the machine (target.environment) and the account's role (target.roleLacks).
-const statuses = (checks: Check[], role: "exchange" | "source") =>
+const statuses = (checks: Check[], role: Role) =>
   Object.fromEntries(checks.filter((c) => c.role === role).map((c) => [c.check, c.status]));
-const find = (checks: Check[], role: "exchange" | "source", check: string) => checks.find((c) => c.role === role && c.check === check)!;
+const find = (checks: Check[], role: Role, check: string) => checks.find((c) => c.role === role && c.check === check)!;
 
 function targets(tenant: Partial<Parameters<typeof simTarget>[1]> = {}, source: Partial<Parameters<typeof simTarget>[1]> = {}, scenario = contoso) {
   const { stateFile } = freshWorld(scenario);
@@ -126,5 +128,175 @@ describe("preflight", () => {
       expect(statuses(checks, "exchange")).toMatchObject({ modules: "skip", connect: "skip", cmdlets: "skip", read: "skip" });
       fs.rmSync(dir, { recursive: true, force: true });
     });
+  });
+});
+
+/*
+ * A Google Workspace source (docs/design/sources-google-and-vendor.md §3.1) and a vendor source
+ * (§6). No pwsh here, so the real target's path runs against a stand-in "pwsh": a Node script
+ * that answers -Version as PowerShell 7.6 does and speaks the runner protocol with set answers,
+ * logging each request (never the target's secrets) so the test sees what preflight asked.
+ */
+interface StubAnswers {
+  modules: Record<string, string | null>;
+  powershell?: string;
+  invoke?: Record<string, { ok: true; output: unknown[] } | { ok: false; error: { kind: string; reason?: string; message: string } }>;
+}
+
+function stubPwsh(answers: StubAnswers): { command: string; requests: () => Array<Record<string, unknown>>; launched: () => boolean; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "coexist-stub-pwsh-"));
+  const log = path.join(dir, "requests.jsonl");
+  const command = path.join(dir, "pwsh");
+  const script = `#!${process.execPath}
+const fs = require("node:fs");
+const answers = ${JSON.stringify(answers)};
+const log = ${JSON.stringify(log)};
+if (process.argv[2] === "-Version") { console.log("PowerShell 7.6.0"); process.exit(0); }
+fs.appendFileSync(log, "");
+const write = (o) => process.stdout.write(JSON.stringify(o) + "\\n");
+write({ type: "hello", runner: "pwsh", protocol: 1 });
+require("node:readline").createInterface({ input: process.stdin }).on("line", (line) => {
+  if (!line.trim()) return;
+  const r = JSON.parse(line);
+  fs.appendFileSync(log, JSON.stringify({ type: r.type, role: r.role, targetKind: r.target && r.target.kind, allow: r.allow, cmdlet: r.cmdlet, parameters: r.parameters }) + "\\n");
+  if (r.type === "probe") return write({ id: r.id, ok: true, output: [{ runner: "pwsh", powershell: answers.powershell || "7.6.0", platform: "Unix", modules: answers.modules }] });
+  if (r.type === "connect") return write({ id: r.id, ok: true, output: r.allow.map((Name) => ({ Name })) });
+  const a = (answers.invoke || {})[r.cmdlet] || { ok: false, error: { kind: "invalid-parameter", reason: "CommandNotFoundException", message: "not set in the stub" } };
+  write({ id: r.id, ...a });
+});
+`;
+  fs.writeFileSync(command, script, { mode: 0o755 });
+  return {
+    command,
+    requests: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) : []),
+    launched: () => fs.existsSync(log),
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+const privateKey = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC-preflight-fake\n-----END PRIVATE KEY-----\n";
+const google = GoogleWorkspaceTarget.parse({
+  kind: "google-workspace",
+  adminEmail: "admin@contoso.com",
+  domain: "contoso.com",
+  serviceAccountKey: JSON.stringify({ type: "service_account", private_key_id: "abc123", private_key: privateKey, client_email: "coexist@p.iam.gserviceaccount.com", client_id: "1001" }),
+});
+const ready: StubAnswers = {
+  modules: { PSGSuite: "3.0.0", Configuration: "1.6.0" },
+  invoke: {
+    "Get-GSUser": { ok: true, output: [{ PrimaryEmail: "admin@contoso.com" }] },
+    "Get-GSGmailAutoForwardingSettings": { ok: true, output: [{ User: "admin@contoso.com", Enabled: false, EmailAddress: null, Disposition: null }] },
+  },
+};
+
+describe("preflight of a Google Workspace source", () => {
+  const saved = process.env.COEXIST_PWSH;
+  let stub: ReturnType<typeof stubPwsh> | undefined;
+  afterEach(() => {
+    stub?.cleanup();
+    stub = undefined;
+    if (saved === undefined) delete process.env.COEXIST_PWSH;
+    else process.env.COEXIST_PWSH = saved;
+  });
+  const run = async (answers: StubAnswers) => {
+    stub = stubPwsh(answers);
+    process.env.COEXIST_PWSH = stub.command;
+    return preflight({ exchange: targets().exchange, source: google as SourceTarget }, { connectTimeoutMs: 10_000 });
+  };
+
+  it("checks PSGSuite and Configuration, connects as the google role, then reads the admin's user and Gmail settings instead of Get-Mailbox", async () => {
+    const checks = await run(ready);
+    expect(statuses(checks, "google")).toEqual({ pwsh: "pass", runner: "pass", modules: "pass", connect: "pass", cmdlets: "pass", read: "pass", gmail: "pass" });
+    expect(statuses(checks, "source")).toEqual({});
+    expect(find(checks, "google", "modules").detail).toBe("PSGSuite 3.0.0 and Configuration 1.6.0 on PowerShell 7.6.0");
+    expect(find(checks, "google", "connect").detail).toBe("connected to Google Workspace contoso.com");
+    expect(find(checks, "google", "read").detail).toBe("Get-GSUser answered (1 object)");
+    expect(find(checks, "google", "gmail").detail).toBe("Get-GSGmailAutoForwardingSettings -User admin@contoso.com answered");
+    const asked = stub!.requests();
+    expect(asked.map((r) => r.type)).toEqual(["probe", "connect", "invoke", "invoke"]);
+    expect(asked[1]).toMatchObject({ role: "google", targetKind: "google-workspace", allow: allowedCmdlets("google") });
+    expect(asked.slice(2).map((r) => [r.cmdlet, r.parameters])).toEqual([
+      ["Get-GSUser", { User: "admin@contoso.com" }],
+      ["Get-GSGmailAutoForwardingSettings", { User: "admin@contoso.com" }],
+    ]);
+    // Rendered as the source, and the key is nowhere in what preflight says.
+    expect(renderChecks(checks)).toMatch(/^ok {2}\s*source {2}gmail\s+Get-GSGmailAutoForwardingSettings/m);
+    expect(JSON.stringify(checks)).not.toContain("preflight-fake");
+  });
+
+  it("prints the delegation fix, and that delegation can take up to 24 hours, when Google refuses the service account (auth)", async () => {
+    const unauthorized = {
+      ok: false as const,
+      error: { kind: "auth", reason: "TokenResponseException", message: `Error:"unauthorized_client", Description:"Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.", Uri:""` },
+    };
+    const gmail = await run({ ...ready, invoke: { ...ready.invoke, "Get-GSGmailAutoForwardingSettings": unauthorized } });
+    const g = find(gmail, "google", "gmail");
+    expect(g.status).toBe("fail");
+    expect(g.detail).toMatch(/^Get-GSGmailAutoForwardingSettings: Error:"unauthorized_client"/);
+    expect(g.fix).toMatch(/Manage domain-wide delegation\): gmail\.settings\.basic, gmail\.settings\.sharing, admin\.directory\.user\.readonly, admin\.directory\.domain/);
+    expect(g.fix).toContain("can take up to 24 hours");
+    expect(renderChecks(gmail)).toContain("can take up to 24 hours");
+    stub!.cleanup();
+    const directory = await run({ ...ready, invoke: { ...ready.invoke, "Get-GSUser": unauthorized } });
+    expect(find(directory, "google", "read")).toMatchObject({ status: "fail" });
+    expect(find(directory, "google", "read").fix).toContain("can take up to 24 hours");
+    expect(find(directory, "google", "gmail")).toMatchObject({ status: "skip", detail: "needs the directory read" });
+    expect(stub!.requests().filter((r) => r.type === "invoke").map((r) => r.cmdlet)).toEqual(["Get-GSUser"]);
+  });
+
+  it("a failure that is not auth gets the general fix", async () => {
+    const checks = await run({ ...ready, invoke: { ...ready.invoke, "Get-GSGmailAutoForwardingSettings": { ok: false, error: { kind: "transient", message: "Backend Error [500]" } } } });
+    expect(find(checks, "google", "gmail")).toMatchObject({ status: "fail", fix: "see docs/troubleshooting.md" });
+  });
+
+  it.each([
+    [{}, "PSGSuite is not installed", /^Install-Module -Name PSGSuite -RequiredVersion 3\.0\.0 .*needs PowerShell 7\.4/],
+    [{ PSGSuite: "2.36.4", Configuration: "1.6.0" }, "PSGSuite 2.36.4; coexist needs 3.0.0 or later", /^Install-Module -Name PSGSuite -RequiredVersion 3\.0\.0/],
+    [{ PSGSuite: "3.0.0", Configuration: null }, "PSGSuite needs the Configuration module 1.3.1 or later; it is not installed", /^Install-Module -Name Configuration -MinimumVersion 1\.3\.1/],
+    [{ PSGSuite: "3.0.0", Configuration: "1.3.0" }, "PSGSuite needs the Configuration module 1.3.1 or later; this is 1.3.0", /^Install-Module -Name Configuration -MinimumVersion 1\.3\.1/],
+  ])("fails the modules %j, with the install line, and connects to nothing", async (modules, detail, fix) => {
+    const checks = await run({ ...ready, modules });
+    expect(find(checks, "google", "modules")).toMatchObject({ status: "fail", detail });
+    expect(find(checks, "google", "modules").fix).toMatch(fix);
+    expect(statuses(checks, "google")).toMatchObject({ connect: "skip", cmdlets: "skip", read: "skip", gmail: "skip" });
+    expect(stub!.requests().map((r) => r.type)).toEqual(["probe"]);
+  });
+
+  it("fails PSGSuite 3.0 on a PowerShell older than 7.4", async () => {
+    const checks = await run({ ...ready, powershell: "7.2.19" });
+    expect(find(checks, "google", "modules")).toMatchObject({ status: "fail", detail: "PSGSuite 3.0.0 needs PowerShell 7.4.0 or later; this is PowerShell 7.2.19" });
+  });
+
+  it("a simulated Google source is checked as the google role, against the machine it imitates", async () => {
+    const environment = { powershell: "7.6.0", platform: "Unix" as const, modules: { PSGSuite: "3.0.0", Configuration: "1.6.0" } };
+    const checks = await preflight(targets({}, { imitates: "google-workspace", environment }, { ...contoso, sourceKind: "google-workspace" }));
+    expect(statuses(checks, "google")).toMatchObject({ runner: "pass", modules: "pass", connect: "pass", cmdlets: "pass" });
+    expect(find(checks, "google", "modules").detail).toBe("PSGSuite 3.0.0 and Configuration 1.6.0 on PowerShell 7.6.0 (simulated)");
+    const missing = await preflight(targets({}, { imitates: "google-workspace", environment: { ...environment, modules: {} } }, { ...contoso, sourceKind: "google-workspace" }));
+    expect(find(missing, "google", "modules")).toMatchObject({ status: "fail", detail: "PSGSuite is not installed (simulated)" });
+  });
+});
+
+describe("preflight of a vendor source", () => {
+  const saved = process.env.COEXIST_PWSH;
+  afterEach(() => (saved === undefined ? delete process.env.COEXIST_PWSH : (process.env.COEXIST_PWSH = saved)));
+
+  it("reports one line, no connection and a worksheet, and launches nothing for the source", async () => {
+    const stub = stubPwsh(ready);
+    process.env.COEXIST_PWSH = stub.command;
+    try {
+      const checks = await preflight({ exchange: targets().exchange, source: { kind: "vendor", name: "HostCo" } });
+      expect(checks.filter((c) => c.role !== "exchange")).toEqual([{ role: "source", check: "connect", status: "skip", detail: "vendor HostCo: no connection; coexist writes a worksheet" }]);
+      expect(stub.launched()).toBe(false);
+      expect(statuses(checks, "exchange")).toMatchObject({ connect: "pass", read: "pass" });
+      expect(renderChecks(checks).split("\n").at(-1)).toBe("preflight: ready");
+    } finally {
+      stub.cleanup();
+    }
+  });
+
+  it("a simulated vendor source has no runner either", async () => {
+    const checks = await preflight(targets({}, { imitates: "vendor" }, { ...contoso, sourceKind: "vendor" }));
+    expect(checks.filter((c) => c.role !== "exchange")).toEqual([{ role: "source", check: "connect", status: "skip", detail: "vendor (simulated): no connection; coexist writes a worksheet" }]);
   });
 });

@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { allowedCmdlets, GetAcceptedDomain, GetMailbox } from "../exchange/cmdlets";
+import { allowedCmdlets, GetAcceptedDomain, GetGSGmailAutoForwardingSettings, GetGSUser, GetMailbox, GSUserObject } from "../exchange/cmdlets";
 import { Command } from "../exchange/command";
 import { LoadedCmdlet, ProbeOutput, Role } from "../exchange/protocol";
-import { AnyTarget, ExchangeTarget, redactorOf, resolvedTarget, SourceTarget } from "../exchange/targets";
+import { AnyTarget, ExchangeTarget, redactorOf, resolvedTarget, sourceKindOf, sourceRoleOf, SourceTarget } from "../exchange/targets";
 import { projectRoot } from "../projectRoot";
 import { launchFor } from "../runner/launch";
 import { RunnerDied, RunnerProcess } from "../runner/process";
@@ -47,18 +47,41 @@ const ROLE_FIX: Record<Role, string> = {
 };
 
 /**
+ * A Google Workspace source's modules (docs/design/sources-google-and-vendor.md §1, §3.1): PSGSuite
+ * 3.0.0 "Increased minimum PowerShell version to 7.4" (its CHANGELOG.md; 3.0.1 is a beta), and it
+ * requires the Configuration module 1.3.1 or later (PSGSuite.psd1 RequiredModules). runner.ps1
+ * checks the same floors before it imports them.
+ */
+export const PSGSUITE_MINIMUM = "3.0.0";
+export const PSGSUITE_POWERSHELL = "7.4.0";
+export const CONFIGURATION_MINIMUM = "1.3.1";
+const INSTALL_PSGSUITE = `Install-Module -Name PSGSuite -RequiredVersion ${PSGSUITE_MINIMUM} -Scope CurrentUser (needs PowerShell 7.4; it installs the Configuration module it requires)`;
+
+/**
  * Everything a real run needs from this machine and these accounts, checked before anything is
  * changed, one line per check: pwsh and its version, the modules and their PowerShell floors,
  * the certificate (opened, not sent), a connect, every allow-listed cmdlet granted to the
  * account, and one read. A check whose prerequisite failed is skipped, not retried: a missing
- * executable or module fails at once.
+ * executable or module fails at once. A Google Workspace source is checked as the google role
+ * (PSGSuite's modules, its reads); a vendor source has nothing to connect to, so nothing is
+ * launched for it.
  */
 export async function preflight(targets: PreflightTargets, options: PreflightOptions = {}): Promise<Check[]> {
-  const [exchange, source] = await Promise.all([
+  const source = resolvedTarget(targets.source);
+  const [exchange, sourceChecks] = await Promise.all([
     checkRole("exchange", resolvedTarget(targets.exchange), options),
-    checkRole("source", resolvedTarget(targets.source), options),
+    sourceKindOf(source) === "vendor" ? Promise.resolve(vendorChecks(source)) : checkRole(sourceRoleOf(source), source, options),
   ]);
-  return [...exchange, ...source];
+  return [...exchange, ...sourceChecks];
+}
+
+/**
+ * A vendor-managed source has no API and no runner: coexist does the tenant side and writes a
+ * worksheet for the vendor (design §6). One line says so; it is not a check that could fail.
+ */
+function vendorChecks(target: SourceTarget): Check[] {
+  const name = target.kind === "vendor" ? target.name : "(simulated)";
+  return [{ role: "source", check: "connect", status: "skip", detail: `vendor ${name}: no connection; coexist writes a worksheet` }];
 }
 
 
@@ -71,7 +94,9 @@ async function checkRole(role: Role, target: AnyTarget, options: PreflightOption
     return checks;
   };
   const launch = launchFor(target);
-  const afterRunner = ["modules", "connect", "cmdlets", "read"];
+  // A Google source reads twice: the directory, then Gmail's settings (googleReads).
+  const reads = role === "google" ? ["read", "gmail"] : ["read"];
+  const afterRunner = ["modules", "connect", "cmdlets", ...reads];
 
   // The certificate is a file on this machine: checked whatever else fails.
   const certificate = () => {
@@ -113,14 +138,14 @@ async function checkRole(role: Role, target: AnyTarget, options: PreflightOption
     const blocking = checks.some((c) => c.check === "modules" && c.status === "fail");
     certificate();
     if (blocking || checks.some((c) => c.check === "certificate" && c.status === "fail")) {
-      return skipRest(blocking ? "the modules" : "the certificate", ["connect", "cmdlets", "read"]);
+      return skipRest(blocking ? "the modules" : "the certificate", ["connect", "cmdlets", ...reads]);
     }
 
     const allow = allowedCmdlets(role);
     const connected = await runner.request({ type: "connect", role, target, allow }, timeout);
     if (!connected.ok) {
       add("connect", "fail", `${connected.error.reason ?? connected.error.kind}: ${redact(connected.error.message)}`, connectFix(role, target, connected.error.kind));
-      return skipRest("a connection", ["cmdlets", "read"]);
+      return skipRest("a connection", ["cmdlets", ...reads]);
     }
     add("connect", "pass", `connected to ${describe(target)}`);
 
@@ -129,6 +154,10 @@ async function checkRole(role: Role, target: AnyTarget, options: PreflightOption
     if (missing.length > 0) add("cmdlets", "fail", `the account's role does not grant ${missing.join(", ")}`, ROLE_FIX[role]);
     else add("cmdlets", "pass", `all ${allow.length} cmdlets coexist runs here are granted`);
 
+    if (role === "google") {
+      await googleReads(runner, target, timeout, missing, add, redact);
+      return checks;
+    }
     const read: Command = role === "exchange" ? GetAcceptedDomain({}) : GetMailbox({ ResultSize: 1 });
     const answer = await runner.request({ type: "invoke", ...read }, timeout);
     if (answer.ok) add("read", "pass", `${read.cmdlet} answered (${answer.output.length} object${answer.output.length === 1 ? "" : "s"})`);
@@ -140,6 +169,38 @@ async function checkRole(role: Role, target: AnyTarget, options: PreflightOption
   } finally {
     await runner.close(5_000);
   }
+}
+
+type Add = (check: string, status: CheckStatus, detail: string, fix?: string) => void;
+
+/**
+ * A Google source's reads (design §3.1): the admin through the directory (scope
+ * admin.directory.user.readonly), then the admin's own auto-forwarding, which proves
+ * gmail.settings.basic is delegated. PSGSuite signs in on the first call, so a bad key or a
+ * missing delegation shows here, not at the connect. A simulated source has no admin address:
+ * its first user stands in (the design is silent on simulated targets).
+ */
+async function googleReads(runner: RunnerProcess, target: AnyTarget, timeoutMs: number, missing: string[], add: Add, redact: (s: string) => string): Promise<void> {
+  const admin = target.kind === "google-workspace" ? target.adminEmail : undefined;
+  const fix = (kind: string, cmdlet: string) => (kind === "auth" || missing.includes(cmdlet) ? ROLE_FIX.google : "see docs/troubleshooting.md");
+  const directory: Command = admin ? GetGSUser({ User: admin }) : GetGSUser({ Filter: "*", Projection: "Basic" });
+  const users = await runner.request({ type: "invoke", ...directory }, timeoutMs);
+  if (!users.ok) {
+    add("read", "fail", `${directory.cmdlet}: ${redact(users.error.message)}`, fix(users.error.kind, directory.cmdlet));
+    add("gmail", "skip", "needs the directory read");
+    return;
+  }
+  add("read", "pass", `${directory.cmdlet} answered (${users.output.length} object${users.output.length === 1 ? "" : "s"})`);
+  const first = users.output.map((o) => GSUserObject.safeParse(o)).find((u) => u.success)?.data?.PrimaryEmail;
+  const mailbox = admin ?? first;
+  if (!mailbox) {
+    add("gmail", "skip", "no user to read the Gmail settings of");
+    return;
+  }
+  const gmail = GetGSGmailAutoForwardingSettings({ User: mailbox });
+  const answer = await runner.request({ type: "invoke", ...gmail }, timeoutMs);
+  if (answer.ok) add("gmail", "pass", `${gmail.cmdlet} -User ${mailbox} answered`);
+  else add("gmail", "fail", `${gmail.cmdlet}: ${redact(answer.error.message)}`, fix(answer.error.kind, gmail.cmdlet));
 }
 
 /** pwsh itself, before any runner: `pwsh -Version` prints "PowerShell 7.6.0". */
@@ -156,7 +217,7 @@ function pwshVersion(command: string): { version: string } | { problem: string }
 }
 
 /** The module each role's connect needs, against the PowerShell it runs on. */
-function moduleChecks(role: Role, target: AnyTarget, machine: ProbeOutput, add: (check: string, status: CheckStatus, detail: string, fix?: string) => void): void {
+function moduleChecks(role: Role, target: AnyTarget, machine: ProbeOutput, add: Add): void {
   const ps = machine.powershell;
   const simulated = machine.runner === "simulator" ? " (simulated)" : "";
   if (role === "exchange") {
@@ -182,6 +243,33 @@ function moduleChecks(role: Role, target: AnyTarget, machine: ProbeOutput, add: 
     add("modules", "pass", `ExchangeOnlineManagement ${eom} on PowerShell ${ps}${simulated}`);
     return;
   }
+  if (role === "google") {
+    const psgsuite = machine.modules.PSGSuite ?? null;
+    const configuration = machine.modules.Configuration ?? null;
+    if (psgsuite === null) {
+      add("modules", "fail", `PSGSuite is not installed${simulated}`, INSTALL_PSGSUITE);
+      return;
+    }
+    if (compareVersions(psgsuite, PSGSUITE_MINIMUM) < 0) {
+      add("modules", "fail", `PSGSuite ${psgsuite}${simulated}; coexist needs ${PSGSUITE_MINIMUM} or later`, INSTALL_PSGSUITE);
+      return;
+    }
+    if (compareVersions(ps, PSGSUITE_POWERSHELL) < 0) {
+      add("modules", "fail", `PSGSuite ${psgsuite} needs PowerShell ${PSGSUITE_POWERSHELL} or later; this is PowerShell ${ps}${simulated}`, `install PowerShell ${PSGSUITE_POWERSHELL} or later`);
+      return;
+    }
+    if (configuration === null || compareVersions(configuration, CONFIGURATION_MINIMUM) < 0) {
+      add(
+        "modules",
+        "fail",
+        `PSGSuite needs the Configuration module ${CONFIGURATION_MINIMUM} or later; ${configuration === null ? "it is not installed" : `this is ${configuration}`}${simulated}`,
+        `Install-Module -Name Configuration -MinimumVersion ${CONFIGURATION_MINIMUM} -Scope CurrentUser`,
+      );
+      return;
+    }
+    add("modules", "pass", `PSGSuite ${psgsuite} and Configuration ${configuration} on PowerShell ${ps}${simulated}`);
+    return;
+  }
   // The source: Remote PowerShell to on-premises Exchange (connect-to-exchange-servers-using-remote-powershell.md
   // describes it from Windows only). WSMan is built into PowerShell on Windows; elsewhere the
   // community PSWSMan module provides it.
@@ -205,9 +293,14 @@ function moduleChecks(role: Role, target: AnyTarget, machine: ProbeOutput, add: 
 }
 
 function connectFix(role: Role, target: AnyTarget, kind: string): string {
+  if (target.kind === "google-workspace") {
+    // runner.ps1 answers other (FileNotFoundException) for a module it cannot find.
+    return kind === "other" ? INSTALL_PSGSUITE : "check coexist:googleServiceAccountKey (the service account's whole JSON key) and the source's adminEmail and domain";
+  }
   if (kind === "throttled") return "too many open sessions for this account: wait for them to time out, or lower coexist:pool.maxSessions";
   if (target.kind === "exchange-online") return "check appId, organization and the certificate uploaded to the app registration (app-only-auth-powershell-v2.md)";
   if (target.kind === "exchange-onprem") return "check connectionUri (http(s)://server/PowerShell/), the account and coexist:sourcePassword";
+  if (role === "google") return "check that the simulated world's source is a Google Workspace one (imitates: google-workspace, then npm run rehearse -- init)";
   return role === "exchange" ? "check coexist:certificatePassword against the simulated world" : "check the simulated source's username and coexist:sourcePassword";
 }
 
