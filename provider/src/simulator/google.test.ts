@@ -1,6 +1,7 @@
 import * as c from "../exchange/cmdlets";
 import { GSAutoForwardingObject, GSDomainAliasObject, GSDomainObject, GSForwardingAddressObject, GSUserObject, validateCommand } from "../exchange/cmdlets";
 import { Command } from "../exchange/command";
+import { Faults } from "../exchange/targets";
 import { ExchangeError } from "../exchange/errors";
 import { googleCmdlets, takeGoogleNotes } from "./google";
 import { World } from "./model";
@@ -267,6 +268,19 @@ describe("a google session through the simulator runner", () => {
     await expect(first.run(add("alice@o365b.contoso.com"))).rejects.toMatchObject({ kind: "throttled" });
     expect(readWorld(stateFile).source.mailboxes[0]!.gmailQuota).toMatchObject({ units: 200 });
     expect(commandLog(stateFile).find((l) => l.cmdlet === "Add-GSGmailForwardingAddress" && l.ok)).toMatchObject({ notes: ["verification mail sent to alice@contoso.onmicrosoft.com"] });
+  });
+
+  test("the target's faults and throttle answer in Google's words: backendError [500], userRateLimitExceeded [429]", async () => {
+    const { stateFile } = freshWorld(google);
+    const once = { retry: { attempts: 1, baseMs: 1, maxMs: 1 } };
+    const read = c.GetGSGmailAutoForwardingSettings({ User: "alice@contoso.com" });
+    const transient = testPool("google", simTarget(stateFile, { imitates: "google-workspace", faults: Faults.parse({ transientRate: 1 }) }), once);
+    await expect(transient.run(read)).rejects.toMatchObject({ kind: "transient", message: expect.stringContaining(gapi("Backend Error", 500, "backendError")) });
+    const budget = testPool("google", simTarget(stateFile, { imitates: "google-workspace", throttle: { budget: 1, windowMs: 60_000 } }), once);
+    await budget.run(read);
+    await expect(budget.run(read)).rejects.toMatchObject({ kind: "throttled", message: expect.stringContaining("Reason[userRateLimitExceeded]") });
+    // Nothing was applied by the refused calls: one unit of Gmail quota spent, by the one call answered.
+    expect(readWorld(stateFile).source.google!.projectQuota).toMatchObject({ units: 1 });
   });
 
   test("a google session refuses a world whose source is not Google's", async () => {
