@@ -197,9 +197,15 @@ function Get-ErrorText {
         $texts.Add($exception.Message)
         # The Google client's GoogleApiException keeps its RequestError ("<message> [<code>]
         # Errors [ ... Reason[<reason>] ... ]") in .Error; newer clients leave it out of the message.
-        $googleError = $exception.PSObject.Properties['Error']
-        if ($null -ne $googleError -and $null -ne $googleError.Value -and $googleError.Value.GetType().FullName -ceq 'Google.Apis.Requests.RequestError') {
-            $texts.Add($googleError.Value.ToString())
+        try {
+            $googleError = $exception.PSObject.Properties['Error']
+            if ($null -ne $googleError -and $null -ne $googleError.Value -and $googleError.Value.GetType().FullName -ceq 'Google.Apis.Requests.RequestError') {
+                $texts.Add($googleError.Value.ToString())
+            }
+        }
+        catch {
+            # Another exception's getter that throws: it has nothing for us, and this runs inside
+            # error handlers, which must not fail.
         }
         $exception = $exception.InnerException
     }

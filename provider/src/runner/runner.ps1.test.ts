@@ -521,6 +521,8 @@ describe("runner.ps1's google-workspace connect and CoexistGoogle.psm1", () => {
     expect(text).toContain("$googleError = $exception.PSObject.Properties['Error']");
     expect(text).toContain("$googleError.Value.GetType().FullName -ceq 'Google.Apis.Requests.RequestError'");
     expect(text).toContain("$texts.Add($googleError.Value.ToString())");
+    // Read inside a try: Get-ErrorText runs in the error handlers, which must never fail.
+    expect(text).toMatch(/try \{ \$googleError = [^}]*\} \} catch \{ #[^}]*\}/);
   });
 
   describe("CoexistGoogle.psm1", () => {
