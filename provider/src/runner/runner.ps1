@@ -84,8 +84,9 @@ $ConfigurationMinimum = [version] '1.3.1'
 $GoogleModules = @('PSGSuite', 'CoexistGoogle')
 
 # A Google cmdlet's -User: an address, never absent or empty. PSGSuite defaults it to the admin's
-# own mailbox, turns 'me' into the admin and a bare name into name@Domain (design §1).
-$UserAddressPattern = '^[^@\s]+@[^@\s]+$'
+# own mailbox, turns 'me' into the admin and a bare name into name@Domain (design §1). The
+# (?!\n) because .NET's $ also matches before a final line break.
+$UserAddressPattern = '^[^@\s]+@[^@\s]+(?!\n)$'
 
 # A cmdlet name is Verb-Noun and nothing else: no paths, no wildcards for Get-Command.
 $CmdletNamePattern = '^[A-Za-z]+-[A-Za-z0-9]+$'
@@ -578,7 +579,7 @@ function Connect-GoogleWorkspaceTarget {
     $domain = Get-TargetValue $Target 'domain'
     $customerId = Get-TargetValue $Target 'customerId' -Optional
     if (-not $customerId) {
-        $customerId = 'my_customer'   # the admin's own customer (PSGSuite's documented default)
+        $customerId = 'my_customer'   # the admin's own customer (design §3.2)
     }
     $key = Get-TargetValue $Target 'serviceAccountKey'
     $psgsuite = @(Get-Module -ListAvailable -Name PSGSuite -ErrorAction SilentlyContinue | Where-Object { $_.Version -ge $PSGSuiteMinimum })

@@ -513,7 +513,7 @@ describe("runner.ps1's google-workspace connect and CoexistGoogle.psm1", () => {
     const pattern = /^\$UserAddressPattern = '(.+)'$/m.exec(source)![1]!;
     const address = new RegExp(pattern, "i");
     expect(["alice@contoso.com", "a.b+c@sub.contoso.com"].map((u) => address.test(u))).toEqual([true, true]);
-    expect(["", " ", "me", "alice", "@contoso.com", "alice@", "alice @contoso.com", "a@b@c"].map((u) => address.test(u))).toEqual(Array(8).fill(false));
+    expect(["", " ", "me", "alice", "@contoso.com", "alice@", "alice @contoso.com", "a@b@c", "alice@contoso.com\n"].map((u) => address.test(u))).toEqual(Array(9).fill(false));
   });
 
   test("a Google error's RequestError (code, reason, domain) is part of the text the table reads", () => {
