@@ -270,7 +270,10 @@ describe("preflight of a Google Workspace source", () => {
   it("a simulated Google source is checked as the google role, against the machine it imitates", async () => {
     const environment = { powershell: "7.6.0", platform: "Unix" as const, modules: { PSGSuite: "3.0.0", Configuration: "1.6.0" } };
     const checks = await preflight(targets({}, { imitates: "google-workspace", environment }, { ...contoso, sourceKind: "google-workspace" }));
-    expect(statuses(checks, "google")).toMatchObject({ runner: "pass", modules: "pass", connect: "pass", cmdlets: "pass" });
+    expect(statuses(checks, "google")).toEqual({ runner: "pass", modules: "pass", connect: "pass", cmdlets: "pass", read: "pass", gmail: "pass" });
+    // No admin address in a simulated target: the directory's list, then its first user's Gmail settings.
+    expect(find(checks, "google", "read").detail).toBe("Get-GSUser answered (3 objects)");
+    expect(find(checks, "google", "gmail").detail).toBe("Get-GSGmailAutoForwardingSettings -User alice@contoso.com answered");
     expect(find(checks, "google", "modules").detail).toBe("PSGSuite 3.0.0 and Configuration 1.6.0 on PowerShell 7.6.0 (simulated)");
     const missing = await preflight(targets({}, { imitates: "google-workspace", environment: { ...environment, modules: {} } }, { ...contoso, sourceKind: "google-workspace" }));
     expect(find(missing, "google", "modules")).toMatchObject({ status: "fail", detail: "PSGSuite is not installed (simulated)" });
