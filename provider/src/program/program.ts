@@ -23,7 +23,7 @@ import { checkCloudOnly, MigratedUser, sourceUsersOf, splitRollback, usersFromWa
 import { domainOf } from "../exchange/addresses";
 import { stackFileOf } from "../config/locate";
 import { sourceKindOf } from "../exchange/targets";
-import { readConfirmations, readLedger, vendorFiles, vendorStates, type VendorState } from "../resources/vendorLedger";
+import { readConfirmations, readLedger, vendorFiles, vendorStates, writeWorksheet, type VendorFiles, type VendorState } from "../resources/vendorLedger";
 import { vendorSource } from "../snapshot/vendorSource";
 
 export interface Inputs {
@@ -35,7 +35,7 @@ export interface Inputs {
   /** pendingGroup (and a vendor source): every source user (coexist:sourceUsers), sorted. */
   sourceUsers?: string[];
   /** A vendor source: the ledger's state per user, and the rolled-back users still waiting for the vendor. */
-  vendor?: { name: string; states: Map<string, VendorState>; waiting: MigratedUser[] };
+  vendor?: { name: string; files: VendorFiles; states: Map<string, VendorState>; waiting: MigratedUser[] };
 }
 
 /** The stack a stack file is for (stacks/Pulumi.<stack>.yaml). */
@@ -58,7 +58,7 @@ function vendorInputs(config: StackConfig, projectDir: string, stackFile: string
     const s = states.get(u.emailAddress);
     return s === undefined || (s.latest.action === "remove" && s.confirmed);
   };
-  return { name: vendorNameOf(config), states, waiting: rolledBack.filter((u) => !released(u)) };
+  return { name: vendorNameOf(config), files, states, waiting: rolledBack.filter((u) => !released(u)) };
 }
 
 /** Reads and checks the whole input (config and every wave) before anything is declared. */
@@ -174,6 +174,11 @@ export function coexistence(): Promise<Record<string, unknown>> {
   }
   return ready(inputs)
     .then(() => gate(inputs))
+    .then(() => {
+      // The worksheet drops the rows confirmed since the last up: a request the provider repeats
+      // adds no row and redraws nothing (vendorLedger.ts request). Not at preview: it writes nothing.
+      if (inputs.vendor && !pulumi.runtime.isDryRun()) writeWorksheet(inputs.vendor.files);
+    })
     .then(() => declare(inputs));
 }
 

@@ -503,7 +503,8 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   /** A user the run leaves alone whose source mailbox forwards: their own (or an admin's) choice. */
   const ownForwarding = (u: string) => {
     const m = v0.sourceMailbox(u);
-    return !plans.has(u) && !cloudOnly.has(u) && homeNow(u) === "source" && Boolean(m?.ForwardingSmtpAddress || m?.ForwardingAddress) && !batchForward(u);
+    // A vendor's forwards are all coexist's requests (the ledger), never an owner's choice.
+    return !plans.has(u) && !cloudOnly.has(u) && homeNow(u) === "source" && Boolean(m?.ForwardingSmtpAddress || m?.ForwardingAddress) && !batchForward(u) && snapshot.source.kind !== "vendor";
   };
   /**
    * A Gmail user the run leaves alone whose forward goes to Exchange Online while the rule still
@@ -574,6 +575,24 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
         `changing the routing model of a live stack is not supported, because every user's membership would mean the opposite until each was redone. Set coexist:routing back to ${liveModel}, or finish the migration and clean up (\`pulumi destroy\`) before starting over with the other model`,
     });
   }
+  const ackHint = (u: string) => (ack.has(u) ? " (acknowledged in coexist:acknowledge)" : "");
+  // A vendor: a user the worksheet asked to forward who is in no wave any more would have their
+  // MigratedMailbox deleted, handing the membership back while the vendor may still forward.
+  if (snapshot.source.kind === "vendor") {
+    for (const m of snapshot.source.mailboxes) {
+      const u = bare(m.PrimarySmtpAddress);
+      const to = m.ForwardingSmtpAddress ?? m.unconfirmed?.was;
+      if (plans.has(u) || !to) continue;
+      const vendor = m.unconfirmed?.vendor ?? input.users.find((p) => p.vendor)?.vendor ?? "the vendor";
+      findings.push({
+        user: u,
+        refuse: !ack.has(u),
+        message:
+          `${u}: the worksheet asked ${vendor} to forward this user to ${to}${m.unconfirmed ? " (not confirmed yet)" : ""}, but the user is in no wave: their MigratedMailbox would be deleted and the membership handed back while ${vendor} may still forward, and their mail would loop; ` +
+          `keep them in their wave and list them in coexist:rollback (coexist then asks ${vendor} to remove the forward and waits for its confirmation)${ackHint(u)}`,
+      });
+    }
+  }
   for (const u of unresolvable) {
     findings.push({
       user: u,
@@ -592,7 +611,6 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   const tenantOrg = snapshot.tenant.acceptedDomains.find((d) => d.InitialDomain)?.DomainName;
   const diagnosed = new Map<string, ReturnType<typeof diagnose>>();
   for (const u of input.users) if (u.action === "migrate") diagnosed.set(u.email, diagnose(vEnd, u, findSourceMailbox(end, index, u), tenantOrg, snapshot.source, input.domain));
-  const ackHint = (u: string) => (ack.has(u) ? " (acknowledged in coexist:acknowledge)" : "");
 
   for (const f of [...found.values()].sort((a, b) => a.user.localeCompare(b.user) || ENTRIES.indexOf(a.entry) - ENTRIES.indexOf(b.entry))) {
     const ds = diagnosed.get(f.user) ?? [];

@@ -91,7 +91,7 @@ const vendor = (users: ReturnType<typeof user>[], states: [string, VendorForward
   users,
   rolledBack,
   sourceUsers: ALL.map(at),
-  vendor: { name: "HostCo", states: new Map(states) as never, waiting },
+  vendor: { name: "HostCo", files: { ledger: "", worksheet: "", confirmed: "" }, states: new Map(states) as never, waiting },
 });
 
 describe("the safety gate with a vendor source", () => {
@@ -116,6 +116,12 @@ describe("the safety gate with a vendor source", () => {
     const alice = r.refusals.filter((f) => f.user === at("alice"));
     expect(alice.length).toBeGreaterThan(0);
     expect(alice.map((f) => f.message).join("\n")).toMatch(/would loop.*\(if HostCo has not applied it yet\)/);
+  });
+
+  it("refuses a user the worksheet asked to forward who is in no wave any more, whose deletion would hand the membership back too soon", () => {
+    const states = [state("alice", "add", false)];
+    const r = evaluate(vendorWorld(states, ["alice"]), gateInput(vendor([user("bob")], states)));
+    expect(r.refusals.map((f) => f.message)).toContainEqual(expect.stringContaining("alice@contoso.com: the worksheet asked HostCo to forward this user to alice@contoso.onmicrosoft.com (not confirmed yet), but the user is in no wave"));
   });
 
   it("releases a rollback once the vendor confirmed the removal: the user leaves the group", () => {

@@ -1,0 +1,141 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { commandLog, undelivered } from "@coexist/provider/testing";
+import { coexistCli } from "../harness/cli";
+import { contosoStack, misrouted, rehearsalProject } from "../harness/rehearsal";
+
+// A vendor-managed source (seed 2's vendor, no API) end to end through the real CLI: coexist does
+// the tenant side and writes a worksheet for the vendor; `rehearse vendor-apply` plays the vendor
+// and writes its confirmations. A rollback keeps the user in Migrated Users until the vendor has
+// confirmed removing the forward. Mail is checked after every run; nothing ever connects to the source.
+const WRITE = /^(Set|New|Remove|Add|Enable|Disable|Update)-/;
+const USERS = ["alice", "bob", "carol", "dave"];
+const ORG = "contoso.onmicrosoft.com";
+const GROUP = "migrated@contoso.com";
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+describe("a vendor-managed source through the real CLI", () => {
+  const project = rehearsalProject("vendor");
+  const { rehearsal } = project;
+  const base = {
+    ...contosoStack,
+    source: { ...contosoStack.source, imitates: "vendor" },
+    vendor: { name: "HostCo" },
+    sourceUsers: "batches/vendor-users.csv",
+    pool: { retryBaseMs: 10, retryMaxMs: 50, retryAttempts: 4 },
+  };
+  const file = (name: string, lines: string[]) => fs.writeFileSync(path.join(project.dir, "batches", name), lines.join("\n") + "\n");
+  file("vendor-users.csv", ["EmailAddress", ...USERS.map((u) => `${u}@contoso.com`)]);
+  file("v1.csv", ["EmailAddress", "alice@contoso.com", "bob@contoso.com"]);
+  file("v2.csv", ["EmailAddress", "carol@contoso.com"]);
+  file("v3.csv", ["EmailAddress", "dave@contoso.com"]);
+  const worksheet = path.join(project.dir, "worksheets", "vendor.csv");
+  const confirmed = path.join(project.dir, "worksheets", "vendor.confirmed.csv");
+  afterAll(() => project.cleanup());
+
+  async function succeeds(run: Promise<{ code: number; output: string }>) {
+    const r = await run;
+    expect(r.code === 0 ? "ok" : r.output).toBe("ok");
+    return r.output;
+  }
+  const rows = () => fs.readFileSync(worksheet, "utf8").trim().split("\n").map((l) => l.split(","));
+  const members = () => [...(rehearsal.world().tenant.groups.find((g) => g.PrimarySmtpAddress === GROUP)?.Members ?? [])].sort();
+  const roles = () => new Set(commandLog(rehearsal.stateFile).filter((l) => l.cmdlet).map((l) => l.role));
+  const vendorApply = async (args: string[] = []) => {
+    const r = await coexistCli(project, rehearsal.stack, "rehearse", ["vendor-apply", ...args]);
+    expect(r.code === 0 ? "ok" : r.out).toBe("ok");
+    return r.out;
+  };
+
+  it("applies wave 1: both users join Migrated Users, and the worksheet asks the vendor for their forwards", async () => {
+    project.writeConfig({ ...base, waves: ["batches/v1.csv"] });
+    await rehearsal.reset({ domain: "contoso.com", organization: ORG, users: USERS, sourceKind: "vendor" });
+    await succeeds(rehearsal.up());
+    expect(members()).toEqual(["alice@contoso.com", "bob@contoso.com"]);
+    const [header, ...body] = rows();
+    expect(header).toEqual(["Mailbox", "ForwardTo", "Action", "Time"]);
+    expect(body.map((r) => r.slice(0, 3))).toEqual([
+      ["alice@contoso.com", `alice@${ORG}`, "add"],
+      ["bob@contoso.com", `bob@${ORG}`, "add"],
+    ]);
+    for (const r of body) expect(r[3]).toMatch(TIME);
+    // Nothing was ever run at the source; until the vendor applies the rows, mail still reaches the users at the source.
+    expect(roles()).toEqual(new Set(["exchange"]));
+    expect(undelivered(rehearsal.world())).toEqual([]);
+    // A second up adds no row.
+    await succeeds(rehearsal.up());
+    expect(rows()).toHaveLength(3);
+  });
+
+  it("drops the rows the vendor confirmed from the worksheet on the next up; a partial vendor leaves the rest", async () => {
+    await vendorApply(["--only", "1"]);
+    const n = commandLog(rehearsal.stateFile).length;
+    await succeeds(rehearsal.up());
+    expect(rows().slice(1).map((r) => r[0])).toEqual(["bob@contoso.com"]);
+    await vendorApply();
+    await succeeds(rehearsal.up());
+    expect(rows()).toEqual([["Mailbox", "ForwardTo", "Action", "Time"]]);
+    expect(commandLog(rehearsal.stateFile).slice(n).filter((l) => l.cmdlet && WRITE.test(l.cmdlet))).toEqual([]);
+    expect(fs.readFileSync(confirmed, "utf8").split("\n")[0]).toBe("Mailbox,Action,ConfirmedAt");
+    expectMail(["alice", "bob"]);
+  });
+
+  function expectMail(inExchange: string[]) {
+    expect(undelivered(rehearsal.world())).toEqual([]);
+    expect(misrouted(rehearsal.world(), inExchange)).toEqual([]);
+  }
+
+  it("rolls bob back and waits: the removal is asked for, bob stays in the group, up warns and status says so", async () => {
+    project.writeConfig({ ...base, waves: ["batches/v1.csv", "batches/v2.csv"], rollback: ["bob@contoso.com"] });
+    const out = await succeeds(rehearsal.up());
+    expect(out).toContain(`bob@contoso.com: rolled back, waiting for HostCo to remove the forward to bob@${ORG}`);
+    expect(members()).toEqual(["alice@contoso.com", "bob@contoso.com", "carol@contoso.com"]);
+    expect(rows().slice(1).map((r) => r.slice(0, 3))).toEqual([
+      ["bob@contoso.com", `bob@${ORG}`, "remove"],
+      ["carol@contoso.com", `carol@${ORG}`, "add"],
+    ]);
+    const r = await coexistCli(project, rehearsal.stack, "status");
+    expect(r.code === 0 ? "ok" : r.out).toBe("ok");
+    expect(r.out).toMatch(/bob@contoso\.com .*remove requested \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z \(waiting\)/);
+    expect(r.out).toMatch(/alice@contoso\.com .*add confirmed/);
+    expect(undelivered(rehearsal.world())).toEqual([]);
+  });
+
+  it("refuses at preview to drop a user the vendor may still forward from every wave, naming the fix, and applies nothing", async () => {
+    const n = commandLog(rehearsal.stateFile).length;
+    project.writeConfig({ ...base, waves: ["batches/v1.csv"], rollback: ["bob@contoso.com"] });
+    const preview = await rehearsal.run(["preview"]);
+    expect(preview.code).not.toBe(0);
+    expect(preview.output).toContain(`carol@contoso.com: the worksheet asked HostCo to forward this user to carol@${ORG} (not confirmed yet), but the user is in no wave`);
+    expect(preview.output).toContain("list them in coexist:rollback");
+    expect(commandLog(rehearsal.stateFile).slice(n).filter((l) => l.cmdlet && WRITE.test(l.cmdlet))).toEqual([]);
+  });
+
+  it("lets bob leave the group once the vendor confirmed the removal", async () => {
+    project.writeConfig({ ...base, waves: ["batches/v1.csv", "batches/v2.csv"], rollback: ["bob@contoso.com"] });
+    await vendorApply();
+    const n = commandLog(rehearsal.stateFile).length;
+    await succeeds(rehearsal.up());
+    expect(members()).toEqual(["alice@contoso.com", "carol@contoso.com"]);
+    expect(commandLog(rehearsal.stateFile).slice(n).filter((l) => l.cmdlet && WRITE.test(l.cmdlet)).map((l) => `${l.cmdlet} ${String(l.parameters!.Member)}`)).toEqual(["Remove-DistributionGroupMember bob@contoso.com"]);
+    expect(rows()).toEqual([["Mailbox", "ForwardTo", "Action", "Time"]]);
+    expectMail(["alice", "carol"]);
+  });
+
+  it("cleans up after MX cutover: rules, connector and group gone, the worksheet asks for every forward's removal", async () => {
+    // The last wave (bob again, and dave), applied by the vendor, so nobody is left at the source.
+    project.writeConfig({ ...base, waves: ["batches/v1.csv", "batches/v2.csv", "batches/v3.csv"] });
+    await succeeds(rehearsal.up());
+    await vendorApply();
+    await succeeds(rehearsal.up());
+    expectMail(USERS);
+    const cutover = await coexistCli(project, rehearsal.stack, "rehearse", ["mx-cutover"]);
+    expect(cutover.code === 0 ? "ok" : cutover.out).toBe("ok");
+    await succeeds(rehearsal.destroy());
+    const w = rehearsal.world();
+    expect(w.tenant.groups).toEqual([]);
+    expect(w.tenant.transportRules).toEqual([]);
+    expect(rows().slice(1).map((r) => `${r[0]} ${r[2]}`).sort()).toEqual(USERS.map((u) => `${u}@contoso.com remove`));
+    expect(roles()).toEqual(new Set(["exchange"]));
+  });
+});
