@@ -64,7 +64,7 @@ describe("the packed package in a customer project", () => {
     expect([provider, entry]).toEqual(["coexist-provider-0.1.0.tgz", "coexist-entry-0.1.0.tgz"]);
     expect(fs.existsSync(path.join(repoRoot, "provider", "templates"))).toBe(false); // postpack removed the copy
     const listed = execFileSync("tar", ["tzf", path.join(packs, provider)], { encoding: "utf8" }).split("\n");
-    for (const f of ["dist/cli/bin.js", "dist/index.js", "src/runner/runner.ps1", "src/runner/errorKinds.json", "templates/coexist/Pulumi.yaml"]) {
+    for (const f of ["dist/cli/bin.js", "dist/index.js", "src/runner/runner.ps1", "src/runner/CoexistGoogle.psm1", "src/runner/errorKinds.json", "templates/coexist/Pulumi.yaml"]) {
       expect(listed).toContain(`package/${f}`);
     }
     expect(listed.filter((f) => /\.test\.(js|d\.ts)/.test(f))).toEqual([]);

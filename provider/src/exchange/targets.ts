@@ -44,12 +44,14 @@ export type Faults = z.infer<typeof Faults>;
 /**
  * The machine and account a rehearsal imitates, for `npm run preflight`: what a pwsh runner's
  * probe would report (PowerShell version, platform, installed modules). The defaults are a
- * machine that passes: PowerShell 7.6 on Linux with ExchangeOnlineManagement 3.10 and PSWSMan.
+ * machine that passes: PowerShell 7.6 on Linux with ExchangeOnlineManagement 3.10, PSWSMan, and
+ * PSGSuite 3.0.0 with Configuration for a Google Workspace source.
  */
 export const SimulatedEnvironment = z.object({
   powershell: z.string().regex(/^\d+\.\d+(\.\d+)?$/).default("7.6.0"),
   platform: z.enum(["Unix", "Win32NT"]).default("Unix"),
-  modules: z.record(z.string(), z.string().nullable()).default({ ExchangeOnlineManagement: "3.10.0", PSWSMan: "2.3.1" }),
+  // PSGSuite and its Configuration module too, so a rehearsal of a Google Workspace source passes as well.
+  modules: z.record(z.string(), z.string().nullable()).default({ ExchangeOnlineManagement: "3.10.0", PSWSMan: "2.3.1", PSGSuite: "3.0.0", Configuration: "1.6.0" }),
 });
 
 export const SimulatorTarget = z.object({
