@@ -5,6 +5,8 @@ import { renderSetup, undelivered } from "../rehearsal/report";
 import { statusReport } from "./status";
 import { sourceUsersCsv } from "./sourceUsers";
 import { traceMail } from "../oracle";
+import { vendorFiles } from "../resources/vendorLedger";
+import { vendorApply } from "./rehearse";
 
 /**
  * `npm run demo`: a whole migration rehearsed on the simulated tenant with the real Pulumi CLI:
@@ -159,7 +161,134 @@ async function seed1(): Promise<void> {
   }
 }
 
-(process.argv.includes("--seed1") ? seed1() : main()).catch((e: Error) => {
+/**
+ * `npm run demo -- --google`: a Google Workspace source (stacks/Pulumi.google.yaml) on the
+ * simulated Gmail API: the preview refusing a routing address Gmail would hold for verification,
+ * waves to the routing subdomain (per user: the group, the subdomain address, the Gmail
+ * forwarding address, auto-forwarding), auto-forwarding turned off by hand and put back, a
+ * rollback, MX cutover, the last wave and the cleanup.
+ */
+async function google(): Promise<void> {
+  const r = new Rehearsal(root, "google", path.join(root, ".sim", "google", "world.json"));
+  const config = fs.readFileSync(r.stackFile, "utf8");
+  try {
+    step("Prepare: a simulated tenant with routing subdomain o365.contoso.com, and Google Workspace as the source");
+    await r.reset({ domain: DOMAIN, organization: "contoso.onmicrosoft.com", users: ["alice", "bob", "carol", "dave", "erin", "frank"], subdomain: "o365.contoso.com", sourceKind: "google-workspace" });
+    await show(r);
+
+    step("Refused at preview: forwarding Gmail users to alias@contoso.onmicrosoft.com (Gmail would ask for verification)");
+    await r.setConfig("coexist:routingTemplate", "{alias}@{tenant}");
+    const refused = await r.run(["preview"]);
+    if (refused.code === 0) throw new Error("preview should have refused a routing address Gmail would hold as pending");
+    console.log(refused.output.split("\n").find((l) => l.includes("Gmail accepts a forwarding address"))?.trim() ?? refused.output);
+    await r.setConfig("coexist:routingTemplate", "{alias}@o365.contoso.com");
+
+    step("Review wave 1: per user the group, the subdomain address, the Gmail forwarding address, auto-forwarding");
+    console.log(await r.plan());
+    step("Wave 1: pulumi up");
+    await up(r);
+    await show(r);
+
+    step("bob turns auto-forwarding off in Gmail: pulumi refresh shows it, pulumi up puts it back");
+    r.updateWorld((w) => {
+      const bob = w.source.mailboxes.find((m) => m.Alias === "bob")!;
+      bob.gmail!.autoForwarding.enabled = false;
+      bob.ForwardingSmtpAddress = null;
+    });
+    const refresh = await r.run(["refresh", "--yes"]);
+    if (refresh.code !== 0) throw new Error(`pulumi refresh failed:\n${refresh.output}`);
+    console.log(summaryOf(refresh.output));
+    await up(r);
+    await show(r);
+
+    step("Wave 2 (batches/by-template-wave2.csv) and roll back bob: auto-forwarding off, the address removed, then out of the group");
+    await r.setConfig("coexist:waves[1]", "batches/by-template-wave2.csv");
+    await r.setConfig("coexist:rollback[0]", "bob@contoso.com");
+    console.log(await r.plan());
+    await up(r);
+    await show(r);
+
+    step("MX cutover, then the last wave: bob again (out of coexist:rollback) and frank (batches/by-template-wave3.csv)");
+    r.updateWorld((w) => void (w.mx[DOMAIN] = "exchange"));
+    await r.removeConfig("coexist:rollback");
+    await r.setConfig("coexist:waves[2]", "batches/by-template-wave3.csv");
+    await up(r);
+    await show(r);
+
+    step("Cleanup: pulumi destroy (rules → connector → group → domain Authoritative; Gmail forwards and addresses off)");
+    await cleanup(r);
+    await show(r);
+    console.log("\nGoogle Workspace rehearsal complete: everyone migrated, and no mail looped or bounced at any step.");
+  } finally {
+    fs.writeFileSync(r.stackFile, config);
+  }
+}
+
+/**
+ * `npm run demo -- --vendor`: a hosted vendor with no API (stacks/Pulumi.vendor.yaml): coexist
+ * does the tenant side and writes the worksheet for the vendor; `rehearse vendor-apply` plays the
+ * vendor and confirms; a rollback waits in the group until the vendor confirmed the removal.
+ */
+async function vendor(): Promise<void> {
+  const r = new Rehearsal(root, "vendor", path.join(root, ".sim", "vendor", "world.json"));
+  const config = fs.readFileSync(r.stackFile, "utf8");
+  const files = vendorFiles(undefined, root, "vendor");
+  const worksheet = () => console.log(fs.existsSync(files.worksheet) ? `  ${path.relative(root, files.worksheet)}:\n${fs.readFileSync(files.worksheet, "utf8").trimEnd().split("\n").map((l) => `    ${l}`).join("\n")}` : "  (no worksheet yet)");
+  const vendorApplies = () => console.log(vendorApply("vendor", {}, root));
+  try {
+    fs.rmSync(path.dirname(files.worksheet), { recursive: true, force: true });
+    step("Prepare: a simulated tenant, and HostCo's hosted system as the source (nothing connects to it)");
+    await r.reset({ domain: DOMAIN, organization: "contoso.onmicrosoft.com", users: ["alice", "bob", "carol", "dave", "erin", "frank"], sourceKind: "vendor" });
+    await show(r);
+
+    step("Wave 1: pulumi up joins each user to Migrated Users, then asks HostCo for their forwards in the worksheet");
+    await up(r);
+    worksheet();
+    await show(r);
+
+    step("HostCo applies the worksheet and confirms (rehearse vendor-apply); the next up drops the confirmed rows");
+    vendorApplies();
+    await up(r);
+    worksheet();
+    await show(r);
+
+    step("Roll back bob: the worksheet asks HostCo to remove his forward; bob stays in the group until it confirms");
+    await r.setConfig("coexist:rollback[0]", "bob@contoso.com");
+    const waiting = await r.up();
+    if (waiting.code !== 0) throw new Error(`pulumi up failed:\n${waiting.output}`);
+    console.log(waiting.output.split("\n").find((l) => l.includes("waiting for HostCo"))?.trim() ?? summaryOf(waiting.output));
+    worksheet();
+    await show(r);
+
+    step("HostCo confirms the removal: the next up takes bob out of the group");
+    vendorApplies();
+    await up(r);
+    await show(r);
+
+    step("The last waves (dave, erin; then bob again and frank), applied by HostCo, then MX cutover");
+    await r.removeConfig("coexist:rollback");
+    await r.setConfig("coexist:waves[1]", "batches/by-template-wave2.csv");
+    await r.setConfig("coexist:waves[2]", "batches/by-template-wave3.csv");
+    await up(r);
+    vendorApplies();
+    await up(r);
+    r.updateWorld((w) => void (w.mx[DOMAIN] = "exchange"));
+    await show(r);
+
+    step("Cleanup: pulumi destroy; the worksheet asks HostCo to remove every forward");
+    await cleanup(r);
+    worksheet();
+    step("HostCo removes every forward and confirms: nothing is left at the source");
+    vendorApplies();
+    await show(r);
+    console.log("\nVendor rehearsal complete: everyone migrated, no mail looped or bounced, and no rollback left the group before HostCo confirmed.");
+  } finally {
+    fs.writeFileSync(r.stackFile, config);
+  }
+}
+
+const demos: Record<string, () => Promise<void>> = { "--seed1": seed1, "--google": google, "--vendor": vendor };
+(demos[process.argv.find((a) => a in demos) ?? ""] ?? main)().catch((e: Error) => {
   console.error(`\ndemo failed: ${e.message}`);
   process.exit(1);
 });

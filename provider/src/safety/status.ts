@@ -115,7 +115,8 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
       const got = systemOf(t.outcome);
       if (got === undefined) anomalies.push(`${user}: ${ENTRY_LABEL[e]}: ${LABEL[t.outcome]}: ${t.reason ?? describeTrace(t)}`);
       // After the cleanup the source is being retired: what its own users send stays there.
-      else if (got !== now && !(e === "source" && !group && now === "exchange")) {
+      // A vendor's unconfirmed request: the user is between the two systems until it confirms.
+      else if (got !== now && !maybe && !(e === "source" && !group && now === "exchange")) {
         anomalies.push(`${user}: ${ENTRY_LABEL[e]} lands in ${LABEL[t.outcome]}, but the user is ${now === "exchange" ? "in Exchange Online" : "at the source"}: ${describeTrace(t)}`);
       }
     }
