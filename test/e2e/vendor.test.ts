@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { commandLog, undelivered } from "@coexist/provider/testing";
+import { commandLog, undelivered, World } from "@coexist/provider/testing";
 import { coexistCli } from "../harness/cli";
+import { writeLatch } from "../harness/hold";
 import { contosoStack, misrouted, rehearsalProject } from "../harness/rehearsal";
 
 // A vendor-managed source (seed 2's vendor, no API) end to end through the real CLI: coexist does
@@ -137,5 +138,89 @@ describe("a vendor-managed source through the real CLI", () => {
     expect(w.tenant.transportRules).toEqual([]);
     expect(rows().slice(1).map((r) => `${r[0]} ${r[2]}`).sort()).toEqual(USERS.map((u) => `${u}@contoso.com remove`));
     expect(roles()).toEqual(new Set(["exchange"]));
+  });
+});
+
+// Loop-free at every step with a person in the loop: one write at a time, every user traced
+// between two writes, and at each of those points both with and without the vendor having
+// applied what the worksheet asks so far.
+describe("a vendor-managed source, checked after every single write", () => {
+  const project = rehearsalProject("vendorsteps");
+  const { rehearsal } = project;
+  const latch = writeLatch(path.join(project.dir, "hold", "writes"));
+  const config = {
+    ...contosoStack,
+    exchange: { ...contosoStack.exchange, faults: { holdWritesWhile: latch.file } },
+    source: { ...contosoStack.source, imitates: "vendor" },
+    vendor: { name: "HostCo" },
+    sourceUsers: "batches/vsteps-users.csv",
+    pool: { retryBaseMs: 10, retryMaxMs: 50, retryAttempts: 4 },
+  };
+  const file = (name: string, lines: string[]) => fs.writeFileSync(path.join(project.dir, "batches", name), lines.join("\n") + "\n");
+  file("vsteps-users.csv", ["EmailAddress", "alice@contoso.com", "bob@contoso.com", "carol@contoso.com"]);
+  file("vsteps.csv", ["EmailAddress", "alice@contoso.com", "bob@contoso.com"]);
+  const worksheet = path.join(project.dir, "worksheets", "vendorsteps.csv");
+  afterAll(() => {
+    latch.release();
+    project.cleanup();
+  });
+
+  async function until(what: string, condition: () => boolean, timeoutMs = 60_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  /** The world as the vendor would leave it if it applied every row of the worksheet now. */
+  function ifApplied(w: World): World {
+    const copy = JSON.parse(JSON.stringify(w)) as World;
+    const rows = fs.existsSync(worksheet) ? fs.readFileSync(worksheet, "utf8").trim().split("\n").slice(1) : [];
+    for (const [mailbox, forwardTo, action] of rows.map((l) => l.split(","))) {
+      const m = copy.source.mailboxes.find((x) => x.PrimarySmtpAddress === mailbox)!;
+      m.ForwardingSmtpAddress = action === "add" ? forwardTo! : null;
+    }
+    return copy;
+  }
+  const answered = (from: number) => commandLog(rehearsal.stateFile).slice(from).filter((l) => l.cmdlet && WRITE.test(l.cmdlet) && l.ok !== undefined).length;
+  async function upStepByStep(): Promise<number> {
+    const from = commandLog(rehearsal.stateFile).length;
+    latch.hold(0);
+    let result: { code: number; output: string } | undefined;
+    const run = rehearsal.up().then((r) => (result = r));
+    let k = 0;
+    for (;;) {
+      const w = rehearsal.world();
+      expect({ after: k, undelivered: undelivered(w).map((r) => r.user) }).toEqual({ after: k, undelivered: [] });
+      expect({ after: k, ifApplied: undelivered(ifApplied(w)).map((r) => r.user) }).toEqual({ after: k, ifApplied: [] });
+      if (result) break;
+      k++;
+      fs.writeFileSync(latch.file, String(k));
+      await until(`write ${k} to be answered`, () => result !== undefined || answered(from) >= k);
+    }
+    latch.release();
+    await run;
+    expect(result!.code === 0 ? "ok" : result!.output).toBe("ok");
+    return answered(from);
+  }
+
+  it("a first wave: no user's mail loops or bounces between any two writes, whether or not the vendor has applied the rows yet", async () => {
+    project.writeConfig({ ...config, waves: ["batches/vsteps.csv"] });
+    await rehearsal.reset({ domain: "contoso.com", organization: ORG, users: ["alice", "bob", "carol"], sourceKind: "vendor" });
+    expect(await upStepByStep()).toBeGreaterThanOrEqual(8);
+  });
+
+  it("a rollback that waits: nor between any two writes of it, nor of its release once the vendor confirmed", async () => {
+    const apply = await coexistCli(project, rehearsal.stack, "rehearse", ["vendor-apply"]);
+    expect(apply.code === 0 ? "ok" : apply.out).toBe("ok");
+    project.writeConfig({ ...config, waves: ["batches/vsteps.csv"], rollback: ["bob@contoso.com"] });
+    // The removal is a worksheet row; the membership stays (the one write is the idempotent re-join an update makes).
+    const n = commandLog(rehearsal.stateFile).length;
+    expect(await upStepByStep()).toBe(1);
+    expect(commandLog(rehearsal.stateFile).slice(n).filter((l) => l.cmdlet && WRITE.test(l.cmdlet)).map((l) => `${l.cmdlet} ${String(l.parameters!.Member)}`)).toEqual(["Add-DistributionGroupMember bob@contoso.com"]);
+    const confirm = await coexistCli(project, rehearsal.stack, "rehearse", ["vendor-apply"]);
+    expect(confirm.code === 0 ? "ok" : confirm.out).toBe("ok");
+    expect(await upStepByStep()).toBe(1);
+    expect(misrouted(rehearsal.world(), ["alice"])).toEqual([]);
   });
 });
