@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { GetMailbox, MailboxObject } from "../exchange/cmdlets";
+import { GetGSUser, GetMailbox, GSUserObject, MailboxObject } from "../exchange/cmdlets";
+import { sourceKindOf, sourceRoleOf, SourceTarget } from "../exchange/targets";
 import { bare, domainOf } from "../exchange/addresses";
 import { stackFileOf } from "../config/locate";
 import { rawConfig, readStackConfig } from "../config/stack";
@@ -23,12 +24,20 @@ export async function sourceUsersCsv(stack: string, cwd = projectRoot()): Promis
   // The stack's config only, read as if migratedGroup: the list this writes may be what
   // coexist:sourceUsers (required with pendingGroup) still lacks.
   const { routing: _model, ...raw } = rawConfig(get);
+  const source = SourceTarget.safeParse(raw.source);
+  if (source.success && sourceKindOf(source.data) === "vendor") {
+    throw new Error(`stack ${stack}: a vendor's system cannot be read, so coexist cannot list its users; ask the vendor for them and write a CSV with one EmailAddress column for coexist:sourceUsers`);
+  }
   const config = readStackConfig(raw, stackFile, problems, path.relative(cwd, stackFile));
   if (!config || problems.length > 0) throw new InputError(problems);
-  const pool = readerPool("source", config.source, 1, config.pool);
+  const google = sourceKindOf(config.source) === "google-workspace";
+  const pool = readerPool(sourceRoleOf(config.source), config.source, 1, config.pool);
   try {
-    const mailboxes = (await pool.run(GetMailbox({ ResultSize: "Unlimited" }))) as MailboxObject[];
-    const users = [...new Set(mailboxes.map((m) => bare(m.PrimarySmtpAddress)).filter((a) => domainOf(a) === config.domain))].sort();
+    // A Google source's directory (Get-GSUser -Filter *, one paged call), an Exchange source's mailboxes.
+    const primaries = google
+      ? ((await pool.run(GetGSUser({ Filter: "*", Projection: "Basic" }))) as GSUserObject[]).map((u) => u.PrimaryEmail)
+      : ((await pool.run(GetMailbox({ ResultSize: "Unlimited" }))) as MailboxObject[]).map((m) => m.PrimarySmtpAddress);
+    const users = [...new Set(primaries.map(bare).filter((a) => domainOf(a) === config.domain))].sort();
     return ["EmailAddress", ...users].join("\n") + "\n";
   } finally {
     await pool.close();
