@@ -18,9 +18,9 @@ describe("the example project", () => {
     for (const w of waves) expect(fs.readFileSync(path.join(example, "batches", w), "utf8")).toBe(fs.readFileSync(path.join(repoRoot, "batches", w), "utf8"));
   });
 
-  it("has the same demo stacks as the repository's stacks/ (seed 2's and seed 1's), comments aside", () => {
+  it("has the same demo stacks as the repository's stacks/ (seed 2's, seed 1's, a Google source's and a vendor's), comments aside", () => {
     const stacks = fs.readdirSync(path.join(repoRoot, "stacks")).sort();
-    expect(stacks).toEqual(["Pulumi.demo.yaml", "Pulumi.seed1.yaml"]);
+    expect(stacks).toEqual(["Pulumi.demo.yaml", "Pulumi.google.yaml", "Pulumi.seed1.yaml", "Pulumi.vendor.yaml"]);
     expect(fs.readdirSync(path.join(example, "stacks")).sort()).toEqual(stacks);
     const read = (dir: string, file: string) => withoutComments(fs.readFileSync(path.join(dir, "stacks", file), "utf8"));
     for (const s of stacks) expect(read(example, s)).toBe(read(repoRoot, s));

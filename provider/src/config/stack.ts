@@ -87,9 +87,12 @@ export const StackConfig = z
     journal: JournalSetting.optional(),
   })
   .superRefine((c, ctx) => {
-    // Nothing can read a vendor's system: the list of its users is how the gate knows who lives there.
     if (c.clearForwardingAddress && sourceKindOf(c.source) !== "exchange")
       ctx.addIssue({ code: "custom", path: ["clearForwardingAddress"], message: `is an Exchange source mailbox's setting (its ForwardingAddress); a ${sourceKindOf(c.source)} source has none: leave it unset` });
+    // The worksheet's columns are seed 2's Mailbox and ForwardTo: whether the vendor keeps a copy is not one of them.
+    if (c.deliverToMailboxAndForward && sourceKindOf(c.source) === "vendor")
+      ctx.addIssue({ code: "custom", path: ["deliverToMailboxAndForward"], message: "cannot be asked of a vendor through the worksheet (its columns are Mailbox and ForwardTo): leave it unset, and agree with the vendor whether it keeps a copy" });
+    // Nothing can read a vendor's system: the list of its users is how the gate knows who lives there.
     if (sourceKindOf(c.source) === "vendor" && !c.sourceUsers)
       ctx.addIssue({ code: "custom", path: ["sourceUsers"], message: "is required with a vendor source: the CSV of every user the vendor hosts (header EmailAddress), since coexist cannot read the vendor's system" });
     else if (c.routing === "pendingGroup" && !c.sourceUsers)
@@ -265,8 +268,32 @@ function typeMessage(key: string, expected: string, value: unknown, secret: bool
   }
 }
 
+/**
+ * A Google service account key written in the stack file in plain text (not `secure:`): a
+ * private key must never sit in a file people commit. Refused, pointing at its secret key.
+ */
+export function plaintextKeys(file: string, shown: string): Problem[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    return [];
+  }
+  const lines = text.split(/\r?\n/);
+  const problems: Problem[] = [];
+  lines.forEach((l, i) => {
+    const m = /^(\s*)["']?serviceAccountKey["']?\s*:\s*(.*)$/.exec(l);
+    if (!m) return;
+    const rest = m[2]!.trim();
+    const secret = rest === "" ? /^\s*secure\s*:/.test(lines[i + 1] ?? "") : /^secure\s*:/.test(rest);
+    if (!secret)
+      problems.push({ file: shown, line: i + 1, column: m[1]!.length + 1, message: "coexist:source.serviceAccountKey is in the stack file in plain text, and a private key must be a secret: remove it, then run pulumi config set --secret coexist:googleServiceAccountKey < key.json" });
+  });
+  return problems;
+}
+
 export function readStackConfig(raw: Record<string, unknown>, file: string, problems: Problem[], shown = file): StackConfig | undefined {
-  problems.push(...unknownKeys(file, shown), ...unknownFields(raw, file, shown));
+  problems.push(...unknownKeys(file, shown), ...unknownFields(raw, file, shown), ...plaintextKeys(file, shown));
   const parsed = StackConfig.safeParse(raw);
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) {

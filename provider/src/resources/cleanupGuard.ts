@@ -96,7 +96,8 @@ async function sourceMailboxes(ctx: Context, domain: string): Promise<Forwarding
   if (kind === "exchange") return (await ctx.source.run(GetMailbox({ ResultSize: "Unlimited" }))) as MailboxObject[];
   if (kind === "google-workspace") return (await readGoogleSource(ctx.source, domain, async <T>(pool: SessionPool, c: Command) => (await pool.run(c)) as T[])).mailboxes;
   const stack = await currentStack();
-  const files = vendorFiles(ctx.config.vendor, projectRoot(), stack ?? "stack");
+  if (!stack) throw new CleanupRefused("coexist: refusing to clean up: cannot tell which stack this is, so the vendor's ledger cannot be read; run pulumi destroy with --stack");
+  const files = vendorFiles(ctx.config.vendor, projectRoot(), stack);
   const problems: Problem[] = [];
   const states = vendorStates(readLedger(files.ledger), readConfirmations(files.confirmed, files.confirmed, problems));
   const list = ctx.config.sourceUsers ? path.resolve(projectRoot(), ctx.config.sourceUsers) : undefined;

@@ -101,7 +101,7 @@ async function forwardingAddress(pool: SessionPool, u: GmailUser): Promise<GSFor
  * the address auto-forwarding sends to in effect (enabled, and the address accepted). A pending
  * routing address is an error naming the user, never drift.
  */
-export async function readForwarding(pool: SessionPool, u: GmailUser, expectOn: boolean): Promise<{ forwardingSmtpAddress: string | null; disposition: string | null } | undefined> {
+export async function readForwarding(pool: SessionPool, u: GmailUser): Promise<{ forwardingSmtpAddress: string | null; disposition: string | null } | undefined> {
   let auto: GSAutoForwardingObject | undefined;
   try {
     auto = ((await pool.run(GetGSGmailAutoForwardingSettings({ User: userOf(u) }))) as GSAutoForwardingObject[])[0];
@@ -110,7 +110,7 @@ export async function readForwarding(pool: SessionPool, u: GmailUser, expectOn: 
     throw e;
   }
   const address = await forwardingAddress(pool, u);
-  if (expectOn && address?.VerificationStatus === "pending") throw pendingError(u, "read");
+  if (address?.VerificationStatus === "pending") throw pendingError(u, "read");
   const to = auto?.Enabled && auto.EmailAddress ? bare(auto.EmailAddress) : null;
   const inEffect = to !== null && (to !== bare(u.forwardTo) || address?.VerificationStatus === "accepted");
   return { forwardingSmtpAddress: inEffect ? to : null, disposition: auto?.Enabled ? (auto.Disposition ?? null) : null };

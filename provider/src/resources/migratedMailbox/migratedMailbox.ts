@@ -194,6 +194,8 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
       takeOver(news),
       ...(news.tenantAddress ? [addTenantAddress(news, news.tenantAddress)] : []),
       ...(news.vendorRemoval ? [] : planOn(news, olds.proxyAddress)),
+      // Gmail: a changed routing address, the old one deleted once auto-forwarding points at the new (gmailSteps.forwardOn).
+      ...(news.source === "google-workspace" && !address(olds.forwardTo, news.forwardTo) && !news.keepForwardingAddress ? [gmail.removeForwardingAddress(news, olds.forwardTo)] : []),
       ...(olds.tenantAddress && !address(olds.tenantAddress, news.tenantAddress) ? [removeTenantAddress(news, olds.tenantAddress)] : []),
     ],
     // The plan shows a rollback's; a cleanup (`pulumi destroy`) keeps the membership (see delete).
@@ -239,7 +241,7 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
         if (!s && !member) return undefined;
         return { ...outs, isMember, forwardingSmtpAddress: s && s.latest.action === "add" ? s.forwardTo : null };
       }
-      const now = await gmail.readForwarding(ctx.source, outs, !outs.vendorRemoval);
+      const now = await gmail.readForwarding(ctx.source, outs);
       if (!now && !member) return undefined;
       return { ...outs, isMember, forwardingSmtpAddress: now?.forwardingSmtpAddress ?? null, forwardingDisposition: now?.disposition ?? null };
     }
