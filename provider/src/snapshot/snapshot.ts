@@ -36,7 +36,10 @@ import { readGoogleSource, SourceSide } from "./googleSource";
  *   DNS:    the MX of each domain asked about.
  * So 7 + g reads for N users (g = groups whose membership matters, usually 1). The result has
  * the oracle's shape, so the same routing model runs over a rehearsal's world and a real
- * tenant's snapshot.
+ * tenant's snapshot. The other source kinds read differently (SourceReader): a Google Workspace
+ * source takes N + 3 + f reads (f users forwarded), since the Gmail API has no bulk read of
+ * settings (googleSource.ts; `node dist/test/bench/snapshot.js` measures it); a vendor's system
+ * takes none (vendorSource.ts).
  */
 export interface Snapshot extends RoutingWorld {
   /** How many read cmdlets it took, and how long, for the benchmark and `status`. */
