@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { commandLog, traceMail, undelivered, World } from "@coexist/provider/testing";
 import { coexistCli } from "../harness/cli";
-import { writeLatch } from "../harness/hold";
+import { upWriteByWrite, writeLatch } from "../harness/hold";
 import { contosoStack, misrouted, rehearsalProject } from "../harness/rehearsal";
 
 // A Google Workspace source end to end through the real CLI, on the simulated Gmail API: the
@@ -152,31 +152,10 @@ describe("a Google Workspace source, checked after every single write", () => {
     project.cleanup();
   });
 
-  async function until(what: string, condition: () => boolean, timeoutMs = 60_000) {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-  const answered = (from: number) => commandLog(rehearsal.stateFile).slice(from).filter((l) => l.cmdlet && WRITE.test(l.cmdlet) && l.ok !== undefined).length;
   async function upStepByStep(): Promise<number> {
-    const from = commandLog(rehearsal.stateFile).length;
-    latch.hold(0);
-    let result: { code: number; output: string } | undefined;
-    const run = rehearsal.up().then((r) => (result = r));
-    let k = 0;
-    for (;;) {
-      expect({ after: k, undelivered: undelivered(rehearsal.world()).map((r) => r.user) }).toEqual({ after: k, undelivered: [] });
-      if (result) break;
-      k++;
-      fs.writeFileSync(latch.file, String(k));
-      await until(`write ${k} to be answered`, () => result !== undefined || answered(from) >= k);
-    }
-    latch.release();
-    await run;
-    expect(result!.code === 0 ? "ok" : result!.output).toBe("ok");
-    return answered(from);
+    const { result, writes } = await upWriteByWrite(rehearsal, latch, (k) => expect({ after: k, undelivered: undelivered(rehearsal.world()).map((r) => r.user) }).toEqual({ after: k, undelivered: [] }));
+    expect(result.code === 0 ? "ok" : result.output).toBe("ok");
+    return writes;
   }
 
   it("a first wave: no user's mail loops or bounces between any two writes", async () => {

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { commandLog, traceMail, undelivered, World } from "@coexist/provider/testing";
 import { coexistCli } from "../harness/cli";
-import { writeLatch } from "../harness/hold";
+import { upWriteByWrite, writeLatch } from "../harness/hold";
 import { contosoStack, misrouted, rehearsalProject } from "../harness/rehearsal";
 
 // Seed 1's routing model end to end through the real CLI: a group of the users still at the
@@ -182,35 +182,16 @@ describe("seed 1's model, checked after every single write", () => {
     project.cleanup();
   });
 
-  async function until(what: string, condition: () => boolean, timeoutMs = 60_000) {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-  const answered = (from: number) => commandLog(rehearsal.stateFile).slice(from).filter((l) => l.cmdlet && WRITE.test(l.cmdlet) && l.ok !== undefined).length;
-  /** Runs `pulumi up`, one write at a time, checking the world between writes; returns the number of writes. */
+  /** Runs `pulumi up`, one write at a time, checking every user's and the hire's mail between writes; returns the number of writes. */
   async function upStepByStep(): Promise<number> {
-    const from = commandLog(rehearsal.stateFile).length;
-    latch.hold(0);
-    let result: { code: number; output: string } | undefined;
-    const run = rehearsal.up().then((r) => (result = r));
-    let k = 0;
-    for (;;) {
+    const { result, writes } = await upWriteByWrite(rehearsal, latch, (k) => {
       const w = rehearsal.world();
       expect({ after: k, undelivered: undelivered(w).map((r) => r.user) }).toEqual({ after: k, undelivered: [] });
       const hire = (["internet", "exchange", "source"] as const).map((entry) => traceMail(w, { to: HIRE, entry }).outcome);
       expect({ after: k, hire }).toEqual({ after: k, hire: ["delivered-exchange", "delivered-exchange", "delivered-exchange"] });
-      if (result) break;
-      k++;
-      fs.writeFileSync(latch.file, String(k));
-      await until(`write ${k} to be answered`, () => result !== undefined || answered(from) >= k);
-    }
-    latch.release();
-    await run;
-    expect(result!.code === 0 ? "ok" : result!.output).toBe("ok");
-    return answered(from);
+    });
+    expect(result.code === 0 ? "ok" : result.output).toBe("ok");
+    return writes;
   }
 
   it("a first wave: no user's mail and not the hire's loops or bounces between any two writes", async () => {

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { commandLog, undelivered, World } from "@coexist/provider/testing";
 import { coexistCli } from "../harness/cli";
-import { writeLatch } from "../harness/hold";
+import { upWriteByWrite, writeLatch } from "../harness/hold";
 import { contosoStack, misrouted, rehearsalProject } from "../harness/rehearsal";
 
 // A vendor-managed source (seed 2's vendor, no API) end to end through the real CLI: coexist does
@@ -165,13 +165,6 @@ describe("a vendor-managed source, checked after every single write", () => {
     project.cleanup();
   });
 
-  async function until(what: string, condition: () => boolean, timeoutMs = 60_000) {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
   /** The world as the vendor would leave it if it applied every row of the worksheet now. */
   function ifApplied(w: World): World {
     const copy = JSON.parse(JSON.stringify(w)) as World;
@@ -182,26 +175,14 @@ describe("a vendor-managed source, checked after every single write", () => {
     }
     return copy;
   }
-  const answered = (from: number) => commandLog(rehearsal.stateFile).slice(from).filter((l) => l.cmdlet && WRITE.test(l.cmdlet) && l.ok !== undefined).length;
   async function upStepByStep(): Promise<number> {
-    const from = commandLog(rehearsal.stateFile).length;
-    latch.hold(0);
-    let result: { code: number; output: string } | undefined;
-    const run = rehearsal.up().then((r) => (result = r));
-    let k = 0;
-    for (;;) {
+    const { result, writes } = await upWriteByWrite(rehearsal, latch, (k) => {
       const w = rehearsal.world();
       expect({ after: k, undelivered: undelivered(w).map((r) => r.user) }).toEqual({ after: k, undelivered: [] });
       expect({ after: k, ifApplied: undelivered(ifApplied(w)).map((r) => r.user) }).toEqual({ after: k, ifApplied: [] });
-      if (result) break;
-      k++;
-      fs.writeFileSync(latch.file, String(k));
-      await until(`write ${k} to be answered`, () => result !== undefined || answered(from) >= k);
-    }
-    latch.release();
-    await run;
-    expect(result!.code === 0 ? "ok" : result!.output).toBe("ok");
-    return answered(from);
+    });
+    expect(result.code === 0 ? "ok" : result.output).toBe("ok");
+    return writes;
   }
 
   it("a first wave: no user's mail loops or bounces between any two writes, whether or not the vendor has applied the rows yet", async () => {
