@@ -57,7 +57,7 @@ export function worldFor(stack: string, cwd: string, others: string[] = [], sour
   const domain = config.domain;
   const kind = sourceKindOf(config.source);
   const sourceKind = kind === "exchange" ? "exchange-onprem" : kind;
-  if (sourceRelay && kind !== "exchange") throw new Error(`stack ${stack}: --source-relay is an Exchange source's send connector; this stack's source imitates ${kind}, whose relaying is not modelled`);
+  if (sourceRelay && kind === "vendor") throw new Error(`stack ${stack}: --source-relay is a source's relay of recipients it does not know; this stack's source imitates a vendor, whose relaying is not modelled`);
   const alias = (address: string) => address.slice(0, address.lastIndexOf("@")).toLowerCase();
   const inDomain = (address: string) => address.toLowerCase().endsWith(`@${domain}`);
   // Everyone in a wave, and (pendingGroup) every listed source user; cloud-only recipients get

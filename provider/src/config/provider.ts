@@ -58,6 +58,13 @@ export const defaultGroup = (routing: RoutingModel): { name: string; alias: stri
 export const GoogleSettings = z.object({
   disposition: z.enum(["leaveInInbox", "archive", "trash", "markRead"]).default("archive"),
   removeForwardingAddress: z.boolean().default(true),
+  /**
+   * Gmail routes mail for recipients it does not know in the shared domain to Exchange Online
+   * (a split-delivery route set up by hand in the Admin console): no cmdlet PSGSuite wraps reads
+   * it, so the stack declares it. The routing model then delivers an Exchange-Online-only
+   * recipient's mail that reaches Google first; undeclared, the gate warns about those recipients.
+   */
+  relaysUnknownRecipients: z.boolean().default(false),
 });
 export type GoogleSettings = z.infer<typeof GoogleSettings>;
 

@@ -602,12 +602,18 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   }
   /** Problems coexist causes for a cloud-only recipient (listed, or put in the pending group by this run) are refused; others are shown. */
   const coexistsDoing = (u: string) => cloudListed.has(u) || (pending && endMembers.has(u) && !membersToday.has(u));
+  const relayFix =
+    snapshot.source.kind === "google-workspace"
+      ? `Gmail must route mail for recipients it does not know in ${input.domain} to Exchange Online (a split-delivery route in the Google Admin console, Apps → Google Workspace → Gmail → Routing), declared to coexist with coexist:google.relaysUnknownRecipients true`
+      : snapshot.source.kind === "vendor"
+        ? `the vendor must relay recipients it does not know in ${input.domain} to Exchange Online (agree it with the vendor; coexist cannot see it, so this stays a warning)`
+        : `the source must relay recipients it does not know in ${input.domain} to Exchange Online (an InternalRelay accepted domain and a send connector to the tenant: seed 1's send and receive connector)`;
   const cloudHint = (u: string, e: Entry): string =>
     e === "exchange"
       ? pending
         ? `; it is an Exchange Online recipient with no source mailbox: keep it out of coexist:sourceUsers, so it is not in the group ${input.groupAddress}`
         : `; it is an Exchange Online recipient with no source mailbox: list it in coexist:cloudOnly, so it joins the group ${input.groupAddress} and its mail stays in Exchange Online`
-      : `; it is an Exchange Online recipient with no source mailbox, and while MX points at the source, mail for it reaches the source first: the source must relay recipients it does not know in ${input.domain} to Exchange Online (an InternalRelay accepted domain and a send connector to the tenant: seed 1's send and receive connector)`;
+      : `; it is an Exchange Online recipient with no source mailbox, and while MX points at the source, mail for it reaches the source first: ${relayFix}`;
   const tenantOrg = snapshot.tenant.acceptedDomains.find((d) => d.InitialDomain)?.DomainName;
   const diagnosed = new Map<string, ReturnType<typeof diagnose>>();
   for (const u of input.users) if (u.action === "migrate") diagnosed.set(u.email, diagnose(vEnd, u, findSourceMailbox(end, index, u), tenantOrg, snapshot.source, input.domain));

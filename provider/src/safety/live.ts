@@ -15,6 +15,10 @@ export interface LiveTargets {
   pool?: PoolSettings | undefined;
   /** The shared domain: a Google source's users are read in it. */
   domain: string;
+  /** The tenant's initial domain, where a declared Gmail route for unknown recipients points. */
+  tenant?: string;
+  /** coexist:google: whether Gmail relays unknown recipients to Exchange Online (declared, not readable). */
+  google?: { relaysUnknownRecipients?: boolean };
 }
 
 
@@ -41,7 +45,7 @@ export async function liveSnapshot(t: LiveTargets, domains: string[], groups: st
     kind === "vendor"
       ? { kind, side: vendor ?? { kind, mailboxes: [], acceptedDomains: [], sendConnectors: [] } }
       : kind === "google-workspace"
-        ? { kind, pool: pool!, domain: t.domain }
+        ? { kind, pool: pool!, domain: t.domain, ...(t.google?.relaysUnknownRecipients && t.tenant ? { relayTo: t.tenant } : {}) }
         : { kind, pool: pool! };
   try {
     return await readSnapshot({ exchange, source, network: networkFor(t.exchange, t.smartHosts, t.sourceIpRanges), domains, groups });

@@ -2,6 +2,7 @@ import { gateInput, Inputs } from "../program/program";
 import { initialWorld } from "../simulator/scenario";
 import type { World } from "../simulator/model";
 import { vendorSource, type VendorForwarding } from "../snapshot/vendorSource";
+import { readGoogleSource } from "../snapshot/googleSource";
 import { contosoConfig as config, ORG, waveUser as user } from "../testing/safety";
 import { evaluate } from "./gate";
 
@@ -60,6 +61,33 @@ describe("the safety gate with a Google Workspace source", () => {
     const bobs = r.refusals.filter((f) => f.user === "bob@contoso.com");
     expect(bobs.length).toBeGreaterThan(0);
     expect(bobs[0]!.message).toContain("a Google Workspace migration batch completed for this user sets this forward (TargetDeliveryDomain)");
+  });
+
+  it("warns about an Exchange-Online-only recipient's mail reaching Gmail first, naming Gmail's route and the key that declares it", () => {
+    const w = initialWorld({ domain: "contoso.com", organization: ORG, users: ALL, subdomain: SUB, sourceKind: "google-workspace", cloudOnly: ["hire"] });
+    const r = evaluate(w, gateInput(google([sub("alice")])));
+    expect(r.refusals).toEqual([]);
+    expect(r.warnings.map((f) => f.message).join("\n")).toContain("Gmail must route mail for recipients it does not know in contoso.com to Exchange Online (a split-delivery route in the Google Admin console");
+    // Declared (the snapshot then models Google's route as a relay), the hire's mail is delivered in Exchange Online.
+    const relayed = initialWorld({ domain: "contoso.com", organization: ORG, users: ALL, subdomain: SUB, sourceKind: "google-workspace", cloudOnly: ["hire"], sourceRelay: true });
+    expect(evaluate(relayed, gateInput(google([sub("alice")], { cloudOnly: ["hire@contoso.com"] }))).findings).toEqual([]);
+  });
+
+  it("reads a declared Gmail route for unknown recipients as a relay of the shared domain to the tenant", async () => {
+    const answers: Record<string, unknown[]> = {
+      "Get-GSUser": [{ PrimaryEmail: "alice@contoso.com", Aliases: [], NonEditableAliases: ["alice@contoso.com.test-google-a.com"] }],
+      "Get-GSDomain": [{ DomainName: "contoso.com", IsPrimary: true }],
+      "Get-GSDomainAlias": [],
+      "Get-GSGmailAutoForwardingSettings": [{ User: "alice@contoso.com", Enabled: false, EmailAddress: null, Disposition: null }],
+    };
+    const run = async <T,>(_pool: unknown, c: { cmdlet: string }) => (answers[c.cmdlet] ?? []) as T[];
+    const plain = await readGoogleSource(undefined as never, "contoso.com", run);
+    expect(plain.acceptedDomains?.map((d) => d.DomainType)).toEqual(["Authoritative"]);
+    expect(plain.sendConnectors).toEqual([]);
+    const declared = await readGoogleSource(undefined as never, "contoso.com", run, ORG);
+    expect(declared.acceptedDomains?.map((d) => d.DomainType)).toEqual(["InternalRelay"]);
+    expect(declared.sendConnectors?.[0]).toMatchObject({ AddressSpaces: ["SMTP:contoso.com;1"], SmartHosts: ["contoso.mail.protection.outlook.com"], Enabled: true });
+    expect(declared.mailboxes[0]).toMatchObject({ PrimarySmtpAddress: "alice@contoso.com", ForwardingSmtpAddress: null, EmailAddresses: ["SMTP:alice@contoso.com", "smtp:alice@contoso.com.test-google-a.com"] });
   });
 
   it("passes a rollback: auto-forwarding off, the address removed, the user out of the group", () => {

@@ -64,7 +64,9 @@ const googleOf = (domain: string): NonNullable<World["source"]["google"]> => ({
 export function initialWorld(s: Scenario): World {
   const kind = s.sourceKind ?? "exchange-onprem";
   // Accepted domains and send connectors are Exchange's; a Google or vendor source's relaying is not modelled.
-  if (s.sourceRelay && kind !== "exchange-onprem") throw new Error(`sourceRelay is an Exchange source's send connector; a ${kind} source has none`);
+  // Google's split-delivery route for unknown recipients is modelled as an Exchange source's relay
+  // (InternalRelay and a connector to the tenant); a vendor's relaying is not modelled.
+  if (s.sourceRelay && kind === "vendor") throw new Error("sourceRelay is a source's relay of recipients it does not know; a vendor's is not modelled");
   let guidCounter = 0;
   const next = () => simGuid(++guidCounter);
   const d = s.domain.toLowerCase();

@@ -27,7 +27,7 @@ export type SourceSide = Omit<RoutingWorld["source"], "hosts" | "outboundIps">;
  * costs). Each read impersonates its own user, so the per-user quota (15,000 units a minute) is
  * never near; the reads run side by side over the pool's sessions.
  */
-export async function readGoogleSource(pool: SessionPool, domain: string, run: <T>(pool: SessionPool, c: Command) => Promise<T[]>): Promise<SourceSide> {
+export async function readGoogleSource(pool: SessionPool, domain: string, run: <T>(pool: SessionPool, c: Command) => Promise<T[]>, relayTo?: string): Promise<SourceSide> {
   const [users, domains, aliases] = await Promise.all([
     run<GSUserObject>(pool, GetGSUser({ Filter: "*", Projection: "Basic" })),
     run<GSDomainObject>(pool, GetGSDomain({})),
@@ -46,11 +46,13 @@ export async function readGoogleSource(pool: SessionPool, domain: string, run: <
     mailboxes,
     // Gmail keeps mail for its own domains and domain aliases: "the source delivers what it hosts".
     // Whether Google relays recipients it does not know (split delivery) no cmdlet tells: taken as no.
+    // Declared (coexist:google.relaysUnknownRecipients): the shared domain's unknown recipients go
+    // to Exchange Online, modelled as an Exchange source's relay is: InternalRelay and a connector.
     acceptedDomains: [
-      ...domains.map((d) => ({ Name: d.DomainName, DomainName: d.DomainName, DomainType: "Authoritative" as const, MatchSubDomains: false, Default: d.IsPrimary ?? false })),
+      ...domains.map((d) => ({ Name: d.DomainName, DomainName: d.DomainName, DomainType: relayTo && sameDomain(d.DomainName, domain) ? ("InternalRelay" as const) : ("Authoritative" as const), MatchSubDomains: false, Default: d.IsPrimary ?? false })),
       ...aliases.map((a) => ({ Name: a.DomainAliasName, DomainName: a.DomainAliasName, DomainType: "Authoritative" as const, MatchSubDomains: false, Default: false })),
     ],
-    sendConnectors: [],
+    sendConnectors: relayTo ? [{ Name: "Gmail route to Exchange Online (declared)", AddressSpaces: [`SMTP:${domain};1`], SmartHosts: [tenantMx(relayTo)], DNSRoutingEnabled: false, Enabled: true }] : [],
     google: {
       domains: domains.map((d) => ({ domainName: d.DomainName.toLowerCase(), isPrimary: d.IsPrimary ?? false })),
       domainAliases: aliases.map((a) => ({ domainAliasName: a.DomainAliasName.toLowerCase(), parentDomainName: a.ParentDomainName.toLowerCase() })),
@@ -60,6 +62,10 @@ export async function readGoogleSource(pool: SessionPool, domain: string, run: <
     },
   };
 }
+
+const sameDomain = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+/** The tenant's MX host, where a route to Exchange Online points: <prefix>.mail.protection.outlook.com. */
+const tenantMx = (tenant: string) => `${tenant.toLowerCase().replace(/\.onmicrosoft\.com$/, "")}.mail.protection.outlook.com`;
 
 /**
  * A Gmail user as a source mailbox: its aliases (a domain alias gives every user a non-editable

@@ -52,7 +52,7 @@ export interface Snapshot extends RoutingWorld {
  */
 export type SourceReader =
   | { kind: "exchange"; pool: SessionPool }
-  | { kind: "google-workspace"; pool: SessionPool; domain: string }
+  | { kind: "google-workspace"; pool: SessionPool; domain: string; relayTo?: string }
   | { kind: "vendor"; side: SourceSide };
 
 export interface SnapshotSources {
@@ -80,7 +80,7 @@ export async function readSnapshot(s: SnapshotSources): Promise<Snapshot> {
     run<OutboundConnectorObject>(s.exchange, GetOutboundConnector({})),
     run<TransportRuleObject>(s.exchange, GetTransportRule({})),
     run<TenantRecipientObject>(s.exchange, GetRecipient({ ResultSize: "Unlimited" })),
-    source.kind === "exchange" ? readExchangeSource(source.pool, run) : source.kind === "google-workspace" ? readGoogleSource(source.pool, source.domain, run) : Promise.resolve(source.side),
+    source.kind === "exchange" ? readExchangeSource(source.pool, run) : source.kind === "google-workspace" ? readGoogleSource(source.pool, source.domain, run, source.relayTo) : Promise.resolve(source.side),
   ]);
 
   // Membership matters for groups a rule's condition or exception names (or will: the coexist
