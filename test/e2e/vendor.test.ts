@@ -51,6 +51,9 @@ describe("a vendor-managed source through the real CLI", () => {
   it("applies wave 1: both users join Migrated Users, and the worksheet asks the vendor for their forwards", async () => {
     project.writeConfig({ ...base, waves: ["batches/v1.csv"] });
     await rehearsal.reset({ domain: "contoso.com", organization: ORG, users: USERS, sourceKind: "vendor" });
+    // The review shows what the vendor will be asked, beside the cmdlets.
+    const plan = await rehearsal.plan();
+    expect(plan).toContain(`# worksheet: add alice@contoso.com → alice@${ORG} (written once the cmdlets above succeed)`);
     await succeeds(rehearsal.up());
     expect(members()).toEqual(["alice@contoso.com", "bob@contoso.com"]);
     const [header, ...body] = rows();
@@ -88,6 +91,7 @@ describe("a vendor-managed source through the real CLI", () => {
 
   it("rolls bob back and waits: the removal is asked for, bob stays in the group, up warns and status says so", async () => {
     project.writeConfig({ ...base, waves: ["batches/v1.csv", "batches/v2.csv"], rollback: ["bob@contoso.com"] });
+    expect(await rehearsal.plan()).toContain(`# worksheet: remove bob@contoso.com → bob@${ORG} (the membership stays until the vendor confirms it)`);
     const out = await succeeds(rehearsal.up());
     expect(out).toContain(`bob@contoso.com: rolled back, waiting for HostCo to remove the forward to bob@${ORG}`);
     expect(members()).toEqual(["alice@contoso.com", "bob@contoso.com", "carol@contoso.com"]);

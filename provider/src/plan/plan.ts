@@ -22,6 +22,8 @@ export interface PlannedStep {
   resource: string;
   kind: ResourceKind;
   commands: Command[];
+  /** What the step asks of a person (a vendor's worksheet rows), beside its cmdlets. */
+  asks?: string[];
 }
 
 const kindOf = (type: string | undefined): ResourceKind | undefined => {
@@ -39,13 +41,15 @@ export function planSteps(steps: PreviewStep[]): PlannedStep[] {
     const news = step.newState?.inputs ? (def.inputs.safeParse(strip(step.newState.inputs)).data as Record<string, unknown> | undefined) ?? strip(step.newState.inputs) : undefined;
     const olds = step.oldState?.outputs ? strip(step.oldState.outputs) : undefined;
     let commands: Command[] = [];
-    if (step.op === "create" && news) commands = def.plan.create(news);
-    else if (step.op === "update" && olds && news) commands = def.plan.update(olds, news);
-    else if ((step.op === "delete" || step.op === "delete-replaced") && olds) commands = def.plan.delete(olds);
-    else if (step.op === "create-replacement" && news) commands = def.plan.create(news);
-    else if (step.op === "replace" && olds && news) commands = [...def.plan.delete(olds), ...def.plan.create(news)];
+    let asks: string[] = [];
+    const a = def.asks;
+    if (step.op === "create" && news) [commands, asks] = [def.plan.create(news), a?.create(news) ?? []];
+    else if (step.op === "update" && olds && news) [commands, asks] = [def.plan.update(olds, news), a?.update(olds, news) ?? []];
+    else if ((step.op === "delete" || step.op === "delete-replaced") && olds) [commands, asks] = [def.plan.delete(olds), a?.delete(olds) ?? []];
+    else if (step.op === "create-replacement" && news) [commands, asks] = [def.plan.create(news), a?.create(news) ?? []];
+    else if (step.op === "replace" && olds && news) [commands, asks] = [[...def.plan.delete(olds), ...def.plan.create(news)], [...(a?.delete(olds) ?? []), ...(a?.create(news) ?? [])]];
     else continue;
-    planned.push({ op: step.op, resource: step.urn.split("::").pop() ?? step.urn, kind, commands });
+    planned.push({ op: step.op, resource: step.urn.split("::").pop() ?? step.urn, kind, commands, ...(asks.length > 0 ? { asks } : {}) });
   }
   return planned;
 }
@@ -171,6 +175,7 @@ export function formatPlan(planned: PlannedStep[], index?: WaveIndex): string {
     for (const p of s.steps) {
       lines.push(`  ${p.op} ${p.resource}`);
       for (const c of p.commands) lines.push(`    ${formatCommand(c)}`);
+      for (const a of p.asks ?? []) lines.push(`    # ${a}`);
     }
   }
   return lines.join("\n");
@@ -186,7 +191,10 @@ export function planCsv(planned: PlannedStep[], index?: WaveIndex): string {
   const rows = [["section", "resource", "kind", "action", "order", "cmdlet", "command"].map(field).join(",")];
   for (const s of review(planned, index).sections) {
     const section = s.section.kind === "wave" ? s.section.wave : s.section.kind;
-    for (const p of s.steps) p.commands.forEach((c, i) => rows.push([section, p.resource, definitions[p.kind].name, p.op, i + 1, c.cmdlet, formatCommand(c)].map(field).join(",")));
+    for (const p of s.steps) {
+      p.commands.forEach((c, i) => rows.push([section, p.resource, definitions[p.kind].name, p.op, i + 1, c.cmdlet, formatCommand(c)].map(field).join(",")));
+      (p.asks ?? []).forEach((a, i) => rows.push([section, p.resource, definitions[p.kind].name, p.op, p.commands.length + i + 1, "(worksheet)", a].map(field).join(",")));
+    }
   }
   return rows.join("\r\n") + "\r\n";
 }
@@ -204,6 +212,7 @@ export function planMarkdown(planned: PlannedStep[], index?: WaveIndex, title = 
     for (const p of s.steps) {
       lines.push(`# ${p.op} ${p.resource}`);
       for (const c of p.commands) lines.push(formatCommand(c));
+      for (const a of p.asks ?? []) lines.push(`# ${a}`);
     }
     lines.push("```");
   }

@@ -40,6 +40,15 @@ export interface Definition<S extends z.ZodObject, O extends Record<string, unkn
     update(olds: O, news: z.output<S>): Command[];
     delete(olds: O): Command[];
   };
+  /**
+   * What an operation asks of a person rather than a cmdlet (a vendor's worksheet rows), shown in
+   * the change review beside the cmdlets.
+   */
+  asks?: {
+    create(news: z.output<S>): string[];
+    update(olds: O, news: z.output<S>): string[];
+    delete(olds: O): string[];
+  };
   /** Live properties (from read) that differ from what this resource always sets. */
   drift?(outs: O): string[];
   create(ctx: Context, inputs: z.output<S>): Promise<{ id: string; outs: O }>;
@@ -103,7 +112,8 @@ export function handlerFor(def: AnyDefinition): Required<Omit<dynamic.ResourcePr
       const result = check(def, news);
       // No old inputs: the engine will create it. Say what that runs.
       if (Object.keys(withoutProvider(olds)).length === 0 && !result.failures && !hasUnknown(result.inputs) && show()) {
-        await announce(def, result.inputs as Record<string, unknown>, "create", def.plan.create(result.inputs as Record<string, unknown>));
+        const inputs = result.inputs as Record<string, unknown>;
+        await announce(def, inputs, "create", def.plan.create(inputs), def.asks?.create(inputs));
       }
       return result;
     },
@@ -113,8 +123,8 @@ export function handlerFor(def: AnyDefinition): Required<Omit<dynamic.ResourcePr
       if (result.changes && !hasUnknown(n) && show()) {
         const o = withoutProvider(olds);
         const parsed = def.inputs.parse(n);
-        if (result.replaces && result.replaces.length > 0) await announce(def, parsed, "replace", [...def.plan.delete(o), ...def.plan.create(parsed)]);
-        else await announce(def, parsed, "update", def.plan.update(o, parsed));
+        if (result.replaces && result.replaces.length > 0) await announce(def, parsed, "replace", [...def.plan.delete(o), ...def.plan.create(parsed)], [...(def.asks?.delete(o) ?? []), ...(def.asks?.create(parsed) ?? [])]);
+        else await announce(def, parsed, "update", def.plan.update(o, parsed), def.asks?.update(o, parsed));
       }
       return result;
     },

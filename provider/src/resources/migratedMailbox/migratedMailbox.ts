@@ -172,6 +172,10 @@ const planOn = (i: MigratedMailboxInputs, oldProxy?: string) =>
 const planOff = (o: MigratedMailboxInputs) =>
   o.source === "google-workspace" ? [gmail.autoForwardingOff(o), ...(o.keepForwardingAddress ? [] : [gmail.removeForwardingAddress(o)])] : o.source === "vendor" ? [] : [forwardOff(o)];
 
+/** A worksheet row as the change review shows it. */
+const worksheetRow = (i: MigratedMailboxInputs, action: "add" | "remove") =>
+  `worksheet: ${action} ${i.emailAddress} → ${i.forwardTo} (${action === "add" ? "written once the cmdlets above succeed" : "the membership stays until the vendor confirms it"})`;
+
 /** The vendor's removal is confirmed (or nothing was ever asked of it): the membership may go back. */
 async function vendorReleased(ctx: Context, o: MigratedMailboxInputs): Promise<boolean> {
   const s = await vendor.stateOf(ctx.config.vendor, o.emailAddress);
@@ -200,6 +204,12 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
     ],
     // The plan shows a rollback's; a cleanup (`pulumi destroy`) keeps the membership (see delete).
     delete: (olds) => [...planOff(olds), handBack(olds), ...(olds.tenantAddress ? [removeTenantAddress(olds, olds.tenantAddress)] : [])],
+  },
+  // A vendor's source step is a row of the stack's worksheet (vendorSteps.ts), for the consultant to send.
+  asks: {
+    create: (news) => (news.source === "vendor" ? [worksheetRow(news, news.vendorRemoval ? "remove" : "add")] : []),
+    update: (olds, news) => (news.source !== "vendor" ? [] : news.vendorRemoval ? [worksheetRow(news, "remove")] : address(olds.forwardTo, news.forwardTo) && !olds.vendorRemoval ? [] : [worksheetRow(news, "add")]),
+    delete: (olds) => (olds.source === "vendor" && !olds.vendorRemoval ? [worksheetRow(olds, "remove")] : []),
   },
   drift: (outs) => [
     // isMember means out of the rule's reach: a member of Migrated Users, no member of the pending group.
