@@ -369,6 +369,10 @@ function diagnose(end: View, u: UserPlan, mailbox: SourceMailbox | undefined, te
 /**
  * The worlds a user's mail may meet in `view`: one, or for a vendor's unconfirmed change both
  * the one where the vendor applied it and the one where it has not yet (§6 "maybe applied").
+ * Two unconfirmed adds in a row (the routing address changed) leave a third possibility, no
+ * forward at all; it is not checked because an unforwarded user, in or out of the group, has
+ * mail delivered in one system or the other, never looping or bouncing, and in a not-yet-applied
+ * variant only a loop or a bounce counts.
  */
 function variants(view: View, user: string): { view: View; label: string; pending: boolean }[] {
   const m = view.sourceMailbox(user);
