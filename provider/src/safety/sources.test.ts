@@ -152,6 +152,28 @@ describe("the safety gate with a vendor source", () => {
     expect(r.refusals.map((f) => f.message)).toContainEqual(expect.stringContaining("alice@contoso.com: the worksheet asked HostCo to forward this user to alice@contoso.onmicrosoft.com (not confirmed yet), but the user is in no wave"));
   });
 
+  it("with seed 1's model: the fill leaves out a user the vendor may already forward, and a waiting rollback stays out of the pending group", () => {
+    const pendingVendor = (users: ReturnType<typeof user>[], states: [string, VendorForwarding][], rolledBack: ReturnType<typeof user>[] = [], waiting: ReturnType<typeof user>[] = []): Inputs => ({
+      ...vendor(users, states, rolledBack, waiting),
+      config: config({ source: vendorTarget, sourceUsers: "users.csv", routing: "pendingGroup", rollback: rolledBack.map((u) => u.emailAddress) }),
+    });
+    const w = initialWorld({ domain: "contoso.com", organization: ORG, users: ALL, sourceKind: "vendor" });
+    // alice's add is unconfirmed: "maybe forwarded", so never put in the group of users still at the source.
+    const states = [state("alice", "add", false)];
+    const withLedger = { ...w, source: { ...w.source, ...vendorSource("contoso.com", "HostCo", ALL.map(at), new Map(states)) } };
+    const r = evaluate(withLedger, gateInput(pendingVendor([user("alice")], states)));
+    expect(r.findings).toEqual([]);
+    const accounts = (x: World) => [...((x.tenant.groups.find((g) => g.PrimarySmtpAddress === "accounts@contoso.com")?.Members) ?? [])].sort();
+    expect(accounts(r.end as World)).toEqual([at("bob"), at("carol")]);
+    // Rolled back and waiting: alice stays out of the pending group while HostCo may still forward her.
+    const end = { ...withLedger, ...(r.end as World) };
+    const waitingStates = [state("alice", "add", true)];
+    end.source = { ...end.source, ...vendorSource("contoso.com", "HostCo", ALL.map(at), new Map(waitingStates)) };
+    const back = evaluate(end, gateInput(pendingVendor([], waitingStates, [user("alice")], [user("alice")])));
+    expect(back.findings).toEqual([]);
+    expect(accounts(back.end as World)).not.toContain(at("alice"));
+  });
+
   it("releases a rollback once the vendor confirmed the removal: the user leaves the group", () => {
     const states = [state("alice", "remove", true)];
     const r = evaluate(vendorWorld(states, ["alice"]), gateInput(vendor([], states, [user("alice")], [])));
