@@ -7,6 +7,7 @@ import { googleCmdlets, takeGoogleNotes } from "./google";
 import { World } from "./model";
 import { initialWorld } from "./scenario";
 import { closeTestPools, commandLog, freshWorld, readWorld, simTarget, testPool } from "../testing/simulator";
+import { WorldStore } from "./store";
 
 /*
  * The simulated Google Workspace source against the Gmail API reference and guides
@@ -272,6 +273,8 @@ describe("a google session through the simulator runner", () => {
 
   test("the target's faults and throttle answer in Google's words: backendError [500], userRateLimitExceeded [429]", async () => {
     const { stateFile } = freshWorld(google);
+    // Limits lowered, so that reads are charged too (chargesReads).
+    new WorldStore(stateFile).update((w) => void (w.source.google!.quota = { perUserPerMinute: 1000, perProjectPerMinute: 1_200_000 }));
     const once = { retry: { attempts: 1, baseMs: 1, maxMs: 1 } };
     const read = c.GetGSGmailAutoForwardingSettings({ User: "alice@contoso.com" });
     const transient = testPool("google", simTarget(stateFile, { imitates: "google-workspace", faults: Faults.parse({ transientRate: 1 }) }), once);
@@ -281,6 +284,17 @@ describe("a google session through the simulator runner", () => {
     await expect(budget.run(read)).rejects.toMatchObject({ kind: "throttled", message: expect.stringContaining("Reason[userRateLimitExceeded]") });
     // Nothing was applied by the refused calls: one unit of Gmail quota spent, by the one call answered.
     expect(readWorld(stateFile).source.google!.projectQuota).toMatchObject({ units: 1 });
+  });
+
+  test("at Google's documented limits a Gmail read is answered without writing the world; a write is charged", async () => {
+    const { stateFile } = freshWorld(google);
+    const pool = testPool("google", simTarget(stateFile, { imitates: "google-workspace" }), { retry: { attempts: 1, baseMs: 1, maxMs: 1 } });
+    for (let i = 0; i < 5; i++) await pool.run(c.GetGSGmailAutoForwardingSettings({ User: "alice@contoso.com" }));
+    // Nothing charged: neither the project's window nor the user's was opened.
+    expect(readWorld(stateFile).source.google?.projectQuota).toBeUndefined();
+    expect(readWorld(stateFile).source.mailboxes[0]!.gmailQuota).toBeUndefined();
+    await pool.run(c.AddGSGmailForwardingAddress({ User: "alice@contoso.com", ForwardingAddress: ["alice@o365.contoso.com"] }));
+    expect(readWorld(stateFile).source.mailboxes[0]!.gmailQuota).toMatchObject({ units: 100 });
   });
 
   test("a google session refuses a world whose source is not Google's", async () => {

@@ -6,7 +6,7 @@ import { ConnectRequest, InvokeRequest, ProbeOutput, PROTOCOL_VERSION, Request, 
 import { SimulatorTarget } from "../exchange/targets";
 import { errorPayload, raise } from "./errors";
 import { FaultPlan, holdWhile } from "./faults";
-import { googleCmdlets, spendsGmailQuota, takeGoogleNotes } from "./google";
+import { chargesReads, googleCmdlets, spendsGmailQuota, takeGoogleNotes } from "./google";
 import { World } from "./model";
 import { sha256 } from "./scenario";
 import { sourceCmdlets, sourceServer } from "./source";
@@ -167,13 +167,15 @@ async function invoke(req: InvokeRequest): Promise<object[]> {
   if (fault === "crash" && s.target.faults.crashPoint === "before-apply") crash(command.cmdlet, command.parameters);
   // A write counts against the kill schedule in the same update that applies it: no extra
   // read or write of the world on the hot path.
-  // A Gmail read spends quota, which the world keeps (google.ts), so it is applied as an update;
-  // only writes count against the kill schedule and wait at the write latch.
+  // A Gmail read spends quota, which the world keeps (google.ts), so where the world charges
+  // reads it is applied as an update; only writes count against the kill schedule and wait at
+  // the write latch.
   let kill: KillPoint | undefined;
   const isWrite = spec.effect !== "read";
+  const read = !isWrite ? s.store.read() : undefined;
   const output =
-    !isWrite && !(s.role === "google" && spendsGmailQuota(command.cmdlet))
-      ? handler(s.store.read(), command.parameters as never)
+    read && !(s.role === "google" && spendsGmailQuota(command.cmdlet) && chargesReads(read))
+      ? handler(read, command.parameters as never)
       : s.store.update((w) => {
           kill = isWrite ? scheduledKill(w) : undefined;
           return kill === "before-apply" ? [] : handler(w, command.parameters as never);
