@@ -217,7 +217,13 @@ const addressOf = (value: string, what: string): string => {
  * `problems` are the confirmations file's bad rows, which count as not confirmed (the worksheet
  * then lists more, never less): the caller shows them.
  */
-export function request(files: VendorFiles, want: { mailbox: string; forwardTo: string; action: VendorAction }, now = new Date()): { row: LedgerRow; added: boolean; problems: Problem[] } {
+export function request(
+  files: VendorFiles,
+  want: { mailbox: string; forwardTo: string; action: VendorAction },
+  now = new Date(),
+  /** false: only the ledger line; the caller renders the worksheet once for many requests (vendorSteps.ts). */
+  render = true,
+): { row: LedgerRow; added: boolean; problems: Problem[] } {
   const mailbox = addressOf(want.mailbox, "mailbox");
   const forwardTo = addressOf(want.forwardTo, "forwardTo");
   const action = VendorAction.parse(want.action);
@@ -227,7 +233,7 @@ export function request(files: VendorFiles, want: { mailbox: string; forwardTo: 
   const row = LedgerRow.parse({ mailbox, forwardTo, action, time: isoSeconds(now) });
   appendLedger(files.ledger, row);
   // Rendered from the ledger read again (only the new bytes): rows another process appended count too.
-  return { row, added: true, problems: writeWorksheet(files) };
+  return { row, added: true, problems: render ? writeWorksheet(files) : [] };
 }
 
 // ---------------------------------------------------------------------------------------------
