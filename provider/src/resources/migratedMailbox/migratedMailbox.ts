@@ -200,7 +200,7 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
       ...(news.vendorRemoval ? [] : planOn(news, olds.proxyAddress)),
       // Gmail: a changed routing address, the old one deleted once auto-forwarding points at the new (gmailSteps.forwardOn).
       ...(news.source === "google-workspace" && !address(olds.forwardTo, news.forwardTo) && !news.keepForwardingAddress ? [gmail.removeForwardingAddress(news, olds.forwardTo)] : []),
-      ...(olds.tenantAddress && !address(olds.tenantAddress, news.tenantAddress) ? [removeTenantAddress(news, olds.tenantAddress)] : []),
+      ...(olds.tenantAddress && !address(olds.tenantAddress, news.tenantAddress) && news.source !== "vendor" ? [removeTenantAddress(news, olds.tenantAddress)] : []),
     ],
     // The plan shows a rollback's; a cleanup (`pulumi destroy`) keeps the membership (see delete).
     delete: (olds) => [...planOff(olds), handBack(olds), ...(olds.tenantAddress ? [removeTenantAddress(olds, olds.tenantAddress)] : [])],
@@ -269,8 +269,9 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
     await takeOverRun(ctx, news);
     await withTenantAddress(ctx, news, news.tenantAddress, true);
     await forward(ctx, news, olds);
-    // A waiting vendor rollback keeps the address: the vendor may still forward to it.
-    if (olds.tenantAddress && !address(olds.tenantAddress, news.tenantAddress) && !news.vendorRemoval) await withTenantAddress(ctx, news, olds.tenantAddress, false);
+    // A vendor may still forward to the old address until it confirms the change (or the removal):
+    // it stays, a harmless leftover docs/runbook/vendor.md says to remove by hand once confirmed.
+    if (olds.tenantAddress && !address(olds.tenantAddress, news.tenantAddress) && news.source !== "vendor") await withTenantAddress(ctx, news, olds.tenantAddress, false);
     return {
       ...news,
       isMember: true,
