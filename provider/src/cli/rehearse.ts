@@ -4,12 +4,11 @@ import { parse } from "csv-parse/sync";
 import { projectRoot } from "../projectRoot";
 import { bare } from "../exchange/addresses";
 import { sourceKindOf } from "../exchange/targets";
-import { isConfirmed, isoSeconds, LedgerRow, readConfirmations, vendorFiles, worksheetCell } from "../resources/vendorLedger";
+import { isConfirmed, isoSeconds, readConfirmations, readWorksheet, vendorFiles, worksheetCell, type WorksheetRow } from "../resources/vendorLedger";
 import { namedBy } from "../simulator/lookup";
 import { World } from "../simulator/model";
 import { initialWorld, Scenario, tenantSmartHost } from "../simulator/scenario";
 import { WorldStore } from "../simulator/store";
-import { delimiterOf, layout, Place } from "../waves/csv";
 import { formatProblem, InputError, Problem, quote } from "../waves/problems";
 import { stackInputs, stackValues } from "./stackValues";
 import { configValue } from "../config/provider";
@@ -157,69 +156,6 @@ export function mxCutover(stack: string, back: boolean, cwd = projectRoot()): st
 }
 
 // ---- the vendor's part ------------------------------------------------------------------------
-
-/** A worksheet row (docs/design/sources-google-and-vendor.md §6) and where it is in the file. */
-export interface WorksheetRow {
-  row: LedgerRow;
-  line: number;
-  places: Record<"mailbox" | "forwardTo" | "action" | "time", Place>;
-}
-
-const WORKSHEET_COLUMNS = { mailbox: "mailbox", forwardto: "forwardTo", action: "action", time: "time" } as const;
-const WORKSHEET_HEADER = "expected the header Mailbox,ForwardTo,Action,Time";
-
-/**
- * The worksheet coexist writes for the vendor: `Mailbox,ForwardTo,Action,Time` (any case and
- * order; `;` when the header has no `,`, as a spreadsheet may save it), Action add or remove, Time
- * UTC to the second. Every bad field is a problem at its `file:line:column`; none is applied then.
- */
-export function readWorksheet(file: string, shown: string, problems: Problem[]): WorksheetRow[] {
-  const text = fs.readFileSync(file, "utf8");
-  const delimiter = delimiterOf(text);
-  let records: string[][];
-  try {
-    records = parse(text, { delimiter, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
-  } catch (e) {
-    problems.push({ file: shown, line: (e as { lines?: number }).lines ?? 1, column: 1, message: `not a readable CSV: ${(e as Error).message}` });
-    return [];
-  }
-  const places = layout(text, delimiter);
-  const placeOf = (record: number, field: number): Place => places[record]?.fields[field] ?? places[record]?.end ?? { line: 1, column: 1 };
-  const [header = [], ...rows] = records;
-  const columns = header.map((h) => (WORKSHEET_COLUMNS as Record<string, (typeof WORKSHEET_COLUMNS)[keyof typeof WORKSHEET_COLUMNS]>)[h.toLowerCase()]);
-  const before = problems.length;
-  columns.forEach((c, i) => {
-    if (c === undefined) problems.push({ file: shown, ...placeOf(0, i), message: `unknown column ${quote(header[i]!)}; ${WORKSHEET_HEADER}` });
-    else if (columns.indexOf(c) !== i) problems.push({ file: shown, ...placeOf(0, i), message: `${header[i]} appears twice in the header` });
-  });
-  for (const c of Object.values(WORKSHEET_COLUMNS))
-    if (!columns.includes(c)) problems.push({ file: shown, ...placeOf(0, 0), message: `the header has no ${c[0]!.toUpperCase()}${c.slice(1)} column; ${WORKSHEET_HEADER}` });
-  if (problems.length > before) return [];
-
-  const out: WorksheetRow[] = [];
-  rows.forEach((record, r) => {
-    const at = (i: number) => placeOf(r + 1, i);
-    if (record.length !== header.length) {
-      problems.push({ file: shown, ...at(Math.min(record.length, header.length)), message: `expected ${header.length} fields (${header.join(", ")}), found ${record.length}` });
-      return;
-    }
-    const value = Object.fromEntries(columns.map((c, i) => [c!, c === "time" ? record[i]! : record[i]!.toLowerCase()]));
-    const parsed = LedgerRow.safeParse(value);
-    if (!parsed.success) {
-      // One problem per field: its first.
-      const fields = new Map(parsed.error.issues.reverse().map((issue) => [issue.path[0] as (typeof columns)[number], issue.message]));
-      for (const [c, message] of [...fields].reverse()) {
-        const i = columns.indexOf(c);
-        const shownValue = record[i] ?? "";
-        problems.push({ file: shown, ...at(Math.max(i, 0)), message: `${header[i] ?? "the row"} ${shownValue === "" ? "is empty" : `${quote(shownValue)} ${c === "action" ? "must be add or remove" : message}`}` });
-      }
-      return;
-    }
-    const p = (c: (typeof columns)[number]) => at(columns.indexOf(c));
-    out.push({ row: parsed.data, line: at(0).line, places: { mailbox: p("mailbox"), forwardTo: p("forwardTo"), action: p("action"), time: p("time") } });
-  });
-  return out;
-}
 
 const mailboxNamed = (w: World, address: string) => {
   const named = namedBy(address);

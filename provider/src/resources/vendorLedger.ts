@@ -239,8 +239,12 @@ export function request(
 // ---------------------------------------------------------------------------------------------
 // Confirmations
 
-const CONFIRMATION_COLUMNS = { mailbox: "Mailbox", action: "Action", confirmedat: "ConfirmedAt" } as const;
-type ConfirmationColumn = keyof typeof CONFIRMATION_COLUMNS;
+type ConfirmationColumn = "mailbox" | "action" | "confirmedat";
+const CONFIRMATION_COLUMNS: Record<string, { key: ConfirmationColumn; name: string }> = {
+  mailbox: { key: "mailbox", name: "Mailbox" },
+  action: { key: "action", name: "Action" },
+  confirmedat: { key: "confirmedat", name: "ConfirmedAt" },
+};
 const HEADER_HELP = "expected the header Mailbox,Action,ConfirmedAt";
 
 /**
@@ -290,8 +294,21 @@ export function readConfirmations(file: string, shown: string, problems: Problem
 
 const confirmationCaches = new Map<string, { key: string; confirmations: Confirmation[]; problems: Problem[] }>();
 
-function parseConfirmations(text: string, shown: string, problems: Problem[]): Confirmation[] {
-  if (text.replace(/^\uFEFF/, "").trim() === "") return [];
+/**
+ * A CSV whose header names its columns (any case and order; `;` when the header has no `,`): the
+ * confirmations and the worksheet. `columns` maps each header, lower-case, to its key and the name
+ * messages give it. A header that is unknown, twice or missing, and a row with the wrong number of
+ * fields, is a problem at its `file:line:column`; each other row goes to `row`, in file order (so
+ * its problems stay in reading order). Nothing is read past a wrong header.
+ */
+function readTable<K extends string>(
+  text: string,
+  shown: string,
+  problems: Problem[],
+  columns: Record<string, { key: K; name: string }>,
+  help: string,
+  row: (record: string[], at: (field: number) => Place, header: string[], keys: K[]) => void,
+): void {
   const delimiter = delimiterOf(text);
   let records: string[][];
   try {
@@ -299,28 +316,30 @@ function parseConfirmations(text: string, shown: string, problems: Problem[]): C
   } catch (e) {
     const err = e as { lines?: number; message: string };
     problems.push({ file: shown, line: err.lines ?? 1, column: 1, message: `not a readable CSV: ${err.message}` });
-    return [];
+    return;
   }
   const places = layout(text, delimiter);
   const placeOf = (record: number, field: number): Place => places[record]?.fields[field] ?? places[record]?.end ?? { line: 1, column: 1 };
-  const [header = [], ...rows] = records;
-  const columns: (ConfirmationColumn | undefined)[] = header.map((h) => h.trim().toLowerCase() as ConfirmationColumn);
+  const [header = [], ...body] = records;
+  const keys = header.map((h) => (Object.hasOwn(columns, h.toLowerCase()) ? columns[h.toLowerCase()]!.key : undefined));
   const before = problems.length;
-  columns.forEach((c, i) => {
-    if (!Object.hasOwn(CONFIRMATION_COLUMNS, c!)) problems.push({ file: shown, ...placeOf(0, i), message: `unknown column ${quote(header[i]!)}; ${HEADER_HELP}` });
-    else if (columns.indexOf(c) !== i) problems.push({ file: shown, ...placeOf(0, i), message: `${header[i]} appears twice in the header` });
+  keys.forEach((k, i) => {
+    if (k === undefined) problems.push({ file: shown, ...placeOf(0, i), message: `unknown column ${quote(header[i]!)}; ${help}` });
+    else if (keys.indexOf(k) !== i) problems.push({ file: shown, ...placeOf(0, i), message: `${header[i]} appears twice in the header` });
   });
-  for (const [c, name] of Object.entries(CONFIRMATION_COLUMNS))
-    if (!columns.includes(c as ConfirmationColumn)) problems.push({ file: shown, ...placeOf(0, 0), message: `the header has no ${name} column; ${HEADER_HELP}` });
-  if (problems.length > before) return [];
-
-  const out: Confirmation[] = [];
-  rows.forEach((record, r) => {
+  for (const { key, name } of Object.values(columns)) if (!keys.includes(key)) problems.push({ file: shown, ...placeOf(0, 0), message: `the header has no ${name} column; ${help}` });
+  if (problems.length > before) return;
+  body.forEach((record, r) => {
     const at = (i: number) => placeOf(r + 1, i);
-    if (record.length !== header.length) {
-      problems.push({ file: shown, ...at(Math.min(record.length, header.length)), message: `expected ${header.length} fields (${header.join(", ")}), found ${record.length}` });
-      return;
-    }
+    if (record.length !== header.length) problems.push({ file: shown, ...at(Math.min(record.length, header.length)), message: `expected ${header.length} fields (${header.join(", ")}), found ${record.length}` });
+    else row(record, at, header, keys as K[]);
+  });
+}
+
+function parseConfirmations(text: string, shown: string, problems: Problem[]): Confirmation[] {
+  if (text.replace(/^\uFEFF/, "").trim() === "") return [];
+  const out: Confirmation[] = [];
+  readTable(text, shown, problems, CONFIRMATION_COLUMNS, HEADER_HELP, (record, at, header, columns) => {
     const row: Partial<Record<ConfirmationColumn, string>> = {};
     let bad = false;
     const fail = (i: number, message: string) => {
@@ -346,6 +365,49 @@ function parseConfirmations(text: string, shown: string, problems: Problem[]): C
       }
     });
     if (!bad) out.push({ mailbox: row.mailbox!, action: row.action as VendorAction, confirmedAt: row.confirmedat! });
+  });
+  return out;
+}
+
+/** A worksheet row (§6) and where it is in the file. */
+export interface WorksheetRow {
+  row: LedgerRow;
+  line: number;
+  places: Record<"mailbox" | "forwardTo" | "action" | "time", Place>;
+}
+
+type WorksheetColumn = keyof WorksheetRow["places"];
+const WORKSHEET_COLUMNS: Record<string, { key: WorksheetColumn; name: string }> = {
+  mailbox: { key: "mailbox", name: "Mailbox" },
+  forwardto: { key: "forwardTo", name: "ForwardTo" },
+  action: { key: "action", name: "Action" },
+  time: { key: "time", name: "Time" },
+};
+const WORKSHEET_HEADER = "expected the header Mailbox,ForwardTo,Action,Time";
+
+/**
+ * The worksheet as the vendor hands it back, read (`rehearse vendor-apply` plays the vendor):
+ * renderWorksheet's `Mailbox,ForwardTo,Action,Time` (any case and order; `;` when the header has
+ * no `,`, as a spreadsheet may save it), Action add or remove, Time UTC to the second. Every bad
+ * field is a problem at its `file:line:column`; none is applied then.
+ */
+export function readWorksheet(file: string, shown: string, problems: Problem[]): WorksheetRow[] {
+  const out: WorksheetRow[] = [];
+  readTable(fs.readFileSync(file, "utf8"), shown, problems, WORKSHEET_COLUMNS, WORKSHEET_HEADER, (record, at, header, columns) => {
+    const value = Object.fromEntries(columns.map((c, i) => [c, c === "time" ? record[i]! : record[i]!.toLowerCase()]));
+    const parsed = LedgerRow.safeParse(value);
+    if (!parsed.success) {
+      // One problem per field: its first.
+      const fields = new Map(parsed.error.issues.reverse().map((issue) => [issue.path[0] as WorksheetColumn, issue.message]));
+      for (const [c, message] of [...fields].reverse()) {
+        const i = columns.indexOf(c);
+        const shownValue = record[i] ?? "";
+        problems.push({ file: shown, ...at(Math.max(i, 0)), message: `${header[i] ?? "the row"} ${shownValue === "" ? "is empty" : `${quote(shownValue)} ${c === "action" ? "must be add or remove" : message}`}` });
+      }
+      return;
+    }
+    const p = (c: WorksheetColumn) => at(columns.indexOf(c));
+    out.push({ row: parsed.data, line: at(0).line, places: { mailbox: p("mailbox"), forwardTo: p("forwardTo"), action: p("action"), time: p("time") } });
   });
   return out;
 }
