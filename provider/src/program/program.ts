@@ -23,7 +23,7 @@ import { checkCloudOnly, MigratedUser, sourceUsersOf, splitRollback, usersFromWa
 import { domainOf } from "../exchange/addresses";
 import { stackFileOf } from "../config/locate";
 import { sourceKindOf } from "../exchange/targets";
-import { readConfirmations, readLedger, vendorFiles, vendorStates, writeWorksheet, type VendorFiles, type VendorState } from "../resources/vendorLedger";
+import { released, statesIn, vendorFiles, writeWorksheet, type VendorFiles, type VendorState } from "../resources/vendorLedger";
 import { vendorSource } from "../snapshot/vendorSource";
 
 export interface Inputs {
@@ -52,13 +52,8 @@ export const vendorNameOf = (config: StackConfig): string => (config.source.kind
 function vendorInputs(config: StackConfig, projectDir: string, stackFile: string, rolledBack: MigratedUser[], problems: Problem[]): Inputs["vendor"] {
   if (sourceKindOf(config.source) !== "vendor") return undefined;
   const files = vendorFiles(config.vendor, projectDir, stackOfFile(stackFile));
-  const confirmations = readConfirmations(files.confirmed, path.relative(projectDir, files.confirmed) || files.confirmed, problems);
-  const states = vendorStates(readLedger(files.ledger), confirmations);
-  const released = (u: MigratedUser) => {
-    const s = states.get(u.emailAddress);
-    return s === undefined || (s.latest.action === "remove" && s.confirmed);
-  };
-  return { name: vendorNameOf(config), files, states, waiting: rolledBack.filter((u) => !released(u)) };
+  const states = statesIn(files, problems, path.relative(projectDir, files.confirmed) || files.confirmed);
+  return { name: vendorNameOf(config), files, states, waiting: rolledBack.filter((u) => !released(states.get(u.emailAddress))) };
 }
 
 /** Reads and checks the whole input (config and every wave) before anything is declared. */

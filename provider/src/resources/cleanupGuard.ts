@@ -8,13 +8,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "../exchange/command";
 import { sourceKindOf } from "../exchange/targets";
-import { currentStack } from "../journal/stack";
 import { SessionPool } from "../pool/sessionPool";
 import { projectRoot } from "../projectRoot";
 import { readGoogleSource } from "../snapshot/googleSource";
 import { readWave } from "../waves/csv";
 import { formatProblem, Problem } from "../waves/problems";
-import { readConfirmations, readLedger, vendorFiles, vendorStates } from "./vendorLedger";
+import { askedForward, type VendorState } from "./vendorLedger";
+import { statesNow } from "./migratedMailbox/vendorSteps";
 
 /**
  * The post-MX cleanup guard. `pulumi destroy` removes the rules, the connector and the group and
@@ -95,18 +95,19 @@ async function sourceMailboxes(ctx: Context, domain: string): Promise<Forwarding
   const kind = sourceKindOf(ctx.config.source);
   if (kind === "exchange") return (await ctx.source.run(GetMailbox({ ResultSize: "Unlimited" }))) as MailboxObject[];
   if (kind === "google-workspace") return (await readGoogleSource(ctx.source, domain, async <T>(pool: SessionPool, c: Command) => (await pool.run(c)) as T[])).mailboxes;
-  const stack = await currentStack();
-  if (!stack) throw new CleanupRefused("coexist: refusing to clean up: cannot tell which stack this is, so the vendor's ledger cannot be read; run pulumi destroy with --stack");
-  const files = vendorFiles(ctx.config.vendor, projectRoot(), stack);
+  let states: Map<string, VendorState>;
+  try {
+    states = await statesNow(ctx.config.vendor);
+  } catch (e) {
+    // No stack to name the ledger by, or a bad confirmations row: said as the guard's refusal.
+    if (e instanceof UserError) throw new CleanupRefused(`coexist: refusing to clean up: ${e.message.replace(/^coexist: /, "")}`);
+    throw e;
+  }
   const problems: Problem[] = [];
-  const states = vendorStates(readLedger(files.ledger), readConfirmations(files.confirmed, files.confirmed, problems));
   const list = ctx.config.sourceUsers ? path.resolve(projectRoot(), ctx.config.sourceUsers) : undefined;
   const users = list && fs.existsSync(list) ? readWave(list, problems).map((r) => bare(r.row.emailAddress)) : [];
   if (problems.length > 0) throw new CleanupRefused(`coexist: refusing to clean up: ${problems.map(formatProblem).join("; ")}`);
-  return [...new Set([...users, ...states.keys()])].map((u) => {
-    const s = states.get(u);
-    return { PrimarySmtpAddress: u, ForwardingSmtpAddress: s && s.latest.action === "add" ? s.forwardTo : null, ForwardingAddress: null };
-  });
+  return [...new Set([...users, ...states.keys()])].map((u) => ({ PrimarySmtpAddress: u, ForwardingSmtpAddress: askedForward(states.get(u)), ForwardingAddress: null }));
 }
 
 let verdict: Promise<void> | undefined;

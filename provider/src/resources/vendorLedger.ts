@@ -453,6 +453,16 @@ export function vendorStates(rows: readonly LedgerRow[], confirmations: readonly
 
 const oldestFirst = (a: LedgerRow, b: LedgerRow): number => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.mailbox < b.mailbox ? -1 : a.mailbox > b.mailbox ? 1 : 0);
 
+/** Every mailbox's state as the stack's files say now: the ledger and the confirmations (their bad rows go to `problems`, shown as `shown`). */
+export const statesIn = (files: VendorFiles, problems: Problem[], shown = files.confirmed): Map<string, VendorState> =>
+  vendorStates(readLedger(files.ledger), readConfirmations(files.confirmed, shown, problems));
+
+/** Nothing left for the vendor to undo: never asked, or the removal confirmed. Only then may a rolled-back user's membership go back. */
+export const released = (s: VendorState | undefined): boolean => s === undefined || (s.latest.action === "remove" && s.confirmed);
+
+/** The forward the ledger last asked the vendor for, applied or not (none after a remove). */
+export const askedForward = (s: VendorState | undefined): string | null => (s?.latest.action === "add" ? s.forwardTo : null);
+
 /** The rolled-back or cleaned-up users waiting for the vendor: unconfirmed removes, oldest first (§6 "Order with a person in the loop"). */
 export function waiting(states: ReadonlyMap<string, VendorState>): VendorState[] {
   return [...states.values()].filter((s) => !s.confirmed && s.latest.action === "remove").sort((a, b) => oldestFirst(a.latest, b.latest));

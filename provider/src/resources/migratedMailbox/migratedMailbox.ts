@@ -3,6 +3,7 @@ import { GetMailbox, GmailDisposition, MailboxObject, SetMailbox, SetTenantMailb
 import { UserError } from "../../host/quietErrors";
 import * as gmail from "./gmailSteps";
 import * as vendor from "./vendorSteps";
+import { askedForward, released } from "../vendorLedger";
 import { Identity, SmtpAddress } from "../../exchange/command";
 import { isNotFound } from "../../exchange/errors";
 import { SessionPool } from "../../pool/sessionPool";
@@ -176,11 +177,6 @@ const planOff = (o: MigratedMailboxInputs) =>
 const worksheetRow = (i: MigratedMailboxInputs, action: "add" | "remove") =>
   `worksheet: ${action} ${i.emailAddress} → ${i.forwardTo} (${action === "add" ? "written once the cmdlets above succeed" : "the membership stays until the vendor confirms it"})`;
 
-/** The vendor's removal is confirmed (or nothing was ever asked of it): the membership may go back. */
-async function vendorReleased(ctx: Context, o: MigratedMailboxInputs): Promise<boolean> {
-  const s = await vendor.stateOf(ctx.config.vendor, o.emailAddress);
-  return s === undefined || (s.latest.action === "remove" && s.confirmed);
-}
 
 export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedMailboxOutputs> = {
   name: "MigratedMailbox",
@@ -249,7 +245,7 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
         // The vendor's system is not readable: the forward is what the ledger asked for.
         const s = await vendor.stateOf(ctx.config.vendor, outs.emailAddress);
         if (!s && !member) return undefined;
-        return { ...outs, isMember, forwardingSmtpAddress: s && s.latest.action === "add" ? s.forwardTo : null };
+        return { ...outs, isMember, forwardingSmtpAddress: askedForward(s) };
       }
       const now = await gmail.readForwarding(ctx.source, outs);
       if (!now && !member) return undefined;
@@ -283,7 +279,7 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
 
   async delete(ctx, _id, outs) {
     await unforward(ctx, outs); // first: back in the rule's reach while still forwarded would loop
-    if (outs.source === "vendor" && !(await vendorReleased(ctx, outs))) {
+    if (outs.source === "vendor" && !released(await vendor.stateOf(ctx.config.vendor, outs.emailAddress))) {
       // Maybe still forwarded: the membership and the address stay. In a cleanup that is the plan
       // (members stay until the group goes); in a rollback the program keeps the user declared
       // until the vendor confirms, so reaching here means the user left every wave unconfirmed.

@@ -2,7 +2,8 @@ import { currentStack } from "../../journal/stack";
 import { projectRoot } from "../../projectRoot";
 import { UserError } from "../../host/quietErrors";
 import type { VendorSettings } from "../../config/provider";
-import { readConfirmations, readLedger, request, vendorFiles, vendorStates, writeWorksheet, type VendorFiles, type VendorState } from "../vendorLedger";
+import { formatProblem, Problem } from "../../waves/problems";
+import { request, statesIn, vendorFiles, writeWorksheet, type VendorFiles, type VendorState } from "../vendorLedger";
 
 /**
  * A vendor-managed user's source steps (docs/design/sources-google-and-vendor.md §6): nothing is
@@ -53,11 +54,13 @@ export function drawn(f: VendorFiles): Promise<void> {
   return d.next;
 }
 
-/** The user's state in the ledger and the confirmations file, as the stack's files say now. */
-export async function stateOf(settings: VendorSettings | undefined, mailbox: string): Promise<VendorState | undefined> {
-  const f = await files(settings);
-  const problems: { file: string; line: number; column: number; message: string }[] = [];
-  const confirmations = readConfirmations(f.confirmed, f.confirmed, problems);
-  if (problems.length > 0) throw new UserError(`coexist: ${problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`).join("; ")}`);
-  return vendorStates(readLedger(f.ledger), confirmations).get(mailbox.toLowerCase());
+/** Every user's state, as the stack's ledger and confirmations file say now; a bad confirmation row is an error naming it. */
+export async function statesNow(settings: VendorSettings | undefined): Promise<Map<string, VendorState>> {
+  const problems: Problem[] = [];
+  const states = statesIn(await files(settings), problems);
+  if (problems.length > 0) throw new UserError(`coexist: ${problems.map(formatProblem).join("; ")}`);
+  return states;
 }
+
+/** One user's state (statesNow). */
+export const stateOf = async (settings: VendorSettings | undefined, mailbox: string): Promise<VendorState | undefined> => (await statesNow(settings)).get(mailbox.toLowerCase());
