@@ -178,6 +178,16 @@ const worksheetRow = (i: MigratedMailboxInputs, action: "add" | "remove") =>
   `worksheet: ${action} ${i.emailAddress} → ${i.forwardTo} (${action === "add" ? "written once the cmdlets above succeed" : "the membership stays until the vendor confirms it"})`;
 
 
+/** The outputs once create or update ran: out of the rule's reach, forwarded (unless a removal was asked for). */
+const applied = (i: MigratedMailboxInputs, saved: string | null): MigratedMailboxOutputs => ({
+  ...i,
+  isMember: true,
+  forwardingSmtpAddress: i.vendorRemoval ? null : i.forwardTo,
+  // Present only when there is something to keep: a few bytes per user add up in state.
+  ...(saved ? { savedForwardingAddress: saved } : {}),
+  ...(i.source === "google-workspace" ? { forwardingDisposition: i.disposition ?? "archive" } : {}),
+});
+
 export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedMailboxOutputs> = {
   name: "MigratedMailbox",
   resourceName: (i) => i.emailAddress,
@@ -224,36 +234,24 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
     await takeOverRun(ctx, inputs); // first: a forwarded user the rule still routes to the source would loop
     await withTenantAddress(ctx, inputs, inputs.tenantAddress, true); // before anything is forwarded to it
     await forward(ctx, inputs);
-    return {
-      id: inputs.emailAddress,
-      // Present only when there is something to keep: a few bytes per user add up in state.
-      outs: {
-        ...inputs,
-        isMember: true,
-        forwardingSmtpAddress: inputs.vendorRemoval ? null : inputs.forwardTo,
-        ...(saved ? { savedForwardingAddress: saved } : {}),
-        ...(inputs.source === "google-workspace" ? { forwardingDisposition: inputs.disposition ?? "archive" } : {}),
-      },
-    };
+    return { id: inputs.emailAddress, outs: applied(inputs, saved) };
   },
 
   async read(ctx, _id, outs) {
-    if (outs.source) {
-      const member = (await members(ctx.exchange, outs.group))?.has(outs.emailAddress) ?? false;
-      const isMember = pending(outs) ? !member : member;
-      if (outs.source === "vendor") {
-        // The vendor's system is not readable: the forward is what the ledger asked for.
-        const s = await vendor.stateOf(ctx.config.vendor, outs.emailAddress);
-        if (!s && !member) return undefined;
-        return { ...outs, isMember, forwardingSmtpAddress: askedForward(s) };
-      }
+    const member = (await members(ctx.exchange, outs.group))?.has(outs.emailAddress) ?? false;
+    const isMember = pending(outs) ? !member : member;
+    if (outs.source === "vendor") {
+      // The vendor's system is not readable: the forward is what the ledger asked for.
+      const s = await vendor.stateOf(ctx.config.vendor, outs.emailAddress);
+      if (!s && !member) return undefined;
+      return { ...outs, isMember, forwardingSmtpAddress: askedForward(s) };
+    }
+    if (outs.source === "google-workspace") {
       const now = await gmail.readForwarding(ctx.source, outs);
       if (!now && !member) return undefined;
       return { ...outs, isMember, forwardingSmtpAddress: now?.forwardingSmtpAddress ?? null, forwardingDisposition: now?.disposition ?? null };
     }
     const mailbox = await getOne<MailboxObject>(ctx.source, GetMailbox({ Identity: sourceId(outs) }));
-    const member = (await members(ctx.exchange, outs.group))?.has(outs.emailAddress) ?? false;
-    const isMember = pending(outs) ? !member : member;
     if (!mailbox && !member) return undefined;
     const forwarding = mailbox?.ForwardingSmtpAddress?.replace(/^smtp:/i, "").toLowerCase() ?? null;
     const { forwardingAddress: _stale, ...rest } = outs;
@@ -268,13 +266,7 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
     // A vendor may still forward to the old address until it confirms the change (or the removal):
     // it stays, a harmless leftover docs/runbook/vendor.md says to remove by hand once confirmed.
     if (olds.tenantAddress && !address(olds.tenantAddress, news.tenantAddress) && news.source !== "vendor") await withTenantAddress(ctx, news, olds.tenantAddress, false);
-    return {
-      ...news,
-      isMember: true,
-      forwardingSmtpAddress: news.vendorRemoval ? null : news.forwardTo,
-      ...(saved ? { savedForwardingAddress: saved } : {}),
-      ...(news.source === "google-workspace" ? { forwardingDisposition: news.disposition ?? "archive" } : {}),
-    };
+    return applied(news, saved);
   },
 
   async delete(ctx, _id, outs) {
