@@ -4,7 +4,7 @@ import { GSAutoForwardingObject, GSDomainAliasObject, GSDomainObject, GSForwardi
 import { bare, domainOf } from "../exchange/addresses";
 import { raise } from "./errors";
 import { namedBy } from "./lookup";
-import { GmailSettings, GoogleSource, QuotaWindow, SourceMailbox, World } from "./model";
+import { GmailSettings, gmailForward, GoogleSource, QuotaWindow, SourceMailbox, World } from "./model";
 import { Handler } from "./tenant";
 
 /**
@@ -101,11 +101,9 @@ const gmailOf = (m: SourceMailbox): GmailSettings => (m.gmail ??= blankGmail());
  */
 export function settle(m: SourceMailbox): void {
   const g = gmailOf(m);
-  const a = g.autoForwarding;
-  const accepted = a.emailAddress !== null && g.forwardingAddresses.some((f) => f.verificationStatus === "accepted" && bare(f.forwardingEmail) === bare(a.emailAddress!));
-  m.ForwardingSmtpAddress = a.enabled && accepted ? bare(a.emailAddress!) : null;
+  m.ForwardingSmtpAddress = gmailForward(g);
   m.ForwardingAddress = null;
-  m.DeliverToMailboxAndForward = a.disposition !== "trash";
+  m.DeliverToMailboxAndForward = g.autoForwarding.disposition !== "trash";
 }
 
 const isSubdomainOf = (d: string, parent: string) => d === parent || d.endsWith(`.${parent}`);

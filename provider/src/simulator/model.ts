@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { bare } from "../exchange/addresses";
 import { DomainType } from "../exchange/cmdlets/acceptedDomain";
 import { DistributionGroupObject } from "../exchange/cmdlets/distributionGroup";
 import { MailboxObject } from "../exchange/cmdlets/mailbox";
@@ -104,6 +105,17 @@ export const GmailSettings = z.object({
   autoForwarding: z.object({ enabled: z.boolean(), emailAddress: z.string().nullable(), disposition: z.string().nullable() }),
 });
 export type GmailSettings = z.infer<typeof GmailSettings>;
+
+/**
+ * The address Gmail forwards to in effect: the auto-forward's when it is on and that address is
+ * accepted ("A verified forwarding address must be specified when auto-forwarding is enabled",
+ * users.settings.updateAutoForwarding), else none. What a Google user's ForwardingSmtpAddress
+ * holds, in the simulator (google.ts settle) and in a live snapshot (snapshot/googleSource.ts).
+ */
+export function gmailForward(g: GmailSettings): string | null {
+  const to = g.autoForwarding.enabled && g.autoForwarding.emailAddress !== null ? bare(g.autoForwarding.emailAddress) : null;
+  return to !== null && g.forwardingAddresses.some((f) => f.verificationStatus === "accepted" && bare(f.forwardingEmail) === to) ? to : null;
+}
 
 /**
  * A quota window of the Gmail API (reference/quota: units "per minute"): the units spent since

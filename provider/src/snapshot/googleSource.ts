@@ -14,7 +14,7 @@ import { bare, domainOf } from "../exchange/addresses";
 import { Command } from "../exchange/command";
 import { SessionPool } from "../pool/sessionPool";
 import type { RoutingWorld } from "../oracle";
-import type { GmailSettings, SourceMailbox } from "../simulator/model";
+import { gmailForward, type GmailSettings, type SourceMailbox } from "../simulator/model";
 
 export type SourceSide = Omit<RoutingWorld["source"], "hosts" | "outboundIps">;
 
@@ -81,15 +81,13 @@ export function googleMailbox(u: GSUserObject, auto: GSAutoForwardingObject | un
       .map((a) => ({ forwardingEmail: bare(a.ForwardingEmail), verificationStatus: a.VerificationStatus as "accepted" | "pending" })),
     autoForwarding: { enabled: auto?.Enabled ?? false, emailAddress: auto?.EmailAddress ? bare(auto.EmailAddress) : null, disposition: auto?.Disposition ?? null },
   };
-  const to = gmail.autoForwarding.enabled ? gmail.autoForwarding.emailAddress : null;
-  const accepted = to !== null && gmail.forwardingAddresses.some((a) => a.forwardingEmail === to && a.verificationStatus === "accepted");
   return {
     Guid: primary,
     Name: alias,
     Alias: alias,
     PrimarySmtpAddress: primary,
     EmailAddresses: [`SMTP:${primary}`, ...[...(u.Aliases ?? []), ...(u.NonEditableAliases ?? [])].map((a) => `smtp:${a.toLowerCase()}`)],
-    ForwardingSmtpAddress: accepted ? to : null,
+    ForwardingSmtpAddress: gmailForward(gmail),
     ForwardingAddress: null,
     DeliverToMailboxAndForward: gmail.autoForwarding.disposition !== "trash",
     gmail,
