@@ -52,9 +52,19 @@ async function cleanup(r = rehearsal): Promise<void> {
   console.log(summaryOf(done.output));
 }
 
-async function main(): Promise<void> {
-  const config = fs.readFileSync(rehearsal.stackFile, "utf8");
+/** A rehearsal on its own stack (stacks/Pulumi.<stack>.yaml, its world in .sim/<stack>/): the stack file is put back as it was, however the demo ends. */
+async function onStack(stack: string, demo: (r: Rehearsal) => Promise<void>): Promise<void> {
+  const r = stack === rehearsal.stack ? rehearsal : new Rehearsal(root, stack, path.join(root, ".sim", stack, "world.json"));
+  const config = fs.readFileSync(r.stackFile, "utf8");
   try {
+    await demo(r);
+  } finally {
+    fs.writeFileSync(r.stackFile, config);
+  }
+}
+
+async function main(): Promise<void> {
+  await onStack("demo", async (rehearsal) => {
     step("Prepare: a fresh simulated tenant and source; stack 'demo' (stacks/Pulumi.demo.yaml)");
     await rehearsal.reset({ domain: DOMAIN, organization: "contoso.onmicrosoft.com", users: ["alice", "bob", "carol", "dave", "erin", "frank"] });
     await show();
@@ -106,9 +116,7 @@ async function main(): Promise<void> {
     await cleanup();
     await show();
     console.log("\nRehearsal complete: everyone migrated, and no mail looped or bounced at any step.");
-  } finally {
-    fs.writeFileSync(rehearsal.stackFile, config);
-  }
+  });
 }
 
 /**
@@ -120,11 +128,9 @@ async function main(): Promise<void> {
  * a rollback, MX cutover, the last wave and the cleanup.
  */
 async function seed1(): Promise<void> {
-  const r = new Rehearsal(root, "seed1", path.join(root, ".sim", "seed1", "world.json"));
-  const HIRE = "hire@contoso.com";
-  const config = fs.readFileSync(r.stackFile, "utf8");
-  const showSeed1 = () => show(r, [HIRE]);
-  try {
+  await onStack("seed1", async (r) => {
+    const HIRE = "hire@contoso.com";
+    const showSeed1 = () => show(r, [HIRE]);
     step("Prepare: a simulated tenant with routing subdomain sub.contoso.com, a hire only in Exchange Online, a source that relays what it does not know");
     await r.reset({ domain: DOMAIN, organization: "contoso.onmicrosoft.com", users: ["alice", "bob", "carol", "dave", "erin", "frank"], subdomain: "sub.contoso.com", cloudOnly: ["hire"], sourceRelay: true });
     await showSeed1();
@@ -156,9 +162,7 @@ async function seed1(): Promise<void> {
     await cleanup(r);
     await showSeed1();
     console.log("\nSeed 1 rehearsal complete: everyone migrated, the hire got every message in Exchange Online, and no mail looped or bounced at any step.");
-  } finally {
-    fs.writeFileSync(r.stackFile, config);
-  }
+  });
 }
 
 /**
@@ -169,9 +173,7 @@ async function seed1(): Promise<void> {
  * rollback, MX cutover, the last wave and the cleanup.
  */
 async function google(): Promise<void> {
-  const r = new Rehearsal(root, "google", path.join(root, ".sim", "google", "world.json"));
-  const config = fs.readFileSync(r.stackFile, "utf8");
-  try {
+  await onStack("google", async (r) => {
     step("Prepare: a simulated tenant with routing subdomain o365.contoso.com, and Google Workspace as the source");
     await r.reset({ domain: DOMAIN, organization: "contoso.onmicrosoft.com", users: ["alice", "bob", "carol", "dave", "erin", "frank"], subdomain: "o365.contoso.com", sourceKind: "google-workspace" });
     await show(r);
@@ -219,9 +221,7 @@ async function google(): Promise<void> {
     await cleanup(r);
     await show(r);
     console.log("\nGoogle Workspace rehearsal complete: everyone migrated, and no mail looped or bounced at any step.");
-  } finally {
-    fs.writeFileSync(r.stackFile, config);
-  }
+  });
 }
 
 /**
@@ -230,12 +230,10 @@ async function google(): Promise<void> {
  * vendor and confirms; a rollback waits in the group until the vendor confirmed the removal.
  */
 async function vendor(): Promise<void> {
-  const r = new Rehearsal(root, "vendor", path.join(root, ".sim", "vendor", "world.json"));
-  const config = fs.readFileSync(r.stackFile, "utf8");
-  const files = vendorFiles(undefined, root, "vendor");
-  const worksheet = () => console.log(fs.existsSync(files.worksheet) ? `  ${path.relative(root, files.worksheet)}:\n${fs.readFileSync(files.worksheet, "utf8").trimEnd().split("\n").map((l) => `    ${l}`).join("\n")}` : "  (no worksheet yet)");
-  const vendorApplies = () => console.log(vendorApply("vendor", {}, root));
-  try {
+  await onStack("vendor", async (r) => {
+    const files = vendorFiles(undefined, root, "vendor");
+    const worksheet = () => console.log(fs.existsSync(files.worksheet) ? `  ${path.relative(root, files.worksheet)}:\n${fs.readFileSync(files.worksheet, "utf8").trimEnd().split("\n").map((l) => `    ${l}`).join("\n")}` : "  (no worksheet yet)");
+    const vendorApplies = () => console.log(vendorApply("vendor", {}, root));
     fs.rmSync(path.dirname(files.worksheet), { recursive: true, force: true });
     step("Prepare: a simulated tenant, and HostCo's hosted system as the source (nothing connects to it)");
     await r.reset({ domain: DOMAIN, organization: "contoso.onmicrosoft.com", users: ["alice", "bob", "carol", "dave", "erin", "frank"], sourceKind: "vendor" });
@@ -282,9 +280,7 @@ async function vendor(): Promise<void> {
     vendorApplies();
     await show(r);
     console.log("\nVendor rehearsal complete: everyone migrated, no mail looped or bounced, and no rollback left the group before HostCo confirmed.");
-  } finally {
-    fs.writeFileSync(r.stackFile, config);
-  }
+  });
 }
 
 const demos: Record<string, () => Promise<void>> = { "--seed1": seed1, "--google": google, "--vendor": vendor };
