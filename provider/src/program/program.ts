@@ -35,7 +35,7 @@ export interface Inputs {
   /** pendingGroup (and a vendor source): every source user (coexist:sourceUsers), sorted. */
   sourceUsers?: string[];
   /** A vendor source: the ledger's state per user, and the rolled-back users still waiting for the vendor. */
-  vendor?: { name: string; files: VendorFiles; states: Map<string, VendorState>; waiting: MigratedUser[] };
+  vendor?: { name: string; files: VendorFiles; states: ReadonlyMap<string, VendorState>; waiting: MigratedUser[] };
 }
 
 /** The stack a stack file is for (stacks/Pulumi.<stack>.yaml). */

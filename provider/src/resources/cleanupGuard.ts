@@ -95,7 +95,7 @@ async function sourceMailboxes(ctx: Context, domain: string): Promise<Forwarding
   const kind = sourceKindOf(ctx.config.source);
   if (kind === "exchange") return (await ctx.source.run(GetMailbox({ ResultSize: "Unlimited" }))) as MailboxObject[];
   if (kind === "google-workspace") return (await readGoogleSource(ctx.source, domain, async <T>(pool: SessionPool, c: Command) => (await pool.run(c)) as T[])).mailboxes;
-  let states: Map<string, VendorState>;
+  let states: ReadonlyMap<string, VendorState>;
   try {
     states = await statesNow(ctx.config.vendor);
   } catch (e) {

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { formatProblem, Problem } from "../waves/problems";
-import { Confirmation, isConfirmed, LedgerRow, readConfirmations, readLedger, renderWorksheet, request, vendorFiles, VendorFiles, vendorStates, waiting, worksheetCell, writeWorksheet } from "./vendorLedger";
+import { Confirmation, isConfirmed, LedgerRow, readConfirmations, readLedger, renderWorksheet, request, statesIn, vendorFiles, VendorFiles, vendorStates, waiting, worksheetCell, writeWorksheet } from "./vendorLedger";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "coexist-vendor-"));
 const filesIn = (dir: string): VendorFiles => vendorFiles(undefined, dir, "prod");
@@ -11,6 +11,22 @@ const row = (mailbox: string, forwardTo: string, action: "add" | "remove", time:
 const read = (file: string) => fs.readFileSync(file, "utf8");
 
 describe("the vendor ledger and worksheet (design §6)", () => {
+  it("works the states out again only when the ledger or the confirmations changed, and then sees the change", () => {
+    const dir = tmp();
+    const f = filesIn(dir);
+    request(f, { mailbox: "alice@contoso.com", forwardTo: "alice@contoso.onmicrosoft.com", action: "add" }, at("2026-12-02T03:40:11Z"));
+    const first = statesIn(f, []);
+    expect(statesIn(f, [])).toBe(first); // unchanged files: the same answer, not worked out again
+    expect(first.get("alice@contoso.com")).toMatchObject({ forwarding: "maybe" });
+    request(f, { mailbox: "bob@contoso.com", forwardTo: "bob@contoso.onmicrosoft.com", action: "add" }, at("2026-12-02T03:41:00Z"));
+    const second = statesIn(f, []);
+    expect(second).not.toBe(first);
+    expect([...second.keys()]).toEqual(["alice@contoso.com", "bob@contoso.com"]);
+    fs.writeFileSync(f.confirmed, "Mailbox,Action,ConfirmedAt\nalice@contoso.com,add,2026-12-02T04:00:00Z\n");
+    expect(statesIn(f, []).get("alice@contoso.com")).toMatchObject({ forwarding: "on", confirmed: true });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it("puts the files under worksheets/ by default, the ledger beside the worksheet, and the stack as a safe file name", () => {
     expect(vendorFiles(undefined, "/p", "org/coexist/prod")).toEqual({ ledger: "/p/worksheets/prod.ledger.jsonl", worksheet: "/p/worksheets/prod.csv", confirmed: "/p/worksheets/prod.confirmed.csv" });
     expect(vendorFiles({ worksheet: "out/HostCo.CSV", confirmed: "/in/replies.csv" }, "/p", "prod")).toEqual({ ledger: "/p/out/HostCo.ledger.jsonl", worksheet: "/p/out/HostCo.CSV", confirmed: "/in/replies.csv" });

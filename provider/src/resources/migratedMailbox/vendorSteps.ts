@@ -55,7 +55,7 @@ export function drawn(f: VendorFiles): Promise<void> {
 }
 
 /** Every user's state, as the stack's ledger and confirmations file say now; a bad confirmation row is an error naming it. */
-export async function statesNow(settings: VendorSettings | undefined): Promise<Map<string, VendorState>> {
+export async function statesNow(settings: VendorSettings | undefined): Promise<ReadonlyMap<string, VendorState>> {
   const problems: Problem[] = [];
   const states = statesIn(await files(settings), problems);
   if (problems.length > 0) throw new UserError(`coexist: ${problems.map(formatProblem).join("; ")}`);
