@@ -5,11 +5,12 @@ COEXIST_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 COEXIST_TOOLS="$COEXIST_ROOT/.tools"
 export COEXIST_ROOT COEXIST_TOOLS
 
-# Node >= 22 from .tools/node when the system one is older; the Pulumi CLI and language host in
+# Node >= 22 from .tools/node when the system one is older; pwsh from .tools/pwsh when set-up
+# installed it there; the Pulumi CLI and language host in
 # .tools/bin, with pulumi-resource-pulumi-nodejs (the dynamic-provider host shim) copied beside
 # them by setup.sh (the CLI takes its bundled plugins from its own folder); @pulumi/pulumi's own
 # copy stays on PATH only as a fallback.
-export PATH="$COEXIST_TOOLS/bin:$COEXIST_TOOLS/node/bin:$COEXIST_ROOT/node_modules/@pulumi/pulumi:$PATH"
+export PATH="$COEXIST_TOOLS/bin:$COEXIST_TOOLS/node/bin:$COEXIST_TOOLS/pwsh:$COEXIST_ROOT/node_modules/@pulumi/pulumi:$PATH"
 
 export PULUMI_HOME="$COEXIST_TOOLS/pulumi-home"
 export PULUMI_SKIP_UPDATE_CHECK=true

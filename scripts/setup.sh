@@ -62,6 +62,18 @@ language_host_for() {
 }
 copy_into_bin() { cp -f "$1" "$bin/.$2.tmp" && chmod 0755 "$bin/.$2.tmp" && mv -f "$bin/.$2.tmp" "$bin/$2"; }
 
+# A machine without Go (the `dotnet` kind) gets the CLI and language host prebuilt beside the
+# checkout, in ../shared/tools/pulumi/<version>/ (built by scripts/build-pulumi.sh elsewhere);
+# they are used only when their sha256 sums match the SHA256SUMS file there.
+prebuilt="$COEXIST_ROOT/../shared/tools/pulumi/$want"
+if [[ -x "$prebuilt/pulumi" && -f "$prebuilt/SHA256SUMS" ]]; then
+  if (cd "$prebuilt" && sha256sum --quiet -c SHA256SUMS >/dev/null 2>&1); then
+    export PATH="$(cd "$prebuilt" && pwd):$PATH"
+  else
+    log "not using $prebuilt: its files do not match its SHA256SUMS"
+  fi
+fi
+
 if have_version "$bin/pulumi" && [[ ! -L "$bin/pulumi" ]]; then
   : # (a link left by an older set-up is replaced by a copy)
 elif sys="$(bash scripts/find-pulumi.sh "$want" "$bin")" && lh="$(language_host_for "$sys")"; then
@@ -81,3 +93,34 @@ shim=node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs
 [[ -f "$shim" ]] || die "$shim is missing: npm ci did not install @pulumi/pulumi"
 cmp -s "$shim" "$bin/pulumi-resource-pulumi-nodejs" || copy_into_bin "$shim" pulumi-resource-pulumi-nodejs
 log "pulumi $want ready"
+
+# --- PowerShell (runner.ps1, the real-target runner) ----------------------------------------
+# runner.ps1 needs PowerShell 7.4 or later. A pwsh of that version on PATH is used as it is;
+# otherwise, where the .NET SDK is present, the PowerShell global tool from NuGet goes into
+# .tools/pwsh (7.6.10: 7.7.0 does not install as a tool here). The tests that run runner.ps1 in
+# real pwsh need it, and in CI a missing pwsh fails the run instead of skipping them.
+PWSH_VERSION=7.6.10
+pwsh_ok() { "$1" -NoProfile -NonInteractive -Command '$v = $PSVersionTable.PSVersion; if ($v.Major -gt 7 -or ($v.Major -eq 7 -and $v.Minor -ge 4)) { $v.ToString() } else { exit 1 }' 2>/dev/null; }
+pwsh_dir="$COEXIST_TOOLS/pwsh"
+found=""
+if [[ -n "${COEXIST_PWSH:-}" ]] && v="$(pwsh_ok "$COEXIST_PWSH")"; then
+  found="$COEXIST_PWSH"
+elif [[ -x "$pwsh_dir/pwsh" ]] && v="$(pwsh_ok "$pwsh_dir/pwsh")"; then
+  found="$pwsh_dir/pwsh"
+elif c="$(command -v pwsh)" && v="$(pwsh_ok "$c")"; then
+  found="$c"
+elif command -v dotnet >/dev/null; then
+  log "installing PowerShell $PWSH_VERSION into .tools/pwsh (dotnet tool install)"
+  rm -rf "$pwsh_dir"
+  dotnet tool install --tool-path "$pwsh_dir" PowerShell --version "$PWSH_VERSION" >&2 \
+    || die "dotnet tool install PowerShell $PWSH_VERSION failed"
+  v="$(pwsh_ok "$pwsh_dir/pwsh")" || die "$pwsh_dir/pwsh does not run or is older than 7.4"
+  found="$pwsh_dir/pwsh"
+fi
+if [[ -n "$found" ]]; then
+  log "pwsh $v ($found)"
+elif [[ -n "${CI:-}" ]]; then
+  die "no pwsh 7.4 or later on PATH and no dotnet to install it: the tests that run runner.ps1 in real PowerShell need it"
+else
+  log "warning: no pwsh 7.4 or later on PATH and no dotnet to install it: the tests that run runner.ps1 in real PowerShell need it (install PowerShell 7.4+, or the .NET SDK)"
+fi

@@ -13,8 +13,8 @@ import { contoso, freshWorld, simTarget } from "../testing/simulator";
 /*
  * The same request lines, fed to both runners, must get the same answers. Without an Exchange
  * organisation only the protocol itself can be compared: malformed lines, commands before a
- * connection, a connection that fails. The pwsh half needs pwsh on PATH (or COEXIST_PWSH) and
- * is skipped without it; the simulator half always runs.
+ * connection, a connection that fails. The pwsh half needs pwsh on PATH (or COEXIST_PWSH):
+ * scripts/setup.sh installs it; outside CI it is skipped without one, in CI it fails.
  */
 
 // Compiled to provider/dist/runner: the simulator runner is compiled beside it, the pwsh script
@@ -40,6 +40,8 @@ function findOnPath(name: string): string | undefined {
 
 const pwsh = process.env.COEXIST_PWSH ?? findOnPath("pwsh");
 const hasPwsh = pwsh !== undefined;
+// In CI a missing pwsh is a failure, never a skip: the suites run and fail at their first spawn.
+const describePwsh = hasPwsh || process.env.CI ? describe : describe.skip;
 
 // A password that must never come back out of a runner, on any stream.
 const secret = "Parity-S3cret-never-echoed";
@@ -179,7 +181,7 @@ describe("the simulator runner on protocol-only requests", () => {
   });
 });
 
-(hasPwsh ? describe : describe.skip)("runner.ps1 against the simulator runner (needs pwsh)", () => {
+describePwsh("runner.ps1 against the simulator runner (needs pwsh)", () => {
   test("PowerShell's own parser finds no errors in runner.ps1", () => {
     const check =
       "$errors = $null; $null = [System.Management.Automation.Language.Parser]::ParseFile($env:COEXIST_RUNNER_PS1, [ref] $null, [ref] $errors); " +
@@ -360,7 +362,7 @@ function tree(dir: string): string[] {
   return fs.existsSync(dir) ? (fs.readdirSync(dir, { recursive: true }) as string[]).map(String).sort() : [];
 }
 
-(hasPwsh ? describe : describe.skip)("runner.ps1 on a Google Workspace source (needs pwsh)", () => {
+describePwsh("runner.ps1 on a Google Workspace source (needs pwsh)", () => {
   test("answers the google-workspace connect by what this machine has, the other Google requests as the simulator does, and never leaks the key", async () => {
     // HOME and the temp folder of the runner's own, to see what the connect leaves behind.
     const base = fs.mkdtempSync(path.join(os.tmpdir(), "coexist-google-parity-"));
