@@ -16,11 +16,35 @@ export const contosoStack = {
 };
 
 /**
+ * What serves the simulated tenant and source in an end-to-end run: the simulator's own runner,
+ * or the real runner.ps1 in pwsh with the test doubles of ExchangeOnlineManagement, PSWSMan and
+ * PSGSuite (test/doubles), which forward each cmdlet to the same simulated world.
+ */
+export type E2eRunner = "simulator" | "runner.ps1";
+export const e2eRunners: E2eRunner[] = ["simulator", "runner.ps1"];
+
+/** The environment that puts runner.ps1 and the doubles in front of the simulator (runner/launch.ts). */
+export const runnerPs1Env = (): NodeJS.ProcessEnv => ({
+  COEXIST_SIMULATOR_RUNNER: "pwsh",
+  COEXIST_SIMULATOR_MODULES: path.join(repoRoot, "test", "doubles", "modules"),
+});
+
+/** Which front each session of a world came through, from its command log: "runner.ps1" or "simulator". */
+export function sessionFronts(stateFile: string): string[] {
+  if (!fs.existsSync(`${stateFile}.log`)) return [];
+  return fs
+    .readFileSync(`${stateFile}.log`, "utf8")
+    .split("\n")
+    .filter((l) => l.includes('"event":"connect"'))
+    .map((l) => (JSON.parse(l) as { front?: string }).front ?? "simulator");
+}
+
+/**
  * A copy of the coexist project in a temp dir (its program and node_modules linked, its batches
  * copied) with its own file backend, so end-to-end tests run the real program through the real
  * CLI without touching the repository's stacks or state.
  */
-export function rehearsalProject(stack = "e2e"): {
+export function rehearsalProject(stack = "e2e", options: { runner?: E2eRunner } = {}): {
   rehearsal: Rehearsal;
   dir: string;
   /** The CLI environment of this project (its backend, passphrase, PULUMI_HOME). */
@@ -46,6 +70,7 @@ export function rehearsalProject(stack = "e2e"): {
     PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
     PULUMI_HOME: path.join(repoRoot, ".tools", "pulumi-home"),
     PULUMI_SKIP_UPDATE_CHECK: "true",
+    ...(options.runner === "runner.ps1" ? runnerPs1Env() : {}),
   };
   const rehearsal = new Rehearsal(dir, stack, path.join(dir, ".sim", "world.json"), env);
   // Stack config as JSON, which is YAML too; each write replaces the whole file.

@@ -252,7 +252,7 @@ export class SessionPool {
     }
     this.starting.add(runner);
     try {
-      const response = await runner.request({ type: "connect", role, target, allow: allowedCmdlets(role) }, connectTimeoutMs);
+      const response = await runner.request({ type: "connect", role, target: launch.connectTarget?.(role) ?? target, allow: allowedCmdlets(role) }, connectTimeoutMs);
       if (!response.ok) throw this.error(response.error, "connect");
       return runner;
     } catch (e) {

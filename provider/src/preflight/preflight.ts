@@ -142,7 +142,7 @@ async function checkRole(role: Role, target: AnyTarget, options: PreflightOption
     }
 
     const allow = allowedCmdlets(role);
-    const connected = await runner.request({ type: "connect", role, target, allow }, timeout);
+    const connected = await runner.request({ type: "connect", role, target: launch.connectTarget?.(role) ?? target, allow }, timeout);
     if (!connected.ok) {
       add("connect", "fail", `${connected.error.reason ?? connected.error.kind}: ${redact(connected.error.message)}`, connectFix(role, target, connected.error.kind));
       return skipRest("a connection", ["cmdlets", ...reads]);

@@ -1,12 +1,17 @@
 import { ChildProcess, spawn } from "node:child_process";
 import * as readline from "node:readline";
-import { Hello, Request, Response } from "../exchange/protocol";
+import { Hello, Request, Response, Role } from "../exchange/protocol";
 
 /** How to start a runner: the static pwsh script or the simulated tenant. */
 export interface RunnerLaunch {
   command: string;
   args: string[];
   env?: NodeJS.ProcessEnv;
+  /**
+   * The target the connect request carries, when it is not the configured one: the simulated
+   * tenant behind runner.ps1 is connected to as the real target kind of the role (launch.ts).
+   */
+  connectTarget?: (role: Role) => Record<string, unknown>;
 }
 
 /** The runner went away (exited, hung past its timeout, or broke the protocol). */
