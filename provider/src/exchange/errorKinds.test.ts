@@ -203,7 +203,7 @@ describe("every error the simulator can raise, through the table", () => {
       }
     }
     // errorOf's fallback for a bug in the simulator itself (not an Exchange text) is the one exception.
-    expect(offenders.filter((o) => !o.includes(`return { kind: "other", message: e instanceof Error`))).toEqual([]);
+    expect(offenders.filter((o) => !o.includes(`return { kind: "other", message: singleLine(e instanceof Error`))).toEqual([]);
   });
 
   // The schema errors the simulator answers before any cmdlet runs (exchange/cmdlets) name their

@@ -84,9 +84,11 @@ $ConfigurationMinimum = [version] '1.3.1'
 $GoogleModules = @('PSGSuite', 'CoexistGoogle')
 
 # A Google cmdlet's -User: an address, never absent or empty. PSGSuite defaults it to the admin's
-# own mailbox, turns 'me' into the admin and a bare name into name@Domain (design §1). The
-# (?!\n) because .NET's $ also matches before a final line break.
-$UserAddressPattern = '^[^@\s]+@[^@\s]+(?!\n)$'
+# own mailbox, turns 'me' into the admin and a bare name into name@Domain (design §1); "a bare
+# name" is anything not like *@*.* (PSGSuite 3.0.0, Private/Resolve-Email.ps1), so the domain
+# needs its dot here too, or 'alice@contoso' would become alice@contoso@<Domain>. The (?!\n)
+# because .NET's $ also matches before a final line break.
+$UserAddressPattern = '^[^@\s]+@[^@\s]*\.[^@\s]+(?!\n)$'
 
 # A cmdlet name is Verb-Noun and nothing else: no paths, no wildcards for Get-Command.
 $CmdletNamePattern = '^[A-Za-z]+-[A-Za-z0-9]+$'
@@ -227,6 +229,10 @@ function Get-ErrorReason {
     if ($Text -match 'FailureCategory=Cmdlet-(?<type>\w+)') {
         return $Matches['type']
     }
+    $thrown = Get-ThrownException $Record
+    if (-not [object]::ReferenceEquals($thrown, $Record.Exception)) {
+        return $thrown.GetType().Name   # the wrapped exception's type (GoogleApiException), not MethodInvocationException
+    }
     if ($Record.CategoryInfo.Reason) {
         return $Record.CategoryInfo.Reason
     }
@@ -248,7 +254,42 @@ function New-FailureResponse {
     $text = Get-ErrorText $Record
     $reason = Get-ErrorReason $Record $text
     $kind = Get-ErrorKind "$reason`n$text"
-    return New-ErrorResponse $Id $kind $reason $Record.Exception.Message
+    return New-ErrorResponse $Id $kind $reason (Get-ErrorMessage $Record)
+}
+
+# The exception a .NET method threw, not PowerShell's wrapper around the call: PSGSuite's cmdlets
+# call the Google client's Execute() and rethrow the record, whose exception is then
+# 'Exception calling "Execute" with "0" argument(s): ...' (a MethodInvocationException) around the
+# client's GoogleApiException (seen in real pwsh 7.6 with the PSGSuite test double, test/doubles).
+function Get-ThrownException {
+    param([System.Management.Automation.ErrorRecord] $Record)
+    $exception = $Record.Exception
+    while ($exception -is [System.Management.Automation.MethodInvocationException] -and $null -ne $exception.InnerException) {
+        $exception = $exception.InnerException
+    }
+    return $exception
+}
+
+# The message to answer with: the thrown exception's; for a Google API error its RequestError
+# ("<message> [<code>] Errors [ ... Reason[<reason>] ... ]"), which says more than the client's
+# "The service gmail has thrown an exception. HttpStatusCode is NotFound." and is what the
+# simulator answers.
+function Get-ErrorMessage {
+    param([System.Management.Automation.ErrorRecord] $Record)
+    $exception = Get-ThrownException $Record
+    try {
+        $googleError = $exception.PSObject.Properties['Error']
+        if ($null -ne $googleError -and $null -ne $googleError.Value -and $googleError.Value.GetType().FullName -ceq 'Google.Apis.Requests.RequestError') {
+            return $googleError.Value.ToString()
+        }
+    }
+    catch {
+        # A getter that throws: the exception's own message below.
+    }
+    # EXO V3 puts Exchange's exception type before the text ("Ex6F9304|Microsoft.Exchange.
+    # Configuration.Tasks.ManagementObjectNotFoundException|The operation couldn't ...", reference
+    # §0); the type is the answer's reason already, and the consultant reads the text.
+    return ($exception.Message -replace '^Ex[0-9A-Fa-f]+\|(?:\w+\.)*\w+Exception\|', '')
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -546,9 +587,20 @@ function Connect-OnPremisesTarget {
         throw [System.ArgumentException]::new('Basic authentication is allowed only over https: use an https:// connectionUri, or Kerberos or Negotiate.')
     }
     # WSMan remoting is built into PowerShell only on Windows; elsewhere it needs the community
-    # PSWSMan module (exchange-online-powershell-v2.md, Linux and macOS prerequisites).
-    if (-not $IsWindows -and -not (Get-Module -ListAvailable -Name PSWSMan)) {
-        throw [System.IO.FileNotFoundException]::new('Remote PowerShell from Linux or macOS needs the PSWSMan module: as root, Install-Module -Name PSWSMan; Install-WSMan.')
+    # PSWSMan module (exchange-online-powershell-v2.md, Linux and macOS prerequisites). Its two
+    # major versions are enabled differently: 2.x replaced PowerShell's WSMan library once, as
+    # root (Install-WSMan), while 3.x removed Install-WSMan and hooks the engine in each process:
+    # Enable-PSWSMan "is global to the process and is not reversible" (jborean93/PSWSMan,
+    # Enable-PSWSMan.md), so this runner calls it before its New-PSSession.
+    if (-not $IsWindows) {
+        $pswsman = @(Get-Module -ListAvailable -Name PSWSMan -ErrorAction SilentlyContinue | Sort-Object -Property Version -Descending)
+        if ($pswsman.Count -eq 0) {
+            throw [System.IO.FileNotFoundException]::new('Remote PowerShell from Linux or macOS needs the PSWSMan module: Install-PSResource -Name PSWSMan (3.x; coexist enables it in its own process), or as root Install-Module -Name PSWSMan -RequiredVersion 2.3.1; Install-WSMan.')
+        }
+        if ($pswsman[0].Version.Major -ge 3) {
+            Import-Module -Name $pswsman[0].Path -Global -DisableNameChecking -ErrorAction Stop
+            Enable-PSWSMan -Force -ErrorAction Stop
+        }
     }
     $credential = [System.Management.Automation.PSCredential]::new(
         $username, (ConvertTo-SecureString -String $password -AsPlainText -Force))

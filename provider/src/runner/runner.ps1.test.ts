@@ -359,7 +359,7 @@ describe("runner.ps1", () => {
     expect(connect).toMatch(/elseif \(\$_\.Exception -is \[System\.IO\.FileNotFoundException\]\) \{ .*\$kind = 'other' \}/);
   });
 
-  test("runner.ps1 checks what a connect needs before connecting: the module, PSWSMan off Windows, Basic only over https", () => {
+  test("runner.ps1 checks what a connect needs before connecting: the module, PSWSMan off Windows (enabled in the process when it is 3.x), Basic only over https", () => {
     const root = parse(source);
     const online = functionText(root, "Connect-ExchangeOnlineTarget");
     expect(online.indexOf("Get-Module -ListAvailable -Name ExchangeOnlineManagement")).toBeGreaterThan(0);
@@ -367,10 +367,15 @@ describe("runner.ps1", () => {
     const onprem = functionText(root, "Connect-OnPremisesTarget");
     const session = onprem.indexOf("$session = New-PSSession");
     const basic = onprem.indexOf("if ($authentication -eq 'Basic' -and -not $uri.StartsWith('https://', [System.StringComparison]::OrdinalIgnoreCase))");
-    const wsman = onprem.indexOf("if (-not $IsWindows -and -not (Get-Module -ListAvailable -Name PSWSMan))");
+    const wsman = onprem.indexOf("$pswsman = @(Get-Module -ListAvailable -Name PSWSMan");
     expect(basic).toBeGreaterThan(0);
     expect(wsman).toBeGreaterThan(0);
     expect(Math.max(basic, wsman)).toBeLessThan(session);
+    // PSWSMan 3 hooks the engine per process (Enable-PSWSMan); 2.x was installed once (Install-WSMan).
+    const flatOnprem = onprem.replace(/\s+/g, " ");
+    const enable = flatOnprem.indexOf("if ($pswsman[0].Version.Major -ge 3) { Import-Module -Name $pswsman[0].Path -Global -DisableNameChecking -ErrorAction Stop Enable-PSWSMan -Force -ErrorAction Stop }");
+    expect(enable).toBeGreaterThan(flatOnprem.indexOf("$pswsman = @(Get-Module"));
+    expect(enable).toBeLessThan(flatOnprem.indexOf("$session = New-PSSession"));
   });
 });
 
@@ -513,7 +518,7 @@ describe("runner.ps1's google-workspace connect and CoexistGoogle.psm1", () => {
     const pattern = /^\$UserAddressPattern = '(.+)'$/m.exec(source)![1]!;
     const address = new RegExp(pattern, "i");
     expect(["alice@contoso.com", "a.b+c@sub.contoso.com"].map((u) => address.test(u))).toEqual([true, true]);
-    expect(["", " ", "me", "alice", "@contoso.com", "alice@", "alice @contoso.com", "a@b@c", "alice@contoso.com\n"].map((u) => address.test(u))).toEqual(Array(9).fill(false));
+    expect(["", " ", "me", "alice", "@contoso.com", "alice@", "alice @contoso.com", "a@b@c", "alice@contoso.com\n", "alice@contoso"].map((u) => address.test(u))).toEqual(Array(10).fill(false));
   });
 
   test("a Google error's RequestError (code, reason, domain) is part of the text the table reads", () => {

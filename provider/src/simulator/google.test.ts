@@ -60,6 +60,8 @@ const update = (p: { Enabled: boolean; EmailAddress?: string; Disposition?: "arc
 const remove = (address: string, User = "alice@contoso.com") => c.RemoveCoexistGmailForwardingAddress({ User, ForwardingAddress: address });
 
 /** The error as the Google .NET client words it: message and code, then the Errors block. */
+/** As a runner answers it: on one line (runner.ps1's ConvertTo-SingleLine, the simulator runner's singleLine). */
+const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, " ").trim();
 const gapi = (message: string, code: number, reason: string, domain = "global") =>
   `Google.Apis.Requests.RequestError\r\n${message} [${code}]\r\nErrors [ Message[${message}] Location[ - ] Reason[${reason}] Domain[${domain}] ]`;
 
@@ -198,8 +200,8 @@ describe("users and domains (Directory API)", () => {
     w.source.google!.domainAliases.push({ domainAliasName: "contoso-alias.example", parentDomainName: "contoso.com" });
     alice(w).EmailAddresses.push("smtp:ali@contoso.com", "smtp:alice@contoso-alias.example");
     expect(run(w, c.GetGSUser({ Filter: "*" })).map((o) => GSUserObject.parse(o))).toEqual([
-      { PrimaryEmail: "alice@contoso.com", Aliases: ["ali@contoso.com"], NonEditableAliases: ["alice@contoso-alias.example"], OrgUnitPath: "/", Suspended: false },
-      { PrimaryEmail: "bob@contoso.com", Aliases: [], NonEditableAliases: [], OrgUnitPath: "/", Suspended: false },
+      { PrimaryEmail: "alice@contoso.com", Aliases: ["ali@contoso.com"], NonEditableAliases: ["alice@contoso-alias.example"], OrgUnitPath: "/", Suspended: false, User: "alice@contoso.com" },
+      { PrimaryEmail: "bob@contoso.com", Aliases: [], NonEditableAliases: [], OrgUnitPath: "/", Suspended: false, User: "bob@contoso.com" },
     ]);
     expect(run(w, c.GetGSUser({ User: "ali@contoso.com" }))).toEqual([expect.objectContaining({ PrimaryEmail: "alice@contoso.com" })]);
     expect(failure(w, c.GetGSUser({ User: "ghost@contoso.com" })).message).toBe(gapi("Resource Not Found: userKey", 404, "notFound"));
@@ -278,7 +280,7 @@ describe("a google session through the simulator runner", () => {
     const once = { retry: { attempts: 1, baseMs: 1, maxMs: 1 } };
     const read = c.GetGSGmailAutoForwardingSettings({ User: "alice@contoso.com" });
     const transient = testPool("google", simTarget(stateFile, { imitates: "google-workspace", faults: Faults.parse({ transientRate: 1 }) }), once);
-    await expect(transient.run(read)).rejects.toMatchObject({ kind: "transient", message: expect.stringContaining(gapi("Backend Error", 500, "backendError")) });
+    await expect(transient.run(read)).rejects.toMatchObject({ kind: "transient", message: expect.stringContaining(oneLine(gapi("Backend Error", 500, "backendError"))) });
     const budget = testPool("google", simTarget(stateFile, { imitates: "google-workspace", throttle: { budget: 1, windowMs: 60_000 } }), once);
     await budget.run(read);
     await expect(budget.run(read)).rejects.toMatchObject({ kind: "throttled", message: expect.stringContaining("Reason[userRateLimitExceeded]") });

@@ -149,6 +149,9 @@ function userOut(w: World, m: SourceMailbox): GSUserObject {
     NonEditableAliases: others.filter((a) => aliasDomains.has(domainOf(a))),
     OrgUnitPath: "/",
     Suspended: false,
+    // PSGSuite adds it to every user it returns (Get-GSUser.ps1, 3.0.0: Add-Member User), as it
+    // does to Gmail settings; the runner.ps1-through-the-doubles tests compare the two.
+    User: m.PrimarySmtpAddress,
   };
 }
 

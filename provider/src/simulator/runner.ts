@@ -98,7 +98,8 @@ async function connect(req: ConnectRequest): Promise<Array<{ Name: string }>> {
   const lacks = new Set(target.roleLacks.map((n) => n.toLowerCase()));
   const allow = new Set(req.allow.filter((n) => !lacks.has(n.toLowerCase())));
   session = { id, role: req.role, target, allow, store, faults: new FaultPlan(target.faults, salt), recent: [] };
-  log({ event: "connect", pid: process.pid, ppid: process.ppid });
+  // front: what the session came through, runner.ps1 and its test doubles (test/doubles) or this runner itself.
+  log({ event: "connect", pid: process.pid, ppid: process.ppid, front: process.env.COEXIST_SIM_FRONT ?? "simulator" });
   return [...allow].map((Name) => ({ Name }));
 }
 
@@ -202,9 +203,12 @@ function crash(cmdlet: string, parameters: unknown, applied = false): never {
   process.exit(137);
 }
 
+/** One line, as runner.ps1 answers (ConvertTo-SingleLine): a Google error's text has line breaks. */
+const singleLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, " ").trim();
+
 function errorOf(e: unknown): ErrorPayload {
-  if (e instanceof ExchangeError) return { kind: e.kind, reason: e.reason, message: e.message };
-  return { kind: "other", message: e instanceof Error ? e.message : String(e) };
+  if (e instanceof ExchangeError) return { kind: e.kind, reason: e.reason, message: singleLine(e.message) };
+  return { kind: "other", message: singleLine(e instanceof Error ? e.message : String(e)) };
 }
 
 async function handle(line: string): Promise<void> {

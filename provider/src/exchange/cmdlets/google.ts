@@ -104,6 +104,8 @@ export const GSUserObject = z.object({
   NonEditableAliases: z.array(z.string()).nullable().optional(),
   OrgUnitPath: z.string().optional(),
   Suspended: z.boolean().optional(),
+  /** Added by PSGSuite to every user object (its Get-GSUser.ps1). */
+  User: z.string().optional(),
 });
 export type GSUserObject = z.infer<typeof GSUserObject>;
 
