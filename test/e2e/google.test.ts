@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { commandLog, traceMail, undelivered, World } from "@coexist/provider/testing";
 import { coexistCli } from "../harness/cli";
 import { upWriteByWrite, writeLatch } from "../harness/hold";
-import { contosoStack, misrouted, rehearsalProject } from "../harness/rehearsal";
+import { contosoStack, e2eRunners, misrouted, rehearsalProject, sessionFronts } from "../harness/rehearsal";
 
 // A Google Workspace source end to end through the real CLI, on the simulated Gmail API: the
 // routing subdomain Gmail accepts without a verification mail, each user's forwarding address
@@ -17,8 +17,8 @@ const ORG = "contoso.onmicrosoft.com";
 const scenario = { domain: "contoso.com", organization: ORG, users: USERS, subdomain: SUB, sourceKind: "google-workspace" as const };
 const googleSource = { ...contosoStack.source, imitates: "google-workspace" };
 
-describe("a Google Workspace source through the real CLI", () => {
-  const project = rehearsalProject("google");
+describe.each(e2eRunners)("a Google Workspace source through the real CLI (%s)", (runner) => {
+  const project = rehearsalProject("google", { runner });
   const { rehearsal } = project;
   const base = { ...contosoStack, source: googleSource, routingTemplate: `{alias}@${SUB}`, pool: { retryBaseMs: 10, retryMaxMs: 50, retryAttempts: 4 } };
   const wave = (name: string, aliases: string[]) => fs.writeFileSync(path.join(project.dir, "batches", `${name}.csv`), ["EmailAddress", ...aliases.map((a) => `${a}@contoso.com`)].join("\n") + "\n");
@@ -130,6 +130,11 @@ describe("a Google Workspace source through the real CLI", () => {
     expect(w.tenant.transportRules).toEqual([]);
     expect(w.source.mailboxes.filter((m) => m.gmail?.autoForwarding.enabled || (m.gmail?.forwardingAddresses.length ?? 0) > 0)).toEqual([]);
     for (const u of USERS) expect(traceMail(w, { to: `${u}@contoso.com`, entry: "internet" }).outcome).toBe("delivered-exchange");
+  });
+  it("served every session through the runner under test", () => {
+    const fronts = sessionFronts(rehearsal.stateFile);
+    expect(fronts.length).toBeGreaterThan(0);
+    expect(new Set(fronts)).toEqual(new Set([runner]));
   });
 });
 

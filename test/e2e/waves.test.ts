@@ -1,5 +1,5 @@
 import { commandLog, undelivered, userRows } from "@coexist/provider/testing";
-import { contosoStack, misrouted, rehearsalProject } from "../harness/rehearsal";
+import { contosoStack, e2eRunners, misrouted, rehearsalProject, sessionFronts } from "../harness/rehearsal";
 
 // The demo's sequence through the real CLI and the real coexist program, with the simulated
 // tenant's state and the routing oracle checked after every step, and a wave interrupted by
@@ -7,8 +7,8 @@ import { contosoStack, misrouted, rehearsalProject } from "../harness/rehearsal"
 const WRITE = /^(Set|New|Remove|Add|Enable|Disable)-/;
 const USERS = ["alice", "bob", "carol", "dave", "erin", "frank"];
 
-describe("migration waves through the real CLI", () => {
-  const project = rehearsalProject();
+describe.each(e2eRunners)("migration waves through the real CLI (%s)", (runner) => {
+  const project = rehearsalProject("e2e", { runner });
   const { rehearsal } = project;
   const base = {
     ...contosoStack,
@@ -129,5 +129,10 @@ describe("migration waves through the real CLI", () => {
       .map((l) => (l.cmdlet === "Set-AcceptedDomain" ? "domain" : l.cmdlet === "Remove-TransportRule" ? "rule" : l.cmdlet === "Remove-OutboundConnector" ? "connector" : l.cmdlet === "Remove-DistributionGroup" ? "group" : ""))
       .filter((x) => x !== "");
     expect(order).toEqual(["rule", "rule", "connector", "group", "domain"]);
+  });
+  it("served every session through the runner under test", () => {
+    const fronts = sessionFronts(rehearsal.stateFile);
+    expect(fronts.length).toBeGreaterThan(0);
+    expect(new Set(fronts)).toEqual(new Set([runner]));
   });
 });

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { commandLog, sha256 } from "@coexist/provider/testing";
-import { contosoStack, rehearsalProject } from "../harness/rehearsal";
+import { contosoStack, e2eRunners, rehearsalProject, sessionFronts } from "../harness/rehearsal";
 
 // The certificate password and the source password, set with `pulumi config set --secret`,
 // through every command a consultant runs and every failure we can provoke: they must appear
@@ -11,10 +11,6 @@ const SOURCE = 'Src-S3cret;`&"-91bd-c4';
 const SECRETS = [CERT, SOURCE];
 const USERNAME = "CONTOSO\\svc-coexist";
 
-const project = rehearsalProject("secrets");
-const { rehearsal } = project;
-afterAll(() => project.cleanup());
-
 const base = {
   ...contosoStack,
   waves: ["batches/wave1.csv"],
@@ -23,19 +19,6 @@ const base = {
 };
 const credentials = { certificatePassword: CERT, source: { username: USERNAME, password: SOURCE } };
 
-/** Every CLI output of this suite, to be searched for the secrets at the end as well. */
-const outputs: { what: string; output: string }[] = [];
-async function cli(what: string, args: string[], input?: string) {
-  const r = await rehearsal.run(args, input);
-  outputs.push({ what, output: r.output });
-  expect(SECRETS.filter((s) => r.output.includes(s))).toEqual([]);
-  return r;
-}
-async function succeeds(what: string, args: string[], input?: string) {
-  const r = await cli(what, args, input);
-  expect(r.code === 0 ? "ok" : r.output).toBe("ok");
-  return r.output;
-}
 const up = ["up", "--yes", "--skip-preview"];
 
 /** Every file below `dir` (links not followed), with its text. */
@@ -47,7 +30,27 @@ function* files(dir: string): Generator<[string, string]> {
   }
 }
 
-describe("secrets through the real CLI", () => {
+// Through the simulator's own runner, and through runner.ps1 in real pwsh, where the secrets take
+// the real modules' way (Connect-ExchangeOnline -CertificatePassword, New-PSSession -Credential).
+describe.each(e2eRunners)("secrets through the real CLI (%s)", (runner) => {
+  const project = rehearsalProject("secrets", { runner });
+  const { rehearsal } = project;
+  afterAll(() => project.cleanup());
+
+  /** Every CLI output of this suite, to be searched for the secrets at the end as well. */
+  const outputs: { what: string; output: string }[] = [];
+  async function cli(what: string, args: string[], input?: string) {
+    const r = await rehearsal.run(args, input);
+    outputs.push({ what, output: r.output });
+    expect(SECRETS.filter((s) => r.output.includes(s))).toEqual([]);
+    return r;
+  }
+  async function succeeds(what: string, args: string[], input?: string) {
+    const r = await cli(what, args, input);
+    expect(r.code === 0 ? "ok" : r.output).toBe("ok");
+    return r.output;
+  }
+
   beforeAll(async () => {
     project.writeConfig(base);
     await rehearsal.reset({ domain: "contoso.com", organization: "contoso.onmicrosoft.com", users: ["alice", "bob", "carol", "dave", "erin"], credentials });
@@ -123,5 +126,11 @@ describe("secrets through the real CLI", () => {
     expect([...files(__dirname)].some(([, text]) => text.includes(CERT))).toBe(true);
     expect(outputs.length).toBeGreaterThan(10);
     expect(outputs.filter((o) => SECRETS.some((s) => o.output.includes(s))).map((o) => o.what)).toEqual([]);
+  });
+
+  it("served every session through the runner under test", () => {
+    const fronts = sessionFronts(rehearsal.stateFile);
+    expect(fronts.length).toBeGreaterThan(0);
+    expect(new Set(fronts)).toEqual(new Set([runner]));
   });
 });
