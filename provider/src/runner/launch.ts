@@ -8,6 +8,18 @@ export const runnerScript = path.join(__dirname, "..", "..", "src", "runner", "r
 const simulatorRunner = path.join(__dirname, "..", "simulator", "runner.js");
 
 const pwshCommand = (): string => process.env.COEXIST_PWSH ?? "pwsh";
+
+/**
+ * The Pulumi secrets in this process's environment that no runner needs: runner.ps1 and the
+ * modules it loads (third-party code, PSGSuite among them) never see the stack's passphrase or a
+ * Pulumi access token, so nothing they log or dump can carry one.
+ */
+const NOT_FOR_RUNNERS = ["PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE", "PULUMI_ACCESS_TOKEN"];
+export function runnerEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...extra };
+  for (const name of NOT_FOR_RUNNERS) delete env[name];
+  return env;
+}
 const pwshArgs = ["-NoProfile", "-NonInteractive", "-File", runnerScript];
 
 /** The process that serves a target: the simulated tenant in-house, pwsh for a real one. */
@@ -15,11 +27,11 @@ export function launchFor(target: AnyTarget): RunnerLaunch {
   if (target.kind === "simulator") {
     if (process.env.COEXIST_SIMULATOR_RUNNER === "pwsh") return runnerPs1OverSimulator(target);
     // The simulated machine (what a probe reports) is part of how the runner is started.
-    return { command: process.execPath, args: [simulatorRunner], env: { ...process.env, COEXIST_SIM_ENVIRONMENT: JSON.stringify(target.environment) } };
+    return { command: process.execPath, args: [simulatorRunner], env: runnerEnv({ COEXIST_SIM_ENVIRONMENT: JSON.stringify(target.environment) }) };
   }
   // A vendor's system has no runner: a session to it is a program bug, said as such, never a pwsh start.
-  if (target.kind === "vendor") return { command: process.execPath, args: ["-e", "process.stderr.write('coexist: a vendor source has no runner; nothing connects to it\\n'); process.exit(2)"] };
-  return { command: pwshCommand(), args: pwshArgs };
+  if (target.kind === "vendor") return { command: process.execPath, args: ["-e", "process.stderr.write('coexist: a vendor source has no runner; nothing connects to it\\n'); process.exit(2)"], env: runnerEnv() };
+  return { command: pwshCommand(), args: pwshArgs, env: runnerEnv() };
 }
 
 /**
@@ -36,13 +48,12 @@ function runnerPs1OverSimulator(target: SimulatorTarget): RunnerLaunch {
   const modules = process.env.COEXIST_SIMULATOR_MODULES;
   if (!modules) throw new Error("COEXIST_SIMULATOR_RUNNER=pwsh needs COEXIST_SIMULATOR_MODULES: the folder of the test doubles' modules (test/doubles/modules)");
   const { certificatePassword, username, password, ...open } = target;
-  const env = {
-    ...process.env,
+  const env = runnerEnv({
     PSModulePath: [modules, process.env.PSModulePath].filter(Boolean).join(path.delimiter),
     COEXIST_DOUBLES_NODE: process.execPath,
     COEXIST_DOUBLES_SIMULATOR: simulatorRunner,
     COEXIST_DOUBLES_TARGET: JSON.stringify(open),
-  };
+  });
   const connectTarget = (role: Role): Record<string, unknown> => {
     switch (role) {
       case "exchange":

@@ -363,44 +363,52 @@ function tree(dir: string): string[] {
 }
 
 describePwsh("runner.ps1 on a Google Workspace source (needs pwsh)", () => {
-  test("answers the google-workspace connect by what this machine has, the other Google requests as the simulator does, and never leaks the key", async () => {
-    // HOME and the temp folder of the runner's own, to see what the connect leaves behind.
-    const base = fs.mkdtempSync(path.join(os.tmpdir(), "coexist-google-parity-"));
-    const home = path.join(base, "home");
-    const baselineHome = path.join(base, "baseline-home");
-    const tmp = path.join(base, "tmp");
+  // HOME and the temp folder of the runner's own, to see what the connect leaves behind.
+  let base: string, home: string, baselineHome: string, tmp: string;
+  beforeEach(() => {
+    base = fs.mkdtempSync(path.join(os.tmpdir(), "coexist-google-parity-"));
+    home = path.join(base, "home");
+    baselineHome = path.join(base, "baseline-home");
+    tmp = path.join(base, "tmp");
     for (const d of [home, baselineHome, tmp]) fs.mkdirSync(d);
-    try {
-      const env = (h: string) => ({ ...process.env, HOME: h, TMPDIR: tmp });
-      const [real, simulated, baseline] = await Promise.all([
-        converse(pwsh!, ["-NoProfile", "-NonInteractive", "-File", runnerScript], googleLines, 120_000, env(home)),
-        converse(process.execPath, [simulatorRunner], googleLines, 30_000),
-        // What pwsh itself leaves in a home folder, with no Google connect.
-        converse(pwsh!, ["-NoProfile", "-NonInteractive", "-File", runnerScript], [JSON.stringify({ id: 1, type: "probe" })], 120_000, env(baselineHome)),
-      ]);
-      const connect = checkGoogleConversation(real, "pwsh");
-      checkGoogleConversation(simulated, "simulator");
-      expect(pick(real).slice(0, googleSteps.length)).toEqual(pick(simulated).slice(0, googleSteps.length));
-      const probe = ProbeOutput.parse((real.responses.find((r) => r.id === 5)!.raw as { output: unknown[] }).output[0]);
-      expect(Object.keys(probe.modules)).toEqual(expect.arrayContaining(["PSGSuite", "Configuration"]));
-      if (!connect.ok) {
-        // No PSGSuite 3.0.0 here: the fix, not a logon failure (design §3.2).
-        const error = (connect.raw as { error: { reason?: string; message: string } }).error;
-        expect({ kind: connect.kind, reason: error.reason }).toEqual({ kind: "other", reason: "FileNotFoundException" });
-        expect(error.message).toMatch(/Install-Module -Name (?:PSGSuite -RequiredVersion 3\.0\.0 \(needs PowerShell 7\.4\)|Configuration -MinimumVersion 1\.3\.1)/);
-        return;
-      }
-      // PSGSuite is here: the connect answers the cmdlets both modules loaded, and then the same
-      // kinds as the simulator's google session.
-      expect((connect.raw as { output: Array<{ Name: string }> }).output.map((o) => o.Name).sort()).toEqual([...googleAllow].sort());
-      const connected = await converse(pwsh!, ["-NoProfile", "-NonInteractive", "-File", runnerScript], [googleConnect(1, googleTarget), ...connectedSteps.map((s) => s.line)], 120_000, env(home));
-      expect(pick(connected)).toEqual([{ id: 1, ok: true, kind: undefined }, ...connectedSteps.map((s) => s.expect)]);
-      expectNoGoogleSecret(connected);
-      // Nothing under $HOME beyond what pwsh itself leaves, and the temporary home folder is gone.
-      expect(tree(home)).toEqual(tree(baselineHome));
-      expect(fs.readdirSync(tmp).filter((f) => f.startsWith("coexist-google-"))).toEqual([]);
-    } finally {
-      fs.rmSync(base, { recursive: true, force: true });
-    }
+  });
+  afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
+  const env = (h: string, extra: NodeJS.ProcessEnv = {}) => ({ ...process.env, HOME: h, TMPDIR: tmp, ...extra });
+
+  test("without PSGSuite on the machine: answers the connect with the fix, the other Google requests as the simulator does, and never leaks the key", async () => {
+    const [real, simulated] = await Promise.all([
+      converse(pwsh!, ["-NoProfile", "-NonInteractive", "-File", runnerScript], googleLines, 120_000, env(home)),
+      converse(process.execPath, [simulatorRunner], googleLines, 30_000),
+    ]);
+    const connect = checkGoogleConversation(real, "pwsh");
+    checkGoogleConversation(simulated, "simulator");
+    expect(pick(real).slice(0, googleSteps.length)).toEqual(pick(simulated).slice(0, googleSteps.length));
+    const probe = ProbeOutput.parse((real.responses.find((r) => r.id === 5)!.raw as { output: unknown[] }).output[0]);
+    expect(Object.keys(probe.modules)).toEqual(expect.arrayContaining(["PSGSuite", "Configuration"]));
+    // No PSGSuite 3.0.0 here (CI's machines have none): the fix, not a logon failure (design §3.2).
+    const error = (connect.raw as { error: { reason?: string; message: string } }).error;
+    expect({ ok: connect.ok, kind: connect.kind, reason: error.reason }).toEqual({ ok: false, kind: "other", reason: "FileNotFoundException" });
+    expect(error.message).toMatch(/Install-Module -Name (?:PSGSuite -RequiredVersion 3\.0\.0 \(needs PowerShell 7\.4\)|Configuration -MinimumVersion 1\.3\.1)/);
+  });
+
+  test("with PSGSuite (test/doubles): loads both modules' cmdlets, refuses what the simulator refuses, leaves nothing in HOME, removes its temporary home, and never leaks the key", async () => {
+    // The doubles of PSGSuite 3.0.0 and Configuration, imported by name as the real ones are.
+    const doubles = { PSModulePath: path.join(__dirname, "..", "..", "..", "test", "doubles", "modules") };
+    const connectedLines = [googleConnect(1, googleTarget), ...connectedSteps.map((s) => s.line)];
+    const [connected, baseline] = await Promise.all([
+      converse(pwsh!, ["-NoProfile", "-NonInteractive", "-File", runnerScript], connectedLines, 120_000, env(home, doubles)),
+      // What pwsh itself leaves in a home folder, with no Google connect.
+      converse(pwsh!, ["-NoProfile", "-NonInteractive", "-File", runnerScript], [JSON.stringify({ id: 1, type: "probe" })], 120_000, env(baselineHome, doubles)),
+    ]);
+    const connect = connected.responses.find((r) => r.id === 1)!;
+    expect(connect.ok ? "connected" : JSON.stringify(connect.raw)).toBe("connected");
+    expect((connect.raw as { output: Array<{ Name: string }> }).output.map((o) => o.Name).sort()).toEqual([...googleAllow].sort());
+    expect(pick(connected)).toEqual([{ id: 1, ok: true, kind: undefined }, ...connectedSteps.map((s) => s.expect)]);
+    expect(connected.code).toBe(0);
+    expectNoGoogleSecret(connected);
+    expect(baseline.code).toBe(0);
+    // Nothing under $HOME beyond what pwsh itself leaves, and the temporary home folder is gone.
+    expect(tree(home)).toEqual(tree(baselineHome));
+    expect(fs.readdirSync(tmp).filter((f) => f.startsWith("coexist-google-"))).toEqual([]);
   });
 });
