@@ -31,7 +31,7 @@ describe("preflight through the real CLI", () => {
       expect.stringMatching(new RegExp(`^ok {4}tenant {2}cmdlets +all ${allowedCmdlets("exchange").length} cmdlets coexist runs here are granted$`)),
       expect.stringMatching(/^ok {4}tenant {2}read +Get-AcceptedDomain answered \(\d+ objects?\)$/),
       expect.stringMatching(/^ok {4}source {2}runner /),
-      expect.stringMatching(/^ok {4}source {2}modules +PSWSMan 2\.3\.1 on PowerShell 7\.6\.0 \(Unix\) \(simulated\)$/),
+      expect.stringMatching(/^ok {4}source {2}modules +PSWSMan 2\.3\.1 on PowerShell 7\.6\.0 \(Unix\): 2\.x, enabled once as root \(Install-WSMan\) \(simulated\)$/),
       expect.stringMatching(/^ok {4}source {2}connect /),
       expect.stringMatching(new RegExp(`^ok {4}source {2}cmdlets +all ${allowedCmdlets("source").length} cmdlets coexist runs here are granted$`)),
       expect.stringMatching(/^ok {4}source {2}read +Get-Mailbox answered \(1 object\)$/),

@@ -55,7 +55,11 @@ describe("preflight", () => {
   it("fails Remote PowerShell to the source from Linux without PSWSMan, and passes it from Windows", async () => {
     const linux = await preflight(targets({}, { environment: { powershell: "7.6.0", platform: "Unix", modules: { PSWSMan: null } } }));
     expect(find(linux, "source", "modules")).toMatchObject({ status: "fail", detail: "Remote PowerShell from Unix needs the PSWSMan module, which is not installed (simulated)" });
-    expect(find(linux, "source", "modules").fix).toContain("Install-WSMan");
+    // Both major versions, each with its own way of being enabled.
+    expect(find(linux, "source", "modules").fix).toContain("Install-PSResource -Name PSWSMan' (3.x");
+    expect(find(linux, "source", "modules").fix).toContain("Install-WSMan' (2.x)");
+    const v3 = await preflight(targets({}, { environment: { powershell: "7.6.0", platform: "Unix", modules: { PSWSMan: "3.0.1" } } }));
+    expect(find(v3, "source", "modules").detail).toBe("PSWSMan 3.0.1 on PowerShell 7.6.0 (Unix): 3.x, enabled by runner.ps1 in its own process (Enable-PSWSMan) (simulated)");
     expect(statuses(linux, "source")).toMatchObject({ connect: "skip" });
     const windows = await preflight(targets({}, { environment: { powershell: "7.6.0", platform: "Win32NT", modules: {} } }));
     expect(find(windows, "source", "modules").status).toBe("pass");

@@ -276,7 +276,7 @@ function moduleChecks(role: Role, target: AnyTarget, machine: ProbeOutput, add: 
   if (machine.platform !== "Win32NT") {
     const wsman = machine.modules.PSWSMan ?? null;
     if (wsman === null) {
-      add("modules", "fail", `Remote PowerShell from ${machine.platform} needs the PSWSMan module, which is not installed${simulated}`, "as root: pwsh -c 'Install-Module -Name PSWSMan; Install-WSMan', or run coexist from Windows");
+      add("modules", "fail", `Remote PowerShell from ${machine.platform} needs the PSWSMan module, which is not installed${simulated}`, "pwsh -c 'Install-PSResource -Name PSWSMan' (3.x, which runner.ps1 enables in its own process), or as root pwsh -c 'Install-Module -Name PSWSMan -RequiredVersion 2.3.1; Install-WSMan' (2.x), or run coexist from Windows");
       return;
     }
     // Kerberos and Negotiate off Windows need a ticket: worth a warning for a real server only.
@@ -284,7 +284,9 @@ function moduleChecks(role: Role, target: AnyTarget, machine: ProbeOutput, add: 
     add(
       "modules",
       auth === "Basic" ? "pass" : "warn",
-      `PSWSMan ${wsman} on PowerShell ${ps} (${machine.platform})${simulated}`,
+      // Which major version decides how WSMan is enabled: 3.x by runner.ps1's Enable-PSWSMan in its
+      // process, 2.x by the Install-WSMan that was run once (jborean93/PSWSMan, Enable-PSWSMan.md).
+      `PSWSMan ${wsman} on PowerShell ${ps} (${machine.platform}): ${/^[3-9]\.|^\d{2,}\./.test(wsman) ? "3.x, enabled by runner.ps1 in its own process (Enable-PSWSMan)" : "2.x, enabled once as root (Install-WSMan)"}${simulated}`,
       auth === "Basic" ? undefined : `${auth} from Linux or macOS needs a Kerberos ticket for the account (kinit) and the Exchange server's SPN; Microsoft documents Remote PowerShell to Exchange from Windows only`,
     );
     return;
