@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { commandLog, traceMail, undelivered, World } from "@coexist/provider/testing";
 import { coexistCli } from "../harness/cli";
 import { upWriteByWrite, writeLatch } from "../harness/hold";
-import { contosoStack, misrouted, rehearsalProject } from "../harness/rehearsal";
+import { contosoStack, e2eRunners, misrouted, rehearsalProject, sessionFronts } from "../harness/rehearsal";
 
 // Seed 1's routing model end to end through the real CLI: a group of the users still at the
 // source (filled in one command), users leaving it one by one as they migrate, a catch-all
@@ -14,8 +14,8 @@ const USERS = ["alice", "bob", "carol", "dave", "erin", "frank"];
 const HIRE = "hire@contoso.com";
 const GROUP = "accounts@contoso.com";
 
-describe("seed 1's model (coexist:routing pendingGroup) through the real CLI", () => {
-  const project = rehearsalProject("pending");
+describe.each(e2eRunners)("seed 1's model (coexist:routing pendingGroup) through the real CLI (%s)", (runner) => {
+  const project = rehearsalProject("pending", { runner });
   const { rehearsal } = project;
   const base = {
     ...contosoStack,
@@ -155,6 +155,11 @@ describe("seed 1's model (coexist:routing pendingGroup) through the real CLI", (
     expect(w.source.mailboxes.filter((m) => m.ForwardingSmtpAddress)).toEqual([]);
     expect(hireOutcomes().slice(0, 2)).toEqual(["delivered-exchange", "delivered-exchange"]);
     for (const u of USERS) expect(traceMail(w, { to: `${u}@contoso.com`, entry: "internet" }).outcome).toBe("delivered-exchange");
+  });
+  it("served every session through the runner under test", () => {
+    const fronts = sessionFronts(rehearsal.stateFile);
+    expect(fronts.length).toBeGreaterThan(0);
+    expect(new Set(fronts)).toEqual(new Set([runner]));
   });
 });
 

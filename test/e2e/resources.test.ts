@@ -1,6 +1,7 @@
 import { traceMail } from "@coexist/provider";
 import { commandLog, freshWorld, readWorld } from "@coexist/provider/testing";
 import { throwawayProject, ThrowawayProject } from "../harness/pulumi";
+import { e2eRunners, runnerPs1Env, sessionFronts } from "../harness/rehearsal";
 
 // Seed 2's recipe with every coexist resource, driven by a little config: which smart hosts,
 // which users are migrated.
@@ -32,7 +33,7 @@ return {};
 
 const WRITE = /^(Set|New|Remove|Add|Enable|Disable)-/;
 
-describe("coexistence resources through the real CLI", () => {
+describe.each(e2eRunners)("coexistence resources through the real CLI (%s)", (runner) => {
   let project: ThrowawayProject;
   const sim = freshWorld();
   afterAll(() => project?.cleanup());
@@ -48,7 +49,7 @@ describe("coexistence resources through the real CLI", () => {
       domain: { value: "contoso.com" },
       smartHosts: { value: JSON.stringify(["mail.contoso-source.example"]) },
       migrated: { value: JSON.stringify(["alice", "bob"]) },
-    });
+    }, runner === "runner.ps1" ? runnerPs1Env() : {});
     const up = await project.stack.up();
     expect(up.summary.result).toBe("succeeded");
 
@@ -170,5 +171,11 @@ describe("coexistence resources through the real CLI", () => {
     expect(ruleRemoved).toBeLessThan(connectorRemoved);
     // After MX cutover and cleanup, mail for the migrated user lands in Exchange Online directly.
     expect(where("alice@contoso.com", "internet")).toBe("delivered-exchange");
+  });
+
+  it("served every session through the runner under test", () => {
+    const fronts = sessionFronts(sim.stateFile);
+    expect(fronts.length).toBeGreaterThan(0);
+    expect(new Set(fronts)).toEqual(new Set([runner]));
   });
 });

@@ -33,6 +33,8 @@ export async function throwawayProject(
   name: string,
   files: Record<string, string>,
   config: Record<string, { value: string; secret?: boolean }> = {},
+  /** More environment for the CLI and what it starts (runnerPs1Env() puts runner.ps1 in front of the simulator). */
+  env: Record<string, string> = {},
 ): Promise<ThrowawayProject> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `coexist-${name}-`));
   const backendDir = path.join(dir, ".state");
@@ -54,6 +56,7 @@ export async function throwawayProject(
         PULUMI_HOME: path.join(toolsDir, "pulumi-home"),
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        ...env,
       },
     },
   );

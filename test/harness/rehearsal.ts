@@ -24,7 +24,7 @@ export type E2eRunner = "simulator" | "runner.ps1";
 export const e2eRunners: E2eRunner[] = ["simulator", "runner.ps1"];
 
 /** The environment that puts runner.ps1 and the doubles in front of the simulator (runner/launch.ts). */
-export const runnerPs1Env = (): NodeJS.ProcessEnv => ({
+export const runnerPs1Env = (): Record<string, string> => ({
   COEXIST_SIMULATOR_RUNNER: "pwsh",
   COEXIST_SIMULATOR_MODULES: path.join(repoRoot, "test", "doubles", "modules"),
 });
