@@ -50,17 +50,24 @@ export function pendingError(u: GmailUser, when: "create" | "read"): UserError {
   );
 }
 
-/** Turns the forward on: the address first (already there counts as done), then auto-forwarding. */
+/**
+ * Turns the forward on: the address first, read before it is added, then auto-forwarding. What
+ * users.settings.forwardingAddresses.create answers for an address the user already has is not
+ * documented (a 409 is only reported), so the address is looked up first and added only when it
+ * is missing; an "already exists" answer still counts as done (a concurrent or interrupted run).
+ */
 export async function forwardOn(pool: SessionPool, u: GmailUser, old?: GmailUser): Promise<void> {
-  let status: string | undefined;
-  try {
-    const out = (await pool.run(addForwardingAddress(u))) as Partial<GSForwardingAddressObject>[];
-    status = out[0]?.VerificationStatus;
-  } catch (e) {
-    if (!isAlreadyExists(e)) throw e;
+  let status = (await forwardingAddress(pool, u))?.VerificationStatus;
+  if (status === undefined) {
+    try {
+      const out = (await pool.run(addForwardingAddress(u))) as Partial<GSForwardingAddressObject>[];
+      status = out[0]?.VerificationStatus;
+    } catch (e) {
+      if (!isAlreadyExists(e)) throw e;
+    }
+    // Re-read when the create said nothing (it existed after all, or its answer had no status).
+    status ??= (await forwardingAddress(pool, u))?.VerificationStatus;
   }
-  // Re-read when the create said nothing (it existed, or its answer had no status).
-  status ??= (await forwardingAddress(pool, u))?.VerificationStatus;
   if (status !== "accepted") throw pendingError(u, "create");
   await pool.run(autoForwardingOn(u));
   // A changed routing address: the old one goes once nothing forwards to it.
