@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as c from "../exchange/cmdlets";
 import { Role } from "../exchange/protocol";
 import { AnyTarget, SimulatorTarget } from "../exchange/targets";
@@ -193,6 +195,33 @@ describe("the session pool against the simulated tenant", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(2 * 2_500);
   }, 30_000);
 
+  it("gives a bulk command (-Members, -ResultSize Unlimited) the bulk timeout, above Exchange Online's REST timeout, and any other command the plain one", async () => {
+    const { stateFile } = freshWorld();
+    // Each member named costs 60 ms: an Update of 5 takes 300 ms, past the plain timeout of 100 ms.
+    const target = simTarget(stateFile, { latency: { connectMs: 0, cmdletMs: 0, perItemMs: 60 } });
+    const exo = testPool("exchange", target, { commandTimeoutMs: 100, bulkCommandTimeoutMs: 30_000, retry: { attempts: 1, baseMs: 1, maxMs: 1 } });
+    await exo.run(c.NewDistributionGroup({ Name: "Accounts", PrimarySmtpAddress: "accounts@contoso.com", ManagedBy: ["admin"] }));
+    const members = ["alice", "bob", "carol", "admin", "alice"].map((a) => (a === "admin" ? "admin@contoso.onmicrosoft.com" : `${a}@contoso.com`));
+    await exo.run(c.UpdateDistributionGroupMember({ Identity: "accounts@contoso.com", Members: members, Confirm: false, BypassSecurityGroupManagerCheck: true }));
+    expect(readWorld(stateFile).tenant.groups[0]?.Members).toHaveLength(4);
+    const slow = testPool("exchange", simTarget(stateFile, { latency: { connectMs: 0, cmdletMs: 300 } }), { commandTimeoutMs: 100, bulkCommandTimeoutMs: 30_000, retry: { attempts: 1, baseMs: 1, maxMs: 1 } });
+    expect((await exchangeFailure(slow.run(c.GetAcceptedDomain({ Identity: "contoso.com" })))).message).toMatch(/no answer within 100 ms/);
+  });
+
+  it("fails a tenant command past Exchange Online's REST timeout as the REST client does, applying nothing", async () => {
+    const { stateFile } = freshWorld();
+    const target = simTarget(stateFile, { latency: { connectMs: 0, cmdletMs: 0, perItemMs: 50, restTimeoutMs: 120 } });
+    const exo = testPool("exchange", target, { retry: { attempts: 1, baseMs: 1, maxMs: 1 } });
+    await exo.run(c.NewDistributionGroup({ Name: "Accounts", PrimarySmtpAddress: "accounts@contoso.com", ManagedBy: ["admin"] }));
+    const update = (n: number) => c.UpdateDistributionGroupMember({ Identity: "accounts@contoso.com", Members: ["alice", "bob", "carol"].slice(0, n).map((a) => `${a}@contoso.com`), Confirm: false, BypassSecurityGroupManagerCheck: true });
+    const failed = await exchangeFailure(exo.run(update(3)));
+    expect(failed).toMatchObject({ kind: "transient", reason: "TaskCanceledException" });
+    expect(failed.message).toContain("HttpClient.Timeout of 0 seconds elapsing");
+    expect(readWorld(stateFile).tenant.groups[0]?.Members).toEqual([]);
+    await exo.run(update(2));
+    expect(readWorld(stateFile).tenant.groups[0]?.Members).toEqual(["alice@contoso.com", "bob@contoso.com"]);
+  });
+
   it("closes a session in the middle of a command that never ends, fails what waits for a session, and resolves once the session is given back", async () => {
     const { stateFile } = freshWorld();
     const exo = pool("exchange", simTarget(stateFile, { faults: { hangAfter: 1 } as never }), { maxSessions: 1, commandTimeoutMs: 60_000 });
@@ -217,10 +246,19 @@ describe("the session pool against the simulated tenant", () => {
     await setup.run(c.NewDistributionGroup({ Name: GROUP, PrimarySmtpAddress: "migrated@contoso.com", ManagedBy: ["admin"] }));
     await setup.close();
 
-    const exo = pool("exchange", simTarget(stateFile, { latency: { connectMs: 20, cmdletMs: 5 } }), { maxSessions: 3 });
-    await Promise.all(
+    // Every write waits at the simulator's latch until three are waiting, one per session: on a
+    // loaded machine the first sessions could otherwise drain the queue before the third one
+    // connects (the count of sessions would then measure the machine, not the pool).
+    const latch = path.join(path.dirname(stateFile), "hold");
+    fs.writeFileSync(latch, "0");
+    const exo = pool("exchange", simTarget(stateFile, { latency: { connectMs: 20, cmdletMs: 5 }, faults: { holdWritesWhile: latch } }), { maxSessions: 3 });
+    const all = Promise.all(
       users.map((u) => exo.run(c.AddDistributionGroupMember({ Identity: GROUP, Member: `${u}@contoso.com`, BypassSecurityGroupManagerCheck: true }))),
     );
+    const held = () => (fs.existsSync(`${latch}.held`) ? fs.readFileSync(`${latch}.held`, "utf8").split("\n").filter((l) => l !== "").length : 0);
+    while (held() < 3) await new Promise((r) => setTimeout(r, 20));
+    fs.rmSync(latch);
+    await all;
     expect(exo.stats.connects).toBe(3);
     expect(new Set(commandLog(stateFile).filter((l) => l.cmdlet === "Add-DistributionGroupMember").map((l) => l.session)).size).toBe(3);
     expect(readWorld(stateFile).tenant.groups[0]?.Members.sort()).toEqual(users.map((u) => `${u}@contoso.com`).sort());

@@ -373,7 +373,10 @@ describePwsh("runner.ps1 on a Google Workspace source (needs pwsh)", () => {
     for (const d of [home, baselineHome, tmp]) fs.mkdirSync(d);
   });
   afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
-  const env = (h: string, extra: NodeJS.ProcessEnv = {}) => ({ ...process.env, HOME: h, TMPDIR: tmp, ...extra });
+  // pwsh writes its module analysis cache (~/.cache/powershell/ModuleAnalysisCache-*) when it gets
+  // to it, before or after its exit, so the two homes would differ by when it ran: it goes outside
+  // both (PSModuleAnalysisCachePath, about_Environment_Variables).
+  const env = (h: string, extra: NodeJS.ProcessEnv = {}) => ({ ...process.env, HOME: h, TMPDIR: tmp, PSModuleAnalysisCachePath: path.join(base, `analysis-${path.basename(h)}`), ...extra });
 
   test("without PSGSuite on the machine: answers the connect with the fix, the other Google requests as the simulator does, and never leaks the key", async () => {
     const [real, simulated] = await Promise.all([
