@@ -330,6 +330,16 @@ describe("mail-routing oracle", () => {
       expect(t.reason).toMatch(/^smart host unknown/);
     });
 
+    it("reads an IP smart host the same with or without brackets, in any case of a host name", () => {
+      const w = configureCoexistence(freshWorld());
+      w.source.hosts = ["198.51.100.25", "Mail.Contoso-Source.example"];
+      const connector = w.tenant.outboundConnectors[0]!;
+      for (const printed of [["[198.51.100.25]"], ["198.51.100.25"], ["MAIL.contoso-source.EXAMPLE"]]) {
+        connector.SmartHosts = printed;
+        expect(send(w, "bob", "exchange").outcome).toBe("delivered-source");
+      }
+    });
+
     it("ignores a disabled coexistence rule and an Audit-mode one", () => {
       const w = configureCoexistence(freshWorld());
       const rule = w.tenant.transportRules.find((r) => r.Name === "Coexistence");

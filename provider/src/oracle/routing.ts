@@ -1,3 +1,4 @@
+import { smartHostKey } from "../exchange/addresses";
 import type { AcceptedDomain, Group, OutboundConnector, SendConnector, SourceAcceptedDomain, SourceMailbox, TenantMailbox, TransportRule, World } from "../simulator/model";
 
 /**
@@ -216,7 +217,7 @@ class Directory implements View {
       .filter(({ rule }) => isLive(rule))
       .sort((x, y) => x.rule.Priority - y.rule.Priority || x.i - y.i)
       .map(({ rule }) => rule);
-    this.sourceHosts = new Set(world.source.hosts.map((h) => h.trim().toLowerCase()));
+    this.sourceHosts = new Set(world.source.hosts.map(smartHostKey));
     this.senderIp = world.source.outboundIps[0];
   }
 
@@ -497,7 +498,7 @@ function routeViaConnector(
     hops.push({ at: "exchange", recipient, action: `rule '${rule.Name}' → connector '${c.Name}' → MX${scl}` });
     return viaMx(world, "exchange", recipient, hops);
   }
-  const host = c.SmartHosts.find((h) => world.sourceHosts.has(h.trim().toLowerCase()));
+  const host = c.SmartHosts.find((h) => world.sourceHosts.has(smartHostKey(h)));
   if (!host) {
     hops.push({ at: "exchange", recipient, action: `rule '${rule.Name}' → connector '${c.Name}' → smart host ${c.SmartHosts.join(", ") || "(none)"}${scl}` });
     return bounce(`smart host unknown: connector '${c.Name}' points at ${c.SmartHosts.join(", ") || "no smart host"}, not the source`);
@@ -662,7 +663,7 @@ function relayFromSource(world: View, accepted: SourceAcceptedDomain, r: string,
     hops.push({ at: "source", recipient: r, action: `${what}, relayed by ${via} → smart host ${exo}${senderIp ? ` (sent from ${senderIp})` : ""}` });
     return { arrival: { system: "exchange", recipient: r, via: "internet", ...(senderIp ? { senderIp } : {}) } };
   }
-  const self = c.SmartHosts.find((h) => world.sourceHosts.has(h.trim().replace(/^\[|\]$/g, "").toLowerCase()));
+  const self = c.SmartHosts.find((h) => world.sourceHosts.has(smartHostKey(h)));
   if (self) {
     // A smart host that is the source itself hands the message back to it: the loop check ends it.
     hops.push({ at: "source", recipient: r, action: `${what}, relayed by ${via} → smart host ${self} (the source itself)` });

@@ -178,7 +178,10 @@ const connectorOut = (o: OutboundConnector): OutboundConnectorObject => ({
   ConnectorType: o.ConnectorType,
   Comment: o.Comment,
   RecipientDomains: o.RecipientDomains,
-  SmartHosts: o.SmartHosts,
+  // An IP smart host comes back as an address literal, "[198.51.100.25]", as SMTP writes one (RFC
+  // 5321 §4.1.3); the reference shows only the input form. Not documented: the form a reader must
+  // take either way (smartHostKey), so the simulator prints the one that tests it.
+  SmartHosts: o.SmartHosts.map((h) => (/^\d+(?:\.\d+){3}$/.test(h) ? `[${h}]` : h)),
   UseMXRecord: o.UseMXRecord,
   TlsSettings: o.TlsSettings,
   TlsDomain: o.TlsDomain,

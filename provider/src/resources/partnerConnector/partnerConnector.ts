@@ -9,7 +9,7 @@ import {
   TlsSettings,
 } from "../../exchange/cmdlets";
 import { Name64 } from "../../exchange/command";
-import { caseless, caselessSet, exact } from "../compare";
+import { caseless, exact, smartHostSet } from "../compare";
 import { Definition } from "../definition";
 import { conflict, getOne, removeIfPresent } from "../operations";
 
@@ -72,7 +72,7 @@ function differences(i: PartnerConnectorInputs, o: OutboundConnectorObject): str
   const d: string[] = [];
   if (o.ConnectorType !== "Partner") d.push(`type is ${o.ConnectorType}`);
   if (!o.IsTransportRuleScoped) d.push("it is not transport-rule scoped");
-  if (!caselessSet(o.SmartHosts, i.smartHosts)) d.push(`smart hosts are ${o.SmartHosts.join(", ") || "none"}`);
+  if (!smartHostSet(o.SmartHosts, i.smartHosts)) d.push(`smart hosts are ${o.SmartHosts.join(", ") || "none"}`);
   if (o.RecipientDomains.length > 0) d.push(`it has recipient domains ${o.RecipientDomains.join(", ")}`);
   return d;
 }
@@ -83,7 +83,7 @@ export const partnerConnector: Definition<typeof PartnerConnectorInputs, Partner
   inputs: PartnerConnectorInputs,
   replaceOn: ["name"],
   deleteBeforeReplace: false,
-  compare: { name: caseless, smartHosts: caselessSet, tlsSettings: exact, tlsDomain: caseless, comment: exact },
+  compare: { name: caseless, smartHosts: smartHostSet, tlsSettings: exact, tlsDomain: caseless, comment: exact },
   plan: {
     create: (news) => [newConnector(news)],
     update: (olds, news) => [setConnector(olds.name, news)],
