@@ -13,6 +13,8 @@ const d = defaultPoolOptions;
 export const PoolSettings = z.object({
   maxSessions: z.number().int().min(1).max(10).default(d.maxSessions),
   commandTimeoutSeconds: z.number().positive().default(d.commandTimeoutMs / 1000),
+  /** A bulk command's (-ResultSize Unlimited, -Members): above Exchange Online's 15-minute REST timeout. */
+  bulkCommandTimeoutSeconds: z.number().positive().default(d.bulkCommandTimeoutMs / 1000),
   connectTimeoutSeconds: z.number().positive().default(d.connectTimeoutMs / 1000),
   retryAttempts: z.number().int().min(1).max(20).default(d.retry.attempts),
   retryBaseMs: z.number().int().min(1).default(d.retry.baseMs),
@@ -26,6 +28,7 @@ export type PoolSettings = z.infer<typeof PoolSettings>;
 export const poolTuning = (pool: PoolSettings) => ({
   maxSessions: pool.maxSessions,
   commandTimeoutMs: pool.commandTimeoutSeconds * 1000,
+  bulkCommandTimeoutMs: pool.bulkCommandTimeoutSeconds * 1000,
   connectTimeoutMs: pool.connectTimeoutSeconds * 1000,
   retry: { attempts: pool.retryAttempts, baseMs: pool.retryBaseMs, maxMs: pool.retryMaxMs },
   ...(pool.sessionUses ? { sessionUses: pool.sessionUses } : {}),

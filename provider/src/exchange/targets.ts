@@ -59,8 +59,26 @@ export const SimulatorTarget = z.object({
   /** The simulated world's JSON file; its command log is written beside it (`.log`). */
   stateFile: FilePath,
   latency: z
-    .object({ connectMs: z.number().min(0).default(0), cmdletMs: z.number().min(0).default(0) })
-    .default({ connectMs: 0, cmdletMs: 0 }),
+    .object({
+      connectMs: z.number().min(0).default(0),
+      cmdletMs: z.number().min(0).default(0),
+      /**
+       * A bulk command's cost per entry: each member an Update-DistributionGroupMember names, each
+       * object a -ResultSize Unlimited list returns. Not documented; the rehearsal's full model
+       * takes it from "the following Update-DistributionGroupMember command to update 10,000
+       * members of a distribution group might time out" against the 15-minute REST timeout
+       * (exchange-online-powershell-v2.md): 0.1 s a member puts 10,000 just past it.
+       */
+      perItemMs: z.number().min(0).default(0),
+      /**
+       * Exchange Online's REST timeout: "Cmdlets backed by the REST API have a 15-minute timeout"
+       * (exchange-online-powershell-v2.md). A tenant command that would take longer fails with
+       * the REST client's timeout after this long, and changes nothing (what Exchange does with a
+       * command whose client gave up is not documented: the reading that assumes nothing applied).
+       */
+      restTimeoutMs: z.number().positive().default(15 * 60_000),
+    })
+    .default({ connectMs: 0, cmdletMs: 0, perItemMs: 0, restTimeoutMs: 15 * 60_000 }),
   /** Concurrent sessions the simulated account may hold (Exchange allows few). */
   maxSessions: z.number().int().positive().default(3),
   /** At most `budget` cmdlets per session in any `windowMs` window; beyond it, "throttled". */

@@ -14,6 +14,13 @@ export interface PoolOptions {
   /** Concurrent sessions (runner processes, each one Exchange connection). Exchange allows few. */
   maxSessions: number;
   commandTimeoutMs: number;
+  /**
+   * A bulk command's timeout (a whole membership, a list of every recipient or mailbox): above
+   * Exchange Online's own, "Cmdlets backed by the REST API have a 15-minute timeout, which can
+   * affect bulk operations" (exchange-online-powershell-v2.md), so that coexist never kills, and
+   * then repeats, a bulk call that Exchange is still within its time for.
+   */
+  bulkCommandTimeoutMs: number;
   /** Start-up plus connect; Connect-ExchangeOnline alone can take several seconds. */
   connectTimeoutMs: number;
   retry: { attempts: number; baseMs: number; maxMs: number };
@@ -27,6 +34,7 @@ export interface PoolOptions {
 export const defaultPoolOptions = {
   maxSessions: 3,
   commandTimeoutMs: 5 * 60_000,
+  bulkCommandTimeoutMs: 20 * 60_000,
   connectTimeoutMs: 2 * 60_000,
   retry: { attempts: 6, baseMs: 2_000, maxMs: 60_000 },
 };
@@ -45,6 +53,9 @@ interface Session {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A command whose cost grows with the tenant: a list with -ResultSize Unlimited, or a whole membership (-Members). */
+export const isBulk = (c: Command): boolean => c.parameters.ResultSize === "Unlimited" || Array.isArray(c.parameters.Members);
 
 /**
  * Warm runner sessions for one target, shared by every resource operation in the provider
@@ -100,7 +111,8 @@ export class SessionPool {
       if (trace) trace.attempts++;
       let failure: ErrorPayload;
       try {
-        const response = await session.runner.request({ type: "invoke", ...valid }, this.options.commandTimeoutMs);
+        const timeout = isBulk(valid) ? Math.max(this.options.commandTimeoutMs, this.options.bulkCommandTimeoutMs) : this.options.commandTimeoutMs;
+        const response = await session.runner.request({ type: "invoke", ...valid }, timeout);
         this.stats.commands++;
         session.uses++;
         this.release(session);

@@ -1,7 +1,9 @@
-import { AddDistributionGroupMember, GetDistributionGroupMember, GetMailbox, MailboxObject, RecipientObject, RemoveDistributionGroupMember } from "../exchange/cmdlets";
+import { AddDistributionGroupMember, GetDistributionGroupMember, GetMailbox, MailboxObject, RecipientObject, RemoveDistributionGroupMember, UpdateDistributionGroupMember } from "../exchange/cmdlets";
+import { Command } from "../exchange/command";
 import { bare, domainOf } from "../exchange/addresses";
 import { isAlreadyExists, isNotFound } from "../exchange/errors";
 import { SessionPool } from "../pool/sessionPool";
+import { afterNew } from "./operations";
 
 /** One recipient's membership of a coexist group, as the per-user resources change it. */
 export interface Membership {
@@ -104,4 +106,49 @@ export function pendingMembers(listed: readonly string[], mailboxes: readonly Pi
   }
   const added = [...new Set(listed.map(bare))].filter((u) => !current.has(u) && !forwarded.has(u));
   return { all: [...current, ...added], added };
+}
+
+/**
+ * How many members one Update-DistributionGroupMember names in a fill. "Cmdlets backed by the REST
+ * API have a 15-minute timeout, which can affect bulk operations", and an Update naming 10,000
+ * members "might time out": "Instead, use the Update-DistributionGroupMember command to update
+ * fewer members, and then add the remaining members individually using an
+ * Add-DistributionGroupMember command", with $Members[0..4999] as its example
+ * (exchange-online-powershell-v2.md). The cmdlet's own cap is 10,000 (Update-DistributionGroupMember.md).
+ */
+export const FILL_UPDATE_MAX = 5_000;
+
+/**
+ * pendingGroup's fill as commands, for the group resource's run and the safety gate's model alike
+ * (one plan): one Update naming today's members and the first of the added ones, up to
+ * FILL_UPDATE_MAX, then one Add for each added user beyond it. An Update replaces the whole
+ * membership, so it is used only while it can name every member the group has today; past that
+ * every added user gets an Add, and no member is ever taken out, even for a moment.
+ */
+export function pendingFill(group: string, fill: { all: readonly string[]; added: readonly string[] }, current: ReadonlySet<string>): Command[] {
+  if (fill.added.length === 0) return [];
+  const add = (m: string) => AddDistributionGroupMember({ Identity: group, Member: m, ...bypass });
+  if (current.size >= FILL_UPDATE_MAX) return fill.added.map(add);
+  // `all` is today's members, then the added ones (pendingMembers).
+  const head = fill.all.slice(0, FILL_UPDATE_MAX);
+  return [UpdateDistributionGroupMember({ Identity: group, Members: [...head], Confirm: false, ...bypass }), ...fill.all.slice(FILL_UPDATE_MAX).map(add)];
+}
+
+/**
+ * Runs a fill (pendingFill): the Update first, since it names today's members too, then the Adds
+ * side by side over the pool's sessions. An Add of a member an earlier, interrupted run added is
+ * done; every Add is waited for before the first failure is thrown, so none runs on unwatched.
+ */
+export async function runFill(pool: SessionPool, commands: Command[]): Promise<void> {
+  const run = async (c: Command) => {
+    try {
+      await afterNew(pool, c);
+    } catch (e) {
+      if (!isAlreadyExists(e)) throw e;
+    }
+  };
+  const [first, ...rest] = commands;
+  if (first) await run(first);
+  const failed = (await Promise.allSettled(rest.map(run))).find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
 }

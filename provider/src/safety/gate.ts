@@ -2,8 +2,7 @@ import { bare, domainOf, sameAddress } from "../exchange/addresses";
 import { overlay, traceMail, viewOf, type RoutingWorld, type Trace, type View } from "../oracle";
 import type { SourceMailbox, TenantMailbox } from "../simulator/model";
 import type { RoutingModel } from "../config/provider";
-import { UpdateDistributionGroupMember } from "../exchange/cmdlets";
-import { forwardsToTenant, pendingMembers } from "../resources/groupMembers";
+import { forwardsToTenant, pendingFill, pendingMembers } from "../resources/groupMembers";
 import { applyShared, copyWorld, SHARED_LABEL, SHARED_ORDER, sharedCommands, SharedInputs, SharedStep } from "./desired";
 
 /**
@@ -413,7 +412,7 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
     // Update-DistributionGroupMember fails as a whole on a member it cannot resolve (the
     // simulator's reading; not documented either way), so each must be a tenant recipient.
     unresolvable.push(...added.filter((a) => !v0.tenantRecipient(a)));
-    const fill = added.length > 0 ? [UpdateDistributionGroupMember({ Identity: input.groupAddress, Members: all, Confirm: false, BypassSecurityGroupManagerCheck: true })] : [];
+    const fill = pendingFill(input.groupAddress, { all, added }, membersToday);
     commands.group = [...commands.group.filter((c) => c.cmdlet !== "Update-DistributionGroupMember" && c.cmdlet !== "Add-DistributionGroupMember"), ...fill];
   }
   // migratedGroup: the listed cloud-only recipients join with the group, before the rule exists

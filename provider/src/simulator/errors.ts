@@ -402,6 +402,15 @@ export const simulatorErrors = {
     example: [4],
   }),
   // A directory hiccup (reference §6: "Transient REST errors are HTTP 500/503 (e.g. ADTransientException)").
+  // A REST call past Exchange Online's 15-minute timeout (exchange-online-powershell-v2.md). The
+  // module's text for it is not documented: this is .NET's HttpClient.Timeout text, which the REST
+  // client's timeout would raise (an assumption), read as transient ("timed? ?out").
+  restTimeout: def({
+    means: "transient",
+    reason: "TaskCanceledException",
+    text: (seconds: number) => `The request was canceled due to the configured HttpClient.Timeout of ${seconds} seconds elapsing.`,
+    example: [900],
+  }),
   transientFault: def({
     means: "transient",
     reason: "ADTransientException",

@@ -142,7 +142,14 @@ async function invoke(req: InvokeRequest): Promise<object[]> {
   const fault = s.faults.next();
   const latch = s.target.faults.holdWritesWhile;
   if (latch && spec.effect !== "read" && (await holdWhile(latch, { pid: process.pid, cmdlet: command.cmdlet }, endOfInput)) === "gone") leave();
-  await sleep(s.target.latency.cmdletMs);
+  // A bulk write costs per member it names; past the REST timeout the tenant's call fails unapplied.
+  const { cmdletMs, perItemMs, restTimeoutMs } = s.target.latency;
+  const members = Array.isArray(command.parameters.Members) ? command.parameters.Members.length : 0;
+  if (s.role === "exchange" && cmdletMs + perItemMs * members > restTimeoutMs) {
+    await sleep(restTimeoutMs);
+    raise("restTimeout", Math.round(restTimeoutMs / 1000));
+  }
+  await sleep(cmdletMs + perItemMs * members);
 
   // A throttled answer: for Exchange Online the REST call's HTTP 429, for Google the per-user
   // rate limit's 429, for the source its cmdlet budget (errors.ts says which texts are
@@ -183,6 +190,15 @@ async function invoke(req: InvokeRequest): Promise<object[]> {
         });
   if (kill === "before-apply") crash(command.cmdlet, command.parameters);
   if (fault === "crash" || kill === "after-apply") crash(command.cmdlet, command.parameters, true);
+  // A whole list read costs per object it returns (Get-Recipient -ResultSize Unlimited on a large tenant).
+  if (perItemMs > 0 && command.parameters.ResultSize === "Unlimited") {
+    const readMs = perItemMs * output.length;
+    if (s.role === "exchange" && cmdletMs + readMs > restTimeoutMs) {
+      await sleep(Math.max(0, restTimeoutMs - cmdletMs));
+      raise("restTimeout", Math.round(restTimeoutMs / 1000));
+    }
+    await sleep(readMs);
+  }
   return output;
 }
 

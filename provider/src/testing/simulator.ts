@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { z } from "zod";
 import { SimulatorTarget } from "../exchange/targets";
 import { World } from "../simulator/model";
 import { initialWorld, Scenario } from "../simulator/scenario";
@@ -24,7 +25,7 @@ export function freshWorld(scenario: Scenario = contoso, dir?: string): { dir: s
   return { dir: d, stateFile, store: WorldStore.create(stateFile, initialWorld(scenario)) };
 }
 
-export function simTarget(stateFile: string, extra: Partial<SimulatorTarget> = {}): SimulatorTarget {
+export function simTarget(stateFile: string, extra: Partial<z.input<typeof SimulatorTarget>> = {}): SimulatorTarget {
   return SimulatorTarget.parse({ kind: "simulator", stateFile, ...extra });
 }
 

@@ -1,16 +1,8 @@
 import { z } from "zod";
-import {
-  AddDistributionGroupMember,
-  DistributionGroupObject,
-  GetDistributionGroup,
-  NewDistributionGroup,
-  RemoveDistributionGroup,
-  SetDistributionGroup,
-  UpdateDistributionGroupMember,
-} from "../../exchange/cmdlets";
+import { DistributionGroupObject, GetDistributionGroup, NewDistributionGroup, RemoveDistributionGroup, SetDistributionGroup } from "../../exchange/cmdlets";
 import { isAlreadyExists } from "../../exchange/errors";
 import { domainOf } from "../../exchange/addresses";
-import { members as membersOf, pendingMembers, remember, sourceMailboxes } from "../groupMembers";
+import { members as membersOf, pendingFill, pendingMembers, remember, runFill, sourceMailboxes } from "../groupMembers";
 import { Identity, Name64, SmtpAddress } from "../../exchange/command";
 import { address, caseless, caselessSet } from "../compare";
 import { Context } from "../context";
@@ -23,7 +15,7 @@ import { afterNew, conflict, getOne, removeIfPresent } from "../operations";
  * turning on source forwarding happen in one per-user resource, in the loop-free order.
  * pendingGroup (seed 1): the group of users still at the source, the rule's condition. Seed 1
  * "add[s] all users to the distribution group"; here the listed source users (`pending`) join
- * in one Update-DistributionGroupMember (up to 10,000 per call) instead of one Add each, except
+ * in one Update-DistributionGroupMember (up to 5,000 per call, then one Add each) instead of one Add each, except
  * those already forwarded to Exchange Online (groupMembers.ts pendingMembers). Each migrating
  * user then leaves it in their own MigratedMailbox, just before their forward goes on.
  */
@@ -54,41 +46,26 @@ const newGroup = (i: MigratedUsersGroupInputs) =>
       : "Managed by coexist: members are users whose mailbox lives in Exchange Online.",
   });
 
-/** Update-DistributionGroupMember's -Members takes at most 10,000 entries (its reference). */
-const UPDATE_MAX = 10_000;
-const fillCommands = (group: string, all: string[], added: string[]) =>
-  added.length === 0
-    ? []
-    : all.length <= UPDATE_MAX
-      ? [UpdateDistributionGroupMember({ Identity: group, Members: all, Confirm: false, ...bypass })]
-      : added.map((m) => AddDistributionGroupMember({ Identity: group, Member: m, ...bypass }));
 
 /**
  * The fill as a review shows it, before any read: the listed users not in `had` (on an update,
  * the last declared list), with pendingMembers' own rule. The run reads the live members and the
  * source's forwards instead, so it leaves out users already forwarded.
  */
-const plannedFill = (i: MigratedUsersGroupInputs, had: ReadonlySet<string>) => {
-  const { all, added } = pendingMembers(i.pending ?? [], [], had, domainOf(i.primarySmtpAddress));
-  return fillCommands(i.primarySmtpAddress, all, added);
-};
+const plannedFill = (i: MigratedUsersGroupInputs, had: ReadonlySet<string>) =>
+  pendingFill(i.primarySmtpAddress, pendingMembers(i.pending ?? [], [], had, domainOf(i.primarySmtpAddress)), had);
 
 /**
  * pendingGroup: adds the listed source users not yet forwarded to Exchange Online and not yet
- * members; one list read of each side, then one Update (or one Add each beyond 10,000 members).
+ * members; one list read of each side, then one Update of at most FILL_UPDATE_MAX members and one
+ * Add for each beyond it (pendingFill), the Adds spread over the pool's sessions.
  */
 async function fill(ctx: Context, group: string, i: MigratedUsersGroupInputs): Promise<void> {
   if (!i.pending) return;
   const current = (await membersOf(ctx.exchange, group)) ?? new Set<string>();
-  const { all, added } = pendingMembers(i.pending, await sourceMailboxes(ctx.source), current, domainOf(i.primarySmtpAddress));
-  for (const c of fillCommands(group, all, added)) {
-    try {
-      await afterNew(ctx.exchange, c);
-    } catch (e) {
-      if (!isAlreadyExists(e)) throw e; // an Add of a member an earlier, interrupted run added
-    }
-  }
-  for (const m of added) remember(group, m, true);
+  const members = pendingMembers(i.pending, await sourceMailboxes(ctx.source), current, domainOf(i.primarySmtpAddress));
+  await runFill(ctx.exchange, pendingFill(group, members, current));
+  for (const m of members.added) remember(group, m, true);
 }
 const removeGroup = (identity: string) => RemoveDistributionGroup({ Identity: identity, Confirm: false, ...bypass });
 
