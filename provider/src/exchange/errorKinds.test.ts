@@ -71,6 +71,15 @@ describe("the error table", () => {
     expect(kindOf("InvalidOperationException", "The rule can't be created because the maximum number of transport rules already exists. The maximum number is 300.")).toBe("other");
   });
 
+  test("a REST error body's HTTP code does not hide Exchange's own message: access denied stays auth, a validation error invalid-parameter, and only a bare 500 is transient", () => {
+    const body = (code: string, message: string) => JSON.stringify({ error: { code, message: "Error executing cmdlet", details: [{ code: "Context", message }] } });
+    expect(kindOf(undefined, body("InternalServerError", "Ex2D4A1F|System.UnauthorizedAccessException|Access is denied."))).toBe("auth");
+    expect(kindOf(undefined, body("InternalServerError", "ExC1B2A3|Microsoft.Exchange.Data.DataValidationException|Smart hosts must be specified if UseMXRecord is false."))).toBe("invalid-parameter");
+    expect(kindOf(undefined, body("InternalServerError", "Ex1A2B3C|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|The operation couldn't be performed because object 'x' couldn't be found on 'y'."))).toBe("not-found");
+    expect(kindOf(undefined, body("InternalServerError", "An internal server error occurred. The operation failed."))).toBe("transient");
+    expect(kindOf("HttpRequestException", "Response status code does not indicate success: 503 (Service Unavailable).")).toBe("transient");
+  });
+
   test("the group-manager check is auth: a permission the account lacks", () => {
     expect(kindOf("OperationRequiresGroupManagerException", "You don't have sufficient permissions. This operation can only be performed by a manager of the group.")).toBe("auth");
     // Even where Exchange names no type (the text alone, as through Remote PowerShell).
