@@ -54,6 +54,10 @@ interface Session {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** The reason of a failure whose command may or may not have taken effect. */
+export const OUTCOME_UNKNOWN = "OutcomeUnknown";
+const createsObject = (c: Command): boolean => c.cmdlet.startsWith("New-");
+
 /** A command whose cost grows with the tenant: a list with -ResultSize Unlimited, or a whole membership (-Members). */
 export const isBulk = (c: Command): boolean => c.parameters.ResultSize === "Unlimited" || Array.isArray(c.parameters.Members);
 
@@ -119,6 +123,11 @@ export class SessionPool {
         if (response.ok) return response.output;
         failure = response.error;
         if (failure.kind !== "throttled" && failure.kind !== "transient") throw this.error(failure, valid.cmdlet);
+        // A New-* that may have made its object (a timeout, a 5xx, even a 429 whose request Exchange
+        // may have taken: not documented either way) is not repeated blindly, which could make a
+        // second one or fail on a name it took itself: the caller reads, then adopts or creates
+        // (resources/operations.ts createOnce).
+        if (createsObject(valid) && !spec.idempotent) throw this.error({ kind: "transient", reason: OUTCOME_UNKNOWN, message: `${failure.message} (it may or may not have taken effect, so it was not repeated)` }, valid.cmdlet);
       } catch (e) {
         if (!(e instanceof RunnerDied)) throw e;
         this.discard(session);
@@ -127,7 +136,7 @@ export class SessionPool {
           throw this.error(
             {
               kind: "transient",
-              reason: "OutcomeUnknown",
+              reason: OUTCOME_UNKNOWN,
               message: `the session died while running it (${e.message}); it may or may not have taken effect, so it was not retried`,
             },
             valid.cmdlet,

@@ -2,7 +2,8 @@ import * as c from "../exchange/cmdlets";
 import { Command } from "../exchange/command";
 import { ExchangeError } from "../exchange/errors";
 import { SessionPool } from "../pool/sessionPool";
-import { getOne } from "./operations";
+import { closeTestPools, commandLog, freshWorld, readWorld, simTarget, testPool } from "../testing/simulator";
+import { createOnce, getOne } from "./operations";
 
 /** A pool whose Exchange answers every Get with the given objects, as for a non-existent Identity. */
 const answering = (objects: Record<string, unknown>[]) => ({ run: async (_: Command) => objects }) as unknown as SessionPool;
@@ -36,5 +37,44 @@ describe("getOne", () => {
   it("matches an accepted domain by its domain name", async () => {
     const domains = [{ Identity: "fabrikam.com", Name: "fabrikam.com", DomainName: "fabrikam.com" }, { Identity: "Contoso", Name: "Contoso", DomainName: "contoso.com" }];
     expect(await getOne(answering(domains), c.GetAcceptedDomain({ Identity: "contoso.com" }))).toBe(domains[1]);
+  });
+});
+
+describe("createOnce: a New-* whose outcome is unknown is read back, then adopted or made once more", () => {
+  // Through the pool and the simulator: the world's kill schedule stops the runner at the New's
+  // write, before or after it is applied; reads do not count against it.
+  const group = (): Command => c.NewDistributionGroup({ Name: "Accounts", PrimarySmtpAddress: "accounts@contoso.com", ManagedBy: ["admin"] });
+  async function run(point: "before-apply" | "after-apply" | "throttled") {
+    const { stateFile, store } = freshWorld();
+    if (point !== "throttled") store.update((w) => void (w.killSchedule = { writes: 0, kills: [{ write: 1, point, fired: false }] }));
+    const target = simTarget(stateFile, point === "throttled" ? { faults: { throttleRate: 1, seed: 3 } } : {});
+    const pool = testPool("exchange", target, { retry: { attempts: 3, baseMs: 1, maxMs: 2 } });
+    const reader = testPool("exchange", simTarget(stateFile));
+    try {
+      const made = await createOnce<{ PrimarySmtpAddress: string }>(pool, group(), () => getOne(reader, c.GetDistributionGroup({ Identity: "accounts@contoso.com" })));
+      return { made, news: commandLog(stateFile).filter((l) => l.cmdlet === "New-DistributionGroup").length, groups: readWorld(stateFile).tenant.groups.length };
+    } catch (e) {
+      return { error: e as ExchangeError, news: commandLog(stateFile).filter((l) => l.cmdlet === "New-DistributionGroup").length, groups: readWorld(stateFile).tenant.groups.length };
+    } finally {
+      await closeTestPools();
+    }
+  }
+
+  it("adopts the group its own New made before the runner died, running no second New", async () => {
+    const r = await run("after-apply");
+    expect(r).toMatchObject({ made: { PrimarySmtpAddress: "accounts@contoso.com" }, news: 1, groups: 1 });
+  });
+
+  it("makes the group once more when the New died before it was applied", async () => {
+    const r = await run("before-apply");
+    expect(r).toMatchObject({ made: { PrimarySmtpAddress: "accounts@contoso.com" }, news: 2, groups: 1 });
+  });
+
+  it("never repeats a throttled New inside the pool: the answer says its outcome is unknown, and createOnce reads before it tries again", async () => {
+    const r = await run("throttled");
+    // Every attempt throttled: one New from the pool, the read back, one more New, and no more.
+    expect(r.error).toMatchObject({ kind: "transient", reason: "OutcomeUnknown" });
+    expect(r.news).toBe(2);
+    expect(r.groups).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import { Command } from "../exchange/command";
 import { ExchangeError, isNotFound } from "../exchange/errors";
 import { identifies } from "../exchange/identity";
 import { UserError } from "../host/quietErrors";
-import { SessionPool } from "../pool/sessionPool";
+import { OUTCOME_UNKNOWN, SessionPool } from "../pool/sessionPool";
 
 /**
  * The one object a Get returns for its -Identity, or undefined when Exchange says not found or
@@ -44,6 +44,22 @@ export async function afterNew(pool: SessionPool, command: Command, attempts = 5
       if (!isNotFound(e) || i >= attempts) throw e;
       await new Promise((r) => setTimeout(r, delayMs));
     }
+  }
+}
+
+/**
+ * Runs a New-* once and returns the object it made. When its outcome is unknown (the pool does not
+ * repeat a New-* that timed out or was refused mid-way: OUTCOME_UNKNOWN), the object is read back:
+ * there, it is the one this call made and is adopted; not there, it is created once more.
+ */
+export async function createOnce<T>(pool: SessionPool, create: Command, readBack: () => Promise<T | undefined>): Promise<T> {
+  try {
+    return ((await pool.run(create)) as T[])[0]!;
+  } catch (e) {
+    if (!(e instanceof ExchangeError) || e.reason !== OUTCOME_UNKNOWN) throw e;
+    const made = await readBack();
+    if (made !== undefined) return made;
+    return ((await pool.run(create)) as T[])[0]!;
   }
 }
 

@@ -7,7 +7,7 @@ import { Identity, Name64, SmtpAddress } from "../../exchange/command";
 import { address, caseless, caselessSet } from "../compare";
 import { Context } from "../context";
 import { Definition } from "../definition";
-import { afterNew, conflict, getOne, removeIfPresent } from "../operations";
+import { afterNew, conflict, createOnce, getOne, removeIfPresent } from "../operations";
 
 /**
  * The coexist group. migratedGroup (seed 2): "Migrated Users", the coexistence rule's exception;
@@ -129,7 +129,7 @@ export const migratedUsersGroup: Definition<typeof MigratedUsersGroupInputs, Mig
       const now = (await getOne<DistributionGroupObject>(ctx.exchange, GetDistributionGroup({ Identity: existing.Guid })))!;
       return { id: existing.Guid, outs: outputs(inputs, now) };
     }
-    const [created] = (await ctx.exchange.run(newGroup(inputs))) as [DistributionGroupObject];
+    const created = await createOnce(ctx.exchange, newGroup(inputs), () => getOne<DistributionGroupObject>(ctx.exchange, GetDistributionGroup({ Identity: inputs.primarySmtpAddress })));
     await converge(ctx, created.Guid, inputs, undefined, false);
     await fill(ctx, created.PrimarySmtpAddress.toLowerCase(), inputs);
     return { id: created.Guid, outs: outputs(inputs, { ...created, HiddenFromAddressListsEnabled: inputs.hiddenFromAddressLists }) };

@@ -11,7 +11,7 @@ import {
 import { Name64 } from "../../exchange/command";
 import { caseless, exact, smartHostSet } from "../compare";
 import { Definition } from "../definition";
-import { conflict, getOne, removeIfPresent } from "../operations";
+import { conflict, createOnce, getOne, removeIfPresent } from "../operations";
 
 /**
  * The transport-rule-scoped Partner outbound connector whose smart hosts are the source's MX:
@@ -103,7 +103,7 @@ export const partnerConnector: Definition<typeof PartnerConnectorInputs, Partner
       await ctx.exchange.run(SetOutboundConnector({ Identity: existing.Guid, ...settable(inputs) }));
       return { id: existing.Guid, outs: outputs(inputs, { ...existing, ...settable(inputs) }) };
     }
-    const [created] = (await ctx.exchange.run(newConnector(inputs))) as [OutboundConnectorObject];
+    const created = await createOnce(ctx.exchange, newConnector(inputs), () => getOne<OutboundConnectorObject>(ctx.exchange, GetOutboundConnector({ Identity: inputs.name })));
     return { id: created.Guid, outs: outputs(inputs, created) };
   },
 

@@ -11,7 +11,7 @@ import {
 import { Context } from "../context";
 import { Comparer, exact } from "../compare";
 import { Definition } from "../definition";
-import { conflict, getOne, removeIfPresent } from "../operations";
+import { conflict, createOnce, getOne, removeIfPresent } from "../operations";
 
 type RuleParameters = Omit<Parameters<typeof NewTransportRule>[0], "Name" | "Enabled" | "Priority">;
 
@@ -85,7 +85,7 @@ export function transportRule<S extends z.ZodObject>(spec: RuleSpec<S>): Definit
         if ((existing.State === "Enabled") !== inputs.enabled) await setState(ctx, existing.Guid, inputs.enabled);
         return { id: existing.Guid, outs: outputs(inputs, { ...existing, State: inputs.enabled ? "Enabled" : "Disabled" }) };
       }
-      const [created] = (await ctx.exchange.run(newRule(inputs))) as [TransportRuleObject];
+      const created = await createOnce<TransportRuleObject>(ctx.exchange, newRule(inputs), () => get(ctx, inputs.name));
       return { id: created.Guid, outs: outputs(inputs, created) };
     },
 
