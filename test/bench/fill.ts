@@ -20,7 +20,7 @@ const SESSIONS = 3;
 const latency = { connectMs: 8000 * SCALE, cmdletMs: 300 * SCALE, perItemMs: 100 * SCALE, restTimeoutMs: 15 * 60_000 * SCALE };
 const GROUP = "accounts@contoso.com";
 const users = Array.from({ length: N }, (_, i) => `user${String(i).padStart(5, "0")}`);
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const secs = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
 
 async function world() {
   const w = freshWorld({ domain: "contoso.com", organization: "contoso.onmicrosoft.com", users });
