@@ -41,3 +41,24 @@ describe("pendingFill: the group fill as the group resource runs it and the safe
     expect(pendingFill(GROUP, pendingMembers(users(10), [], today, "contoso.com"), today)).toEqual([]);
   });
 });
+
+describe("pendingMembers: who is still at the source", () => {
+  const mailbox = (alias: string, forwarding: { ForwardingAddress?: string; ForwardingSmtpAddress?: string }) => ({
+    PrimarySmtpAddress: `${alias}@contoso.com`,
+    EmailAddresses: [`SMTP:${alias}@contoso.com`],
+    ForwardingAddress: forwarding.ForwardingAddress ?? null,
+    ForwardingSmtpAddress: forwarding.ForwardingSmtpAddress ?? null,
+  });
+
+  it("reads ForwardingAddress first, as Exchange does (ForwardingSmtpAddress is then ignored): a user whose ForwardingAddress names a colleague still lives at the source", () => {
+    const mailboxes = [
+      // ForwardingAddress to a colleague at the source, a stale ForwardingSmtpAddress to the tenant: mail goes to bob.
+      mailbox("alice", { ForwardingAddress: "bob", ForwardingSmtpAddress: "smtp:alice@contoso.onmicrosoft.com" }),
+      // ForwardingAddress to the tenant: migrated, never added.
+      mailbox("carol", { ForwardingAddress: "carol@contoso.onmicrosoft.com" }),
+      mailbox("dave", { ForwardingSmtpAddress: "smtp:dave@contoso.onmicrosoft.com" }),
+    ];
+    const { added } = pendingMembers(["alice@contoso.com", "carol@contoso.com", "dave@contoso.com"], mailboxes, new Set(), "contoso.com");
+    expect(added).toEqual(["alice@contoso.com"]);
+  });
+});

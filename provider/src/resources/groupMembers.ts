@@ -83,9 +83,13 @@ export function sourceMailboxes(pool: SessionPool): Promise<MailboxObject[]> {
  * Whether a source mailbox forwards to Exchange Online: to the tenant's onmicrosoft.com
  * domains or a routing subdomain of the shared domain (what coexist's MigratedMailbox sets).
  * A forward elsewhere (a colleague, outside) is its owner's choice: that user still lives there.
+ * ForwardingAddress wins: "If you configure values for both the ForwardingAddress and
+ * ForwardingSmtpAddress parameters, the value of ForwardingSmtpAddress is ignored" (Set-Mailbox
+ * reference), as the routing model reads it (oracle forwardingOf); one that names a recipient
+ * rather than an address is a source recipient there, not the tenant.
  */
 export function forwardsToTenant(m: Pick<MailboxObject, "ForwardingSmtpAddress" | "ForwardingAddress">, sharedDomain: string): boolean {
-  const to = m.ForwardingSmtpAddress ?? m.ForwardingAddress;
+  const to = m.ForwardingAddress ?? m.ForwardingSmtpAddress;
   if (!to || !to.includes("@")) return false;
   const d = domainOf(bare(to));
   return d.endsWith(".onmicrosoft.com") || d.endsWith(`.${sharedDomain.toLowerCase()}`);
