@@ -85,6 +85,7 @@ describe("preflight through the real CLI", () => {
     expect(preview.out).toContain(`coexist: stack ${rehearsal.stack} is not ready for a real run`);
     expect(preview.out).toContain("tenant pwsh: /nonexistent/bin/pwsh not found on PATH");
     expect(preview.out).toContain("tenant certificate:");
+    expect(preview.out).toContain("tenant smarthost: mail.contoso-source.example does not resolve");
     expect(preview.out).not.toContain("not-the-password");
     expect(preview.out).not.toMatch(/\+ {2}coexist:/);
     // Before preflight this took about a minute of connect retries ending in "spawn pwsh ENOENT".
@@ -93,6 +94,9 @@ describe("preflight through the real CLI", () => {
     await rehearsal.run(["config", "set", "--secret", "coexist:certificatePassword"], "fixture-password-not-secret");
     const fixed = await preflight([], noPwsh);
     expect(fixed.out).toMatch(/^ok {4}tenant {2}certificate +.*app\.pfx opens with the configured password$/m);
-    expect(fixed.out.trim().split("\n").at(-1)).toBe("preflight: 1 check failed");
+    // Left: pwsh, and the smart host, a reserved .example name no DNS resolves (a real tenant's
+    // smart hosts are looked up before anything is applied).
+    expect(fixed.out).toMatch(/^FAIL {2}tenant {2}smarthost +mail\.contoso-source\.example does not resolve \(\w+\)$/m);
+    expect(fixed.out.trim().split("\n").at(-1)).toBe("preflight: 2 checks failed");
   });
 });

@@ -12,9 +12,17 @@ export async function preflightReport(stack: string, json: boolean, cwd = projec
   const get = stackValues(stack, cwd);
   // Only the targets matter here: a wave file with a mistake must not hide a missing pwsh.
   const config = readProviderConfig({ get, require: (k: string) => get(k) ?? "" } as Parameters<typeof readProviderConfig>[0]);
-  const checks = await preflight(config, { connectTimeoutMs: config.pool.connectTimeoutSeconds * 1000 });
+  const smartHosts = parseList(get("smartHosts"));
+  const mail = config.domain && smartHosts ? { domain: config.domain, smartHosts } : undefined;
+  const checks = await preflight({ ...config, ...(mail ? { mail } : {}) }, { connectTimeoutMs: config.pool.connectTimeoutSeconds * 1000 });
   const failed = checks.some((c) => c.status === "fail");
   return { text: json ? JSON.stringify(checks, null, 2) : renderChecks(checks), failed };
+}
+
+/** coexist:smartHosts as the stack file holds it (a list, or its JSON text); undefined when unset or unreadable. */
+function parseList(value: unknown): string[] | undefined {
+  const list = typeof value === "string" ? (() => { try { return JSON.parse(value) as unknown; } catch { return undefined; } })() : value;
+  return Array.isArray(list) && list.every((h) => typeof h === "string") ? list : undefined;
 }
 
 if (require.main === module) {

@@ -8,6 +8,7 @@ import { projectRoot } from "../projectRoot";
 import { launchFor } from "../runner/launch";
 import { RunnerDied, RunnerProcess } from "../runner/process";
 import { checkCertificate } from "./certificate";
+import { Resolver, smartHostChecks } from "./smartHosts";
 import { compareVersions, MODULE_MINIMUM, powershellFloor, RUNNER_POWERSHELL } from "./floors";
 
 export type CheckStatus = "pass" | "fail" | "warn" | "skip";
@@ -23,12 +24,16 @@ export interface Check {
 export interface PreflightTargets {
   exchange: ExchangeTarget;
   source: SourceTarget;
+  /** The shared domain and coexist:smartHosts, for the smart host check (a real tenant only). */
+  mail?: { domain: string; smartHosts: readonly string[] };
 }
 
 export interface PreflightOptions {
   /** Start-up plus connect; Connect-ExchangeOnline alone can take several seconds. */
   connectTimeoutMs?: number;
   debug?: (line: string) => void;
+  /** DNS for the smart host check; the system's by default. */
+  resolver?: Resolver;
 }
 
 const INSTALL_PWSH = "install PowerShell 7.6 (https://learn.microsoft.com/powershell/scripting/install/installing-powershell), or set COEXIST_PWSH to its path";
@@ -68,11 +73,13 @@ const INSTALL_PSGSUITE = `Install-Module -Name PSGSuite -RequiredVersion ${PSGSU
  */
 export async function preflight(targets: PreflightTargets, options: PreflightOptions = {}): Promise<Check[]> {
   const source = resolvedTarget(targets.source);
-  const [exchange, sourceChecks] = await Promise.all([
+  const [exchange, sourceChecks, smartHosts] = await Promise.all([
     checkRole("exchange", resolvedTarget(targets.exchange), options),
     sourceKindOf(source) === "vendor" ? Promise.resolve(vendorChecks(source)) : checkRole(sourceRoleOf(source), source, options),
+    // A simulated tenant's smart hosts are the simulated world's, which the safety gate traces.
+    targets.mail && targets.exchange.kind !== "simulator" ? smartHostChecks(targets.mail.domain, targets.mail.smartHosts, options.resolver) : Promise.resolve([]),
   ]);
-  return [...exchange, ...sourceChecks];
+  return [...exchange, ...smartHosts, ...sourceChecks];
 }
 
 /**

@@ -185,7 +185,7 @@ export function coexistence(): Promise<Record<string, unknown>> {
 async function ready(inputs: Inputs): Promise<void> {
   const { exchange, source } = inputs.config;
   if (!pulumi.runtime.isDryRun() || (exchange.kind === "simulator" && source.kind === "simulator")) return;
-  const checks = await preflight({ exchange, source }, { connectTimeoutMs: PoolSettings.parse(inputs.config.pool ?? {}).connectTimeoutSeconds * 1000 });
+  const checks = await preflight({ exchange, source, mail: { domain: inputs.config.domain, smartHosts: inputs.config.smartHosts } }, { connectTimeoutMs: PoolSettings.parse(inputs.config.pool ?? {}).connectTimeoutSeconds * 1000 });
   const failures = failureLines(checks);
   if (failures.length > 0) {
     const stack = pulumi.getStack();
