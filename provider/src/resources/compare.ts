@@ -1,4 +1,5 @@
 import { smartHostKey } from "../exchange/addresses";
+
 /** How a declared property is compared in diff: Exchange is case-insensitive in most places. */
 export type Comparer = (a: unknown, b: unknown) => boolean;
 
@@ -9,21 +10,21 @@ export const exact: Comparer = (a, b) => JSON.stringify(norm(a)) === JSON.string
 export const caseless: Comparer = (a, b) =>
   typeof a === "string" && typeof b === "string" ? a.toLowerCase() === b.toLowerCase() : exact(a, b);
 
-/** Arrays as sets, elements case-insensitive: Exchange returns multi-valued properties unordered. */
-/** Smart hosts as sets, each as smartHostKey reads it: "[198.51.100.25]" is 198.51.100.25. */
-export const smartHostSet: Comparer = (a, b) => {
-  const set = (v: unknown) => new Set((Array.isArray(v) ? v : v == null ? [] : [v]).map((x) => smartHostKey(String(x))));
-  const x = set(a);
-  const y = set(b);
-  return x.size === y.size && [...x].every((e) => y.has(e));
-};
+/** Arrays (or one value) as sets of their elements' keys: Exchange returns multi-valued properties unordered. */
+const setBy =
+  (key: (element: string) => string): Comparer =>
+  (a, b) => {
+    const set = (v: unknown) => new Set((Array.isArray(v) ? v : v == null ? [] : [v]).map((x) => key(String(x))));
+    const x = set(a);
+    const y = set(b);
+    return x.size === y.size && [...x].every((e) => y.has(e));
+  };
 
-export const caselessSet: Comparer = (a, b) => {
-  const set = (v: unknown) => new Set((Array.isArray(v) ? v : v == null ? [] : [v]).map((x) => String(x).toLowerCase()));
-  const x = set(a);
-  const y = set(b);
-  return x.size === y.size && [...x].every((e) => y.has(e));
-};
+/** Arrays as sets, elements case-insensitive. */
+export const caselessSet: Comparer = setBy((x) => x.toLowerCase());
+
+/** Smart hosts as sets, each as smartHostKey reads it: "[198.51.100.25]" is 198.51.100.25. */
+export const smartHostSet: Comparer = setBy(smartHostKey);
 
 /** An SMTP address or a ProxyAddress (`smtp:` prefix ignored). */
 export const address: Comparer = (a, b) =>

@@ -143,13 +143,9 @@ async function invoke(req: InvokeRequest): Promise<object[]> {
   const latch = s.target.faults.holdWritesWhile;
   if (latch && spec.effect !== "read" && (await holdWhile(latch, { pid: process.pid, cmdlet: command.cmdlet }, endOfInput)) === "gone") leave();
   // A bulk write costs per member it names; past the REST timeout the tenant's call fails unapplied.
-  const { cmdletMs, perItemMs, restTimeoutMs } = s.target.latency;
+  const { cmdletMs, perItemMs } = s.target.latency;
   const members = Array.isArray(command.parameters.Members) ? command.parameters.Members.length : 0;
-  if (s.role === "exchange" && cmdletMs + perItemMs * members > restTimeoutMs) {
-    await sleep(restTimeoutMs);
-    raise("restTimeout", Math.round(restTimeoutMs / 1000));
-  }
-  await sleep(cmdletMs + perItemMs * members);
+  await spend(s, 0, cmdletMs + perItemMs * members);
 
   // A throttled answer: for Exchange Online the REST call's HTTP 429, for Google the per-user
   // rate limit's 429, for the source its cmdlet budget (errors.ts says which texts are
@@ -191,15 +187,21 @@ async function invoke(req: InvokeRequest): Promise<object[]> {
   if (kill === "before-apply") crash(command.cmdlet, command.parameters);
   if (fault === "crash" || kill === "after-apply") crash(command.cmdlet, command.parameters, true);
   // A whole list read costs per object it returns (Get-Recipient -ResultSize Unlimited on a large tenant).
-  if (perItemMs > 0 && command.parameters.ResultSize === "Unlimited") {
-    const readMs = perItemMs * output.length;
-    if (s.role === "exchange" && cmdletMs + readMs > restTimeoutMs) {
-      await sleep(Math.max(0, restTimeoutMs - cmdletMs));
-      raise("restTimeout", Math.round(restTimeoutMs / 1000));
-    }
-    await sleep(readMs);
-  }
+  if (perItemMs > 0 && command.parameters.ResultSize === "Unlimited") await spend(s, cmdletMs, perItemMs * output.length);
   return output;
+}
+
+/**
+ * Waits out `costMs` more of a command that has taken `spentMs` so far. A tenant command past
+ * Exchange Online's REST timeout fails when the timeout is reached, as the REST client gives up.
+ */
+async function spend(s: Session, spentMs: number, costMs: number): Promise<void> {
+  const { restTimeoutMs } = s.target.latency;
+  if (s.role === "exchange" && spentMs + costMs > restTimeoutMs) {
+    await sleep(Math.max(0, restTimeoutMs - spentMs));
+    raise("restTimeout", Math.round(restTimeoutMs / 1000));
+  }
+  await sleep(costMs);
 }
 
 type KillPoint = "before-apply" | "after-apply";

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { DistributionGroupObject, GetDistributionGroup, NewDistributionGroup, RemoveDistributionGroup, SetDistributionGroup } from "../../exchange/cmdlets";
-import { isAlreadyExists } from "../../exchange/errors";
 import { domainOf } from "../../exchange/addresses";
 import { members as membersOf, pendingFill, pendingMembers, remember, runFill, sourceMailboxes } from "../groupMembers";
 import { Identity, Name64, SmtpAddress } from "../../exchange/command";
