@@ -4,6 +4,7 @@ import { formatCommand } from "../exchange/format";
 export { formatCommand };
 import { AnyDefinition } from "../resources/definition";
 import { definitions, ResourceKind } from "../resources/handlers";
+import { cleanupPlan, MigratedMailboxesInputs, MigratedMailboxesOutputs, plannedCommands } from "../resources/migratedMailboxes/migratedMailboxes";
 
 /**
  * Change review: the exact write cmdlets `pulumi up` will run, step by step, worked out from
@@ -40,6 +41,10 @@ export function planSteps(steps: PreviewStep[]): PlannedStep[] {
     const def = definitions[kind] as unknown as AnyDefinition;
     const news = step.newState?.inputs ? (def.inputs.safeParse(strip(step.newState.inputs)).data as Record<string, unknown> | undefined) ?? strip(step.newState.inputs) : undefined;
     const olds = step.oldState?.outputs ? strip(step.oldState.outputs) : undefined;
+    if (kind === "migratedMailboxes") {
+      planned.push(...perUser(step.op, news, olds));
+      continue;
+    }
     let commands: Command[] = [];
     let asks: string[] = [];
     const a = def.asks;
@@ -52,6 +57,28 @@ export function planSteps(steps: PreviewStep[]): PlannedStep[] {
     planned.push({ op: step.op, resource: step.urn.split("::").pop() ?? step.urn, kind, commands, ...(asks.length > 0 ? { asks } : {}) });
   }
   return planned;
+}
+
+/**
+ * The one resource holding every user, as one step per user: a first migration ("migrate"), a
+ * repair of a user already migrated (drift, a half-done run), a rollback, a vendor rollback
+ * waiting for its confirmation ("wait"), or a cleanup (`pulumi destroy`).
+ */
+function perUser(op: string, news: Record<string, unknown> | undefined, olds: Record<string, unknown> | undefined): PlannedStep[] {
+  if ((op === "create" || op === "update") && news) {
+    const parsed = MigratedMailboxesInputs.safeParse(news);
+    if (!parsed.success) return [];
+    return plannedCommands(parsed.data, (olds?.saved as Record<string, string> | undefined) ?? {}).map((p) => {
+      const action = parsed.data.users[p.user]!.action;
+      const first = p.steps.includes("takeOver") && p.steps.some((s) => s === "forward" || s === "gmailOn" || s === "vendorAdd");
+      return { op: action === "migrate" ? (first ? "migrate" : "repair") : action, resource: p.user, kind: "migratedMailboxes" as const, commands: p.commands, ...(p.asks.length > 0 ? { asks: p.asks } : {}) };
+    });
+  }
+  if (op === "delete" && olds) {
+    const o = olds as unknown as MigratedMailboxesOutputs;
+    return cleanupPlan(o).map((p) => ({ op: "cleanup", resource: p.user, kind: "migratedMailboxes" as const, commands: p.commands, ...(p.asks.length > 0 ? { asks: p.asks } : {}) }));
+  }
+  return [];
 }
 
 function strip(props: Record<string, unknown>): Record<string, unknown> {
@@ -74,7 +101,7 @@ const sectionKey = (s: Section) => (s.kind === "wave" ? `wave:${s.wave}` : s.kin
 
 function sectionOf(step: PlannedStep, index: WaveIndex | undefined): Section {
   if (step.kind === "cloudOnlyRecipient") return { kind: "cloudOnly" };
-  if (step.kind !== "migratedMailbox") return { kind: "shared" };
+  if (step.kind !== "migratedMailbox" && step.kind !== "migratedMailboxes") return { kind: "shared" };
   const user = step.resource.toLowerCase();
   if (index?.rolledBack.has(user)) return { kind: "rollback" };
   const wave = index?.waveOf.get(user);

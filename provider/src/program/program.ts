@@ -4,7 +4,7 @@ import {
   AcceptedDomainRelay,
   CloudOnlyRecipient,
   CoexistenceRule,
-  MigratedMailbox,
+  MigratedMailboxes,
   MigratedUsersGroup,
   PartnerConnector,
   SourceBypassRule,
@@ -25,6 +25,7 @@ import { stackFileOf } from "../config/locate";
 import { sourceKindOf } from "../exchange/targets";
 import { released, statesIn, vendorFiles, writeWorksheet, type VendorFiles, type VendorState } from "../resources/vendorLedger";
 import { vendorSource } from "../snapshot/vendorSource";
+import type { Step, UserRecord, UserSettings } from "../resources/migratedMailboxes/userPlan";
 
 export interface Inputs {
   config: StackConfig;
@@ -124,6 +125,24 @@ export function gateInput(inputs: Inputs): GateInput {
     acknowledged: config.acknowledge,
     routing: config.routing,
     cloudOnly: config.cloudOnly,
+    userSettings: userSettingsOf(config),
+  };
+}
+
+/** What holds for every user: the gate's plan and the MigratedMailboxes resource take the same. */
+export function userSettingsOf(config: StackConfig): UserSettings {
+  const kind = sourceKindOf(config.source);
+  return {
+    domain: config.domain,
+    group: groupAddressOf(config),
+    ...(pendingModel(config) ? { routing: "pendingGroup" as const } : {}),
+    deliverToMailboxAndForward: config.deliverToMailboxAndForward,
+    clearForwardingAddress: config.clearForwardingAddress,
+    ...(kind === "google-workspace"
+      ? { source: kind, disposition: config.deliverToMailboxAndForward ? ("leaveInInbox" as const) : config.google.disposition, ...(config.google.removeForwardingAddress ? {} : { keepForwardingAddress: true as const }) }
+      : kind === "vendor"
+        ? { source: kind }
+        : {}),
   };
 }
 
@@ -169,12 +188,12 @@ export function coexistence(): Promise<Record<string, unknown>> {
   }
   return ready(inputs)
     .then(() => gate(inputs))
-    .then(() => {
+    .then((result) => {
       // The worksheet drops the rows confirmed since the last up: a request the provider repeats
       // adds no row and redraws nothing (vendorLedger.ts request). Not at preview: it writes nothing.
       if (inputs.vendor && !pulumi.runtime.isDryRun()) writeWorksheet(inputs.vendor.files);
-    })
-    .then(() => declare(inputs));
+      return declare(inputs, result.steps);
+    });
 }
 
 /**
@@ -198,7 +217,7 @@ async function ready(inputs: Inputs): Promise<void> {
  * write) and again at the start of `pulumi up`. A refusal is a RunError: the CLI prints its
  * lines once, and the engine runs no resource operation.
  */
-async function gate(inputs: Inputs): Promise<void> {
+async function gate(inputs: Inputs): Promise<GateResult> {
   const { result, reads, checkMs } = await checkMailFlow(inputs);
   for (const w of result.warnings) pulumi.log.warn(w.message);
   for (const u of inputs.vendor?.waiting ?? []) {
@@ -210,12 +229,13 @@ async function gate(inputs: Inputs): Promise<void> {
   }
   if (result.refusals.length > 0) throw new pulumi.RunError(formatRefusal(result, pulumi.getStack()));
   pulumi.log.info(`coexist: mail flow checked for ${result.homes.size} users (${reads.count} reads in ${reads.ms} ms, checked in ${checkMs} ms): no loop, bounce or misdelivery in any state this run can reach`);
+  return result;
 }
 
 /** The name a resource gets: its definition's (definitions in resources/handlers.ts). */
 const nameOf = (kind: keyof typeof definitions, inputs: Record<string, unknown>): string => (definitions[kind].resourceName as (i: Record<string, unknown>) => string)(inputs);
 
-async function declare({ config, users, rolledBack, sourceUsers = [], vendor }: Inputs): Promise<Record<string, unknown>> {
+async function declare({ config, users, rolledBack, sourceUsers = [], vendor }: Inputs, steps: ReadonlyMap<string, Step[]>): Promise<Record<string, unknown>> {
   // Declared after an await: each resource's stack trace (kept in state) is then this
   // function's frames only, which keeps every state entry small.
   await Promise.resolve();
@@ -238,41 +258,26 @@ async function declare({ config, users, rolledBack, sourceUsers = [], vendor }: 
   new CoexistenceRule(nameOf("coexistenceRule", shared.coexistenceRule), shared.coexistenceRule, { dependsOn: [connector, ...cloudOnly] });
   new SourceBypassRule(nameOf("sourceBypassRule", shared.bypassRule), shared.bypassRule, { dependsOn: [connector] });
 
-  const kind = sourceKindOf(config.source);
-  const bySource =
-    kind === "google-workspace"
-      ? { source: kind, disposition: config.deliverToMailboxAndForward ? ("leaveInInbox" as const) : config.google.disposition, ...(config.google.removeForwardingAddress ? {} : { keepForwardingAddress: true as const }) }
-      : kind === "vendor"
-        ? { source: kind }
-        : {};
-  const mailboxes: MigratedMailbox[] = [];
-  // A vendor's rolled-back users stay declared, removal requested, until the vendor confirms.
+  // Every user in one resource, with this run's plan (the steps the gate checked), dependent on
+  // the group: on destroy the users' forwards go before the group does.
   const waiting = new Set(vendor?.waiting.map((u) => u.emailAddress));
-  for (const u of [...users, ...(vendor?.waiting ?? [])]) {
-    const m = new MigratedMailbox(
-      nameOf("migratedMailbox", { emailAddress: u.emailAddress }),
-      {
-        emailAddress: u.emailAddress,
-        group: groupAddress,
-        forwardTo: u.forwardTo,
-        deliverToMailboxAndForward: config.deliverToMailboxAndForward,
-        clearForwardingAddress: config.clearForwardingAddress,
-        ...(u.sourceIdentity ? { sourceIdentity: u.sourceIdentity } : {}),
-        ...(u.proxyAddress ? { proxyAddress: u.proxyAddress } : {}),
-        ...(pending ? { routing: "pendingGroup" as const } : {}),
-        ...withTenantAddress(config, u),
-        ...bySource,
-        ...(waiting.has(u.emailAddress) ? { vendorRemoval: "requested" as const } : {}),
-      },
-      { dependsOn: [group] },
-    );
-    if (!waiting.has(u.emailAddress)) mailboxes.push(m);
-  }
-  // Counted from the resources' own outputs, which resolve only once each is applied: the
-  // outputs of a failed up are never recorded (the last completed up's stay), so they never
-  // report a declared user as migrated.
+  const record = (u: MigratedUser, action: UserRecord["action"]): UserRecord => ({
+    forwardTo: u.forwardTo,
+    ...(u.sourceIdentity ? { sourceIdentity: u.sourceIdentity } : {}),
+    ...(u.proxyAddress ? { proxyAddress: u.proxyAddress } : {}),
+    action,
+  });
+  const declared: Record<string, UserRecord> = {};
+  for (const u of users) declared[u.emailAddress] = record(u, "migrate");
+  for (const u of rolledBack) declared[u.emailAddress] = record(u, waiting.has(u.emailAddress) ? "wait" : "rollback");
+  const planned: Record<string, Step[]> = {};
+  for (const [u, s] of [...steps].sort(([a], [b]) => a.localeCompare(b))) if (s.length > 0) planned[u] = s;
+  const all = new MigratedMailboxes(nameOf("migratedMailboxes", {}), { ...userSettingsOf(config), users: declared, steps: planned }, { dependsOn: [group] });
+  // Counted from the resource's own outputs, which resolve only once it is applied: the outputs of
+  // a failed up are never recorded (the last completed up's stay), so they never report a
+  // declared user as migrated.
   const waveOf = new Map(users.map((u) => [u.emailAddress.toLowerCase(), u.wave]));
-  const applied = pulumi.all(mailboxes.map((m) => m.emailAddress));
+  const applied = all.users.apply((m) => Object.entries(m ?? {}).filter(([, r]) => r.action === "migrate").map(([a]) => a));
   const migrated = applied.apply((a) => a.length);
   const waves = applied.apply((a) => {
     const perWave: Record<string, number> = {};

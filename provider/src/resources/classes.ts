@@ -5,6 +5,7 @@ import { CloudOnlyRecipientInputs } from "./cloudOnlyRecipient/cloudOnlyRecipien
 import { Args, providerFor } from "./dynamicResource";
 import { definitions } from "./handlers";
 import { MigratedMailboxInputs } from "./migratedMailbox/migratedMailbox";
+import { MigratedMailboxesInputs, MigratedMailboxesOutputs } from "./migratedMailboxes/migratedMailboxes";
 import { MigratedUsersGroupInputs } from "./migratedUsersGroup/migratedUsersGroup";
 import { PartnerConnectorInputs } from "./partnerConnector/partnerConnector";
 import { CoexistenceRuleInputs } from "./transportRule/coexistenceRule";
@@ -60,6 +61,15 @@ export class MigratedMailbox extends pulumi.dynamic.Resource {
   declare readonly forwardTo: pulumi.Output<string>;
   constructor(name: string, args: Args<z.input<typeof MigratedMailboxInputs>>, opts?: pulumi.CustomResourceOptions) {
     super(providerFor("migratedMailbox"), name, args, opts, MODULE, definitions.migratedMailbox.name);
+  }
+}
+
+/** Every user of the stack, one resource whatever their number (migratedMailboxes.ts). */
+export class MigratedMailboxes extends pulumi.dynamic.Resource {
+  declare readonly users: pulumi.Output<MigratedMailboxesOutputs["users"]>;
+  declare readonly notRestored: pulumi.Output<Record<string, string> | undefined>;
+  constructor(name: string, args: Args<z.input<typeof MigratedMailboxesInputs>>, opts?: pulumi.CustomResourceOptions) {
+    super(providerFor("migratedMailboxes"), name, { ...args, saved: undefined, notRestored: undefined }, opts, MODULE, definitions.migratedMailboxes.name);
   }
 }
 

@@ -49,6 +49,11 @@ export interface Definition<S extends z.ZodObject, O extends Record<string, unkn
     update(olds: O, news: z.output<S>): string[];
     delete(olds: O): string[];
   };
+  /**
+   * The lines `pulumi preview` shows for a create or update, when the flat list of cmdlets would
+   * not read (one resource for many users: grouped per user, the count capped).
+   */
+  review?(news: z.output<S>, olds?: O): string[];
   /** Live properties (from read) that differ from what this resource always sets. */
   drift?(outs: O): string[];
   create(ctx: Context, inputs: z.output<S>): Promise<{ id: string; outs: O }>;
@@ -113,7 +118,7 @@ export function handlerFor(def: AnyDefinition): Required<Omit<dynamic.ResourcePr
       // No old inputs: the engine will create it. Say what that runs.
       if (Object.keys(withoutProvider(olds)).length === 0 && !result.failures && !hasUnknown(result.inputs) && show()) {
         const inputs = result.inputs as Record<string, unknown>;
-        await announce(def, inputs, "create", def.plan.create(inputs), def.asks?.create(inputs));
+        await announce(def, inputs, "create", def.plan.create(inputs), def.asks?.create(inputs), def.review?.(inputs));
       }
       return result;
     },
@@ -124,7 +129,7 @@ export function handlerFor(def: AnyDefinition): Required<Omit<dynamic.ResourcePr
         const o = withoutProvider(olds);
         const parsed = def.inputs.parse(n);
         if (result.replaces && result.replaces.length > 0) await announce(def, parsed, "replace", [...def.plan.delete(o), ...def.plan.create(parsed)], [...(def.asks?.delete(o) ?? []), ...(def.asks?.create(parsed) ?? [])]);
-        else await announce(def, parsed, "update", def.plan.update(o, parsed), def.asks?.update(o, parsed));
+        else await announce(def, parsed, "update", def.plan.update(o, parsed), def.asks?.update(o, parsed), def.review?.(parsed, o));
       }
       return result;
     },

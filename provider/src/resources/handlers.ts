@@ -4,6 +4,7 @@ import { cloudOnlyRecipient } from "./cloudOnlyRecipient/cloudOnlyRecipient";
 import { configure } from "./context";
 import { AnyDefinition, handlerFor } from "./definition";
 import { migratedMailbox } from "./migratedMailbox/migratedMailbox";
+import { migratedMailboxes } from "./migratedMailboxes/migratedMailboxes";
 import { migratedUsersGroup } from "./migratedUsersGroup/migratedUsersGroup";
 import { partnerConnector } from "./partnerConnector/partnerConnector";
 import { coexistenceRule } from "./transportRule/coexistenceRule";
@@ -21,6 +22,7 @@ export const definitions = {
   partnerConnector,
   coexistenceRule,
   sourceBypassRule,
+  migratedMailboxes,
   migratedMailbox,
   cloudOnlyRecipient,
 } as const;

@@ -11,12 +11,13 @@ import type { AnyDefinition } from "./definition";
  * start of `pulumi up`, so the lines appear there too; deletes are not announced (a delete
  * reaches the provider only when it runs: `npm run plan` lists them).
  */
-export async function announce(def: AnyDefinition, inputs: Record<string, unknown>, what: "create" | "update" | "replace", commands: Command[], asks: string[] = []): Promise<void> {
+export async function announce(def: AnyDefinition, inputs: Record<string, unknown>, what: "create" | "update" | "replace", commands: Command[], asks: string[] = [], grouped?: string[]): Promise<void> {
   if (commands.length === 0 && asks.length === 0) return;
   const root = await rootResourceUrn();
   const urn = root ? urnOf(root, def.name, def.resourceName(inputs)) : undefined;
   if (!urn) return;
-  await logToResource(urn, [`coexist ${what} will run ${commands.length} cmdlet${commands.length === 1 ? "" : "s"}:`, ...commands.map((c) => `  ${formatCommand(c)}`), ...asks.map((a) => `  # ${a}`)].join("\n"));
+  const body = grouped ?? [...commands.map((c) => `  ${formatCommand(c)}`), ...asks.map((a) => `  # ${a}`)];
+  await logToResource(urn, [`coexist ${what} will run ${commands.length} cmdlet${commands.length === 1 ? "" : "s"}:`, ...body].join("\n"));
 }
 
 /** A child of the stack: `urn:pulumi:<stack>::<project>::pulumi-nodejs:dynamic:<Type>::<name>`. */

@@ -3,6 +3,7 @@ import { overlay, traceMail, viewOf, type RoutingWorld, type Trace, type View } 
 import type { SourceMailbox, TenantMailbox } from "../simulator/model";
 import type { RoutingModel } from "../config/provider";
 import { forwardsToTenant, pendingFill, pendingMembers } from "../resources/groupMembers";
+import { applyStep, stepLabel, stepsFor, type PlannedUser, type Step, type UserSettings } from "../resources/migratedMailboxes/userPlan";
 import { applyShared, copyWorld, SHARED_LABEL, SHARED_ORDER, sharedCommands, SharedInputs, SharedStep } from "./desired";
 
 /**
@@ -70,6 +71,22 @@ export interface GateInput {
   routing?: RoutingModel;
   /** coexist:cloudOnly: Exchange Online recipients with no source mailbox (migratedGroup: they join the group). */
   cloudOnly?: string[];
+  /** What holds for every user (the resource's settings); absent: worked out from the fields above. */
+  userSettings?: UserSettings;
+}
+
+/** The users' settings as MigratedMailboxes has them. */
+function settingsOf(input: GateInput): UserSettings {
+  if (input.userSettings) return input.userSettings;
+  const first = input.users[0];
+  return {
+    domain: input.domain,
+    group: input.groupAddress,
+    ...(input.routing === "pendingGroup" ? { routing: "pendingGroup" as const } : {}),
+    ...(first?.source ? { source: first.source } : {}),
+    deliverToMailboxAndForward: first?.deliverToMailboxAndForward ?? false,
+    clearForwardingAddress: first?.clearForwardingAddress ?? false,
+  };
 }
 
 export interface Finding {
@@ -89,6 +106,8 @@ export interface GateResult {
   end: RoutingWorld;
   /** Exchange Online recipients of the shared domain with no source mailbox (listed or not). */
   cloudOnly: Set<string>;
+  /** Each declared user's plan: the steps the gate checked, which MigratedMailboxes runs. */
+  steps: Map<string, Step[]>;
 }
 
 type Problem = { kind: "loop" | "bounce" | "exchange" | "source" | "mailbox"; trace: Trace };
@@ -144,105 +163,31 @@ function findSourceMailbox(w: RoutingWorld, index: Map<string, number>, u: UserP
 }
 
 /**
- * The states a user passes through, in the order their resource runs its steps (mail-flow.md).
- * `member` is group membership; in pendingGroup the migrating user leaves the group (seed 1's
- * "remove the batch ... from the distribution groups") where in migratedGroup they join it.
+ * The states a user passes through: today's, then one after each step of their plan (the very
+ * steps MigratedMailboxes runs: userPlan.ts stepsFor), the last being the end state. A user whose
+ * live state is already what the config wants has no steps and one state.
  */
-function statesOf(u: UserPlan, mailbox: SourceMailbox | undefined, member: boolean, pending: boolean, gmailAccepts: (u: UserPlan, address: string) => boolean): UserState[] {
-  if (u.source === "google-workspace") return gmailStatesOf(u, mailbox, member, pending, gmailAccepts);
-  if (u.source === "vendor") return vendorStatesOf(u, mailbox, member, pending);
-  const before: UserState = { mailbox, member, label: "before" };
-  const moved = !pending; // membership once out of the coexistence rule's reach
-  if (u.action === "migrate") {
-    const forwarded = mailbox && {
-      ...mailbox,
-      ForwardingSmtpAddress: u.forwardTo ?? null,
-      DeliverToMailboxAndForward: u.deliverToMailboxAndForward,
-      ForwardingAddress: u.clearForwardingAddress ? null : mailbox.ForwardingAddress,
-      EmailAddresses: u.proxyAddress && !mailbox.EmailAddresses.some((a) => sameAddress(a, u.proxyAddress!)) ? [...mailbox.EmailAddresses, `smtp:${u.proxyAddress}`] : mailbox.EmailAddresses,
-    };
-    return [
-      before,
-      { mailbox, member: moved, label: pending ? "after leaving the group, before forwarding is on" : "after joining the group, before forwarding is on" },
-      { mailbox: forwarded, member: moved, label: "end" },
-    ];
-  }
-  const unforwarded = mailbox && {
-    ...mailbox,
-    ForwardingSmtpAddress: null,
-    DeliverToMailboxAndForward: false,
-    EmailAddresses: u.proxyAddress ? mailbox.EmailAddresses.filter((a) => !sameAddress(a, u.proxyAddress!)) : mailbox.EmailAddresses,
-  };
-  return [
-    before,
-    { mailbox: unforwarded, member, label: pending ? "after forwarding is off, before rejoining the group" : "after forwarding is off, before leaving the group" },
-    { mailbox: unforwarded, member: !moved, label: "end" },
-  ];
+function statesOf(settings: UserSettings, u: UserPlan, steps: readonly Step[], mailbox: SourceMailbox | undefined, member: boolean, gmailAccepts: boolean): UserState[] {
+  const planned = plannedUser(u);
+  const ctx = { gmailAccepts, vendor: u.vendor ?? "the vendor", now: new Date().toISOString() };
+  const label = (i: number) => stepLabel(settings, steps[i]!, ctx.vendor);
+  const states: UserState[] = [{ mailbox, member, label: steps.length === 0 ? "end" : "before" }];
+  let at: { mailbox: SourceMailbox | undefined; member: boolean } = { mailbox, member };
+  steps.forEach((step, i) => {
+    at = applyStep(settings, planned, step, at, ctx);
+    states.push({ ...at, label: i === steps.length - 1 ? "end" : `after ${label(i)}, before ${label(i + 1)}` });
+  });
+  return states;
 }
 
-/**
- * A Gmail user's states (gmailSteps.ts): migrate adds the forwarding address, then turns
- * auto-forwarding on; rollback turns it off, then deletes the address. The address alone routes
- * nothing (the state is listed so a refusal can name it). Gmail holds an address it would not
- * accept unverified as pending, and the resource stops before enabling: the end state is then
- * not forwarded, which diagnose explains.
- */
-function gmailStatesOf(u: UserPlan, mailbox: SourceMailbox | undefined, member: boolean, pending: boolean, gmailAccepts: (u: UserPlan, address: string) => boolean): UserState[] {
-  const before: UserState = { mailbox, member, label: "before" };
-  const moved = !pending;
-  const settings = mailbox?.gmail ?? { forwardingAddresses: [], autoForwarding: { enabled: false, emailAddress: null, disposition: null } };
-  const join = pending ? "after leaving the group" : "after joining the group";
-  if (u.action === "migrate") {
-    const to = u.forwardTo!;
-    const status = gmailAccepts(u, to) ? ("accepted" as const) : ("pending" as const);
-    const withAddress = mailbox && {
-      ...mailbox,
-      gmail: { ...settings, forwardingAddresses: [...settings.forwardingAddresses.filter((a) => !sameAddress(a.forwardingEmail, to)), { forwardingEmail: to, verificationStatus: status }] },
-    };
-    const on = withAddress && (status === "accepted" ? { ...withAddress, ForwardingSmtpAddress: to, gmail: { ...withAddress.gmail, autoForwarding: { enabled: true, emailAddress: to, disposition: null } } } : withAddress);
-    return [
-      before,
-      { mailbox, member: moved, label: `${join}, before the Gmail forwarding address is added` },
-      { mailbox: withAddress, member: moved, label: "after adding the Gmail forwarding address, before auto-forwarding is on" },
-      { mailbox: on, member: moved, label: "end" },
-    ];
-  }
-  const off = mailbox && { ...mailbox, ForwardingSmtpAddress: null, gmail: { ...settings, autoForwarding: { ...settings.autoForwarding, enabled: false } } };
-  const removed = off && { ...off, gmail: { ...off.gmail, forwardingAddresses: off.gmail.forwardingAddresses.filter((a) => !u.forwardTo || !sameAddress(a.forwardingEmail, u.forwardTo)) } };
-  return [
-    before,
-    { mailbox: off, member, label: "after auto-forwarding is off, before the Gmail forwarding address is removed" },
-    { mailbox: removed, member, label: pending ? "after the forwarding address is removed, before rejoining the group" : "after the forwarding address is removed, before leaving the group" },
-    { mailbox: removed, member: !moved, label: "end" },
-  ];
-}
-
-/**
- * A vendor-managed user's states: coexist's own steps are the membership's; the forward is the
- * vendor's, "maybe applied" until confirmed (the mailbox's `unconfirmed`: checked both ways).
- * wait: rolled back, removal requested, membership kept until the vendor confirms.
- */
-function vendorStatesOf(u: UserPlan, mailbox: SourceMailbox | undefined, member: boolean, pending: boolean): UserState[] {
-  const before: UserState = { mailbox, member, label: "before" };
-  const moved = !pending;
-  const vendor = u.vendor ?? "the vendor";
-  const now = new Date().toISOString();
-  if (u.action === "migrate") {
-    const asked = mailbox && sameAddress(mailbox.ForwardingSmtpAddress ?? "", u.forwardTo ?? "") ? mailbox : mailbox && { ...mailbox, ForwardingSmtpAddress: u.forwardTo ?? null, unconfirmed: { was: mailbox.ForwardingSmtpAddress, vendor, requested: now } };
-    return [
-      before,
-      { mailbox, member: moved, label: pending ? "after leaving the group, before the worksheet asks for the forward" : "after joining the group, before the worksheet asks for the forward" },
-      { mailbox: asked, member: moved, label: "end" },
-    ];
-  }
-  const forwardNow = mailbox?.unconfirmed ? (mailbox.ForwardingSmtpAddress ?? mailbox.unconfirmed.was) : mailbox?.ForwardingSmtpAddress;
-  const asked = mailbox && (mailbox.ForwardingSmtpAddress === null && !mailbox.unconfirmed ? mailbox : { ...mailbox, ForwardingSmtpAddress: null, unconfirmed: { was: forwardNow ?? null, vendor, requested: now } });
-  if (u.action === "wait") {
-    return [before, { mailbox: asked, member, label: `after the worksheet asks ${vendor} to remove the forward, while it may not have` }, { mailbox: asked, member, label: "end" }];
-  }
-  // Released: the removal is confirmed (the snapshot shows the mailbox unforwarded).
-  return [before, { mailbox, member, label: pending ? "with the removal confirmed, before rejoining the group" : "with the removal confirmed, before leaving the group" }, { mailbox, member: !moved, label: "end" }];
-}
+/** A gate user as the plan's functions take them. */
+const plannedUser = (u: UserPlan): PlannedUser => ({
+  emailAddress: u.email,
+  forwardTo: u.forwardTo ?? u.email,
+  action: u.action,
+  ...(u.sourceIdentity ? { sourceIdentity: u.sourceIdentity } : {}),
+  ...(u.proxyAddress ? { proxyAddress: u.proxyAddress } : {}),
+});
 
 /**
  * Adds `address` to `user`'s tenant mailbox in `mailboxes` (the end world's, by primary address),
@@ -470,9 +415,15 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   const index = mailboxIndex(w1);
   const endTenantMailboxes = new Map(end.tenant.mailboxes.map((m) => [bare(m.PrimarySmtpAddress), m]));
   const endMembers = new Set(membersNow);
+  const settings = settingsOf(input);
+  const stepsByUser = new Map<string, Step[]>();
   for (const u of input.users) {
     const mailbox = findSourceMailbox(w1, index, u);
-    const states = statesOf(u, mailbox, isMemberNow(u.email), pending, (p, a) => gmailAccepts(snapshot.source, p.email, a));
+    // The live state the plan starts from: after the shared objects (the pending group's fill).
+    const tenantHoldsAddress = Boolean(u.tenantAddress && v1.tenantRecipient(u.tenantAddress)?.kind === "mailbox" && sameAddress((v1.tenantRecipient(u.tenantAddress) as { mailbox: TenantMailbox }).mailbox.PrimarySmtpAddress, u.email));
+    const steps = stepsFor(settings, plannedUser(u), { member: isMemberNow(u.email), mailbox, tenantHoldsAddress });
+    stepsByUser.set(u.email, steps);
+    const states = statesOf(settings, u, steps, mailbox, isMemberNow(u.email), u.forwardTo ? gmailAccepts(snapshot.source, u.email, u.forwardTo) : false);
     trajectories.set(u.email, { before: mailbox, states });
     const last = states[states.length - 1]!;
     const i = index.get(bare(u.sourceIdentity ?? u.email));
@@ -482,7 +433,7 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
     // A rollback removes the address last, once nothing forwards to it: the end state keeps it,
     // so the passing states (this end with the user's earlier, still forwarded, states laid over
     // it) see the address their forward needs. Held but unused, it routes nothing.
-    if (u.tenantAddress && u.action === "migrate") addTenantAddress(v1, end, endTenantMailboxes, u.email, u.tenantAddress);
+    if (u.tenantAddress && steps.includes("addAddress")) addTenantAddress(v1, end, endTenantMailboxes, u.email, u.tenantAddress);
   }
   // migratedGroup: a cloud-only member no longer listed leaves with its CloudOnlyRecipient (one
   // added by hand would stay; the gate cannot tell them apart, so it shows the worse case).
@@ -658,7 +609,7 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
     }
   }
   findings.sort((a, b) => a.user.localeCompare(b.user) || (a.entry ? ENTRIES.indexOf(a.entry) : 9) - (b.entry ? ENTRIES.indexOf(b.entry) : 9));
-  return { findings, refusals: findings.filter((f) => f.refuse), warnings: findings.filter((f) => !f.refuse), homes, end, cloudOnly };
+  return { findings, refusals: findings.filter((f) => f.refuse), warnings: findings.filter((f) => !f.refuse), homes, end, cloudOnly, steps: stepsByUser };
 }
 
 /** The systems a message went through, for a problem with no NDR-like reason. */

@@ -85,7 +85,8 @@ export async function forwardOff(pool: SessionPool, u: GmailUser): Promise<void>
   if (!u.keepForwardingAddress) await removeAddress(pool, u, u.forwardTo);
 }
 
-async function removeAddress(pool: SessionPool, u: GmailUser, address: string): Promise<void> {
+/** Deletes one forwarding address; one already gone is done. */
+export async function removeAddress(pool: SessionPool, u: GmailUser, address: string): Promise<void> {
   try {
     await pool.run(removeForwardingAddress(u, address));
   } catch (e) {

@@ -270,6 +270,10 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
   },
 
   async delete(ctx, _id, outs) {
+    // A stack made before MigratedMailboxes (one resource for every user, issue 24): its first up
+    // declares no MigratedMailbox, and MigratedMailboxes plans each user from the live tenant and
+    // source. The old per-user resources are only forgotten; undoing them would roll users back.
+    if (programRan()) return;
     await unforward(ctx, outs); // first: back in the rule's reach while still forwarded would loop
     if (outs.source === "vendor" && !released(await vendor.stateOf(ctx.config.vendor, outs.emailAddress))) {
       // Maybe still forwarded: the membership and the address stay. In a cleanup that is the plan

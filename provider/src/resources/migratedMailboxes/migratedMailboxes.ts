@@ -1,0 +1,291 @@
+import { z } from "zod";
+import { GetMailbox, MailboxObject } from "../../exchange/cmdlets";
+import { Command, SmtpAddress } from "../../exchange/command";
+import { formatCommand } from "../../exchange/format";
+import { isNotFound } from "../../exchange/errors";
+import { UserError } from "../../host/quietErrors";
+import { Context } from "../context";
+import { Definition } from "../definition";
+import { join, leave, sourceMailboxes } from "../groupMembers";
+import * as gmail from "../migratedMailbox/gmailSteps";
+import * as vendor from "../migratedMailbox/vendorSteps";
+import { getOne } from "../operations";
+import { programRan } from "../cleanupGuard";
+import { released } from "../vendorLedger";
+import { askOf, commandsOf, forwardOff, gmailUser, PlannedUser, Step, tenantAddressOf, UserRecord, UserSettings } from "./userPlan";
+
+/**
+ * Every user of the stack in one resource (issue 24): the number of Pulumi resources does not
+ * grow with the number of users, and each run does exactly the steps the program worked out
+ * from the live tenant and source and the safety gate checked (userPlan.ts), handed over as
+ * `steps`. Nothing here decides from Pulumi's saved state what a user needs; the state keeps
+ * only what the config declared and the one thing the live world cannot tell later: a
+ * ForwardingAddress coexist cleared, to put back on rollback (`saved`).
+ */
+const key = SmtpAddress.transform((s) => s.toLowerCase());
+export const MigratedMailboxesInputs = UserSettings.extend({
+  /** Every declared user (in a wave, rolled back or not), by primary address. */
+  users: z.record(key, UserRecord),
+  /** This run's plan: the users with something to do, each with their steps in order. */
+  steps: z.record(key, z.array(Step)).default({}),
+});
+export type MigratedMailboxesInputs = z.output<typeof MigratedMailboxesInputs>;
+export type MigratedMailboxesOutputs = Omit<MigratedMailboxesInputs, "steps"> & {
+  /** ForwardingAddress values coexist cleared (clearForwardingAddress), by user: put back on rollback. */
+  saved?: Record<string, string>;
+  /** ForwardingAddress values that could not be put back (their recipient is gone), by user: shown by status. */
+  notRestored?: Record<string, string>;
+};
+
+const userOf = (i: Pick<MigratedMailboxesInputs, "users">, email: string): PlannedUser => ({ emailAddress: email, ...i.users[email]! });
+
+/** Every user's commands in order, for the change review (`npm run plan`) and preview. */
+export function plannedCommands(i: MigratedMailboxesInputs, saved: Record<string, string> = {}): { user: string; steps: Step[]; commands: Command[]; asks: string[] }[] {
+  return Object.keys(i.steps)
+    .filter((u) => i.users[u] && i.steps[u]!.length > 0)
+    .sort()
+    .map((u) => {
+      const user = userOf(i, u);
+      const steps = i.steps[u]!;
+      return {
+        user: u,
+        steps,
+        commands: steps.flatMap((s) => commandsOf(i, user, s, saved[u])),
+        asks: steps.map((s) => askOf(user, s)).filter((a): a is string => a !== undefined),
+      };
+    });
+}
+
+/**
+ * A partial run: the engine records `properties` as the resource's state and prints `reasons`
+ * (pulumi's dynamic provider grpcResponseFromError: ErrorResourceInitFailed), so what finished is
+ * kept and what did not is said.
+ */
+class PartialFailure extends UserError {
+  readonly reasons: string[];
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+  ) {
+    super(message);
+    this.reasons = [message];
+  }
+}
+
+/** Memory the runs keep (the only per-user state besides the declaration). */
+interface Memory {
+  saved: Record<string, string>;
+  notRestored: Record<string, string>;
+}
+
+/**
+ * A source mailbox's ForwardingAddress wins over the ForwardingSmtpAddress coexist sets ("the
+ * value of ForwardingSmtpAddress is ignored", Set-Mailbox reference): the forward refuses it
+ * unless told to clear it, and records it to put back. One list read per run (sourceMailboxes).
+ */
+async function clearedForwardingAddress(ctx: Context, s: UserSettings, u: PlannedUser): Promise<string | null> {
+  const id = (u.sourceIdentity ?? u.emailAddress).toLowerCase();
+  const m = (await sourceMailboxes(ctx.source)).find((x) => [x.Identity, x.Name, x.Alias, x.PrimarySmtpAddress, ...x.EmailAddresses].some((k) => k.replace(/^smtp:/i, "").toLowerCase() === id));
+  const fa = m?.ForwardingAddress ?? null;
+  if (fa && !s.clearForwardingAddress) {
+    throw new UserError(
+      `MigratedMailboxes ${u.emailAddress}: the source mailbox has ForwardingAddress ${fa}, which wins over the ForwardingSmtpAddress coexist sets, ` +
+        `so its mail would not follow the move. Remove it at the source, or set coexist:clearForwardingAddress true to have coexist clear it and put it back on rollback.`,
+    );
+  }
+  return fa;
+}
+
+/**
+ * Turns the forward off, putting back a ForwardingAddress coexist cleared. When Exchange cannot
+ * find an object, it may be the mailbox (gone: it forwards nothing) or the saved recipient (a
+ * parameter's "Couldn't find object", issue 26): the mailbox is read to tell them apart, and a
+ * forward whose recipient is gone is turned off without the restore and recorded (notRestored),
+ * never left on while the user goes back in the rule's reach.
+ */
+async function unforward(ctx: Context, u: PlannedUser, memory: Memory): Promise<void> {
+  const saved = memory.saved[u.emailAddress];
+  try {
+    await ctx.source.run(forwardOff(u, saved));
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+    const mailbox = await getOne<MailboxObject>(ctx.source, GetMailbox({ Identity: u.sourceIdentity ?? u.emailAddress }));
+    if (!mailbox) return; // the source mailbox is gone: it forwards nothing
+    if (!saved) throw e;
+    await ctx.source.run(forwardOff(u, null));
+    memory.notRestored[u.emailAddress] = saved;
+  }
+  delete memory.saved[u.emailAddress];
+}
+
+async function tenantAddress(ctx: Context, s: UserSettings, u: PlannedUser, add: boolean): Promise<void> {
+  const [c] = commandsOf(s, u, add ? "addAddress" : "dropAddress");
+  if (!c) return;
+  try {
+    await ctx.exchange.run(c);
+  } catch (e) {
+    if (add || !isNotFound(e)) throw e; // removing from a mailbox that is gone: nothing to undo
+  }
+}
+
+/** Runs one user's steps in order; the first failure stops the user (the next run re-plans from live). */
+async function runUser(ctx: Context, s: UserSettings, u: PlannedUser, steps: readonly Step[], memory: Memory): Promise<void> {
+  const membership = { group: s.group, emailAddress: u.emailAddress };
+  const pending = s.routing === "pendingGroup";
+  for (const step of steps) {
+    switch (step) {
+      case "takeOver":
+        await (pending ? leave(ctx.exchange, membership) : join(ctx.exchange, membership));
+        break;
+      case "handBack":
+        if (s.source === "vendor" && !released(await vendor.stateOf(ctx.config.vendor, u.emailAddress))) {
+          // Defence in depth: the plan never hands a vendor user back before the removal is confirmed.
+          throw new UserError(`MigratedMailboxes ${u.emailAddress}: the vendor has not confirmed removing the forward to ${u.forwardTo}; back in the coexistence rule's reach while maybe still forwarded the user's mail would loop`);
+        }
+        await (pending ? join(ctx.exchange, membership) : leave(ctx.exchange, membership));
+        break;
+      case "addAddress":
+      case "dropAddress":
+        await tenantAddress(ctx, s, u, step === "addAddress");
+        break;
+      case "forward": {
+        const fa = await clearedForwardingAddress(ctx, s, u);
+        // Recorded before the write: a run killed right after it still knows what to put back.
+        if (fa) memory.saved[u.emailAddress] ??= fa;
+        await ctx.source.run(commandsOf(s, u, "forward")[0]!);
+        break;
+      }
+      case "unforward":
+        await unforward(ctx, u, memory);
+        break;
+      case "gmailAddress":
+        break; // gmailOn adds it, read first (gmailSteps.forwardOn): every plan with one has the other
+      case "gmailOn":
+        await gmail.forwardOn(ctx.source, gmailUser(s, u));
+        break;
+      case "gmailOff":
+        await gmail.forwardOff(ctx.source, { ...gmailUser(s, u), keepForwardingAddress: true });
+        break;
+      case "gmailDropAddress":
+        await gmail.removeAddress(ctx.source, gmailUser(s, u), u.forwardTo);
+        break;
+      case "vendorAdd":
+      case "vendorRemove":
+        await vendor.requestForward(ctx.config.vendor, u.emailAddress, u.forwardTo, step === "vendorAdd" ? "add" : "remove");
+        break;
+    }
+  }
+}
+
+const NAMED = 10;
+/** Users `pulumi preview` shows one by one; `npm run plan` lists every one. */
+const SHOWN = 50;
+
+/** The preview's lines: each user with their steps' cmdlets, sorted, at most SHOWN users. */
+function reviewLines(i: MigratedMailboxesInputs, saved?: Record<string, string>): string[] {
+  const planned = plannedCommands(i, saved);
+  const lines = planned.slice(0, SHOWN).flatMap((p) => [`  ${p.user} (${i.users[p.user]!.action}):`, ...p.commands.map((c) => `    ${formatCommand(c)}`), ...p.asks.map((a) => `    # ${a}`)]);
+  if (planned.length > SHOWN) lines.push(`  and ${planned.length - SHOWN} more users: \`npm run plan\` lists every cmdlet`);
+  return [`  ${planned.length} user${planned.length === 1 ? "" : "s"} to change:`, ...lines];
+}
+
+/** Runs every planned user side by side over the pools; a failure of some leaves the others done and says which. */
+async function runPlan(ctx: Context, i: MigratedMailboxesInputs, memory: Memory): Promise<MigratedMailboxesOutputs> {
+  const users = Object.keys(i.steps).filter((u) => i.users[u] && i.steps[u]!.length > 0).sort();
+  const results = await Promise.allSettled(users.map((u) => runUser(ctx, i, userOf(i, u), i.steps[u]!, memory)));
+  const { steps: _done, ...declared } = i;
+  const outs: MigratedMailboxesOutputs = {
+    ...declared,
+    ...(Object.keys(memory.saved).length > 0 ? { saved: memory.saved } : {}),
+    ...(Object.keys(memory.notRestored).length > 0 ? { notRestored: memory.notRestored } : {}),
+  };
+  const failed = results.flatMap((r, n) => (r.status === "rejected" ? [{ user: users[n]!, reason: r.reason as unknown }] : []));
+  if (failed.length === 0) return outs;
+  const text = (e: unknown) => (e instanceof Error ? e.message : String(e));
+  const lines = failed.slice(0, NAMED).map((f) => `  ${f.user}: ${text(f.reason)}`);
+  throw new PartialFailure(
+    [
+      `coexist: ${failed.length} of ${users.length} users did not finish (${users.length - failed.length} did); \`pulumi up\` again re-plans each from the live tenant and source:`,
+      ...lines,
+      ...(failed.length > NAMED ? [`  and ${failed.length - NAMED} more`] : []),
+    ].join("\n"),
+    "users",
+    outs,
+  );
+}
+
+const memoryOf = (olds?: Partial<MigratedMailboxesOutputs>): Memory => ({ saved: { ...(olds?.saved ?? {}) }, notRestored: { ...(olds?.notRestored ?? {}) } });
+
+export const migratedMailboxes: Definition<typeof MigratedMailboxesInputs, MigratedMailboxesOutputs> = {
+  name: "MigratedMailboxes",
+  resourceName: () => "users",
+  inputs: MigratedMailboxesInputs,
+  replaceOn: [],
+  deleteBeforeReplace: false,
+  compare: {
+    // This run's plan: any step is a change; none (or absent in state) is none.
+    steps: (a, b) => Object.keys((a ?? {}) as object).length === 0 && Object.keys((b ?? {}) as object).length === 0,
+  },
+  plan: {
+    create: (news) => plannedCommands(news).flatMap((p) => p.commands),
+    update: (olds, news) => plannedCommands(news, olds.saved).flatMap((p) => p.commands),
+    delete: (olds) => cleanupPlan(olds).flatMap((p) => p.commands),
+  },
+  asks: {
+    create: (news) => plannedCommands(news).flatMap((p) => p.asks),
+    update: (_olds, news) => plannedCommands(news).flatMap((p) => p.asks),
+    delete: (olds) => cleanupPlan(olds).flatMap((p) => p.asks),
+  },
+
+  review: (news, olds) => reviewLines(news, olds?.saved),
+
+  async create(ctx, inputs) {
+    return { id: "users", outs: await runPlan(ctx, inputs, memoryOf()) };
+  },
+
+  // Nothing to refresh: every run plans from the live tenant and source, not from this state.
+  async read(_ctx, _id, outs) {
+    return outs;
+  },
+
+  async update(ctx, _id, olds, news) {
+    return runPlan(ctx, news, memoryOf(olds));
+  },
+
+  /**
+   * `pulumi destroy` (the post-MX cleanup, guarded by cleanupGuard.ts): every migrated user's
+   * source forward goes (with a cleared ForwardingAddress put back), then the routing subdomain
+   * address. The memberships stay: in migratedGroup a user stays a member until the group goes,
+   * after the rules; in pendingGroup migrated users never rejoin. A vendor's users get a removal
+   * row; their addresses stay while the vendor may still forward (docs/runbook/vendor.md).
+   */
+  async delete(ctx, _id, outs) {
+    if (programRan()) return; // an up never drops this resource; nothing to undo from a rename
+    const memory = memoryOf(outs);
+    const migrated = Object.entries(outs.users).filter(([, r]) => r.action === "migrate").map(([u]) => userOf(outs, u));
+    const results = await Promise.allSettled(
+      migrated.map(async (u) => {
+        if (outs.source === "vendor") return vendor.requestForward(ctx.config.vendor, u.emailAddress, u.forwardTo, "remove");
+        if (outs.source === "google-workspace") await gmail.forwardOff(ctx.source, gmailUser(outs, u));
+        else await unforward(ctx, u, memory);
+        if (tenantAddressOf(outs, u)) await tenantAddress(ctx, outs, u, false);
+      }),
+    );
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed.length > 0) throw failed[0]!.reason;
+  },
+};
+
+/** The cleanup's commands per user, for the change review of `pulumi destroy`. */
+export function cleanupPlan(o: MigratedMailboxesOutputs): { user: string; commands: Command[]; asks: string[] }[] {
+  return Object.entries(o.users)
+    .filter(([, r]) => r.action === "migrate")
+    .map(([u]) => {
+      const user = userOf(o, u);
+      if (o.source === "vendor") return { user: u, commands: [], asks: [askOf(user, "vendorRemove")!] };
+      const off = o.source === "google-workspace" ? [...commandsOf(o, user, "gmailOff"), ...(o.keepForwardingAddress ? [] : commandsOf(o, user, "gmailDropAddress"))] : commandsOf(o, user, "unforward", o.saved?.[u]);
+      return { user: u, commands: [...off, ...commandsOf(o, user, "dropAddress")], asks: [] };
+    })
+    .sort((a, b) => a.user.localeCompare(b.user));
+}
