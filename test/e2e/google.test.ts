@@ -72,36 +72,39 @@ describe.each(e2eRunners)("a Google Workspace source through the real CLI (%s)",
     expect(writesSince(n)).toEqual([]);
   });
 
-  it("shows auto-forwarding turned off by hand as drift on refresh, and the next up turns it back on", async () => {
+  it("repairs auto-forwarding turned off by hand on a plain up, with no refresh (issue 24)", async () => {
     rehearsal.updateWorld((w) => {
       const m = w.source.mailboxes.find((x) => x.Alias === "bob")!;
       m.gmail!.autoForwarding.enabled = false;
       m.ForwardingSmtpAddress = null;
     });
-    const refresh = await rehearsal.run(["refresh", "--yes"]);
-    expect(refresh.code === 0 ? "ok" : refresh.output).toBe("ok");
-    expect(refresh.output).toMatch(/~ +pulumi-nodejs:dynamic:MigratedMailbox bob@contoso\.com update/);
     const n = commandLog(rehearsal.stateFile).length;
     await succeeds(rehearsal.up());
-    expect(stepsOf("bob", n).filter((s) => s.startsWith("google"))).toContain("google Update-GSGmailAutoForwardingSettings Enabled=true");
+    // Only the missing step: the address is there, the membership too.
+    expect(stepsOf("bob", n)).toEqual(["google Update-GSGmailAutoForwardingSettings Enabled=true"]);
     expect(gmail("bob").gmail?.autoForwarding.enabled).toBe(true);
     expectMail(["alice", "bob"]);
   });
 
-  it("fails a refresh that finds a routing address pending verification, naming the user, never as silent drift", async () => {
+  it("refuses at preview a routing address Gmail holds as pending verification, naming the user, never as silent drift", async () => {
     const saved = JSON.parse(JSON.stringify(gmail("alice"))) as World["source"]["mailboxes"][number];
     rehearsal.updateWorld((w) => {
       const m = w.source.mailboxes.find((x) => x.Alias === "alice")!;
       m.gmail!.forwardingAddresses[0]!.verificationStatus = "pending";
       m.ForwardingSmtpAddress = null;
     });
-    const refresh = await rehearsal.run(["refresh", "--yes"]);
-    expect(refresh.code).not.toBe(0);
-    expect(refresh.output).toContain(`MigratedMailbox alice@contoso.com: Gmail reports alice@${SUB} as pending verification`);
-    rehearsal.updateWorld((w) => {
-      const i = w.source.mailboxes.findIndex((x) => x.Alias === "alice");
-      w.source.mailboxes[i] = saved;
-    });
+    try {
+      const n = commandLog(rehearsal.stateFile).length;
+      const preview = await rehearsal.run(["preview"]);
+      expect(preview.code).not.toBe(0);
+      expect(preview.output).toContain(`alice@contoso.com: internet mail would land at the source, where the user does not live: Gmail reports alice@${SUB} as pending verification for alice@contoso.com`);
+      expect(writesSince(n)).toEqual([]);
+    } finally {
+      rehearsal.updateWorld((w) => {
+        const i = w.source.mailboxes.findIndex((x) => x.Alias === "alice");
+        w.source.mailboxes[i] = saved;
+      });
+    }
   });
 
   it("applies wave 2 and rolls bob back: auto-forwarding off, the address removed, then out of the group, then his subdomain address", async () => {

@@ -32,9 +32,13 @@ describe("the change review through the real CLI", () => {
     project.writeConfig({ ...contosoStack, waves: ["batches/wave1.csv"] });
     await rehearsal.reset({ domain: "contoso.com", organization: "contoso.onmicrosoft.com", users: ["alice", "bob", "carol", "dave"] });
     const out = await preview();
+    // Every user is in one resource (issue 24): its block lists each user's cmdlets in order.
+    const users = diagnosticsOf(out, "pulumi-nodejs:dynamic:MigratedMailboxes (users):");
+    expect(users.slice(0, 2)).toEqual(["coexist create will run 6 cmdlets:", "3 users to change:"]);
     for (const user of ["alice", "bob", "carol"]) {
-      expect(diagnosticsOf(out, `pulumi-nodejs:dynamic:MigratedMailbox (${user}@contoso.com):`)).toEqual([
-        "coexist create will run 2 cmdlets:",
+      const at = users.indexOf(`${user}@contoso.com (migrate):`);
+      expect(users.slice(at, at + 3)).toEqual([
+        `${user}@contoso.com (migrate):`,
         `Add-DistributionGroupMember -Identity 'migrated@contoso.com' -Member '${user}@contoso.com' -BypassSecurityGroupManagerCheck:$true`,
         `Set-Mailbox -Identity '${user}@contoso.com' -ForwardingSmtpAddress '${user}@contoso.onmicrosoft.com' -DeliverToMailboxAndForward:$false`,
       ]);
@@ -45,7 +49,7 @@ describe("the change review through the real CLI", () => {
     ]);
     // The same commands as the plan's, which is built from preview --json by the same builders.
     const plan = await rehearsal.plan();
-    for (const line of diagnosticsOf(out, "pulumi-nodejs:dynamic:MigratedMailbox (alice@contoso.com):").slice(1)) expect(plan).toContain(line);
+    for (const line of users.slice(2).filter((l) => !l.endsWith(":"))) expect(plan).toContain(line);
   });
 
   it("shows an update's cmdlets, none once nothing changes, and none when coexist:previewCommands is false", async () => {
@@ -54,15 +58,20 @@ describe("the change review through the real CLI", () => {
     expect(await preview()).not.toContain("will run");
     project.writeConfig({ ...contosoStack, waves: ["batches/wave1.csv"], deliverToMailboxAndForward: true });
     const out = await preview();
-    expect(diagnosticsOf(out, "pulumi-nodejs:dynamic:MigratedMailbox (bob@contoso.com):")).toEqual([
-      // An update re-asserts the membership first (a no-op when present): the loop-free order.
-      "coexist update will run 2 cmdlets:",
-      "Add-DistributionGroupMember -Identity 'migrated@contoso.com' -Member 'bob@contoso.com' -BypassSecurityGroupManagerCheck:$true",
+    // Only what differs from the live tenant: the forward again, with the copy kept; the membership is there already.
+    expect(diagnosticsOf(out, "pulumi-nodejs:dynamic:MigratedMailboxes (users):")).toEqual([
+      "coexist update will run 3 cmdlets:",
+      "3 users to change:",
+      "alice@contoso.com (migrate):",
+      "Set-Mailbox -Identity 'alice@contoso.com' -ForwardingSmtpAddress 'alice@contoso.onmicrosoft.com' -DeliverToMailboxAndForward:$true",
+      "bob@contoso.com (migrate):",
       "Set-Mailbox -Identity 'bob@contoso.com' -ForwardingSmtpAddress 'bob@contoso.onmicrosoft.com' -DeliverToMailboxAndForward:$true",
+      "carol@contoso.com (migrate):",
+      "Set-Mailbox -Identity 'carol@contoso.com' -ForwardingSmtpAddress 'carol@contoso.onmicrosoft.com' -DeliverToMailboxAndForward:$true",
     ]);
     project.writeConfig({ ...contosoStack, waves: ["batches/wave1.csv"], deliverToMailboxAndForward: true, previewCommands: false });
     const quiet = await preview();
-    expect(quiet).toContain("~ 3 to update");
+    expect(quiet).toContain("~ 1 to update");
     expect(quiet).not.toContain("will run");
   });
 
@@ -78,11 +87,11 @@ describe("the change review through the real CLI", () => {
     const lines = text.out.split("\n");
     expect(lines.slice(0, 4)).toEqual([
       "1,006 write cmdlets in 505 steps",
-      "  by action: create 505",
-      expect.stringMatching(/^ {2}by kind: {3}.*MigratedMailbox 500 \(1,000 cmdlets\)/),
+      "  by action: create 5 · migrate 500",
+      expect.stringMatching(/^ {2}by kind: {3}.*MigratedMailboxes 500 \(1,000 cmdlets\)/),
       "  by wave:   shared 5 · big 500",
     ]);
-    const order = lines.filter((l) => /^ {2}create user\d{3}@/.test(l)).map((l) => l.trim().split(" ")[1]);
+    const order = lines.filter((l) => /^ {2}migrate user\d{3}@/.test(l)).map((l) => l.trim().split(" ")[1]);
     expect(order).toHaveLength(500);
     expect(order).toEqual([...order].sort());
     const csv = await plan(["--csv"]);

@@ -210,10 +210,12 @@ describe("a vendor-managed source, checked after every single write", () => {
     const apply = await coexistCli(project, rehearsal.stack, "rehearse", ["vendor-apply"]);
     expect(apply.code === 0 ? "ok" : apply.out).toBe("ok");
     project.writeConfig({ ...config, waves: ["batches/vsteps.csv"], rollback: ["bob@contoso.com"] });
-    // The removal is a worksheet row; the membership stays (the one write is the idempotent re-join an update makes).
+    // The removal is a worksheet row; the membership stays, and nothing is written to Exchange
+    // (the plan is from the live world: bob is already out of the rule's reach).
     const n = commandLog(rehearsal.stateFile).length;
-    expect(await upStepByStep()).toBe(1);
-    expect(commandLog(rehearsal.stateFile).slice(n).filter((l) => l.cmdlet && WRITE.test(l.cmdlet)).map((l) => `${l.cmdlet} ${String(l.parameters!.Member)}`)).toEqual(["Add-DistributionGroupMember bob@contoso.com"]);
+    expect(await upStepByStep()).toBe(0);
+    expect(commandLog(rehearsal.stateFile).slice(n).filter((l) => l.cmdlet && WRITE.test(l.cmdlet))).toEqual([]);
+    expect(fs.readFileSync(worksheet, "utf8")).toMatch(/bob@contoso\.com,bob@[^,]+,remove,/);
     const confirm = await coexistCli(project, rehearsal.stack, "rehearse", ["vendor-apply"]);
     expect(confirm.code === 0 ? "ok" : confirm.out).toBe("ok");
     expect(await upStepByStep()).toBe(1);

@@ -113,6 +113,7 @@ export function gateInput(inputs: Inputs): GateInput {
     deliverToMailboxAndForward: config.deliverToMailboxAndForward,
     clearForwardingAddress: config.clearForwardingAddress,
     ...withTenantAddress(config, u),
+    wave: u.wave,
   });
   return {
     domain: config.domain,
@@ -228,7 +229,14 @@ async function gate(inputs: Inputs): Promise<GateResult> {
     );
   }
   if (result.refusals.length > 0) throw new pulumi.RunError(formatRefusal(result, pulumi.getStack()));
-  pulumi.log.info(`coexist: mail flow checked for ${result.homes.size} users (${reads.count} reads in ${reads.ms} ms, checked in ${checkMs} ms): no loop, bounce or misdelivery in any state this run can reach`);
+  const checked = `coexist: mail flow checked for ${result.homes.size} users (${reads.count} reads in ${reads.ms} ms, checked in ${checkMs} ms)`;
+  // The clean line only when it is true of every user: a live problem the run leaves alone (an
+  // acknowledged user, a forward the owner set) is not "no loop in any state".
+  pulumi.log.info(
+    result.warnings.length === 0
+      ? `${checked}: no loop, bounce or misdelivery in any state this run can reach`
+      : `${checked}: nothing this run does makes a user's mail loop, bounce or land where the user does not live; ${result.warnings.length} live problem${result.warnings.length === 1 ? "" : "s"} it leaves alone ${result.warnings.length === 1 ? "is" : "are"} shown above`,
+  );
   return result;
 }
 

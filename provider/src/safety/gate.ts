@@ -56,6 +56,8 @@ export interface UserPlan {
   deliverToMailboxAndForward: boolean;
   /** Clear a ForwardingAddress the source mailbox has (it wins over ForwardingSmtpAddress). */
   clearForwardingAddress: boolean;
+  /** The wave file that lists the user, for messages. */
+  wave?: string;
   /** A routing address in a subdomain, added to the user's Exchange Online mailbox before the forward. */
   tenantAddress?: string;
 }
@@ -241,6 +243,16 @@ function diagnose(end: View, u: UserPlan, mailbox: SourceMailbox | undefined, te
     out.push({
       cause: `Gmail accepts a forwarding address without a verification click only in the user's own domain (${domainOf(u.email)}), a subdomain of it or a domain alias of the Workspace account, and ${to} is in none of them, so it would stay "pending" and auto-forwarding to it fails`,
       fix: `use a routing subdomain: o365.${domain} (if you add it in the Google Admin console, use Domains → Manage domains → Add a domain, never a domain alias), point its MX at Exchange Online, add it as an accepted domain of the tenant, and set coexist:routingTemplate '{alias}@o365.{domain}' (coexist then gives each mailbox that address before Gmail forwards to it)`,
+      standalone: true,
+    });
+  }
+  const held = u.source === "google-workspace" && mailbox.gmail?.forwardingAddresses.find((a) => sameAddress(a.forwardingEmail, to) && a.verificationStatus === "pending");
+  if (held && !aliasDomain) {
+    // Live: Gmail already holds the address as pending (a verification mail went out); coexist
+    // cannot verify it, and auto-forwarding to it is not in effect (gmailForward).
+    out.push({
+      cause: `Gmail reports ${to} as pending verification for ${u.email}, so auto-forwarding to it is not in effect and the user's mail stays in Gmail`,
+      fix: `have the verification mail's link clicked, or delete the forwarding address in Gmail and forward to a routing subdomain Gmail accepts without verification (coexist:routingTemplate '{alias}@o365.{domain}')`,
       standalone: true,
     });
   }
@@ -468,7 +480,9 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
    */
   const batchForward = (u: string) => {
     const m = v0.sourceMailbox(u);
-    return Boolean(m?.gmail && m.ForwardingSmtpAddress && forwardsToTenant(m, input.domain));
+    // An Exchange source's forward to the tenant is no owner's choice either: set by hand (or a
+    // script) while the rule still routes the user to the source, it loops from every entry point.
+    return Boolean(m && (m.ForwardingSmtpAddress || m.ForwardingAddress) && forwardsToTenant(m, input.domain));
   };
 
   // The first problem found per (user, entry), with where it was found.
@@ -547,6 +561,36 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
       });
     }
   }
+  // Identity: users are resolved to source mailboxes from the live read; one mailbox listed under
+  // two of its addresses would be two users to coexist and one to Exchange.
+  const byMailbox = new Map<number, UserPlan[]>();
+  for (const u of input.users) {
+    const i = index.get(bare(u.sourceIdentity ?? u.email));
+    if (i !== undefined) byMailbox.set(i, [...(byMailbox.get(i) ?? []), u]);
+  }
+  for (const [i, same] of byMailbox) {
+    if (same.length < 2) continue;
+    const listed = same.map((x) => `${x.email}${x.wave ? ` (${x.wave})` : ""}`).join(" and ");
+    for (const u of same) {
+      findings.push({ user: u.email, refuse: true, message: `${u.email}: ${listed} are one source mailbox, ${w1.source.mailboxes[i]!.PrimarySmtpAddress}: list the user once, by their primary address` });
+    }
+  }
+  // Migrated today, in no wave: coexist never rolls a user back because they left the wave files
+  // (it plans from what is live, not from what it once declared). Said, and refused until the
+  // consultant says which they meant. A vendor's is said above, in the vendor's terms.
+  if (snapshot.source.kind !== "vendor") {
+    for (const u of stackUsers) {
+      if (plans.has(u) || cloudOnly.has(u) || homeNow(u) !== "exchange") continue;
+      const m = v0.sourceMailbox(u);
+      findings.push({
+        user: u,
+        refuse: !ack.has(u),
+        message:
+          `${u}: migrated (${pending ? "not in" : "in"} ${input.groupAddress}, forwarded to ${m?.ForwardingAddress ?? m?.ForwardingSmtpAddress ?? "Exchange Online"}) but in no wave: coexist does not roll a user back because they left the wave files. ` +
+          `To roll them back, keep them in their wave and list them in coexist:rollback; to leave them migrated and unmanaged, list them in coexist:acknowledge${ackHint(u)}`,
+      });
+    }
+  }
   for (const u of unresolvable) {
     findings.push({
       user: u,
@@ -555,7 +599,10 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
     });
   }
   /** Problems coexist causes for a cloud-only recipient (listed, or put in the pending group by this run) are refused; others are shown. */
-  const coexistsDoing = (u: string) => cloudListed.has(u) || (pending && endMembers.has(u) && !membersToday.has(u));
+  // migratedGroup: a cloud-only member struck off coexist:cloudOnly leaves the group with its
+  // CloudOnlyRecipient (the gate cannot tell coexist's from one added by hand, so it takes the
+  // worse case): that is this run's doing too.
+  const coexistsDoing = (u: string) => cloudListed.has(u) || (pending && endMembers.has(u) && !membersToday.has(u)) || (!pending && membersToday.has(u) && !endMembers.has(u));
   const relayFix =
     snapshot.source.kind === "google-workspace"
       ? `Gmail must route mail for recipients it does not know in ${input.domain} to Exchange Online (a split-delivery route in the Google Admin console, Apps → Google Workspace → Gmail → Routing), declared to coexist with coexist:google.relaysUnknownRecipients true`
@@ -582,7 +629,9 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
         : "";
     const batch =
       !plans.has(f.user) && batchForward(f.user)
-        ? `; Gmail forwards ${f.user} to Exchange Online while the coexistence rule still routes them to Google: a Google Workspace migration batch completed for this user sets this forward (TargetDeliveryDomain); run the user's coexist wave, or turn the forward off in Gmail`
+        ? snapshot.source.kind === "google-workspace"
+          ? `; Gmail forwards ${f.user} to Exchange Online while the coexistence rule still routes them to Google: a Google Workspace migration batch completed for this user sets this forward (TargetDeliveryDomain); run the user's coexist wave, or turn the forward off in Gmail`
+          : `; the source forwards ${f.user} to Exchange Online (set outside coexist) while the coexistence rule still routes them to the source: put the user in a wave, or turn the forward off at the source`
         : "";
     const cause = (ds.length > 0 ? ds.map((d) => `${d.cause}; ${d.fix}`).join(". Also: ") : `${f.problem.trace.reason ?? describeHops(f.problem.trace)}`) + (cloud ? cloudHint(f.user, f.entry) : unlisted) + batch;
     findings.push({
