@@ -116,7 +116,7 @@ describe("the packed package in a customer project", () => {
     // Each resource's provider in state is require("@coexist/entry/<kind>") by name, not code.
     const state = JSON.parse(must("pulumi", ["stack", "export", "--stack", STACK])) as { deployment: { resources: { type: string; inputs?: { __provider?: string } }[] } };
     const dynamic = state.deployment.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic:"));
-    expect(dynamic).toHaveLength(7);
+    expect(dynamic).toHaveLength(6);
     for (const r of dynamic) {
       const serialized = r.inputs?.__provider ?? "";
       expect(serialized).toMatch(/require\("@coexist\/entry\/[A-Za-z]+\.js"\)/);

@@ -112,6 +112,20 @@ describe.each(e2eRunners)("a vendor-managed source through the real CLI (%s)", (
     expect(undelivered(rehearsal.world())).toEqual([]);
   });
 
+  it("refuses the cleanup while bob's rollback waits for the vendor: he lives at the source though still in the group", async () => {
+    const mx = rehearsal.world().mx["contoso.com"];
+    rehearsal.updateWorld((w) => void (w.mx["contoso.com"] = "exchange"));
+    try {
+      const n = commandLog(rehearsal.stateFile).length;
+      const down = await rehearsal.destroy();
+      expect(down.code).not.toBe(0);
+      expect(down.output).toMatch(/refusing to clean up: \d+ users? of contoso\.com still live on the source[^:]*: [^.]*bob@contoso\.com/);
+      expect(commandLog(rehearsal.stateFile).slice(n).filter((l) => l.cmdlet && WRITE.test(l.cmdlet))).toEqual([]);
+    } finally {
+      rehearsal.updateWorld((w) => void (w.mx["contoso.com"] = mx!));
+    }
+  });
+
   it("refuses at preview to drop a user the vendor may still forward from every wave, naming the fix, and applies nothing", async () => {
     const n = commandLog(rehearsal.stateFile).length;
     project.writeConfig({ ...base, waves: ["batches/v1.csv"], rollback: ["bob@contoso.com"] });

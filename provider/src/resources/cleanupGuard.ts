@@ -82,7 +82,8 @@ export function refusalFor(e: unknown): unknown {
   return new CleanupRefused(REFUSAL_POINTER);
 }
 
-type Forwarding = Pick<MailboxObject, "PrimarySmtpAddress" | "ForwardingSmtpAddress" | "ForwardingAddress">;
+/** A source user's forwarding; `rolledBack`: a vendor user whose latest request is the removal (confirmed or not). */
+type Forwarding = Pick<MailboxObject, "PrimarySmtpAddress" | "ForwardingSmtpAddress" | "ForwardingAddress"> & { rolledBack?: boolean };
 
 /**
  * Every source user and their forwarding, by source kind: an Exchange source's one list read; a
@@ -107,7 +108,9 @@ async function sourceMailboxes(ctx: Context, domain: string): Promise<Forwarding
   const list = ctx.config.sourceUsers ? path.resolve(projectRoot(), ctx.config.sourceUsers) : undefined;
   const users = list && fs.existsSync(list) ? readWave(list, problems).map((r) => bare(r.row.emailAddress)) : [];
   if (problems.length > 0) throw new CleanupRefused(`coexist: refusing to clean up: ${problems.map(formatProblem).join("; ")}`);
-  return [...new Set([...users, ...states.keys()])].map((u) => ({ PrimarySmtpAddress: u, ForwardingSmtpAddress: askedForward(states.get(u)), ForwardingAddress: null }));
+  // A rollback waiting for the vendor's confirmation keeps its membership (so the rule does not
+  // route a maybe-forwarded user back), but the user lives at the source: stranded by a cleanup.
+  return [...new Set([...users, ...states.keys()])].map((u) => ({ PrimarySmtpAddress: u, ForwardingSmtpAddress: askedForward(states.get(u)), ForwardingAddress: null, rolledBack: states.get(u)?.latest.action === "remove" }));
 }
 
 let verdict: Promise<void> | undefined;
@@ -140,7 +143,7 @@ export function cleanupAllowed(ctx: Context): Promise<void> {
     // as after it, which the safety gate refused at every up; the cleanup changes nothing for them.)
     const waiting = (a: string) => (config.routing === "pendingGroup" ? members.has(a) : !members.has(a));
     const stranded = mailboxes
-      .filter((m) => domainOf(m.PrimarySmtpAddress) === domain && !m.ForwardingSmtpAddress && !m.ForwardingAddress && waiting(bare(m.PrimarySmtpAddress)))
+      .filter((m) => domainOf(m.PrimarySmtpAddress) === domain && !m.ForwardingSmtpAddress && !m.ForwardingAddress && (m.rolledBack || waiting(bare(m.PrimarySmtpAddress))))
       .map((m) => bare(m.PrimarySmtpAddress))
       .filter((a) => !acknowledged.has(a))
       .sort();
