@@ -680,6 +680,12 @@ function sourceTransport(world: View, a: Arrival, hops: Hop[]): Step {
   if (!d) return bounce(`invalid recipient address ${r}`);
   const senderIp = world.senderIp;
   const mailbox = world.sourceMailbox(r);
+  if (mailbox?.suspended) {
+    // A suspended Google user: "When a user is suspended, emails sent to the account will be
+    // rejected." (Google Workspace knowledge base, "How to route emails sent to a suspended user").
+    hops.push({ at: "source", recipient: r, action: `rejected: ${mailbox.PrimarySmtpAddress} is suspended` });
+    return bounce(`${mailbox.PrimarySmtpAddress} is suspended at the source, which rejects its mail`);
+  }
   if (mailbox) {
     const fwd = forwardingOf(world, mailbox);
     if (!fwd) {
