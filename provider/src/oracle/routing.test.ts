@@ -172,6 +172,14 @@ describe("mail-routing oracle", () => {
       expect(describeTrace(t)).toBe("internet → source → exchange: delivered in Exchange Online (alice@contoso.com)");
     });
 
+    it("routes a live rule whose SetSCL reads back as the string '-1' as SCL -1", () => {
+      const w = world();
+      for (const r of w.tenant.transportRules) (r as { SetSCL: unknown }).SetSCL = "-1";
+      const t = send(w, "alice", "internet");
+      expect(t.spamBypassed).toBe(true);
+      expect(t.hops.map((h) => h.action)).toContain("rule 'Inbound from Shared Namespace' (sender IP 198.51.100.25 in 198.51.100.25) → SCL -1");
+    });
+
     it("delivers an Exchange Online sender's mail in Exchange directly", () => {
       const t = send(world(), "alice", "exchange");
       expect(t.outcome).toBe("delivered-exchange");

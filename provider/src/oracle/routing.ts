@@ -1,4 +1,5 @@
 import { smartHostKey } from "../exchange/addresses";
+import { sclOf } from "../exchange/cmdlets/transportRule";
 import type { AcceptedDomain, Group, OutboundConnector, SendConnector, SourceAcceptedDomain, SourceMailbox, TenantMailbox, TransportRule, World } from "../simulator/model";
 
 /**
@@ -584,8 +585,10 @@ function exchangeTransport(world: View, a: Arrival, hops: Hop[]): { step: Step; 
       }
     }
     // Actions. SCL: the last matching rule wins. Routing: the first successful route wins.
-    if (rule.SetSCL !== null) scl = rule.SetSCL;
-    const sclNote = rule.SetSCL !== null ? ` (SCL ${rule.SetSCL})` : "";
+    // sclOf: a live rule may print its SetSCL as "-1" (cmdlets/transportRule.ts).
+    const ruleScl = sclOf(rule.SetSCL);
+    if (ruleScl !== null) scl = ruleScl;
+    const sclNote = ruleScl !== null ? ` (SCL ${ruleScl})` : "";
     if (rule.RouteMessageOutboundConnector && !routed) {
       const res = routeViaConnector(world, rule, rule.RouteMessageOutboundConnector, r, hops, `${memberNote}${sclNote}`);
       if ("error" in res) {
@@ -600,7 +603,7 @@ function exchangeTransport(world: View, a: Arrival, hops: Hop[]): { step: Step; 
         routed = res;
       }
     } else {
-      hops.push({ at: "exchange", recipient: r, action: `rule '${rule.Name}'${ipNote}${memberNote}${rule.SetSCL !== null ? ` → SCL ${rule.SetSCL}` : " matched"}` });
+      hops.push({ at: "exchange", recipient: r, action: `rule '${rule.Name}'${ipNote}${memberNote}${ruleScl !== null ? ` → SCL ${ruleScl}` : " matched"}` });
     }
     if (rule.StopRuleProcessing) break;
   }
