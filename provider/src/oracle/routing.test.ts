@@ -436,6 +436,28 @@ describe("mail-routing oracle", () => {
     });
   });
 
+  describe("ForwardingAddress as Get-Mailbox prints it (a recipient's identity, not an address)", () => {
+    const forwardAliceTo = (value: string) => {
+      const w = migrate(configureCoexistence(freshWorld()), "alice", { forward: true, member: true });
+      w.source.mailboxes.find((m) => m.Alias === "alice")!.ForwardingAddress = value;
+      return send(w, "alice", "internet");
+    };
+
+    it.each([["a canonical name", "contoso.com/Users/carol"], ["a distinguished name", "CN=carol,OU=Users,DC=contoso,DC=com"], ["a name", "carol"]])(
+      "follows %s to the source mailbox it names",
+      (_form, value) => {
+        const t = forwardAliceTo(value);
+        expect({ outcome: t.outcome, deliveredTo: t.deliveredTo }).toEqual({ outcome: "delivered-source", deliveredTo: "carol@contoso.com" });
+      },
+    );
+
+    it("bounces, so the gate sees it, a canonical name that names no source mailbox, rather than guess where the mail goes", () => {
+      const t = forwardAliceTo("contoso.com/Users/Someone Else");
+      expect(t.outcome).toBe("bounce");
+      expect(t.reason).toBe("forwarding target 'contoso.com/Users/Someone Else' not found at source");
+    });
+  });
+
   describe("one user's state laid over a world", () => {
     it("traces the overlaid state without changing the world or its view", () => {
       const w = configureCoexistence(freshWorld());

@@ -1,5 +1,6 @@
 import { smartHostKey } from "../exchange/addresses";
 import { sclOf } from "../exchange/cmdlets/transportRule";
+import { forwardingRecipient } from "../exchange/identity";
 import type { AcceptedDomain, Group, OutboundConnector, SendConnector, SourceAcceptedDomain, SourceMailbox, TenantMailbox, TransportRule, World } from "../simulator/model";
 
 /**
@@ -422,16 +423,14 @@ function memberOfAny(view: View, refs: readonly string[], primary: string): stri
  * The forwarding target of a source mailbox. "If you configure values for both the
  * ForwardingAddress and ForwardingSmtpAddress parameters, the value of ForwardingSmtpAddress is
  * ignored" (Set-Mailbox reference), so ForwardingAddress wins. ForwardingAddress is a recipient
- * identity in Exchange; here it is an SMTP address, or a source mailbox's name/alias.
+ * identity as Get-Mailbox prints it (a canonical name, DN, name, alias or address), resolved by
+ * exchange/identity.ts forwardingRecipient; one it cannot resolve bounces here, so it is seen.
  */
 function forwardingOf(view: View, m: SourceMailbox): { target: string; field: string } | { error: string } | undefined {
   if (m.ForwardingAddress) {
-    const fa = normalizeAddress(m.ForwardingAddress);
-    if (fa.includes("@")) return { target: fa, field: "ForwardingAddress" };
-    const byName = view.sourceMailboxByName(fa);
-    return byName
-      ? { target: normalizeAddress(byName.PrimarySmtpAddress), field: "ForwardingAddress" }
-      : { error: `forwarding target '${m.ForwardingAddress}' not found at source` };
+    const r = forwardingRecipient(m.ForwardingAddress, (key) => view.sourceMailboxByName(key));
+    if (r === undefined) return { error: `forwarding target '${m.ForwardingAddress}' not found at source` };
+    return { target: "address" in r ? normalizeAddress(r.address) : normalizeAddress(r.mailbox.PrimarySmtpAddress), field: "ForwardingAddress" };
   }
   if (m.ForwardingSmtpAddress) {
     const target = normalizeAddress(m.ForwardingSmtpAddress);
