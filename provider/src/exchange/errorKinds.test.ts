@@ -147,6 +147,31 @@ describe("the error table", () => {
     expect(kindOf("GoogleApiException", `Something odd [${code}]\nException calling "Execute" with "0" argument(s)`)).toBe(kind);
   });
 
+  // Google's token endpoint (developers.google.com/identity/protocols/oauth2/service-account, error
+  // codes), as the .NET client's TokenResponseException words it: 'Error:"<error>",
+  // Description:"<description>", Uri:"<uri>"' (TokenErrorResponse.ToString()).
+  const tokenError = (error: string, description: string) => `Error:"${error}", Description:"${description}", Uri:""`;
+
+  test.each([
+    ["Invalid email or User ID"],
+    ["Not a valid email."],
+    ["The account has been deleted"],
+  ])("a user the service account cannot impersonate (invalid_grant, '%s') is user-unavailable, not auth", (description) => {
+    expect(kindOf("TokenResponseException", tokenError("invalid_grant", description))).toBe("user-unavailable");
+    // As PowerShell wraps the .NET call, and as GAM prints it.
+    expect(kindOf("MethodInvocationException", `Exception calling "Execute" with "0" argument(s): "${tokenError("invalid_grant", description)}"`)).toBe("user-unavailable");
+    expect(kindOf(undefined, `User: gone@contoso.com, Show Failed: invalid_grant: ${description}`)).toBe("user-unavailable");
+  });
+
+  test.each([
+    ["invalid_grant", "Invalid JWT Signature."],
+    ["invalid_grant", "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your 'iat' and 'exp' values and use a clock with skew to account for clock differences between systems."],
+    ["invalid_client", "The OAuth client was not found."],
+    ["disabled_client", "The OAuth client was disabled."],
+  ])("a token request refused for the service account itself (%s, '%s') stays auth", (error, description) => {
+    expect(kindOf("TokenResponseException", tokenError(error, description))).toBe("auth");
+  });
+
   test("a bracketed number inside a message line is no HTTP status", () => {
     expect(kindOf("RecipientTaskException", "Value [404] is not a valid group size.")).toBe("other");
     expect(kindOf("RecipientTaskException", "The list [429] holds too many entries for this group.")).toBe("other");

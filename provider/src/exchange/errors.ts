@@ -11,6 +11,13 @@ export const ErrorKind = z.enum([
   "transient",
   "invalid-parameter",
   "auth",
+  /**
+   * One Google user the service account cannot impersonate (deleted or suspended): the token
+   * request for that user fails with invalid_grant, "Not a valid email or Invalid email or User
+   * ID. The user doesn't exist." (Google's "Using OAuth 2.0 for Server to Server Applications",
+   * error codes). Not `auth`: the key and its delegation are fine, and every other user reads.
+   */
+  "user-unavailable",
   "other",
 ]);
 export type ErrorKind = z.infer<typeof ErrorKind>;

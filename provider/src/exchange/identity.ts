@@ -48,3 +48,48 @@ export function identifies(object: Record<string, unknown>, asked: string): bool
   }
   return false;
 }
+
+/**
+ * The object's own name inside a canonical name ("contoso.com/Users/Bob") or a distinguished name
+ * ("CN=Bob,OU=Users,DC=contoso,DC=com"): the last path part, or the first RDN's value. Exchange
+ * names an object's CN after its Name, so this is the Name. Undefined for any other text.
+ */
+export function leafName(value: string): string | undefined {
+  const v = value.trim();
+  const dn = /^CN=((?:\\.|[^,\\])+)/i.exec(v);
+  if (dn) return dn[1]!.replace(/\\(.)/g, "$1");
+  if (v.includes("/") && !v.includes("@")) return v.slice(v.lastIndexOf("/") + 1) || undefined;
+  return undefined;
+}
+
+/**
+ * The recipient a mailbox's ForwardingAddress names. Set-Mailbox takes "a recipient in your
+ * organization. You can use any value that uniquely identifies the recipient. For example: Name,
+ * Display name, Alias, Distinguished name (DN), Canonical DN, Email address, GUID" (Set-Mailbox.md,
+ * -ForwardingAddress), and Get-Mailbox prints the recipient's identity, on-premises its canonical
+ * name ("contoso.com/Users/Bob"); which form a given server prints is not documented, so every one
+ * is read here, the same way by the routing model, the pending group and the simulator. An SMTP
+ * address is that address. Otherwise `find` looks the text up as a Name, Alias or GUID, then the
+ * leaf of a canonical name or DN (leafName). Where the docs are silent (a name `find` cannot tell
+ * apart, a recipient that is no source mailbox) the answer is undefined, never a guess: callers
+ * then report the forward as unresolved (the routing model bounces it, so the gate shows it)
+ * rather than assume where the mail goes, the reading that cannot lose mail unseen.
+ */
+export function forwardingRecipient<M>(value: string, find: (key: string) => M | undefined): { mailbox: M } | { address: string } | undefined {
+  const v = value.trim();
+  if (/^[^\s@/]+@[^\s@/]+$/.test(v.replace(/^smtp:/i, ""))) return { address: v.replace(/^smtp:/i, "").toLowerCase() };
+  const named = find(v);
+  if (named !== undefined) return { mailbox: named };
+  const leaf = leafName(v);
+  const byLeaf = leaf === undefined ? undefined : find(leaf);
+  return byLeaf === undefined ? undefined : { mailbox: byLeaf };
+}
+
+/** A `find` for forwardingRecipient over a list: a Name, Alias or GUID that names exactly one mailbox (several: undefined). */
+export function findIn<M extends { Name?: string; Alias?: string; Guid?: string }>(mailboxes: readonly M[]): (key: string) => M | undefined {
+  return (key) => {
+    const k = key.trim().toLowerCase();
+    const hits = mailboxes.filter((m) => [m.Name, m.Alias, m.Guid].some((x) => x !== undefined && x !== "" && x.toLowerCase() === k));
+    return hits.length === 1 ? hits[0] : undefined;
+  };
+}

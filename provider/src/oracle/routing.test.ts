@@ -172,6 +172,14 @@ describe("mail-routing oracle", () => {
       expect(describeTrace(t)).toBe("internet → source → exchange: delivered in Exchange Online (alice@contoso.com)");
     });
 
+    it("routes a live rule whose SetSCL reads back as the string '-1' as SCL -1", () => {
+      const w = world();
+      for (const r of w.tenant.transportRules) (r as { SetSCL: unknown }).SetSCL = "-1";
+      const t = send(w, "alice", "internet");
+      expect(t.spamBypassed).toBe(true);
+      expect(t.hops.map((h) => h.action)).toContain("rule 'Inbound from Shared Namespace' (sender IP 198.51.100.25 in 198.51.100.25) → SCL -1");
+    });
+
     it("delivers an Exchange Online sender's mail in Exchange directly", () => {
       const t = send(world(), "alice", "exchange");
       expect(t.outcome).toBe("delivered-exchange");
@@ -425,6 +433,28 @@ describe("mail-routing oracle", () => {
       expect(t.outcome).toBe("delivered-source");
       expect(t.deliveredTo).toBe("carol@contoso.com");
       expect(t.hops.map((h) => h.action)).toContain("forwarding to carol@contoso.com (ForwardingAddress of alice@contoso.com)");
+    });
+  });
+
+  describe("ForwardingAddress as Get-Mailbox prints it (a recipient's identity, not an address)", () => {
+    const forwardAliceTo = (value: string) => {
+      const w = migrate(configureCoexistence(freshWorld()), "alice", { forward: true, member: true });
+      w.source.mailboxes.find((m) => m.Alias === "alice")!.ForwardingAddress = value;
+      return send(w, "alice", "internet");
+    };
+
+    it.each([["a canonical name", "contoso.com/Users/carol"], ["a distinguished name", "CN=carol,OU=Users,DC=contoso,DC=com"], ["a name", "carol"]])(
+      "follows %s to the source mailbox it names",
+      (_form, value) => {
+        const t = forwardAliceTo(value);
+        expect({ outcome: t.outcome, deliveredTo: t.deliveredTo }).toEqual({ outcome: "delivered-source", deliveredTo: "carol@contoso.com" });
+      },
+    );
+
+    it("bounces, so the gate sees it, a canonical name that names no source mailbox, rather than guess where the mail goes", () => {
+      const t = forwardAliceTo("contoso.com/Users/Someone Else");
+      expect(t.outcome).toBe("bounce");
+      expect(t.reason).toBe("forwarding target 'contoso.com/Users/Someone Else' not found at source");
     });
   });
 

@@ -1,4 +1,6 @@
 import { smartHostKey } from "../exchange/addresses";
+import { sclOf } from "../exchange/cmdlets/transportRule";
+import { forwardingRecipient } from "../exchange/identity";
 import type { AcceptedDomain, Group, OutboundConnector, SendConnector, SourceAcceptedDomain, SourceMailbox, TenantMailbox, TransportRule, World } from "../simulator/model";
 
 /**
@@ -421,16 +423,14 @@ function memberOfAny(view: View, refs: readonly string[], primary: string): stri
  * The forwarding target of a source mailbox. "If you configure values for both the
  * ForwardingAddress and ForwardingSmtpAddress parameters, the value of ForwardingSmtpAddress is
  * ignored" (Set-Mailbox reference), so ForwardingAddress wins. ForwardingAddress is a recipient
- * identity in Exchange; here it is an SMTP address, or a source mailbox's name/alias.
+ * identity as Get-Mailbox prints it (a canonical name, DN, name, alias or address), resolved by
+ * exchange/identity.ts forwardingRecipient; one it cannot resolve bounces here, so it is seen.
  */
 function forwardingOf(view: View, m: SourceMailbox): { target: string; field: string } | { error: string } | undefined {
   if (m.ForwardingAddress) {
-    const fa = normalizeAddress(m.ForwardingAddress);
-    if (fa.includes("@")) return { target: fa, field: "ForwardingAddress" };
-    const byName = view.sourceMailboxByName(fa);
-    return byName
-      ? { target: normalizeAddress(byName.PrimarySmtpAddress), field: "ForwardingAddress" }
-      : { error: `forwarding target '${m.ForwardingAddress}' not found at source` };
+    const r = forwardingRecipient(m.ForwardingAddress, (key) => view.sourceMailboxByName(key));
+    if (r === undefined) return { error: `forwarding target '${m.ForwardingAddress}' not found at source` };
+    return { target: "address" in r ? normalizeAddress(r.address) : normalizeAddress(r.mailbox.PrimarySmtpAddress), field: "ForwardingAddress" };
   }
   if (m.ForwardingSmtpAddress) {
     const target = normalizeAddress(m.ForwardingSmtpAddress);
@@ -584,8 +584,10 @@ function exchangeTransport(world: View, a: Arrival, hops: Hop[]): { step: Step; 
       }
     }
     // Actions. SCL: the last matching rule wins. Routing: the first successful route wins.
-    if (rule.SetSCL !== null) scl = rule.SetSCL;
-    const sclNote = rule.SetSCL !== null ? ` (SCL ${rule.SetSCL})` : "";
+    // sclOf: a live rule may print its SetSCL as "-1" (cmdlets/transportRule.ts).
+    const ruleScl = sclOf(rule.SetSCL);
+    if (ruleScl !== null) scl = ruleScl;
+    const sclNote = ruleScl !== null ? ` (SCL ${ruleScl})` : "";
     if (rule.RouteMessageOutboundConnector && !routed) {
       const res = routeViaConnector(world, rule, rule.RouteMessageOutboundConnector, r, hops, `${memberNote}${sclNote}`);
       if ("error" in res) {
@@ -600,7 +602,7 @@ function exchangeTransport(world: View, a: Arrival, hops: Hop[]): { step: Step; 
         routed = res;
       }
     } else {
-      hops.push({ at: "exchange", recipient: r, action: `rule '${rule.Name}'${ipNote}${memberNote}${rule.SetSCL !== null ? ` → SCL ${rule.SetSCL}` : " matched"}` });
+      hops.push({ at: "exchange", recipient: r, action: `rule '${rule.Name}'${ipNote}${memberNote}${ruleScl !== null ? ` → SCL ${ruleScl}` : " matched"}` });
     }
     if (rule.StopRuleProcessing) break;
   }
@@ -680,6 +682,12 @@ function sourceTransport(world: View, a: Arrival, hops: Hop[]): Step {
   if (!d) return bounce(`invalid recipient address ${r}`);
   const senderIp = world.senderIp;
   const mailbox = world.sourceMailbox(r);
+  if (mailbox?.suspended) {
+    // A suspended Google user: "When a user is suspended, emails sent to the account will be
+    // rejected." (Google Workspace knowledge base, "How to route emails sent to a suspended user").
+    hops.push({ at: "source", recipient: r, action: `rejected: ${mailbox.PrimarySmtpAddress} is suspended` });
+    return bounce(`${mailbox.PrimarySmtpAddress} is suspended at the source, which rejects its mail`);
+  }
   if (mailbox) {
     const fwd = forwardingOf(world, mailbox);
     if (!fwd) {

@@ -1,4 +1,5 @@
 import { smartHostKey } from "../exchange/addresses";
+import { sclOf } from "../exchange/cmdlets/transportRule";
 
 /** How a declared property is compared in diff: Exchange is case-insensitive in most places. */
 export type Comparer = (a: unknown, b: unknown) => boolean;
@@ -31,3 +32,6 @@ export const address: Comparer = (a, b) =>
   typeof a === "string" && typeof b === "string"
     ? a.replace(/^smtp:/i, "").toLowerCase() === b.replace(/^smtp:/i, "").toLowerCase()
     : exact(a, b);
+
+/** An SCL as a number: Exchange may print a rule's SetSCL as -1 or as "-1" (cmdlets/transportRule.ts). */
+export const scl: Comparer = (a, b) => (a == null || b == null ? norm(a) === norm(b) : sclOf(a) !== null && sclOf(a) === sclOf(b));

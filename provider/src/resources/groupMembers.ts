@@ -2,6 +2,7 @@ import { AddDistributionGroupMember, GetDistributionGroupMember, GetMailbox, Mai
 import { Command } from "../exchange/command";
 import { bare, domainOf } from "../exchange/addresses";
 import { isAlreadyExists, isNotFound } from "../exchange/errors";
+import { findIn, forwardingRecipient } from "../exchange/identity";
 import { SessionPool } from "../pool/sessionPool";
 import { afterNew } from "./operations";
 
@@ -88,9 +89,19 @@ export function sourceMailboxes(pool: SessionPool): Promise<MailboxObject[]> {
  * reference), as the routing model reads it (oracle forwardingOf); one that names a recipient
  * rather than an address is a source recipient there, not the tenant.
  */
-export function forwardsToTenant(m: Pick<MailboxObject, "ForwardingSmtpAddress" | "ForwardingAddress">, sharedDomain: string): boolean {
-  const to = m.ForwardingAddress ?? m.ForwardingSmtpAddress;
-  if (!to || !to.includes("@")) return false;
+export function forwardsToTenant(
+  m: Pick<MailboxObject, "ForwardingSmtpAddress" | "ForwardingAddress">,
+  sharedDomain: string,
+  mailboxes: readonly (Pick<MailboxObject, "PrimarySmtpAddress"> & Partial<Pick<MailboxObject, "Name" | "Alias">>)[] = [],
+): boolean {
+  let to = m.ForwardingSmtpAddress;
+  if (m.ForwardingAddress) {
+    // As Get-Mailbox prints it (a canonical name, DN, name or address): forwardingRecipient. One
+    // that resolves to no address reads as not the tenant, so the user stays at the source.
+    const r = forwardingRecipient(m.ForwardingAddress, findIn(mailboxes));
+    to = r === undefined ? null : "address" in r ? r.address : r.mailbox.PrimarySmtpAddress;
+  }
+  if (!to) return false;
   const d = domainOf(bare(to));
   return d.endsWith(".onmicrosoft.com") || d.endsWith(`.${sharedDomain.toLowerCase()}`);
 }
@@ -102,10 +113,10 @@ export function forwardsToTenant(m: Pick<MailboxObject, "ForwardingSmtpAddress" 
  * between the two systems), and nobody is taken out here; users leave one by one, each just
  * before their forward goes on (MigratedMailbox). The safety gate models the same function.
  */
-export function pendingMembers(listed: readonly string[], mailboxes: readonly Pick<MailboxObject, "PrimarySmtpAddress" | "EmailAddresses" | "ForwardingSmtpAddress" | "ForwardingAddress">[], current: ReadonlySet<string>, sharedDomain: string): { all: string[]; added: string[] } {
+export function pendingMembers(listed: readonly string[], mailboxes: readonly (Pick<MailboxObject, "PrimarySmtpAddress" | "EmailAddresses" | "ForwardingSmtpAddress" | "ForwardingAddress"> & Partial<Pick<MailboxObject, "Name" | "Alias">>)[], current: ReadonlySet<string>, sharedDomain: string): { all: string[]; added: string[] } {
   const forwarded = new Set<string>();
   for (const m of mailboxes) {
-    if (!forwardsToTenant(m, sharedDomain)) continue;
+    if (!forwardsToTenant(m, sharedDomain, mailboxes)) continue;
     for (const a of [m.PrimarySmtpAddress, ...m.EmailAddresses]) forwarded.add(bare(a));
   }
   const added = [...new Set(listed.map(bare))].filter((u) => !current.has(u) && !forwarded.has(u));

@@ -1,7 +1,7 @@
 import * as c from "../exchange/cmdlets";
 import { ExchangeError } from "../exchange/errors";
 import { closeAllPools } from "../pool/registry";
-import { freshWorld, readWorld, simTarget } from "../testing/simulator";
+import { commandLog, freshWorld, readWorld, simTarget } from "../testing/simulator";
 import { ProviderConfig } from "../config/provider";
 import { contextFrom } from "./context";
 import { check, diff } from "./definition";
@@ -41,6 +41,28 @@ describe("resource lifecycles", () => {
     const { ctx } = setup();
     await ctx.exchange.run(c.NewOutboundConnector({ Name: connectorInputs.name, IsTransportRuleScoped: true, SmartHosts: ["other.example.net"], UseMXRecord: false }));
     await expect(definitions.partnerConnector.create(ctx, connectorInputs)).rejects.toThrow(/already exists in Exchange with different settings \(smart hosts are other\.example\.net\)/);
+  });
+
+  const bypassInputs = { name: "Inbound from Shared Namespace", senderIpRanges: ["198.51.100.25"], comments: "", enabled: true };
+  const liveBypassRule = async (sim: ReturnType<typeof setup>["sim"], ctx: ReturnType<typeof setup>["ctx"], setScl: number | string) => {
+    await ctx.exchange.run(c.NewTransportRule({ Name: bypassInputs.name, SenderIpRanges: bypassInputs.senderIpRanges, SetSCL: -1, Mode: "Enforce" }));
+    // As Exchange may print it: SclValue's text, not a number.
+    sim.store.update((w) => void ((w.tenant.transportRules[0] as { SetSCL: unknown }).SetSCL = setScl));
+  };
+
+  it("adopts a live source-bypass rule whose SetSCL reads back as the string '-1' without an update", async () => {
+    const { sim, ctx } = setup();
+    await liveBypassRule(sim, ctx, "-1");
+    const { id } = await definitions.sourceBypassRule.create(ctx, bypassInputs);
+    expect(id).toBe(readWorld(sim.stateFile).tenant.transportRules[0]?.Guid);
+    expect(commandLog(sim.stateFile).map((l) => l.cmdlet)).not.toContain("Set-TransportRule");
+    expect(readWorld(sim.stateFile).tenant.transportRules).toHaveLength(1);
+  });
+
+  it("refuses to adopt a same-named rule that sets another SCL, and says so", async () => {
+    const { sim, ctx } = setup();
+    await liveBypassRule(sim, ctx, "5");
+    await expect(definitions.sourceBypassRule.create(ctx, bypassInputs)).rejects.toThrow(/SetSCL is "5"/);
   });
 
   it("treats only not-found as gone: a throttled read is an error, never a deletion", async () => {

@@ -293,11 +293,24 @@ export const simulatorErrors = {
   gmailNotFound: def({
     means: "not-found",
     reason: "GoogleApiException",
-    // A missing forwarding address (get, delete), or a user that does not exist: "404 - Not Found: The requested
-    // resource couldn't be found" (guides/handle-errors); the message and reason words are assumed. For a missing
-    // user, domain-wide delegation may instead fail the token request (invalid_grant): unverified.
+    // A missing forwarding address (get, delete): "404 - Not Found: The requested resource couldn't be found"
+    // (guides/handle-errors); the message and reason words are assumed. A missing user never gets this far: the
+    // token request impersonating it fails first (gmailUserUnavailable).
     text: () => gapi("Not Found", 404, "notFound", "global"),
     example: [],
+  }),
+  // The token request for a user the service account cannot impersonate. Google's service-account
+  // guide (developers.google.com/identity/protocols/oauth2/service-account, error codes):
+  // "invalid_grant | Not a valid email or Invalid email or User ID. | The user doesn't exist." The
+  // .NET client throws TokenResponseException, whose message is TokenErrorResponse.ToString(),
+  // 'Error:"<error>", Description:"<description>", Uri:"<uri>"' (google-api-dotnet-client,
+  // Google.Apis.Auth/OAuth2/Responses). For a suspended user the description is not documented:
+  // the same is assumed. PowerShell may wrap it as 'Exception calling "Execute" ...' (not verified).
+  gmailUserUnavailable: def({
+    means: "user-unavailable",
+    reason: "TokenResponseException",
+    text: (description: string) => `Error:"invalid_grant", Description:"${description}", Uri:""`,
+    example: ["Invalid email or User ID"],
   }),
   gmailUserNotFoundDirectory: def({
     means: "not-found",

@@ -215,10 +215,30 @@ describe("users and domains (Directory API)", () => {
     expect(run(w, c.GetGSDomainAlias({})).map((o) => GSDomainAliasObject.parse(o))).toEqual([{ DomainAliasName: "contoso-alias.example", ParentDomainName: "contoso.com", Verified: true }]);
   });
 
-  test("a Gmail call impersonating a user who does not exist is Not Found (unverified)", () => {
-    for (const command of [add("x@contoso.com", "ghost@contoso.com"), update({ Enabled: false }, "ghost@contoso.com"), c.GetGSGmailAutoForwardingSettings({ User: "ghost@contoso.com" })]) {
-      expect(failure(world(), command).kind).toBe("not-found");
+  // The token request impersonating the user fails before any Gmail call: "invalid_grant | Not a
+  // valid email or Invalid email or User ID. | The user doesn't exist." (Google's service-account
+  // guide, error codes), in the .NET client's TokenResponseException wording.
+  const unavailable = { kind: "user-unavailable", reason: "TokenResponseException", message: 'Error:"invalid_grant", Description:"Invalid email or User ID", Uri:""' };
+
+  test("a Gmail call impersonating a user who does not exist fails its token request: user-unavailable, not auth or not-found", () => {
+    for (const command of [add("x@contoso.com", "ghost@contoso.com"), update({ Enabled: false }, "ghost@contoso.com"), c.GetGSGmailAutoForwardingSettings({ User: "ghost@contoso.com" }), remove("x@contoso.com", "ghost@contoso.com")]) {
+      const e = failure(world(), command);
+      expect({ kind: e.kind, reason: e.reason, message: e.message }).toEqual(unavailable);
     }
+  });
+
+  test("a suspended user is listed by the directory as suspended, and no Gmail call can impersonate it", () => {
+    const w = world();
+    w.source.mailboxes.find((m) => m.Alias === "bob")!.suspended = true;
+    expect(run(w, c.GetGSUser({ Filter: "*" })).map((o) => [GSUserObject.parse(o).PrimaryEmail, GSUserObject.parse(o).Suspended])).toEqual([
+      ["alice@contoso.com", false],
+      ["bob@contoso.com", true],
+    ]);
+    for (const command of [c.GetGSGmailAutoForwardingSettings({ User: "bob@contoso.com" }), c.GetGSGmailForwardingAddress({ User: "bob@contoso.com" }), add("x@o365.contoso.com", "bob@contoso.com")]) {
+      const e = failure(w, command);
+      expect({ kind: e.kind, reason: e.reason, message: e.message }).toEqual(unavailable);
+    }
+    expect(run(w, c.GetGSGmailAutoForwardingSettings({ User: "alice@contoso.com" }))).toHaveLength(1);
   });
 });
 

@@ -80,14 +80,25 @@ function charge(w: World, user: SourceMailbox, units: number, read = false): voi
 }
 
 /**
- * The user a call impersonates, by primary address or alias. Directory users.get takes "the
- * user's primary email address, alias email address, or unique user ID"; what the Gmail API's
- * impersonation takes is not documented, so the same is assumed. Unknown: Not Found [404]
- * (unverified, design §8.2).
+ * A user by primary address or alias. Directory users.get takes "the user's primary email
+ * address, alias email address, or unique user ID"; what the Gmail API's impersonation takes is
+ * not documented, so the same is assumed.
  */
-function userOf(w: World, address: string, missing: () => never = () => raise("gmailNotFound")): SourceMailbox {
+function userOf(w: World, address: string, missing: () => never): SourceMailbox {
   const named = namedBy(address);
   return w.source.mailboxes.find((m) => [m.PrimarySmtpAddress, ...m.EmailAddresses].some(named)) ?? missing();
+}
+
+/**
+ * The user a Gmail call impersonates. The service account's token request names the user (the
+ * JWT's sub), so a user who does not exist fails there, before any Gmail call: invalid_grant,
+ * "Not a valid email or Invalid email or User ID. | The user doesn't exist." (Google's
+ * service-account guide, error codes). A suspended user is refused the same way (its wording is
+ * not documented: assumed).
+ */
+function impersonated(w: World, address: string): SourceMailbox {
+  const m = userOf(w, address, () => raise("gmailUserUnavailable", "Invalid email or User ID"));
+  return m.suspended ? raise("gmailUserUnavailable", "Invalid email or User ID") : m;
 }
 
 const blankGmail = (): GmailSettings => ({ forwardingAddresses: [], autoForwarding: { enabled: false, emailAddress: null, disposition: null } });
@@ -143,7 +154,7 @@ function userOut(w: World, m: SourceMailbox): GSUserObject {
     Aliases: others.filter((a) => !aliasDomains.has(domainOf(a))),
     NonEditableAliases: others.filter((a) => aliasDomains.has(domainOf(a))),
     OrgUnitPath: "/",
-    Suspended: false,
+    Suspended: m.suspended ?? false,
     // PSGSuite adds it to every user it returns (Get-GSUser.ps1, 3.0.0: Add-Member User), as it
     // does to Gmail settings; the runner.ps1-through-the-doubles tests compare the two.
     User: m.PrimarySmtpAddress,
@@ -165,7 +176,7 @@ export const googleCmdlets: Record<string, Handler> = {
     google(w).domainAliases.map((a) => ({ DomainAliasName: a.domainAliasName, ParentDomainName: a.parentDomainName, Verified: true })),
 
   "Get-GSGmailAutoForwardingSettings": (w, p: P<typeof c.GetGSGmailAutoForwardingSettings>) => {
-    const m = userOf(w, p.User);
+    const m = impersonated(w, p.User);
     charge(w, m, COST.getAutoForwarding, true);
     return [autoForwardingOut(p.User, gmailOf(m))];
   },
@@ -173,7 +184,7 @@ export const googleCmdlets: Record<string, Handler> = {
   // With -ForwardingAddress PSGSuite gets each (forwardingAddresses.get, one call apiece), else lists them.
   // A user with none lists nothing (what PSGSuite's -ExpandProperty does with an empty list is not verified).
   "Get-GSGmailForwardingAddress": (w, p: P<typeof c.GetGSGmailForwardingAddress>) => {
-    const m = userOf(w, p.User);
+    const m = impersonated(w, p.User);
     const g = gmailOf(m);
     if (p.ForwardingAddress === undefined) {
       charge(w, m, COST["forwardingAddresses.list"], true);
@@ -190,7 +201,7 @@ export const googleCmdlets: Record<string, Handler> = {
    * call's URI). A second create of the same address: 409 duplicate (unverified, design §8.2).
    */
   "Add-GSGmailForwardingAddress": (w, p: P<typeof c.AddGSGmailForwardingAddress>) => {
-    const m = userOf(w, p.User);
+    const m = impersonated(w, p.User);
     charge(w, m, COST["forwardingAddresses.create"]);
     const g = gmailOf(m);
     const address = bare(p.ForwardingAddress[0]!);
@@ -214,7 +225,7 @@ export const googleCmdlets: Record<string, Handler> = {
    * (design §4.1: a judgment; a PUT may clear it).
    */
   "Update-GSGmailAutoForwardingSettings": (w, p: P<typeof c.UpdateGSGmailAutoForwardingSettings>) => {
-    const m = userOf(w, p.User);
+    const m = impersonated(w, p.User);
     charge(w, m, COST.updateAutoForwarding);
     const g = gmailOf(m);
     const emailAddress = p.EmailAddress !== undefined ? bare(p.EmailAddress) : g.autoForwarding.emailAddress;
@@ -238,7 +249,7 @@ export const googleCmdlets: Record<string, Handler> = {
    * (unverified).
    */
   "Remove-CoexistGmailForwardingAddress": (w, p: P<typeof c.RemoveCoexistGmailForwardingAddress>) => {
-    const m = userOf(w, p.User);
+    const m = impersonated(w, p.User);
     charge(w, m, COST["forwardingAddresses.delete"]);
     const g = gmailOf(m);
     const address = bare(p.ForwardingAddress);

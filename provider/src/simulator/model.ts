@@ -137,6 +137,13 @@ export const SourceMailbox = MailboxObject.omit({ Identity: true }).extend({
    * yet. The gate checks the user's mail in both (docs/design/sources-google-and-vendor.md §6).
    */
   unconfirmed: z.object({ was: z.string().nullable(), vendor: z.string(), requested: z.string() }).optional(),
+  /**
+   * A Google user the admin suspended (Directory users: `suspended`). "When a user is suspended,
+   * emails sent to the account will be rejected." (Google Workspace knowledge base, "How to route
+   * emails sent to a suspended user"), so the routing model bounces its mail, and no Gmail call can
+   * impersonate it (simulator/google.ts).
+   */
+  suspended: z.boolean().optional(),
 });
 
 /**

@@ -2,6 +2,7 @@ import { z } from "zod";
 import * as c from "../exchange/cmdlets";
 import { AcceptedDomainObject, MailboxObject, SendConnectorObject } from "../exchange/cmdlets";
 import { bare, domainOf, sameAddress } from "../exchange/addresses";
+import { findIn, forwardingRecipient } from "../exchange/identity";
 import { raise } from "./errors";
 import { namedBy } from "./lookup";
 import { looksLikeIpv4 } from "./ip";
@@ -81,10 +82,13 @@ export const sourceCmdlets: Record<string, Handler> = {
       // A recipient identity: a mailbox is stored by its name, as Exchange stores the recipient
       // (not the text given). The simulated source has no mail contacts; an address that is no
       // mailbox's stands for a contact with that external address (an assumption, not a doc).
+      // Resolved as the routing model reads it back (exchange/identity.ts forwardingRecipient), so a
+      // canonical name or DN given here names the same mailbox; an address is looked up as well.
       const id = p.ForwardingAddress;
       const named = id === null ? undefined : namedBy(id);
-      const target = named && w.source.mailboxes.find((x) => [x.Guid, x.Name, x.Alias, x.PrimarySmtpAddress, ...x.EmailAddresses].some(named));
-      m.ForwardingAddress = id === null ? null : (target?.Name ?? (id.includes("@") ? bare(id) : notFound(w, id)));
+      const r = id === null ? undefined : forwardingRecipient(id, findIn(w.source.mailboxes));
+      const target = r && "mailbox" in r ? r.mailbox : named && w.source.mailboxes.find((x) => [x.Guid, x.PrimarySmtpAddress, ...x.EmailAddresses].some(named));
+      m.ForwardingAddress = id === null ? null : (target?.Name ?? (r && "address" in r ? r.address : notFound(w, id)));
     }
     if (p.DeliverToMailboxAndForward !== undefined) m.DeliverToMailboxAndForward = p.DeliverToMailboxAndForward;
     for (const address of p.EmailAddresses?.Add ?? []) {

@@ -12,6 +12,7 @@ import {
 } from "../exchange/cmdlets";
 import { bare, domainOf } from "../exchange/addresses";
 import { Command } from "../exchange/command";
+import { ExchangeError } from "../exchange/errors";
 import { SessionPool } from "../pool/sessionPool";
 import type { RoutingWorld } from "../oracle";
 import { gmailForward, type GmailSettings, type SourceMailbox } from "../simulator/model";
@@ -36,9 +37,17 @@ export async function readGoogleSource(pool: SessionPool, domain: string, run: <
   const shared = users.filter((u) => domainOf(u.PrimaryEmail).toLowerCase() === domain.toLowerCase());
   const mailboxes = await Promise.all(
     shared.map(async (u) => {
-      const [auto] = await run<GSAutoForwardingObject>(pool, GetGSGmailAutoForwardingSettings({ User: u.PrimaryEmail }));
-      const addresses = auto?.Enabled ? await run<GSForwardingAddressObject>(pool, GetGSGmailForwardingAddress({ User: u.PrimaryEmail })) : [];
-      return googleMailbox(u, auto, addresses);
+      // A suspended user's Gmail cannot be read (no token impersonates it) and forwards nothing:
+      // "When a user is suspended, emails sent to the account will be rejected." (Google Workspace
+      // knowledge base, "How to route emails sent to a suspended user"). The model bounces its mail.
+      if (u.Suspended) return googleMailbox(u, undefined, []);
+      try {
+        const [auto] = await run<GSAutoForwardingObject>(pool, GetGSGmailAutoForwardingSettings({ User: u.PrimaryEmail }));
+        const addresses = auto?.Enabled ? await run<GSForwardingAddressObject>(pool, GetGSGmailForwardingAddress({ User: u.PrimaryEmail })) : [];
+        return googleMailbox(u, auto, addresses);
+      } catch (e) {
+        throw userUnavailable(e, u.PrimaryEmail);
+      }
     }),
   );
   return {
@@ -61,6 +70,17 @@ export async function readGoogleSource(pool: SessionPool, domain: string, run: <
       quota: { perUserPerMinute: 15000, perProjectPerMinute: 1200000 },
     },
   };
+}
+
+/**
+ * A user the directory listed as active whom Google then refused to impersonate (deleted or
+ * suspended since the listing): an error naming the user, of its own kind, so no one reads it as
+ * a wrong key (auth). Any other error passes unchanged.
+ */
+function userUnavailable(e: unknown, user: string): unknown {
+  if (!(e instanceof ExchangeError) || e.kind !== "user-unavailable") return e;
+  // e.message already starts with the cmdlet.
+  return new ExchangeError({ kind: "user-unavailable", ...(e.reason ? { reason: e.reason } : {}), message: `Google refused to impersonate ${user} (deleted or suspended since the directory was read): ${e.message}. Read the source again.` });
 }
 
 const sameDomain = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -91,5 +111,6 @@ export function googleMailbox(u: GSUserObject, auto: GSAutoForwardingObject | un
     ForwardingAddress: null,
     DeliverToMailboxAndForward: gmail.autoForwarding.disposition !== "trash",
     gmail,
+    ...(u.Suspended ? { suspended: true } : {}),
   };
 }

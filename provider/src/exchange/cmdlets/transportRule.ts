@@ -17,6 +17,12 @@ const settable = {
   SentToMemberOf: z.array(Identity).nullable().optional(),
   ExceptIfSentToMemberOf: z.array(Identity).nullable().optional(),
   SenderIpRanges: z.array(IpRange).nullable().optional(),
+  // Type SclValue: "Valid values are: -1: The message is from a trusted sender, so the message
+  // bypasses spam filtering. Integers 0 through 9: A higher value indicates that a message is more
+  // likely to be spam." (New-TransportRule.md, -SetSCL). Sent as a number, as the reference's own
+  // values and every public example (`-SetSCL -1`) give it; the runner passes a JSON number as
+  // [long], and whether SclValue binds a [long] as it binds the literal's [int] is not verified
+  // (a string '-1' would bind through SclValue's string conversion, equally unverified).
   SetSCL: z.number().int().min(-1).max(9).nullable().optional(),
   StopRuleProcessing: z.boolean().optional(),
   Mode: RuleMode.optional(),
@@ -89,9 +95,18 @@ export const TransportRuleObject = z.object({
   SentToMemberOf: z.array(z.string()),
   ExceptIfSentToMemberOf: z.array(z.string()),
   SenderIpRanges: z.array(z.string()),
-  SetSCL: z.number().nullable(),
+  // Read back as a number or, deserialised over REST as some Exchange value types are, its text
+  // ("-1"): compare and route it only through sclOf.
+  SetSCL: z.union([z.number(), z.string()]).nullable(),
   StopRuleProcessing: z.boolean(),
   RuleErrorAction: RuleErrorAction,
   SenderAddressLocation: SenderAddressLocation,
 });
 export type TransportRuleObject = z.infer<typeof TransportRuleObject>;
+
+/** A rule's SCL as a number, whether Exchange printed -1 or "-1"; null when the rule sets none or the text is no SCL. */
+export function sclOf(value: unknown): number | null {
+  if (typeof value === "number") return Number.isInteger(value) ? value : null;
+  if (typeof value === "string" && /^\s*-?\d+\s*$/.test(value)) return Number(value);
+  return null;
+}

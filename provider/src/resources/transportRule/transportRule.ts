@@ -9,7 +9,7 @@ import {
   TransportRuleObject,
 } from "../../exchange/cmdlets";
 import { Context } from "../context";
-import { Comparer, exact } from "../compare";
+import { Comparer, exact, scl } from "../compare";
 import { Definition } from "../definition";
 import { conflict, createOnce, getOne, removeIfPresent } from "../operations";
 
@@ -81,6 +81,9 @@ export function transportRule<S extends z.ZodObject>(spec: RuleSpec<S>): Definit
       const existing = await get(ctx, inputs.name);
       if (existing) {
         const d = differs(spec as unknown as RuleSpec<z.ZodObject>, inputs, spec.observed(existing) as Partial<I>);
+        // The SCL is no input but the rule's point: a same-named rule that sets another is not coexist's.
+        const wantScl = spec.parameters(inputs).SetSCL;
+        if (wantScl !== undefined && !scl(existing.SetSCL, wantScl)) d.push(`SetSCL is ${JSON.stringify(existing.SetSCL)}`);
         if (d.length > 0) throw conflict("Transport rule", inputs.name, d);
         if ((existing.State === "Enabled") !== inputs.enabled) await setState(ctx, existing.Guid, inputs.enabled);
         return { id: existing.Guid, outs: outputs(inputs, { ...existing, State: inputs.enabled ? "Enabled" : "Disabled" }) };
