@@ -45,3 +45,5 @@ export class ExchangeError extends Error {
 
 export const isNotFound = (e: unknown): boolean => e instanceof ExchangeError && e.kind === "not-found";
 export const isAlreadyExists = (e: unknown): boolean => e instanceof ExchangeError && e.kind === "already-exists";
+/** A Google user who cannot be impersonated (deleted or suspended): their Gmail forwards nothing. */
+export const isUserUnavailable = (e: unknown): boolean => e instanceof ExchangeError && e.kind === "user-unavailable";

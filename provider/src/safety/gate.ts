@@ -408,7 +408,7 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   const homeNow = (u: string): Home => {
     if (cloudOnly.has(u)) return "exchange";
     const m = v0.sourceMailbox(u);
-    if (pending) return !membersToday.has(u) && m && forwardsToTenant(m, input.domain) ? "exchange" : "source";
+    if (pending) return !membersToday.has(u) && m && forwardsToTenant(m, input.domain, snapshot.source.mailboxes) ? "exchange" : "source";
     return membersToday.has(u) && (m?.ForwardingSmtpAddress || m?.ForwardingAddress) ? "exchange" : "source";
   };
   const plans = new Map(input.users.map((u) => [u.email, u]));
@@ -482,7 +482,7 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
     const m = v0.sourceMailbox(u);
     // An Exchange source's forward to the tenant is no owner's choice either: set by hand (or a
     // script) while the rule still routes the user to the source, it loops from every entry point.
-    return Boolean(m && (m.ForwardingSmtpAddress || m.ForwardingAddress) && forwardsToTenant(m, input.domain));
+    return Boolean(m && (m.ForwardingSmtpAddress || m.ForwardingAddress) && forwardsToTenant(m, input.domain, snapshot.source.mailboxes));
   };
 
   // The first problem found per (user, entry), with where it was found.

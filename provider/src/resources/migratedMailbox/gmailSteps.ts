@@ -8,7 +8,7 @@ import {
   UpdateGSGmailAutoForwardingSettings,
 } from "../../exchange/cmdlets";
 import { bare } from "../../exchange/addresses";
-import { isAlreadyExists, isNotFound } from "../../exchange/errors";
+import { isAlreadyExists, isNotFound, isUserUnavailable } from "../../exchange/errors";
 import { UserError } from "../../host/quietErrors";
 import { SessionPool } from "../../pool/sessionPool";
 import type { GmailDisposition } from "../../exchange/cmdlets";
@@ -79,7 +79,8 @@ export async function forwardOff(pool: SessionPool, u: GmailUser): Promise<void>
   try {
     await pool.run(autoForwardingOff(u));
   } catch (e) {
-    if (!isNotFound(e)) throw e;
+    // Gone, or deleted or suspended (Google refuses to impersonate them): Gmail forwards nothing for them.
+    if (!isNotFound(e) && !isUserUnavailable(e)) throw e;
     return;
   }
   if (!u.keepForwardingAddress) await removeAddress(pool, u, u.forwardTo);
@@ -90,7 +91,7 @@ export async function removeAddress(pool: SessionPool, u: GmailUser, address: st
   try {
     await pool.run(removeForwardingAddress(u, address));
   } catch (e) {
-    if (!isNotFound(e)) throw e;
+    if (!isNotFound(e) && !isUserUnavailable(e)) throw e;
   }
 }
 
