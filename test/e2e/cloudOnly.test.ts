@@ -53,11 +53,21 @@ describe("cloud-only recipients in migratedGroup through the real CLI", () => {
     expect(preview).not.toContain("hire@contoso.com:");
   });
 
-  it("takes a hire struck off the list out of the group, and names it at preview again", async () => {
+  it("refuses at preview to take a hire struck off the list out of the group (its Exchange Online mail would loop), applying nothing; acknowledged, it goes", async () => {
     project.writeConfig(base);
+    const n = commandLog(rehearsal.stateFile).length;
+    const preview = await rehearsal.run(["preview"]);
+    expect(preview.code).not.toBe(0);
+    // With the relay, the rule would send its Exchange Online mail to the source, which hands it back.
+    expect(preview.output).toContain("hire@contoso.com: mail from Exchange Online users would loop");
+    expect(preview.output).toContain("list it in coexist:cloudOnly, so it joins the group migrated@contoso.com");
+    expect((await rehearsal.up()).code).not.toBe(0);
+    expect(commandLog(rehearsal.stateFile).slice(n).filter((l) => l.cmdlet && /^(New|Add|Set|Remove)-/.test(l.cmdlet))).toEqual([]);
+    expect(members()).toEqual([HIRE, ...USERS.map((u) => `${u}@contoso.com`)].sort());
+    // The consultant means it (the hire left): acknowledged, the run takes it out, and still says why.
+    project.writeConfig({ ...base, acknowledge: [HIRE] });
     const up = await succeeds(rehearsal.up());
     expect(members()).toEqual(USERS.map((u) => `${u}@contoso.com`));
-    // With the relay, the rule sends its Exchange Online mail to the source, which hands it back.
     expect(up).toContain("hire@contoso.com: mail from Exchange Online users would loop");
   });
 });

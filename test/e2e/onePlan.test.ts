@@ -99,3 +99,41 @@ describe("one plan: a plain pulumi up converges every user from what is live", (
     expect(writesSince(m)).toEqual([]);
   });
 });
+
+describe("one plan: a vendor source with seed 1's model (pendingGroup)", () => {
+  const project = rehearsalProject("vendorpending");
+  const { rehearsal } = project;
+  const fs = require("node:fs") as typeof import("node:fs");
+  const file = (name: string, lines: string[]) => fs.writeFileSync(`${project.dir}/batches/${name}`, lines.join("\n") + "\n");
+  const base = {
+    ...contosoStack,
+    source: { ...contosoStack.source, imitates: "vendor" },
+    vendor: { name: "HostCo" },
+    routing: "pendingGroup",
+    sourceUsers: "batches/vp-users.csv",
+    pool: { retryBaseMs: 10, retryMaxMs: 50, retryAttempts: 4 },
+  };
+  afterAll(() => project.cleanup());
+  const succeeds = async (run: Promise<{ code: number; output: string }>) => {
+    const r = await run;
+    expect(r.code === 0 ? "ok" : r.output).toBe("ok");
+  };
+  const members = () => [...(rehearsal.world().tenant.groups[0]?.Members ?? [])].sort();
+
+  it("fills the group of users still at the source from the vendor ledger, never a user the vendor may forward, and converges once the vendor applies", async () => {
+    file("vp-users.csv", ["EmailAddress", ...["alice", "bob", "carol"].map((u) => `${u}@contoso.com`)]);
+    file("vp1.csv", ["EmailAddress", "alice@contoso.com"]);
+    project.writeConfig({ ...base, waves: ["batches/vp1.csv"] });
+    await rehearsal.reset({ domain: "contoso.com", organization: "contoso.onmicrosoft.com", users: ["alice", "bob", "carol"], sourceKind: "vendor" });
+    await succeeds(rehearsal.up());
+    // alice left the group before her forward was asked for; bob and carol wait at the source.
+    expect(members()).toEqual(["bob@contoso.com", "carol@contoso.com"]);
+    expect(undelivered(rehearsal.world())).toEqual([]);
+    const { coexistCli } = require("../harness/cli") as typeof import("../harness/cli");
+    const apply = await coexistCli(project, rehearsal.stack, "rehearse", ["vendor-apply"]);
+    expect(apply.code === 0 ? "ok" : apply.out).toBe("ok");
+    await succeeds(rehearsal.up());
+    expect(members()).toEqual(["bob@contoso.com", "carol@contoso.com"]);
+    expect(misrouted(rehearsal.world(), ["alice"])).toEqual([]);
+  });
+});

@@ -24,9 +24,12 @@ const connector = new c.PartnerConnector("connector", {
 // Names are plain values from config, so dependencies are explicit (and state stays small).
 new c.CoexistenceRule("coexistence", { name: "Coexistence", connector: "Shared Name Space with External Entity TRSC", exceptMembersOf: "migrated@contoso.com" }, { dependsOn: [connector, group] });
 new c.SourceBypassRule("inbound", { name: "Inbound from Shared Namespace", senderIpRanges: ["198.51.100.25"] });
-for (const alias of cfg.requireObject("migrated")) {
-  new c.MigratedMailbox("user-" + alias, { emailAddress: alias + "@contoso.com", group: "migrated@contoso.com", forwardTo: alias + "@contoso.onmicrosoft.com" }, { dependsOn: [group] });
-}
+// Every user in one resource with this run's plan (the coexist program works the steps out from
+// the live tenant and source; here the test gives them).
+const users = {};
+for (const alias of cfg.requireObject("migrated")) users[alias + "@contoso.com"] = { forwardTo: alias + "@contoso.onmicrosoft.com", action: "migrate" };
+for (const alias of cfg.getObject("rolledBack") ?? []) users[alias + "@contoso.com"] = { forwardTo: alias + "@contoso.onmicrosoft.com", action: "rollback" };
+new c.MigratedMailboxes("users", { domain, group: "migrated@contoso.com", users, steps: cfg.getObject("steps") ?? {} }, { dependsOn: [group] });
 return {};
 })();
 `;
@@ -49,6 +52,7 @@ describe.each(e2eRunners)("coexistence resources through the real CLI (%s)", (ru
       domain: { value: "contoso.com" },
       smartHosts: { value: JSON.stringify(["mail.contoso-source.example"]) },
       migrated: { value: JSON.stringify(["alice", "bob"]) },
+      steps: { value: JSON.stringify({ "alice@contoso.com": ["takeOver", "forward"], "bob@contoso.com": ["takeOver", "forward"] }) },
     }, runner === "runner.ps1" ? runnerPs1Env() : {});
     const up = await project.stack.up();
     expect(up.summary.result).toBe("succeeded");
@@ -86,10 +90,11 @@ describe.each(e2eRunners)("coexistence resources through the real CLI (%s)", (ru
     expect(aliceSteps.map((l) => l.cmdlet)).toEqual(["Add-DistributionGroupMember", "Set-Mailbox"]);
   });
 
-  it("changes nothing, and writes nothing, on a second up", async () => {
+  it("changes nothing, and writes nothing, on a second up with no steps planned", async () => {
+    await project.stack.setConfig("steps", { value: "{}" });
     const before = commandLog(sim.stateFile).length;
     const up = await project.stack.up();
-    expect(up.summary.resourceChanges).toEqual({ same: 7 + 1 }); // 7 resources and the stack
+    expect(up.summary.resourceChanges).toEqual({ same: 6 + 1 }); // 6 resources and the stack
     expect(since(before).filter((l) => WRITE.test(l.cmdlet!))).toEqual([]);
   });
 
@@ -104,39 +109,41 @@ describe.each(e2eRunners)("coexistence resources through the real CLI (%s)", (ru
     expect(since(before).filter((l) => WRITE.test(l.cmdlet!)).map((l) => l.cmdlet)).toEqual(["Set-OutboundConnector"]);
   });
 
-  it("shows an out-of-band change as drift on refresh, and the next up repairs it", async () => {
+  it("shows an out-of-band change of a shared object as drift on refresh; the users' repair is a planned step", async () => {
     // Someone disables the coexistence rule and turns off alice's forwarding by hand.
     sim.store.update((w) => {
       w.tenant.transportRules.find((r) => r.Name === "Coexistence")!.State = "Disabled";
       w.source.mailboxes.find((m) => m.Alias === "alice")!.ForwardingSmtpAddress = null;
     });
     const refresh = await project.stack.refresh();
-    expect(refresh.summary.resourceChanges).toMatchObject({ update: 2 });
-    const state = await project.stack.exportStack();
-    const alice = state.deployment.resources.find((r: { urn: string }) => r.urn.endsWith("::user-alice"));
-    expect(alice.outputs.forwardingSmtpAddress).toBeNull();
-
-    const preview = await project.stack.preview();
-    expect(preview.changeSummary).toMatchObject({ update: 2 });
+    // The users' resource reads nothing on refresh: every run plans them from what is live.
+    expect(refresh.summary.resourceChanges).toMatchObject({ update: 1 });
+    await project.stack.setConfig("steps", { value: JSON.stringify({ "alice@contoso.com": ["forward"] }) });
+    const before = commandLog(sim.stateFile).length;
     await project.stack.up();
     const w = readWorld(sim.stateFile);
     expect(w.tenant.transportRules.find((r) => r.Name === "Coexistence")?.State).toBe("Enabled");
     expect(w.source.mailboxes.find((m) => m.Alias === "alice")?.ForwardingSmtpAddress).toBe("alice@contoso.onmicrosoft.com");
+    expect(since(before).filter((l) => WRITE.test(l.cmdlet!) && l.cmdlet !== "Set-TransportRule" && l.cmdlet !== "Enable-TransportRule").map((l) => `${l.cmdlet} ${String(l.parameters?.Identity)}`)).toEqual(["Set-Mailbox alice@contoso.com"]);
+    await project.stack.setConfig("steps", { value: "{}" });
   });
 
   it("keeps every resource's state entry under 2 KB", async () => {
     const state = await project.stack.exportStack();
     const dynamic = state.deployment.resources.filter((r: { type: string }) => r.type.startsWith("pulumi-nodejs:dynamic:"));
-    expect(dynamic).toHaveLength(7);
+    expect(dynamic).toHaveLength(6);
     const sizes = dynamic.map((r: { urn: string }) => ({ urn: r.urn.split("::").pop(), bytes: JSON.stringify(r).length }));
     if (process.env.COEXIST_SHOW_STATE) console.log(JSON.stringify(dynamic.find((r: { urn: string }) => r.urn.endsWith("::coexistence"))));
     expect(sizes.filter((s: { bytes: number }) => s.bytes >= 2048)).toEqual([]);
   });
 
-  it("rolls a user back in the loop-free order when they leave the stack", async () => {
+  it("rolls a user back in the loop-free order: forwarding off, then out of the group", async () => {
     const before = commandLog(sim.stateFile).length;
     await project.stack.setConfig("migrated", { value: JSON.stringify(["alice"]) });
+    await project.stack.setConfig("rolledBack", { value: JSON.stringify(["bob"]) });
+    await project.stack.setConfig("steps", { value: JSON.stringify({ "bob@contoso.com": ["unforward", "handBack"] }) });
     await project.stack.up();
+    await project.stack.setConfig("steps", { value: "{}" });
     expect(since(before).filter((l) => WRITE.test(l.cmdlet!)).map((l) => l.cmdlet)).toEqual(["Set-Mailbox", "Remove-DistributionGroupMember"]);
     for (const entry of ["internet", "exchange", "source"] as const) expect(where("bob@contoso.com", entry)).toBe("delivered-source");
   });

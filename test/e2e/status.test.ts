@@ -41,7 +41,7 @@ describe("status and trace through the real CLI", () => {
     const r = await cli("status", []);
     expect(r.code).toBe(0);
     expect(r.out).toContain("bob@contoso.com: in the group but not forwarded");
-    expect(r.out).toContain("bob@contoso.com: in a wave but not (fully) applied: run pulumi up (pulumi refresh first if it was applied and then changed by hand)");
+    expect(r.out).toContain("bob@contoso.com: in a wave but not (fully) applied: run pulumi up (it plans from what is live, so a change by hand is repaired too)");
     expect(r.out).toMatch(/Totals: 4 users, 2 migrated, 2 at the source, \d+ anomalies/);
     const csv = await cli("status", ["--csv"]);
     expect(csv.out.split("\n")[0]).toBe("user,home,inGroup,forwardsTo,internet,exchange,source");

@@ -56,13 +56,20 @@ async function untilConverged(args: string[]) {
     codes.push(r.code);
     expectSafe(rehearsal.world());
     if (r.code === 0) break;
-    // A partial run's reasons come under the engine's "N error(s) occurred:", one "* " line each.
+    // A partial run names each user that did not finish, "  <user>: <reason>", under its first line.
     const lines = r.output.split("\n");
     errors.push(
       ...lines
-        .flatMap((l, i) => (/ error: \d+ errors? occurred:/.test(l) ? lines.slice(i + 1).filter((x) => /^\s*\* /.test(x)).map((x) => ` error: ${x.replace(/^\s*\* /, "")}`) : [l]))
-        .filter((l) => / error: /.test(l) && !/update failed|destroy failed/.test(l))
-        .map((l) => l.replace(/^.*? error: /, "")),
+        .flatMap((l, i) => {
+          if (!/users did not finish/.test(l)) return / error: /.test(l) && !/update failed|destroy failed|\d+ errors? occurred/.test(l) ? [l.replace(/^.*? error: /, "")] : [];
+          const reasons: string[] = [];
+          for (const x of lines.slice(i + 1)) {
+            const m = /^\s+[^\s@]+@[^\s:]+: (.*)$/.exec(x);
+            if (!m) break;
+            reasons.push(m[1]!);
+          }
+          return reasons;
+        }),
     );
   }
   return { codes, errors };

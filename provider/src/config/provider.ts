@@ -105,6 +105,8 @@ export const ProviderConfig = z.object({
   vendor: VendorSettings.optional(),
   /** coexist:sourceUsers: a vendor's users, for the cleanup guard (nothing else can list them). */
   sourceUsers: FilePath.optional(),
+  /** coexist:rollback: the cleanup guard tells a vendor rollback's removal request from the cleanup's own. */
+  rollback: z.array(z.string()).default([]),
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
 
@@ -157,6 +159,7 @@ export function readProviderConfig(config: dynamic.Config): ProviderConfig {
     previewCommands: configValue(get, "previewCommands"),
     vendor: configValue(get, "vendor"),
     sourceUsers: config.get("sourceUsers"),
+    rollback: configValue(get, "rollback"),
   });
   if (!parsed.success) {
     // Name the key and the problem, never the value: it may be a secret.

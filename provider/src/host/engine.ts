@@ -22,6 +22,7 @@ interface LogRequest {
   setSeverity(s: number): void;
   setMessage(m: string): void;
   setUrn(u: string): void;
+  setEphemeral(e: boolean): void;
 }
 
 type Loaded = { Client: new (address: string, credentials: unknown) => EngineClient; credentials: unknown; proto: EngineProto };
@@ -76,13 +77,18 @@ export function rootResourceUrn(timeoutMs = 3000): Promise<string | undefined> {
   });
 }
 
-/** A diagnostic the CLI shows under the resource with this URN; false when there is no engine to tell. */
-export function logToResource(urn: string, message: string, severity: "info" | "warning" = "info", timeoutMs = 5000): Promise<boolean> {
+/**
+ * A diagnostic the CLI shows under the resource with this URN; false when there is no engine to
+ * tell. `ephemeral`: a status the CLI shows on the resource's line while it runs, not kept among
+ * the diagnostics (engine.proto LogRequest.ephemeral).
+ */
+export function logToResource(urn: string, message: string, severity: "info" | "warning" = "info", timeoutMs = 5000, ephemeral = false): Promise<boolean> {
   return engine(false, (client, proto, done) => {
     const req = new proto.LogRequest();
     req.setSeverity(severity === "info" ? proto.LogSeverity.INFO : proto.LogSeverity.WARNING);
     req.setMessage(message);
     req.setUrn(urn);
+    if (ephemeral) req.setEphemeral(true);
     client.log(req, { deadline: Date.now() + timeoutMs }, (err) => done(!err));
   });
 }

@@ -108,9 +108,12 @@ async function sourceMailboxes(ctx: Context, domain: string): Promise<Forwarding
   const list = ctx.config.sourceUsers ? path.resolve(projectRoot(), ctx.config.sourceUsers) : undefined;
   const users = list && fs.existsSync(list) ? readWave(list, problems).map((r) => bare(r.row.emailAddress)) : [];
   if (problems.length > 0) throw new CleanupRefused(`coexist: refusing to clean up: ${problems.map(formatProblem).join("; ")}`);
-  // A rollback waiting for the vendor's confirmation keeps its membership (so the rule does not
-  // route a maybe-forwarded user back), but the user lives at the source: stranded by a cleanup.
-  return [...new Set([...users, ...states.keys()])].map((u) => ({ PrimarySmtpAddress: u, ForwardingSmtpAddress: askedForward(states.get(u)), ForwardingAddress: null, rolledBack: states.get(u)?.latest.action === "remove" }));
+  // A rollback (coexist:rollback) whose removal the vendor has been asked for keeps its membership
+  // (so the rule does not route a maybe-forwarded user back), but the user lives at the source:
+  // stranded by a cleanup. The cleanup's own removal rows (a destroy that stopped and is run
+  // again) are for users not rolled back, and do not count.
+  const rolledBack = new Set(ctx.config.rollback.map(bare));
+  return [...new Set([...users, ...states.keys()])].map((u) => ({ PrimarySmtpAddress: u, ForwardingSmtpAddress: askedForward(states.get(u)), ForwardingAddress: null, rolledBack: rolledBack.has(u) && states.get(u)?.latest.action === "remove" }));
 }
 
 let verdict: Promise<void> | undefined;

@@ -113,10 +113,16 @@ export function forwardsToTenant(
  * between the two systems), and nobody is taken out here; users leave one by one, each just
  * before their forward goes on (MigratedMailbox). The safety gate models the same function.
  */
-export function pendingMembers(listed: readonly string[], mailboxes: readonly (Pick<MailboxObject, "PrimarySmtpAddress" | "EmailAddresses" | "ForwardingSmtpAddress" | "ForwardingAddress"> & Partial<Pick<MailboxObject, "Name" | "Alias">>)[], current: ReadonlySet<string>, sharedDomain: string): { all: string[]; added: string[] } {
+export function pendingMembers(
+  listed: readonly string[],
+  mailboxes: readonly (Pick<MailboxObject, "PrimarySmtpAddress" | "EmailAddresses" | "ForwardingSmtpAddress" | "ForwardingAddress"> & Partial<Pick<MailboxObject, "Name" | "Alias">> & { unconfirmed?: { was: string | null } })[],
+  current: ReadonlySet<string>, sharedDomain: string): { all: string[]; added: string[] } {
   const forwarded = new Set<string>();
   for (const m of mailboxes) {
-    if (!forwardsToTenant(m, sharedDomain, mailboxes)) continue;
+    // A vendor's change not yet confirmed (snapshot/vendorSource.ts): the forward it replaces may
+    // still be in effect, so a maybe-forwarded user is never added (a member forwarded would loop).
+    const maybe = m.unconfirmed?.was ? forwardsToTenant({ ForwardingSmtpAddress: m.unconfirmed.was, ForwardingAddress: null }, sharedDomain) : false;
+    if (!maybe && !forwardsToTenant(m, sharedDomain, mailboxes)) continue;
     for (const a of [m.PrimarySmtpAddress, ...m.EmailAddresses]) forwarded.add(bare(a));
   }
   const added = [...new Set(listed.map(bare))].filter((u) => !current.has(u) && !forwarded.has(u));

@@ -6,6 +6,7 @@ import { ProviderConfig } from "../config/provider";
 import { contextFrom } from "./context";
 import { check, diff } from "./definition";
 import { definitions } from "./handlers";
+import { MigratedMailboxesInputs } from "./migratedMailboxes/migratedMailboxes";
 
 // The resource lifecycles called directly against the simulated tenant (the e2e tests drive the
 // same code through the real CLI).
@@ -85,8 +86,15 @@ describe("resource lifecycles", () => {
     await definitions.migratedUsersGroup.create(ctx, { name: "Migrated Users", primarySmtpAddress: "migrated@contoso.com", managedBy: ["admin"], hiddenFromAddressLists: true });
     // An interrupted run: alice joined, forwarding never set.
     await ctx.exchange.run(c.AddDistributionGroupMember({ Identity: "migrated@contoso.com", Member: "alice@contoso.com", BypassSecurityGroupManagerCheck: true }));
-    const inputs = { emailAddress: "alice@contoso.com", group: "migrated@contoso.com", forwardTo: "alice@contoso.onmicrosoft.com", deliverToMailboxAndForward: false, clearForwardingAddress: false };
-    await definitions.migratedMailbox.create(ctx, inputs);
+    // The plan of a run before the interrupted one (both steps): the join is done already, and is no error.
+    const inputs = MigratedMailboxesInputs.parse({
+      domain: "contoso.com",
+      group: "migrated@contoso.com",
+      users: { "alice@contoso.com": { forwardTo: "alice@contoso.onmicrosoft.com", action: "migrate" } },
+      steps: { "alice@contoso.com": ["takeOver", "forward"] },
+    });
+    const { outs } = await definitions.migratedMailboxes.create(ctx, inputs);
+    expect(outs).not.toHaveProperty("steps");
     const w = readWorld(sim.stateFile);
     expect(w.tenant.groups[0]?.Members).toEqual(["alice@contoso.com"]);
     expect(w.source.mailboxes.find((m) => m.Alias === "alice")?.ForwardingSmtpAddress).toBe("alice@contoso.onmicrosoft.com");
@@ -120,9 +128,13 @@ describe("resource lifecycles", () => {
       replaces: ["name"],
       deleteBeforeReplace: false, // a new name cannot clash: create it, move the rule, then delete
     });
-    const user = { emailAddress: "a@contoso.com", group: "g@contoso.com", forwardTo: "a@contoso.onmicrosoft.com", deliverToMailboxAndForward: false };
-    const live = { ...user, isMember: true, forwardingSmtpAddress: user.forwardTo };
-    // The same user's forwarding must be undone before it is redone for another group.
-    expect(diff(definitions.migratedMailbox as never, live, { ...user, group: "h@contoso.com" })).toMatchObject({ replaces: ["group"], deleteBeforeReplace: true });
+  });
+
+  it("changes the users' resource only when a step is planned or a declaration changed, never replacing it", () => {
+    const declared = { domain: "contoso.com", group: "migrated@contoso.com", deliverToMailboxAndForward: false, clearForwardingAddress: false, users: { "a@contoso.com": { forwardTo: "a@contoso.onmicrosoft.com", action: "migrate" } } };
+    // Outputs keep no steps: the same declaration with none planned is no change.
+    expect(diff(definitions.migratedMailboxes as never, declared, { ...declared, steps: {} }).changes).toBe(false);
+    expect(diff(definitions.migratedMailboxes as never, declared, { ...declared, steps: { "a@contoso.com": ["forward"] } })).toMatchObject({ changes: true, replaces: [] });
+    expect(diff(definitions.migratedMailboxes as never, declared, { ...declared, group: "other@contoso.com", steps: {} })).toMatchObject({ changes: true, replaces: [] });
   });
 });

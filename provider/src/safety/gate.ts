@@ -556,7 +556,7 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
         user: u,
         refuse: !ack.has(u),
         message:
-          `${u}: the worksheet asked ${vendor} to forward this user to ${to}${m.unconfirmed ? " (not confirmed yet)" : ""}, but the user is in no wave: their MigratedMailbox would be deleted and the membership handed back while ${vendor} may still forward, and their mail would loop; ` +
+          `${u}: the worksheet asked ${vendor} to forward this user to ${to}${m.unconfirmed ? " (not confirmed yet)" : ""}, but the user is in no wave: coexist would stop tracking a user ${vendor} may still forward, and handing their membership back later would loop their mail; ` +
           `keep them in their wave and list them in coexist:rollback (coexist then asks ${vendor} to remove the forward and waits for its confirmation)${ackHint(u)}`,
       });
     }

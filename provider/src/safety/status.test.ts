@@ -35,7 +35,7 @@ describe("status", () => {
   it("names a wave not applied yet, and counts its users at the source until it is", () => {
     const w = applied(world(["alice", "bob", "carol"]), inputs(["alice"]));
     const s = status(w, inputs(["alice", "bob"]));
-    expect(s.anomalies).toEqual(["bob@contoso.com: in a wave but not (fully) applied: run pulumi up (pulumi refresh first if it was applied and then changed by hand)"]);
+    expect(s.anomalies).toEqual(["bob@contoso.com: in a wave but not (fully) applied: run pulumi up (it plans from what is live, so a change by hand is repaired too)"]);
     expect(s.totals).toMatchObject({ inExchange: 1, atSource: 2, refusedNextUp: 0 });
   });
 
@@ -46,7 +46,7 @@ describe("status", () => {
     const s = status(w, i);
     expect(s.anomalies).toEqual([
       "bob@contoso.com: in the group but not forwarded",
-      "bob@contoso.com: in a wave but not (fully) applied: run pulumi up (pulumi refresh first if it was applied and then changed by hand)",
+      "bob@contoso.com: in a wave but not (fully) applied: run pulumi up (it plans from what is live, so a change by hand is repaired too)",
       "bob@contoso.com: mail from Exchange Online users lands in Exchange Online, but the user is at the source: exchange: delivered in Exchange Online (bob@contoso.com)",
     ]);
     expect(s.rows.find((r) => r.user === "bob@contoso.com")).toMatchObject({ inGroup: true, forwardsTo: null, internet: "delivered-source" });
@@ -59,7 +59,7 @@ describe("status", () => {
     g.Members = g.Members.filter((m) => m !== "bob@contoso.com");
     const bob = status(w, i).anomalies.filter((a) => a.startsWith("bob@"));
     expect(bob[0]).toBe("bob@contoso.com: forwarded but not in the group");
-    expect(bob[1]).toBe("bob@contoso.com: in a wave but not (fully) applied: run pulumi up (pulumi refresh first if it was applied and then changed by hand)");
+    expect(bob[1]).toBe("bob@contoso.com: in a wave but not (fully) applied: run pulumi up (it plans from what is live, so a change by hand is repaired too)");
     expect(bob.some((a) => /^bob@contoso\.com: mail from Exchange Online users: LOOP: mail loop/.test(a))).toBe(true);
   });
 

@@ -102,7 +102,7 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
         if (hasMailbox && forwardsTo && !row.inGroup) anomalies.push(`${user}: forwarded but not in the group`);
         if (row.inGroup && !forwardsTo) anomalies.push(`${user}: in the group but not forwarded`);
       }
-      if (home === "exchange" && !applied) anomalies.push(`${user}: in a wave but not (fully) applied: run pulumi up (pulumi refresh first if it was applied and then changed by hand)`);
+      if (home === "exchange" && !applied) anomalies.push(`${user}: in a wave but not (fully) applied: run pulumi up (it plans from what is live, so a change by hand is repaired too)`);
       if (home === "source" && applied) anomalies.push(`${user}: migrated, but the stack says the source (rolled back or in no wave): pulumi up applies a pending rollback; otherwise this was set by hand: put the user in a wave, or undo it`);
     }
     // Where mail should end today: where the user is now. With the group, migrated once in it

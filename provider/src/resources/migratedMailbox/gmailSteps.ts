@@ -45,7 +45,7 @@ export function pendingError(u: GmailUser, when: "create" | "read"): UserError {
       ? `Gmail holds ${u.forwardTo} as a pending forwarding address (it sent a verification mail there), so auto-forwarding was not turned on; the user is out of the coexistence rule's reach and not forwarded, which is safe`
       : `Gmail reports ${u.forwardTo} as pending verification, so auto-forwarding to it cannot be in effect and the user's mail stays in Gmail`;
   return new UserError(
-    `MigratedMailbox ${u.emailAddress}: ${what}. Gmail accepts a forwarding address without verification only in the user's own domain, a subdomain of it or a domain alias of the account: ` +
+    `MigratedMailboxes ${u.emailAddress}: ${what}. Gmail accepts a forwarding address without verification only in the user's own domain, a subdomain of it or a domain alias of the account: ` +
       `forward to a routing subdomain of the shared domain (coexist:routingTemplate '{alias}@o365.{domain}', the subdomain an accepted domain of the tenant with its MX at Exchange Online), or have the verification mail's link clicked, then run \`pulumi up\` again`,
   );
 }

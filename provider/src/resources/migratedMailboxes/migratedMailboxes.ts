@@ -1,18 +1,19 @@
 import { z } from "zod";
-import { GetMailbox, MailboxObject } from "../../exchange/cmdlets";
 import { Command, SmtpAddress } from "../../exchange/command";
 import { formatCommand } from "../../exchange/format";
+import { logToResource, rootResourceUrn } from "../../host/engine";
+import { urnOf } from "../previewCommands";
 import { isNotFound } from "../../exchange/errors";
 import { UserError } from "../../host/quietErrors";
 import { Context } from "../context";
 import { Definition } from "../definition";
-import { join, leave, sourceMailboxes } from "../groupMembers";
-import * as gmail from "../migratedMailbox/gmailSteps";
+import { join, leave } from "../groupMembers";
 import * as vendor from "../migratedMailbox/vendorSteps";
-import { getOne } from "../operations";
 import { programRan } from "../cleanupGuard";
 import { released } from "../vendorLedger";
-import { askOf, commandsOf, forwardOff, gmailUser, PlannedUser, Step, tenantAddressOf, UserRecord, UserSettings } from "./userPlan";
+import { askOf, commandsOf, PlannedUser, Step, tenantAddressOf, UserRecord, UserSettings } from "./userPlan";
+import { sourceOf, type Memory } from "./sources";
+import { removalRow } from "./sources/vendor";
 
 /**
  * Every user of the stack in one resource (issue 24): the number of Pulumi resources does not
@@ -51,7 +52,7 @@ export function plannedCommands(i: MigratedMailboxesInputs, saved: Record<string
         user: u,
         steps,
         commands: steps.flatMap((s) => commandsOf(i, user, s, saved[u])),
-        asks: steps.map((s) => askOf(user, s)).filter((a): a is string => a !== undefined),
+        asks: steps.map((st) => askOf(i, user, st)).filter((a): a is string => a !== undefined),
       };
     });
 }
@@ -71,52 +72,6 @@ class PartialFailure extends UserError {
     super(message);
     this.reasons = [message];
   }
-}
-
-/** Memory the runs keep (the only per-user state besides the declaration). */
-interface Memory {
-  saved: Record<string, string>;
-  notRestored: Record<string, string>;
-}
-
-/**
- * A source mailbox's ForwardingAddress wins over the ForwardingSmtpAddress coexist sets ("the
- * value of ForwardingSmtpAddress is ignored", Set-Mailbox reference): the forward refuses it
- * unless told to clear it, and records it to put back. One list read per run (sourceMailboxes).
- */
-async function clearedForwardingAddress(ctx: Context, s: UserSettings, u: PlannedUser): Promise<string | null> {
-  const id = (u.sourceIdentity ?? u.emailAddress).toLowerCase();
-  const m = (await sourceMailboxes(ctx.source)).find((x) => [x.Identity, x.Name, x.Alias, x.PrimarySmtpAddress, ...x.EmailAddresses].some((k) => k.replace(/^smtp:/i, "").toLowerCase() === id));
-  const fa = m?.ForwardingAddress ?? null;
-  if (fa && !s.clearForwardingAddress) {
-    throw new UserError(
-      `MigratedMailboxes ${u.emailAddress}: the source mailbox has ForwardingAddress ${fa}, which wins over the ForwardingSmtpAddress coexist sets, ` +
-        `so its mail would not follow the move. Remove it at the source, or set coexist:clearForwardingAddress true to have coexist clear it and put it back on rollback.`,
-    );
-  }
-  return fa;
-}
-
-/**
- * Turns the forward off, putting back a ForwardingAddress coexist cleared. When Exchange cannot
- * find an object, it may be the mailbox (gone: it forwards nothing) or the saved recipient (a
- * parameter's "Couldn't find object", issue 26): the mailbox is read to tell them apart, and a
- * forward whose recipient is gone is turned off without the restore and recorded (notRestored),
- * never left on while the user goes back in the rule's reach.
- */
-async function unforward(ctx: Context, u: PlannedUser, memory: Memory): Promise<void> {
-  const saved = memory.saved[u.emailAddress];
-  try {
-    await ctx.source.run(forwardOff(u, saved));
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-    const mailbox = await getOne<MailboxObject>(ctx.source, GetMailbox({ Identity: u.sourceIdentity ?? u.emailAddress }));
-    if (!mailbox) return; // the source mailbox is gone: it forwards nothing
-    if (!saved) throw e;
-    await ctx.source.run(forwardOff(u, null));
-    memory.notRestored[u.emailAddress] = saved;
-  }
-  delete memory.saved[u.emailAddress];
 }
 
 async function tenantAddress(ctx: Context, s: UserSettings, u: PlannedUser, add: boolean): Promise<void> {
@@ -149,31 +104,8 @@ async function runUser(ctx: Context, s: UserSettings, u: PlannedUser, steps: rea
       case "dropAddress":
         await tenantAddress(ctx, s, u, step === "addAddress");
         break;
-      case "forward": {
-        const fa = await clearedForwardingAddress(ctx, s, u);
-        // Recorded before the write: a run killed right after it still knows what to put back.
-        if (fa) memory.saved[u.emailAddress] ??= fa;
-        await ctx.source.run(commandsOf(s, u, "forward")[0]!);
-        break;
-      }
-      case "unforward":
-        await unforward(ctx, u, memory);
-        break;
-      case "gmailAddress":
-        break; // gmailOn adds it, read first (gmailSteps.forwardOn): every plan with one has the other
-      case "gmailOn":
-        await gmail.forwardOn(ctx.source, gmailUser(s, u));
-        break;
-      case "gmailOff":
-        await gmail.forwardOff(ctx.source, { ...gmailUser(s, u), keepForwardingAddress: true });
-        break;
-      case "gmailDropAddress":
-        await gmail.removeAddress(ctx.source, gmailUser(s, u), u.forwardTo);
-        break;
-      case "vendorAdd":
-      case "vendorRemove":
-        await vendor.requestForward(ctx.config.vendor, u.emailAddress, u.forwardTo, step === "vendorAdd" ? "add" : "remove");
-        break;
+      default:
+        await sourceOf(s).run(ctx, s, u, step, memory);
     }
   }
 }
@@ -190,10 +122,31 @@ function reviewLines(i: MigratedMailboxesInputs, saved?: Record<string, string>)
   return [`  ${planned.length} user${planned.length === 1 ? "" : "s"} to change:`, ...lines];
 }
 
+/** How often a long run says how far it is, on its line in Pulumi's display. */
+const PROGRESS_MS = 5000;
+
+/**
+ * Users done / to do, every PROGRESS_MS on the resource's line in Pulumi's display (an ephemeral
+ * status, not a diagnostic): a wave of thousands is minutes of work, never a silent spinner.
+ */
+function progress(total: number): { done(): void; stop(): void } {
+  let done = 0;
+  let urn: Promise<string | undefined> | undefined;
+  const say = async () => {
+    urn ??= rootResourceUrn().then((root) => (root ? urnOf(root, "MigratedMailboxes", "users") : undefined));
+    const u = await urn;
+    if (u) await logToResource(u, `coexist: ${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} users done`, "info", 5000, true);
+  };
+  const timer = total > 0 ? setInterval(() => void say(), PROGRESS_MS) : undefined;
+  timer?.unref();
+  return { done: () => void done++, stop: () => clearInterval(timer) };
+}
+
 /** Runs every planned user side by side over the pools; a failure of some leaves the others done and says which. */
 async function runPlan(ctx: Context, i: MigratedMailboxesInputs, memory: Memory): Promise<MigratedMailboxesOutputs> {
   const users = Object.keys(i.steps).filter((u) => i.users[u] && i.steps[u]!.length > 0).sort();
-  const results = await Promise.allSettled(users.map((u) => runUser(ctx, i, userOf(i, u), i.steps[u]!, memory)));
+  const shown = progress(users.length);
+  const results = await Promise.allSettled(users.map((u) => runUser(ctx, i, userOf(i, u), i.steps[u]!, memory).finally(shown.done))).finally(shown.stop);
   const { steps: _done, ...declared } = i;
   const outs: MigratedMailboxesOutputs = {
     ...declared,
@@ -264,12 +217,12 @@ export const migratedMailboxes: Definition<typeof MigratedMailboxesInputs, Migra
     if (programRan()) return; // an up never drops this resource; nothing to undo from a rename
     const memory = memoryOf(outs);
     const migrated = Object.entries(outs.users).filter(([, r]) => r.action === "migrate").map(([u]) => userOf(outs, u));
+    const kind = sourceOf(outs);
     const results = await Promise.allSettled(
       migrated.map(async (u) => {
-        if (outs.source === "vendor") return vendor.requestForward(ctx.config.vendor, u.emailAddress, u.forwardTo, "remove");
-        if (outs.source === "google-workspace") await gmail.forwardOff(ctx.source, gmailUser(outs, u));
-        else await unforward(ctx, u, memory);
-        if (tenantAddressOf(outs, u)) await tenantAddress(ctx, outs, u, false);
+        await kind.cleanup(ctx, outs, u, memory);
+        // A vendor may still forward to the routing address until it confirms: the address stays (docs/runbook/vendor.md).
+        if (outs.source !== "vendor" && tenantAddressOf(outs, u)) await tenantAddress(ctx, outs, u, false);
       }),
     );
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -279,13 +232,13 @@ export const migratedMailboxes: Definition<typeof MigratedMailboxesInputs, Migra
 
 /** The cleanup's commands per user, for the change review of `pulumi destroy`. */
 export function cleanupPlan(o: MigratedMailboxesOutputs): { user: string; commands: Command[]; asks: string[] }[] {
+  const kind = sourceOf(o);
   return Object.entries(o.users)
     .filter(([, r]) => r.action === "migrate")
     .map(([u]) => {
       const user = userOf(o, u);
-      if (o.source === "vendor") return { user: u, commands: [], asks: [askOf(user, "vendorRemove")!] };
-      const off = o.source === "google-workspace" ? [...commandsOf(o, user, "gmailOff"), ...(o.keepForwardingAddress ? [] : commandsOf(o, user, "gmailDropAddress"))] : commandsOf(o, user, "unforward", o.saved?.[u]);
-      return { user: u, commands: [...off, ...commandsOf(o, user, "dropAddress")], asks: [] };
+      if (o.source === "vendor") return { user: u, commands: [], asks: [removalRow(user)] };
+      return { user: u, commands: [...kind.cleanupCommands(o, user, o.saved?.[u]), ...commandsOf(o, user, "dropAddress")], asks: [] };
     })
     .sort((a, b) => a.user.localeCompare(b.user));
 }

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { bare, domainOf, sameAddress } from "../../exchange/addresses";
-import { GmailDisposition, SetMailbox, SetTenantMailbox } from "../../exchange/cmdlets";
+import { domainOf } from "../../exchange/addresses";
+import { GmailDisposition, SetTenantMailbox } from "../../exchange/cmdlets";
 import { Command, Identity, SmtpAddress } from "../../exchange/command";
 import type { SourceMailbox } from "../../simulator/model";
-import { forwardsToTenant, joinGroup, leaveGroup } from "../groupMembers";
-import * as gmail from "../migratedMailbox/gmailSteps";
+import { joinGroup, leaveGroup } from "../groupMembers";
+import { sourceOf, type ApplyContext } from "./sources";
 
 /**
  * The one plan for a user (issue 24): from what is live and what the config wants, the steps
@@ -86,14 +86,11 @@ export interface UserLive {
 export type PlannedUser = UserRecord & { emailAddress: string };
 
 const pending = (s: UserSettings) => s.routing === "pendingGroup";
-const sourceId = (u: PlannedUser) => u.sourceIdentity ?? u.emailAddress;
 /** A routing address in a subdomain of the shared domain: the user's tenant mailbox must hold it. */
 export const tenantAddressOf = (s: Pick<UserSettings, "domain">, u: Pick<UserRecord, "forwardTo">): string | undefined =>
   domainOf(u.forwardTo).endsWith(`.${s.domain.toLowerCase()}`) ? u.forwardTo : undefined;
 /** Out of the rule's reach: a member of Migrated Users, no member of the pending group. */
 export const outOfReach = (s: UserSettings, member: boolean): boolean => (pending(s) ? !member : member);
-const dispositionOf = (s: UserSettings) => s.disposition ?? "archive";
-const holds = (m: SourceMailbox, a: string) => sameAddress(m.PrimarySmtpAddress, a) || m.EmailAddresses.some((x) => sameAddress(x, a));
 
 /**
  * The steps that take `live` to what `u.action` wants, in the safe order. A step is left out when
@@ -102,48 +99,16 @@ const holds = (m: SourceMailbox, a: string) => sameAddress(m.PrimarySmtpAddress,
  */
 export function stepsFor(s: UserSettings, u: PlannedUser, live: UserLive): Step[] {
   const m = live.mailbox;
+  const kind = sourceOf(s);
   const moved = outOfReach(s, live.member);
   const address = tenantAddressOf(s, u);
-  const steps: Step[] = [];
   if (u.action === "migrate") {
-    if (!moved) steps.push("takeOver");
-    if (address && !live.tenantHoldsAddress) steps.push("addAddress");
-    if (!m) return steps; // no source mailbox: nothing to forward (the gate names it)
-    if (s.source === "google-workspace") {
-      const g = m.gmail;
-      const has = g?.forwardingAddresses.some((a) => sameAddress(a.forwardingEmail, u.forwardTo)) ?? false;
-      if (!has) steps.push("gmailAddress");
-      const a = g?.autoForwarding;
-      if (!has || !a?.enabled || !a.emailAddress || !sameAddress(a.emailAddress, u.forwardTo) || (a.disposition ?? "archive") !== dispositionOf(s)) steps.push("gmailOn");
-    } else if (s.source === "vendor") {
-      if (!m.ForwardingSmtpAddress || !sameAddress(m.ForwardingSmtpAddress, u.forwardTo)) steps.push("vendorAdd");
-    } else {
-      const forwarded =
-        m.ForwardingSmtpAddress !== null &&
-        sameAddress(bare(m.ForwardingSmtpAddress), u.forwardTo) &&
-        m.DeliverToMailboxAndForward === s.deliverToMailboxAndForward &&
-        !(s.clearForwardingAddress && m.ForwardingAddress) &&
-        (!u.proxyAddress || holds(m, u.proxyAddress));
-      if (!forwarded) steps.push("forward");
-    }
-    return steps;
+    return [...(moved ? [] : (["takeOver"] as const)), ...(address && !live.tenantHoldsAddress ? (["addAddress"] as const) : []), ...(m ? kind.forwardSteps(s, u, m) : [])];
   }
-  // rollback / wait: the forward goes first. Only a forward to Exchange Online is coexist's to
-  // turn off (forwardsToTenant): one to a colleague or outside is the owner's.
-  if (m) {
-    if (s.source === "google-workspace") {
-      const g = m.gmail;
-      if (g?.autoForwarding.enabled && g.autoForwarding.emailAddress && forwardsToTenant({ ForwardingSmtpAddress: g.autoForwarding.emailAddress, ForwardingAddress: null }, s.domain)) steps.push("gmailOff");
-      if (!s.keepForwardingAddress && g?.forwardingAddresses.some((a) => sameAddress(a.forwardingEmail, u.forwardTo))) steps.push("gmailDropAddress");
-    } else if (s.source === "vendor") {
-      // The ledger's latest request is an add (confirmed or not): ask for the removal.
-      if (m.ForwardingSmtpAddress) steps.push("vendorRemove");
-    } else if ((m.ForwardingSmtpAddress && forwardsToTenant(m, s.domain)) || (u.proxyAddress && holds(m, u.proxyAddress) && !sameAddress(m.PrimarySmtpAddress, u.proxyAddress))) {
-      steps.push("unforward");
-    }
-  }
+  // rollback / wait: the forward goes first; no source mailbox forwards nothing (the gate names it).
+  const steps: Step[] = m ? kind.unforwardSteps(s, u, m) : [];
   // A vendor's removal not yet confirmed: the membership and the address wait for it.
-  if (u.action === "wait" || (s.source === "vendor" && (steps.includes("vendorRemove") || m?.unconfirmed))) return steps;
+  if (u.action === "wait" || kind.holdsMembership(u, m, steps)) return steps;
   if (moved) steps.push("handBack");
   if (address && live.tenantHoldsAddress) steps.push("dropAddress");
   return steps;
@@ -179,37 +144,6 @@ export function stepLabel(s: UserSettings, step: Step, vendor = "the vendor"): s
   }
 }
 
-/** The Exchange source's forward as one Set-Mailbox (ForwardingAddress cleared when told to). */
-export function forwardOn(s: UserSettings, u: PlannedUser): Command {
-  return SetMailbox({
-    Identity: sourceId(u),
-    ...(s.clearForwardingAddress ? { ForwardingAddress: null } : {}),
-    ForwardingSmtpAddress: u.forwardTo,
-    DeliverToMailboxAndForward: s.deliverToMailboxAndForward,
-    ...(u.proxyAddress ? { EmailAddresses: { Add: [u.proxyAddress] } } : {}),
-  });
-}
-
-/** The forward off; a ForwardingAddress coexist cleared (`saved`) is put back. */
-export function forwardOff(u: PlannedUser, saved?: string | null): Command {
-  return SetMailbox({
-    Identity: sourceId(u),
-    ...(saved ? { ForwardingAddress: saved } : {}),
-    ForwardingSmtpAddress: null,
-    DeliverToMailboxAndForward: false,
-    ...(u.proxyAddress ? { EmailAddresses: { Remove: [u.proxyAddress] } } : {}),
-  });
-}
-
-const gmailUser = (s: UserSettings, u: PlannedUser): gmail.GmailUser => ({
-  emailAddress: u.emailAddress,
-  sourceIdentity: u.sourceIdentity,
-  forwardTo: u.forwardTo,
-  disposition: s.disposition,
-  keepForwardingAddress: s.keepForwardingAddress,
-});
-export { gmailUser };
-
 /** The write commands a step runs (a vendor's steps run none: they are worksheet rows). */
 export function commandsOf(s: UserSettings, u: PlannedUser, step: Step, saved?: string | null): Command[] {
   const membership = { group: s.group, emailAddress: u.emailAddress };
@@ -223,30 +157,13 @@ export function commandsOf(s: UserSettings, u: PlannedUser, step: Step, saved?: 
       return address ? [SetTenantMailbox({ Identity: u.emailAddress, EmailAddresses: { Add: [address] } })] : [];
     case "dropAddress":
       return address ? [SetTenantMailbox({ Identity: u.emailAddress, EmailAddresses: { Remove: [address] } })] : [];
-    case "forward":
-      return [forwardOn(s, u)];
-    case "unforward":
-      return [forwardOff(u, saved)];
-    case "gmailAddress":
-      return [gmail.addForwardingAddress(gmailUser(s, u))];
-    case "gmailOn":
-      return [gmail.autoForwardingOn(gmailUser(s, u))];
-    case "gmailOff":
-      return [gmail.autoForwardingOff(gmailUser(s, u))];
-    case "gmailDropAddress":
-      return [gmail.removeForwardingAddress(gmailUser(s, u))];
-    case "vendorAdd":
-    case "vendorRemove":
-      return [];
+    default:
+      return sourceOf(s).commands(s, u, step, saved);
   }
 }
 
-/** A vendor step as the change review shows it: the worksheet row it writes. */
-export function askOf(u: PlannedUser, step: Step): string | undefined {
-  if (step === "vendorAdd") return `worksheet: add ${u.emailAddress} → ${u.forwardTo} (written once the cmdlets above succeed)`;
-  if (step === "vendorRemove") return `worksheet: remove ${u.emailAddress} → ${u.forwardTo} (the membership stays until the vendor confirms it)`;
-  return undefined;
-}
+/** A step as the change review shows it when it is no cmdlet (a vendor's worksheet row). */
+export const askOf = (s: UserSettings, u: PlannedUser, step: Step): string | undefined => sourceOf(s).ask(u, step);
 
 /** What each step does to the user's source mailbox and membership, for the gate's states. */
 export interface UserState {
@@ -254,74 +171,17 @@ export interface UserState {
   member: boolean;
 }
 
-/**
- * One step's effect, as the routing model reads it. `gmailAccepts` says whether Gmail takes the
- * routing address without verification: a pending one is added but auto-forwarding is never
- * turned on to it (the resource stops first), so the user is then safe and unforwarded.
- */
-export function applyStep(s: UserSettings, u: PlannedUser, step: Step, st: UserState, ctx: { gmailAccepts: boolean; vendor: string; now: string }): UserState {
-  const m = st.mailbox;
-  const moved = !pending(s);
+/** One step's effect, as the routing model reads it (the source kind's own steps: sources/*.ts). */
+export function applyStep(s: UserSettings, u: PlannedUser, step: Step, st: UserState, ctx: ApplyContext): UserState {
   switch (step) {
     case "takeOver":
-      return { ...st, member: moved };
+      return { ...st, member: !pending(s) };
     case "handBack":
-      return { ...st, member: !moved };
+      return { ...st, member: pending(s) };
     case "addAddress":
     case "dropAddress":
       return st; // the tenant side: the gate lays the address into its end world (see gate.ts)
+    default:
+      return st.mailbox ? { ...st, mailbox: sourceOf(s).apply(s, u, step, st.mailbox, ctx) } : st;
   }
-  if (!m) return st;
-  switch (step) {
-    case "forward":
-      return {
-        ...st,
-        mailbox: {
-          ...m,
-          ForwardingSmtpAddress: u.forwardTo,
-          DeliverToMailboxAndForward: s.deliverToMailboxAndForward,
-          ForwardingAddress: s.clearForwardingAddress ? null : m.ForwardingAddress,
-          EmailAddresses: u.proxyAddress && !holds(m, u.proxyAddress) ? [...m.EmailAddresses, `smtp:${u.proxyAddress}`] : m.EmailAddresses,
-        },
-      };
-    case "unforward":
-      return {
-        ...st,
-        mailbox: {
-          ...m,
-          ForwardingSmtpAddress: null,
-          DeliverToMailboxAndForward: false,
-          EmailAddresses: u.proxyAddress ? m.EmailAddresses.filter((a) => !sameAddress(a, u.proxyAddress!)) : m.EmailAddresses,
-        },
-      };
-    case "gmailAddress": {
-      const g = gmailOf(m);
-      const status = ctx.gmailAccepts ? ("accepted" as const) : ("pending" as const);
-      return { ...st, mailbox: { ...m, gmail: { ...g, forwardingAddresses: [...g.forwardingAddresses.filter((a) => !sameAddress(a.forwardingEmail, u.forwardTo)), { forwardingEmail: u.forwardTo, verificationStatus: status }] } } };
-    }
-    case "gmailOn": {
-      const g = gmailOf(m);
-      const accepted = g.forwardingAddresses.some((a) => sameAddress(a.forwardingEmail, u.forwardTo) && a.verificationStatus === "accepted");
-      if (!accepted) return st; // the resource stops before enabling (gmailSteps pendingError)
-      return { ...st, mailbox: { ...m, ForwardingSmtpAddress: u.forwardTo, gmail: { ...g, autoForwarding: { enabled: true, emailAddress: u.forwardTo, disposition: dispositionOf(s) } } } };
-    }
-    case "gmailOff": {
-      const g = gmailOf(m);
-      return { ...st, mailbox: { ...m, ForwardingSmtpAddress: null, gmail: { ...g, autoForwarding: { ...g.autoForwarding, enabled: false } } } };
-    }
-    case "gmailDropAddress": {
-      const g = gmailOf(m);
-      return { ...st, mailbox: { ...m, gmail: { ...g, forwardingAddresses: g.forwardingAddresses.filter((a) => !sameAddress(a.forwardingEmail, u.forwardTo)) } } };
-    }
-    case "vendorAdd":
-      // Maybe applied, maybe not, until the vendor confirms: the gate checks both.
-      return { ...st, mailbox: { ...m, ForwardingSmtpAddress: u.forwardTo, unconfirmed: { was: m.unconfirmed ? m.unconfirmed.was : m.ForwardingSmtpAddress, vendor: ctx.vendor, requested: ctx.now } } };
-    case "vendorRemove": {
-      const now = m.unconfirmed ? (m.ForwardingSmtpAddress ?? m.unconfirmed.was) : m.ForwardingSmtpAddress;
-      return { ...st, mailbox: { ...m, ForwardingSmtpAddress: null, unconfirmed: { was: now, vendor: ctx.vendor, requested: ctx.now } } };
-    }
-  }
-  return st;
 }
-
-const gmailOf = (m: SourceMailbox) => m.gmail ?? { forwardingAddresses: [], autoForwarding: { enabled: false, emailAddress: null, disposition: null } };

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { DistributionGroupObject, GetDistributionGroup, NewDistributionGroup, RemoveDistributionGroup, SetDistributionGroup } from "../../exchange/cmdlets";
 import { domainOf } from "../../exchange/addresses";
+import { sourceKindOf } from "../../exchange/targets";
+import { vendorSource } from "../../snapshot/vendorSource";
+import { statesNow } from "../migratedMailbox/vendorSteps";
 import { members as membersOf, pendingFill, pendingMembers, remember, runFill, sourceMailboxes } from "../groupMembers";
 import { Identity, Name64, SmtpAddress } from "../../exchange/command";
 import { address, caseless, caselessSet } from "../compare";
@@ -62,10 +65,20 @@ const plannedFill = (i: MigratedUsersGroupInputs, had: ReadonlySet<string>) =>
 async function fill(ctx: Context, group: string, i: MigratedUsersGroupInputs): Promise<void> {
   if (!i.pending) return;
   const current = (await membersOf(ctx.exchange, group)) ?? new Set<string>();
-  const members = pendingMembers(i.pending, await sourceMailboxes(ctx.source), current, domainOf(i.primarySmtpAddress));
+  const members = pendingMembers(i.pending, await forwardings(ctx, i.pending, domainOf(i.primarySmtpAddress)), current, domainOf(i.primarySmtpAddress));
   await runFill(ctx.exchange, pendingFill(group, members, current));
   for (const m of members.added) remember(group, m, true);
 }
+/**
+ * Who forwards now: an Exchange or Google source's one list read; a vendor's, which nothing can
+ * read, is its ledger (the same vendorSource the safety gate's snapshot is built from), a change
+ * the vendor has not confirmed counting both ways.
+ */
+async function forwardings(ctx: Context, listed: readonly string[], domain: string): Promise<Parameters<typeof pendingMembers>[1]> {
+  if (sourceKindOf(ctx.config.source) !== "vendor") return sourceMailboxes(ctx.source);
+  return vendorSource(domain, ctx.config.vendor?.name ?? "the vendor", listed, await statesNow(ctx.config.vendor)).mailboxes;
+}
+
 const removeGroup = (identity: string) => RemoveDistributionGroup({ Identity: identity, Confirm: false, ...bypass });
 
 const outputs = (inputs: MigratedUsersGroupInputs, g: DistributionGroupObject): MigratedUsersGroupOutputs => ({
