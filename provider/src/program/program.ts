@@ -221,6 +221,7 @@ async function ready(inputs: Inputs): Promise<void> {
 async function gate(inputs: Inputs): Promise<GateResult> {
   const { result, reads, checkMs } = await checkMailFlow(inputs);
   for (const w of result.warnings) pulumi.log.warn(w.message);
+  for (const n of result.notices) pulumi.log.info(n);
   for (const u of inputs.vendor?.waiting ?? []) {
     const s = inputs.vendor!.states.get(u.emailAddress);
     const asked = s?.latest.action === "remove" ? ` (requested ${s.latest.time})` : " (requested in this run)";

@@ -110,6 +110,8 @@ export interface GateResult {
   cloudOnly: Set<string>;
   /** Each declared user's plan: the steps the gate checked, which MigratedMailboxes runs. */
   steps: Map<string, Step[]>;
+  /** What the run changes that is no mail problem but the consultant must know (a user's own forward replaced). */
+  notices: string[];
 }
 
 type Problem = { kind: "loop" | "bounce" | "exchange" | "source" | "mailbox"; trace: Trace };
@@ -658,7 +660,18 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
     }
   }
   findings.sort((a, b) => a.user.localeCompare(b.user) || (a.entry ? ENTRIES.indexOf(a.entry) : 9) - (b.entry ? ENTRIES.indexOf(b.entry) : 9));
-  return { findings, refusals: findings.filter((f) => f.refuse), warnings: findings.filter((f) => !f.refuse), homes, end, cloudOnly, steps: stepsByUser };
+  // A user's own forward (to a colleague, outside: not to Exchange Online) that this run's forward
+  // replaces: shown before it goes, since a rollback turns forwarding off and does not put it back.
+  const notices: string[] = [];
+  for (const u of input.users) {
+    const m = u.action === "migrate" ? findSourceMailbox(w1, index, u) : undefined;
+    const steps = stepsByUser.get(u.email) ?? [];
+    const own = m?.gmail ? (m.gmail.autoForwarding.enabled ? m.gmail.autoForwarding.emailAddress : null) : m?.ForwardingSmtpAddress;
+    if (!m || !own || !u.forwardTo || sameAddress(bare(own), u.forwardTo) || forwardsToTenant({ ForwardingSmtpAddress: own, ForwardingAddress: null }, input.domain)) continue;
+    if (!steps.some((x) => x === "forward" || x === "gmailOn" || x === "vendorAdd")) continue;
+    notices.push(`${u.email}: the source forwards this user's mail to ${bare(own)} (the owner's or an admin's setting); this run replaces it with the forward to ${u.forwardTo}, and a rollback turns forwarding off without putting it back: note it to restore by hand`);
+  }
+  return { findings, refusals: findings.filter((f) => f.refuse), warnings: findings.filter((f) => !f.refuse), homes, end, cloudOnly, steps: stepsByUser, notices };
 }
 
 /** The systems a message went through, for a problem with no NDR-like reason. */
