@@ -28,7 +28,7 @@ export const sourceBypassRule = transportRule({
     Mode: "Enforce",
     Comments: i.comments || null,
   }),
-  observed: (r) => ({ senderIpRanges: r.SenderIpRanges, comments: r.Comments ?? "" }),
+  observed: (r) => ({ senderIpRanges: r.SenderIpRanges, comments: unmarked(r.Comments) }),
   rename: "coexist:names.bypassRule",
   compare: { name: caseless, senderIpRanges: caselessSet, comments: exact, enabled: exact },
 });
