@@ -193,6 +193,90 @@ function New-DistributionGroup {
     Invoke-ExchangeDouble -Caller $PSCmdlet -Name $MyInvocation.MyCommand.Name -Bound $PSBoundParameters
 }
 
+# Get-Group.md: coexist sends Identity (the group's GUID): documented (Identity set, Position 1).
+function Get-Group {
+    [CmdletBinding(DefaultParameterSetName = 'Identity')]
+    param(
+        # GroupIdParameter -> [object]
+        [Parameter(Position = 1, ParameterSetName = 'Identity')]
+        [object] $Identity,
+        [Parameter(ParameterSetName = 'AnrSet')]
+        [string] $Anr,
+        # on-premises only
+        [Parameter()]
+        [pscredential] $Credential,
+        # on-premises only; Fqdn -> [object]
+        [Parameter()]
+        [object] $DomainController,
+        [Parameter()]
+        [string] $Filter,
+        # on-premises only
+        [Parameter()]
+        [switch] $IgnoreDefaultScope,
+        # OrganizationalUnitIdParameter -> [object]
+        [Parameter()]
+        [object] $OrganizationalUnit,
+        # on-premises only
+        [Parameter()]
+        [switch] $ReadFromDomainController,
+        # RecipientTypeDetails[] -> [string[]]
+        [Parameter()]
+        [ValidateSet('MailNonUniversalGroup', 'MailUniversalDistributionGroup', 'MailUniversalSecurityGroup', 'NonUniversalGroup', 'RoomList', 'UniversalDistributionGroup', 'UniversalSecurityGroup')]
+        [string[]] $RecipientTypeDetails,
+        # Unlimited -> [object]: 'Unlimited' or a positive count
+        [Parameter()]
+        [ValidateScript({ $_ -eq 'Unlimited' -or ($_ -as [int]) -gt 0 })]
+        [object] $ResultSize,
+        [Parameter()]
+        [string] $SortBy
+    )
+    Invoke-ExchangeDouble -Caller $PSCmdlet -Name $MyInvocation.MyCommand.Name -Bound $PSBoundParameters
+}
+
+# Set-Group.md: coexist sends Identity (the GUID), Notes and BypassSecurityGroupManagerCheck (a SwitchParameter; coexist's spec types it z.boolean(), bound as -X:$true): documented.
+function Set-Group {
+    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'Medium')]
+    param(
+        # GroupIdParameter -> [object]
+        [Parameter(Mandatory = $true, Position = 1)]
+        [object] $Identity,
+        [Parameter()]
+        [switch] $BypassSecurityGroupManagerCheck,
+        # MultiValuedProperty -> [object[]]
+        [Parameter()]
+        [object[]] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        # on-premises only; Fqdn -> [object]
+        [Parameter()]
+        [object] $DomainController,
+        # on-premises only
+        [Parameter()]
+        [switch] $IgnoreDefaultScope,
+        [Parameter()]
+        [bool] $IsHierarchicalGroup,
+        # GeneralRecipientIdParameter[] -> [object[]]
+        [Parameter()]
+        [object[]] $ManagedBy,
+        [Parameter()]
+        [string] $Name,
+        [Parameter()]
+        [string] $Notes,
+        [Parameter()]
+        [string] $PhoneticDisplayName,
+        [Parameter()]
+        [int] $SeniorityIndex,
+        [Parameter()]
+        [string] $SimpleDisplayName,
+        [Parameter()]
+        [switch] $Universal,
+        # SmtpAddress -> [object]
+        [Parameter()]
+        [object] $WindowsEmailAddress
+    )
+    Invoke-ExchangeDouble -Caller $PSCmdlet -Name $MyInvocation.MyCommand.Name -Bound $PSBoundParameters
+}
+
 # Set-DistributionGroup.md: BypassSecurityGroupManagerCheck is a SwitchParameter, coexist's spec types it z.boolean() (binds as -X:$true/$false); the rest is documented.
 function Set-DistributionGroup {
     [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'Medium')]

@@ -103,6 +103,8 @@ export const ProviderConfig = z.object({
   previewCommands: z.boolean().default(true),
   /** coexist:vendor: where the worksheet and the confirmations are (a vendor source). */
   vendor: VendorSettings.optional(),
+  /** coexist:adopt: unmarked shared objects this stack may take over (resources/ownership.ts). */
+  adopt: z.array(z.string()).default([]),
   /** coexist:sourceUsers: a vendor's users, for the cleanup guard (nothing else can list them). */
   sourceUsers: FilePath.optional(),
   /** coexist:rollback: the cleanup guard tells a vendor rollback's removal request from the cleanup's own. */
@@ -160,6 +162,7 @@ export function readProviderConfig(config: dynamic.Config): ProviderConfig {
     vendor: configValue(get, "vendor"),
     sourceUsers: config.get("sourceUsers"),
     rollback: configValue(get, "rollback"),
+    adopt: configValue(get, "adopt"),
   });
   if (!parsed.success) {
     // Name the key and the problem, never the value: it may be a secret.

@@ -58,6 +58,12 @@ export const StackConfig = z
         bypassRule: Name64.default("Inbound from Shared Namespace"),
       })
       .default({ connector: "Shared Name Space with External Entity TRSC", coexistenceRule: "Coexistence", bypassRule: "Inbound from Shared Namespace" }),
+    /**
+     * Shared objects that exist in the tenant with no stack's owner marker, which this stack may
+     * take over (by name: the group's name or address, the connector's, a rule's). Without it, an
+     * unmarked same-named object is refused; another stack's is refused whatever this says.
+     */
+    adopt: z.array(z.string().trim().min(1).max(256)).default([]),
     /** The waves applied, in order: CSV files relative to the project directory. */
     waves: z.array(FilePath).default([]),
     /** Users listed in a wave whose move is rolled back: their mail flows to the source again. */

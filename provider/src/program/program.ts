@@ -85,19 +85,24 @@ const withTenantAddress = (config: StackConfig, u: MigratedUser): { tenantAddres
 };
 
 /** The shared objects' inputs: what the program declares and what the safety gate models. */
-export function sharedInputs(config: StackConfig, sourceUsers: string[] = []): SharedInputs {
+export function sharedInputs(config: StackConfig, sourceUsers: string[] = [], owner?: string): SharedInputs {
   const groupAddress = groupAddressOf(config);
   const pending = pendingModel(config);
+  // Each object this stack creates carries its owner's marker (resources/ownership.ts).
+  const o = owner ? { owner } : {};
   return {
     relay: { domain: config.domain, matchSubDomains: config.matchSubDomains },
-    group: { name: groupNameOf(config), primarySmtpAddress: groupAddress, managedBy: config.groupOwners, ...(pending ? { pending: sourceUsers } : {}) },
-    connector: { name: config.names.connector, smartHosts: config.smartHosts, comment: `TransportRule Scoped Connector for shared namespace ${config.domain}` },
+    group: { name: groupNameOf(config), primarySmtpAddress: groupAddress, managedBy: config.groupOwners, ...(pending ? { pending: sourceUsers } : {}), ...o },
+    connector: { name: config.names.connector, smartHosts: config.smartHosts, comment: `TransportRule Scoped Connector for shared namespace ${config.domain}`, ...o },
     coexistenceRule: pending
-      ? { name: config.names.coexistenceRule, connector: config.names.connector, sentToMemberOf: groupAddress, comments: "Redirect in-org mail for members of a specific group (users still at the source) to the Foreign Server" }
-      : { name: config.names.coexistenceRule, connector: config.names.connector, exceptMembersOf: groupAddress },
-    bypassRule: { name: config.names.bypassRule, senderIpRanges: config.sourceIpRanges },
+      ? { name: config.names.coexistenceRule, connector: config.names.connector, sentToMemberOf: groupAddress, comments: "Redirect in-org mail for members of a specific group (users still at the source) to the Foreign Server", ...o }
+      : { name: config.names.coexistenceRule, connector: config.names.connector, exceptMembersOf: groupAddress, ...o },
+    bypassRule: { name: config.names.bypassRule, senderIpRanges: config.sourceIpRanges, ...o },
   };
 }
+
+/** The owner marker's text for this stack: `<project>/<stack>` (resources/ownership.ts). */
+export const stackOwner = (): string => `${pulumi.getProject()}/${pulumi.getStack()}`;
 
 /** What this run changes, for the safety gate. */
 export function gateInput(inputs: Inputs): GateInput {
@@ -249,7 +254,7 @@ async function declare({ config, users, rolledBack, sourceUsers = [], vendor }: 
   // function's frames only, which keeps every state entry small.
   await Promise.resolve();
 
-  const shared = sharedInputs(config, sourceUsers);
+  const shared = sharedInputs(config, sourceUsers, stackOwner());
   const pending = pendingModel(config);
   const groupAddress = groupAddressOf(config);
   // Dependencies give seed 2's cleanup order on destroy (dependents go first): rules, then

@@ -54,6 +54,12 @@ export interface Definition<S extends z.ZodObject, O extends Record<string, unkn
    * not read (one resource for many users: grouped per user, the count capped).
    */
   review?(news: z.output<S>, olds?: O): string[];
+  /**
+   * Before a create, at preview and at up alike: refuses (a UserError) when a same-named object
+   * exists that this stack may not adopt (ownership.ts claim: another stack's, or unmarked and not
+   * in coexist:adopt). Shared objects only; create checks the same again.
+   */
+  claim?(ctx: Context, inputs: z.output<S>): Promise<void>;
   /** Live properties (from read) that differ from what this resource always sets. */
   drift?(outs: O): string[];
   create(ctx: Context, inputs: z.output<S>): Promise<{ id: string; outs: O }>;
@@ -108,6 +114,18 @@ const reported = (e: unknown): never => {
   throw e instanceof ExchangeError || e instanceof UserError ? quiet(e) : e;
 };
 
+/** Why the engine may not create this object (definition.claim), or undefined. Other errors propagate. */
+async function refusal(def: AnyDefinition, inputs: Record<string, unknown>): Promise<string | undefined> {
+  if (!def.claim) return undefined;
+  try {
+    await def.claim(context(), inputs);
+    return undefined;
+  } catch (e) {
+    if (e instanceof UserError) return e.message;
+    return reported(e);
+  }
+}
+
 /** The dynamic ResourceProvider for a definition: what the tiny serialized closure delegates to. */
 export function handlerFor(def: AnyDefinition): Required<Omit<dynamic.ResourceProvider, "configure">> {
   const show = () => context().config.previewCommands;
@@ -115,10 +133,12 @@ export function handlerFor(def: AnyDefinition): Required<Omit<dynamic.ResourcePr
     check: async (olds, news) => {
       noteProgramRan();
       const result = check(def, news);
-      // No old inputs: the engine will create it. Say what that runs.
-      if (Object.keys(withoutProvider(olds)).length === 0 && !result.failures && !hasUnknown(result.inputs) && show()) {
+      // No old inputs: the engine will create it. Refuse another stack's object, then say what that runs.
+      if (Object.keys(withoutProvider(olds)).length === 0 && !result.failures && !hasUnknown(result.inputs)) {
         const inputs = result.inputs as Record<string, unknown>;
-        await announce(def, inputs, "create", def.plan.create(inputs), def.asks?.create(inputs), def.review?.(inputs));
+        const refused = await refusal(def, inputs);
+        if (refused) return { inputs: result.inputs, failures: [{ property: "name", reason: refused }] };
+        if (show()) await announce(def, inputs, "create", def.plan.create(inputs), def.asks?.create(inputs), def.review?.(inputs));
       }
       return result;
     },

@@ -54,7 +54,7 @@ $script:Secrets = [System.Collections.Generic.List[string]]::new()
 # widen it, and a cmdlet off it is refused before anything else is looked at, connected or not.
 $KnownCmdlets = [System.Collections.Generic.HashSet[string]]::new([string[]] @(
         'Get-AcceptedDomain', 'Set-AcceptedDomain',
-        'Get-DistributionGroup', 'New-DistributionGroup', 'Set-DistributionGroup', 'Remove-DistributionGroup',
+        'Get-DistributionGroup', 'New-DistributionGroup', 'Set-DistributionGroup', 'Remove-DistributionGroup', 'Get-Group', 'Set-Group',
         'Get-DistributionGroupMember', 'Add-DistributionGroupMember', 'Remove-DistributionGroupMember', 'Update-DistributionGroupMember',
         'Get-Recipient',
         'Get-Mailbox', 'Set-Mailbox',

@@ -84,6 +84,7 @@ export function applyShared(w: RoutingWorld, c: Command): void {
         RequireSenderAuthenticationEnabled: true,
         HiddenFromAddressListsEnabled: false,
         Members: [],
+        Notes: str(p.Notes) ?? null,
       };
       t.groups.push(group);
       return;

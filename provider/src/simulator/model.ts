@@ -53,6 +53,8 @@ export const TenantMailRecipient = TenantMailbox.extend({
 export const Group = DistributionGroupObject.omit({ Identity: true, GroupType: true, RecipientTypeDetails: true }).extend({
   Type: z.enum(["Distribution", "Security"]),
   Members: z.array(z.string()),
+  /** The group object's Notes (New-DistributionGroup -Notes, Set-Group -Notes), read with Get-Group; absent: none. */
+  Notes: z.string().nullable().optional(),
 });
 
 // Connectors, rules and source mailboxes are stored as Exchange reports them, less Identity

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import * as c from "../exchange/cmdlets";
-import { AcceptedDomainObject, DistributionGroupObject, MailboxObject, OutboundConnectorObject, RecipientObject, TenantRecipientObject, TransportRuleObject } from "../exchange/cmdlets";
+import { AcceptedDomainObject, DistributionGroupObject, GroupObject, MailboxObject, OutboundConnectorObject, RecipientObject, TenantRecipientObject, TransportRuleObject } from "../exchange/cmdlets";
 import { bare, domainOf, sameAddress } from "../exchange/addresses";
 import { namedBy } from "./lookup";
 import { EXO_SERVER, raise } from "./errors";
@@ -30,6 +30,8 @@ const unresolvedRecipient = (identity: string): never => raise("unresolvedRecipi
 const groupKeys = (g: Group) => [g.Guid, g.Name, g.Alias, g.DisplayName, g.PrimarySmtpAddress, ...g.EmailAddresses];
 const findGroup = (w: World, id: string) => findOne(w.tenant.groups, id, groupKeys);
 const getGroup = (w: World, id: string) => findGroup(w, id) ?? notFound(id);
+/** Get-Group and Set-Group take "Name, Distinguished name (DN), Canonical DN, GUID" (Get-Group.md, Set-Group.md, -Identity): no address. */
+const getGroupObject = (w: World, id: string) => findOne(w.tenant.groups, id, (g) => [g.Guid, g.Name]) ?? notFound(id);
 const findConnector = (w: World, id: string) => findOne(w.tenant.outboundConnectors, id, (o) => [o.Guid, o.Name]);
 const getConnector = (w: World, id: string) => findConnector(w, id) ?? notFound(id);
 const findRule = (w: World, id: string) => findOne(w.tenant.transportRules, id, (r) => [r.Guid, r.Name]);
@@ -385,6 +387,7 @@ export const tenantCmdlets: Record<string, Handler> = {
       RequireSenderAuthenticationEnabled: p.RequireSenderAuthenticationEnabled ?? true,
       HiddenFromAddressListsEnabled: false,
       Members: [],
+      Notes: p.Notes ?? null,
     };
     checkMembershipRestrictions(g);
     w.tenant.groups.push(g);
@@ -413,6 +416,20 @@ export const tenantCmdlets: Record<string, Handler> = {
     if (p.MemberDepartRestriction !== undefined) g.MemberDepartRestriction = p.MemberDepartRestriction;
     if (p.RequireSenderAuthenticationEnabled !== undefined) g.RequireSenderAuthenticationEnabled = p.RequireSenderAuthenticationEnabled;
     checkMembershipRestrictions(g);
+    return [];
+  },
+
+  "Get-Group": (w, p: P<typeof c.GetGroup>): GroupObject[] => {
+    const g = getGroupObject(w, p.Identity);
+    return [{ Identity: g.Name, Guid: g.Guid, Name: g.Name, Notes: g.Notes ?? null }];
+  },
+
+  // "If you aren't defined in the ManagedBy property of the group, you need to use this switch in
+  // commands that modify or delete the group" (Set-Group.md, -BypassSecurityGroupManagerCheck).
+  "Set-Group": (w, p: P<typeof c.SetGroup>) => {
+    requireManagerBypass(p.BypassSecurityGroupManagerCheck);
+    const g = getGroupObject(w, p.Identity);
+    if (p.Notes !== undefined) g.Notes = p.Notes;
     return [];
   },
 

@@ -52,6 +52,40 @@ export const SetDistributionGroup = cmdlet({
   }),
 });
 
+/**
+ * The group object's own settings, where its Notes live: "Use the Set-Group cmdlet to modify group
+ * object settings" and "-Notes: The Notes parameters specifies additional information about the
+ * object" (Set-Group.md); Set-DistributionGroup has no -Notes, and Get-DistributionGroup's output is
+ * not documented to carry them, so they are read with Get-Group ("returns no mail-related
+ * properties", Get-Group.md). Get-Group's -Identity is a Name, DN, canonical DN or GUID (no email
+ * address): coexist passes the group's GUID.
+ */
+export const GetGroup = cmdlet({
+  name: "Get-Group",
+  role: "exchange",
+  effect: "read",
+  idempotent: true,
+  parameters: z.strictObject({ Identity }),
+});
+
+/** coexist's owner marker on an adopted group (resources/ownership.ts); -BypassSecurityGroupManagerCheck as on Set-DistributionGroup (Set-Group.md). */
+export const SetGroup = cmdlet({
+  name: "Set-Group",
+  role: "exchange",
+  effect: "write",
+  idempotent: true,
+  parameters: z.strictObject({ Identity, Notes: z.string().max(1024).nullable().optional(), BypassSecurityGroupManagerCheck: z.boolean().optional() }),
+});
+
+/** What coexist reads of Get-Group: the group's Notes (null when none). */
+export const GroupObject = z.object({
+  Identity: z.string(),
+  Guid: z.string(),
+  Name: z.string(),
+  Notes: z.string().nullable(),
+});
+export type GroupObject = z.infer<typeof GroupObject>;
+
 export const RemoveDistributionGroup = cmdlet({
   name: "Remove-DistributionGroup",
   role: "exchange",

@@ -1,15 +1,16 @@
 import { z } from "zod";
-import { DistributionGroupObject, GetDistributionGroup, NewDistributionGroup, RemoveDistributionGroup, SetDistributionGroup } from "../../exchange/cmdlets";
+import { DistributionGroupObject, GetDistributionGroup, GetGroup, GroupObject, NewDistributionGroup, RemoveDistributionGroup, SetDistributionGroup, SetGroup } from "../../exchange/cmdlets";
 import { domainOf } from "../../exchange/addresses";
 import { sourceKindOf } from "../../exchange/targets";
 import { vendorSource } from "../../snapshot/vendorSource";
 import { statesNow } from "../migratedMailbox/vendorSteps";
 import { members as membersOf, pendingFill, pendingMembers, remember, runFill, sourceMailboxes } from "../groupMembers";
 import { Identity, Name64, SmtpAddress } from "../../exchange/command";
-import { address, caseless, caselessSet } from "../compare";
+import { address, caseless, caselessSet, exact } from "../compare";
 import { Context } from "../context";
 import { Definition } from "../definition";
 import { afterNew, conflict, createOnce, getOne, removeIfPresent } from "../operations";
+import { Claimed, mayAdopt, foreign, marked, mayDelete, Owner, ownerOf } from "../ownership";
 
 /**
  * The coexist group. migratedGroup (seed 2): "Migrated Users", the coexistence rule's exception;
@@ -29,6 +30,8 @@ export const MigratedUsersGroupInputs = z.object({
   hiddenFromAddressLists: z.boolean().default(true),
   /** pendingGroup: every source user (coexist:sourceUsers), lower case; absent in migratedGroup. */
   pending: z.array(SmtpAddress.transform((s) => s.toLowerCase())).optional(),
+  /** The stack that owns it, `<project>/<stack>`: its marker ends the group's Notes (ownership.ts). */
+  owner: Owner.optional(),
 });
 export type MigratedUsersGroupInputs = z.output<typeof MigratedUsersGroupInputs>;
 export type MigratedUsersGroupOutputs = MigratedUsersGroupInputs & { liveHidden: boolean };
@@ -43,10 +46,19 @@ const newGroup = (i: MigratedUsersGroupInputs) =>
     Type: "Distribution",
     MemberJoinRestriction: "Closed",
     MemberDepartRestriction: "Closed",
-    Notes: i.pending
-      ? "Managed by coexist: members are users whose mailbox still lives at the source; mail for them goes there."
-      : "Managed by coexist: members are users whose mailbox lives in Exchange Online.",
+    Notes: marked(notes(i), i.owner)!,
   });
+
+const notes = (i: MigratedUsersGroupInputs) =>
+  i.pending
+    ? "Managed by coexist: members are users whose mailbox still lives at the source; mail for them goes there."
+    : "Managed by coexist: members are users whose mailbox lives in Exchange Online.";
+
+/** The group's Notes: on the group object, read with Get-Group by GUID (exchange/cmdlets/distributionGroup.ts GetGroup). */
+const notesOf = async (ctx: Context, guid: string) => (await getOne<GroupObject>(ctx.exchange, GetGroup({ Identity: guid })))?.Notes ?? null;
+/** Writes this stack's marker into the group's Notes, keeping the text there. */
+const markGroup = (guid: string, had: string | null, owner: string | undefined) => SetGroup({ Identity: guid, Notes: marked(had, owner), ...bypass });
+const claimed = (name: string): Claimed => ({ kind: "Group", name, field: "Notes", rename: "coexist:names.group and coexist:names.groupAddress" });
 
 
 /**
@@ -106,7 +118,7 @@ export const migratedUsersGroup: Definition<typeof MigratedUsersGroupInputs, Mig
   inputs: MigratedUsersGroupInputs,
   replaceOn: [],
   deleteBeforeReplace: false,
-  compare: { name: caseless, primarySmtpAddress: address, managedBy: caselessSet },
+  compare: { name: caseless, primarySmtpAddress: address, managedBy: caselessSet, owner: exact },
   plan: {
     create: (news) => [
       newGroup(news),
@@ -122,26 +134,42 @@ export const migratedUsersGroup: Definition<typeof MigratedUsersGroupInputs, Mig
         ...(caselessSet(olds.managedBy, news.managedBy) ? {} : { ManagedBy: news.managedBy }),
         ...bypass,
       }),
+      // A stack without a marker yet (state from before markers): its own text, marked.
+      ...(olds.owner !== news.owner && news.owner !== undefined ? [SetGroup({ Identity: news.name, Notes: marked(notes(news), news.owner), ...bypass })] : []),
       ...plannedFill(news, new Set(olds.pending ?? [])),
     ],
     delete: (olds) => [removeGroup(olds.primarySmtpAddress)],
   },
   drift: (outs) => (outs.liveHidden !== outs.hiddenFromAddressLists ? ["hiddenFromAddressLists"] : []),
 
+  async claim(ctx, inputs) {
+    const existing = await getOne<DistributionGroupObject>(ctx.exchange, GetDistributionGroup({ Identity: inputs.primarySmtpAddress }));
+    if (existing) mayAdopt(claimed(inputs.name), await notesOf(ctx, existing.Guid), inputs.owner, ctx.config.adopt, inputs.primarySmtpAddress);
+  },
+
   async create(ctx, inputs) {
     const existing = await getOne<DistributionGroupObject>(ctx.exchange, GetDistributionGroup({ Identity: inputs.primarySmtpAddress }));
     if (existing) {
+      // Another stack's, or unmarked and not in coexist:adopt: refused before anything is written.
+      const had = await notesOf(ctx, existing.Guid);
+      const how = mayAdopt(claimed(inputs.name), had, inputs.owner, ctx.config.adopt, inputs.primarySmtpAddress);
       const differences = [
         ...(existing.Name.toLowerCase() !== inputs.name.toLowerCase() ? [`name is '${existing.Name}'`] : []),
         ...(existing.RecipientTypeDetails !== "MailUniversalDistributionGroup" ? [`it is a ${existing.RecipientTypeDetails}`] : []),
       ];
       if (differences.length > 0) throw conflict("Group", inputs.primarySmtpAddress, differences);
+      if (how === "adopt") await ctx.exchange.run(markGroup(existing.Guid, had, inputs.owner));
       await converge(ctx, existing.Guid, inputs, existing, true); // adopt: an earlier run created it
       await fill(ctx, existing.PrimarySmtpAddress.toLowerCase(), inputs);
       const now = (await getOne<DistributionGroupObject>(ctx.exchange, GetDistributionGroup({ Identity: existing.Guid })))!;
       return { id: existing.Guid, outs: outputs(inputs, now) };
     }
-    const created = await createOnce(ctx.exchange, newGroup(inputs), () => getOne<DistributionGroupObject>(ctx.exchange, GetDistributionGroup({ Identity: inputs.primarySmtpAddress })));
+    // Read back after an unknown outcome, it is this call's only when it carries this stack's marker.
+    const readBack = async () => {
+      const g = await getOne<DistributionGroupObject>(ctx.exchange, GetDistributionGroup({ Identity: inputs.primarySmtpAddress }));
+      return g && ownerOf(await notesOf(ctx, g.Guid)) === inputs.owner ? g : undefined;
+    };
+    const created = await createOnce(ctx.exchange, newGroup(inputs), readBack);
     await converge(ctx, created.Guid, inputs, undefined, false);
     await fill(ctx, created.PrimarySmtpAddress.toLowerCase(), inputs);
     return { id: created.Guid, outs: outputs(inputs, { ...created, HiddenFromAddressListsEnabled: inputs.hiddenFromAddressLists }) };
@@ -159,12 +187,22 @@ export const migratedUsersGroup: Definition<typeof MigratedUsersGroupInputs, Mig
       await ctx.exchange.run(SetDistributionGroup({ Identity: id, PrimarySmtpAddress: news.primarySmtpAddress, ...bypass }));
     }
     await converge(ctx, id, news, have, !caselessSet(olds.managedBy, news.managedBy));
+    if (olds.owner !== news.owner && news.owner !== undefined) {
+      const had = await notesOf(ctx, id);
+      const found = ownerOf(had);
+      // Marking a group from before markers; never taking over one another stack marked meanwhile.
+      if (found !== undefined && found !== news.owner) throw foreign(claimed(have.Name), found, news.owner);
+      await ctx.exchange.run(markGroup(id, had, news.owner));
+    }
     await fill(ctx, news.primarySmtpAddress, news);
     const now = (await getOne<DistributionGroupObject>(ctx.exchange, GetDistributionGroup({ Identity: id })))!;
     return outputs(news, now);
   },
 
-  async delete(ctx, id) {
+  async delete(ctx, id, outs) {
+    const live = await getOne<DistributionGroupObject>(ctx.exchange, GetDistributionGroup({ Identity: id }));
+    if (!live) return;
+    mayDelete(claimed(live.Name), await notesOf(ctx, id), outs.owner);
     await removeIfPresent(ctx.exchange, removeGroup(id));
   },
 };

@@ -12,6 +12,7 @@ import { Name64 } from "../../exchange/command";
 import { caseless, exact, smartHostSet } from "../compare";
 import { Definition } from "../definition";
 import { conflict, createOnce, getOne, removeIfPresent } from "../operations";
+import { Claimed, mayAdopt, marked, mayDelete, Owner, ownerOf, unmarked } from "../ownership";
 
 /**
  * The transport-rule-scoped Partner outbound connector whose smart hosts are the source's MX:
@@ -25,6 +26,8 @@ export const PartnerConnectorInputs = z.object({
   tlsSettings: TlsSettings.nullable().default(null),
   tlsDomain: z.string().nullable().default(null),
   comment: z.string().max(1024).default(""),
+  /** The stack that owns it, `<project>/<stack>`: its marker ends the Comment (ownership.ts). */
+  owner: Owner.optional(),
 });
 export type PartnerConnectorInputs = z.output<typeof PartnerConnectorInputs>;
 export type PartnerConnectorOutputs = PartnerConnectorInputs & {
@@ -47,7 +50,7 @@ const settable = (i: PartnerConnectorInputs) => ({
   SmartHosts: i.smartHosts,
   TlsSettings: i.tlsSettings,
   TlsDomain: i.tlsDomain,
-  Comment: i.comment || null,
+  Comment: marked(i.comment, i.owner),
   Enabled: true,
 });
 
@@ -62,7 +65,7 @@ const outputs = (i: PartnerConnectorInputs, o: OutboundConnectorObject): Partner
   smartHosts: o.SmartHosts,
   tlsSettings: o.TlsSettings,
   tlsDomain: o.TlsDomain,
-  comment: o.Comment ?? "",
+  comment: unmarked(o.Comment),
   enabled: o.Enabled,
   isTransportRuleScoped: o.IsTransportRuleScoped,
   connectorType: o.ConnectorType,
@@ -77,13 +80,15 @@ function differences(i: PartnerConnectorInputs, o: OutboundConnectorObject): str
   return d;
 }
 
+const claimed = (name: string): Claimed => ({ kind: "Outbound connector", name, field: "Comment", rename: "coexist:names.connector" });
+
 export const partnerConnector: Definition<typeof PartnerConnectorInputs, PartnerConnectorOutputs> = {
   name: "PartnerConnector",
   resourceName: () => "partner-connector",
   inputs: PartnerConnectorInputs,
   replaceOn: ["name"],
   deleteBeforeReplace: false,
-  compare: { name: caseless, smartHosts: smartHostSet, tlsSettings: exact, tlsDomain: caseless, comment: exact },
+  compare: { name: caseless, smartHosts: smartHostSet, tlsSettings: exact, tlsDomain: caseless, comment: exact, owner: exact },
   plan: {
     create: (news) => [newConnector(news)],
     update: (olds, news) => [setConnector(olds.name, news)],
@@ -95,15 +100,27 @@ export const partnerConnector: Definition<typeof PartnerConnectorInputs, Partner
     ...(outs.connectorType !== "Partner" ? ["connectorType"] : []),
   ],
 
+  async claim(ctx, inputs) {
+    const existing = await getOne<OutboundConnectorObject>(ctx.exchange, GetOutboundConnector({ Identity: inputs.name }));
+    if (existing) mayAdopt(claimed(inputs.name), existing.Comment, inputs.owner, ctx.config.adopt);
+  },
+
   async create(ctx, inputs) {
     const existing = await getOne<OutboundConnectorObject>(ctx.exchange, GetOutboundConnector({ Identity: inputs.name }));
     if (existing) {
+      // Another stack's, or unmarked and not in coexist:adopt: refused before anything is written.
+      mayAdopt(claimed(inputs.name), existing.Comment, inputs.owner, ctx.config.adopt);
       const d = differences(inputs, existing);
       if (d.length > 0) throw conflict("Outbound connector", inputs.name, d);
       await ctx.exchange.run(SetOutboundConnector({ Identity: existing.Guid, ...settable(inputs) }));
       return { id: existing.Guid, outs: outputs(inputs, { ...existing, ...settable(inputs) }) };
     }
-    const created = await createOnce(ctx.exchange, newConnector(inputs), () => getOne<OutboundConnectorObject>(ctx.exchange, GetOutboundConnector({ Identity: inputs.name })));
+    // Read back after an unknown outcome, it is this call's only when it carries this stack's marker.
+    const readBack = async () => {
+      const o = await getOne<OutboundConnectorObject>(ctx.exchange, GetOutboundConnector({ Identity: inputs.name }));
+      return o && ownerOf(o.Comment) === inputs.owner ? o : undefined;
+    };
+    const created = await createOnce(ctx.exchange, newConnector(inputs), readBack);
     return { id: created.Guid, outs: outputs(inputs, created) };
   },
 
@@ -119,7 +136,10 @@ export const partnerConnector: Definition<typeof PartnerConnectorInputs, Partner
     return outputs(news, o);
   },
 
-  async delete(ctx, id) {
+  async delete(ctx, id, outs) {
+    const live = await getOne<OutboundConnectorObject>(ctx.exchange, GetOutboundConnector({ Identity: id }));
+    if (!live) return;
+    mayDelete(claimed(live.Name), live.Comment, outs.owner);
     await removeIfPresent(ctx.exchange, removeConnector(id));
   },
 };

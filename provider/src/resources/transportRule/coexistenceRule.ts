@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Identity, Name64 } from "../../exchange/command";
 import { address, caseless, exact } from "../compare";
+import { Owner, unmarked } from "../ownership";
 import { transportRule } from "./transportRule";
 
 /**
@@ -21,6 +22,8 @@ export const CoexistenceRuleInputs = z.object({
   sentToMemberOf: Identity.optional(),
   comments: z.string().max(1024).default("Redirect in-org mail to Foreign Server except for members of a specific group"),
   enabled: z.boolean().default(true),
+  /** The stack that owns it, `<project>/<stack>` (resources/ownership.ts). */
+  owner: Owner.optional(),
 }).refine((i) => (i.exceptMembersOf === undefined) !== (i.sentToMemberOf === undefined), { message: "needs exactly one of exceptMembersOf (migratedGroup) and sentToMemberOf (pendingGroup)" });
 
 export const coexistenceRule = transportRule({
@@ -41,8 +44,9 @@ export const coexistenceRule = transportRule({
   observed: (r) => ({
     connector: r.RouteMessageOutboundConnector ?? "",
     ...(r.SentToMemberOf.length > 0 ? { sentToMemberOf: r.SentToMemberOf.join(",") } : { exceptMembersOf: r.ExceptIfSentToMemberOf.join(",") }),
-    comments: r.Comments ?? "",
+    comments: unmarked(r.Comments),
   }),
+  rename: "coexist:names.coexistenceRule",
   compare: { name: caseless, connector: caseless, exceptMembersOf: address, sentToMemberOf: address, comments: exact, enabled: exact },
 });
 

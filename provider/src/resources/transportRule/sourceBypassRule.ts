@@ -2,6 +2,7 @@ import { z } from "zod";
 import { IpRange } from "../../exchange/cmdlets";
 import { Name64 } from "../../exchange/command";
 import { caseless, caselessSet, exact } from "../compare";
+import { Owner, unmarked } from "../ownership";
 import { transportRule } from "./transportRule";
 
 /** Seed 2's "Inbound from Shared Namespace": mail from the source's IPs gets SCL -1 (not junked). */
@@ -10,6 +11,8 @@ export const SourceBypassRuleInputs = z.object({
   senderIpRanges: z.array(IpRange).min(1, "needs the source's outbound IP addresses or ranges"),
   comments: z.string().max(1024).default(""),
   enabled: z.boolean().default(true),
+  /** The stack that owns it, `<project>/<stack>` (resources/ownership.ts). */
+  owner: Owner.optional(),
 });
 
 export const sourceBypassRule = transportRule({
@@ -25,6 +28,7 @@ export const sourceBypassRule = transportRule({
     Mode: "Enforce",
     Comments: i.comments || null,
   }),
-  observed: (r) => ({ senderIpRanges: r.SenderIpRanges, comments: r.Comments ?? "" }),
+  observed: (r) => ({ senderIpRanges: r.SenderIpRanges, comments: unmarked(r.Comments) }),
+  rename: "coexist:names.bypassRule",
   compare: { name: caseless, senderIpRanges: caselessSet, comments: exact, enabled: exact },
 });
