@@ -167,6 +167,21 @@ namespace Google
         }
     }
 }
+
+namespace Google.Apis.Auth.OAuth2.Responses
+{
+    /// <summary>
+    /// What the token request throws when Google refuses to impersonate a user (deleted or
+    /// suspended: invalid_grant). The real one takes a TokenErrorResponse and its Message is that
+    /// response's ToString(), 'Error:"invalid_grant", Description:"...", Uri:""'
+    /// (Src/Support/Google.Apis.Auth/OAuth2/Responses/TokenResponseException.cs,
+    /// TokenErrorResponse.cs); the double is given that text.
+    /// </summary>
+    public class TokenResponseException : Exception
+    {
+        public TokenResponseException(string message) : base(message) { }
+    }
+}
 '@
 }
 
