@@ -226,7 +226,8 @@ class Directory implements View {
   /**
    * The source's accepted domain for `domain`: an exact DomainName, else the longest parent whose
    * DomainName is `*.parent` ("to specify all subdomains", New-AcceptedDomain.md, -DomainName) or
-   * which has MatchSubDomains on (as the tenant's: InternalRelay only).
+   * which has MatchSubDomains on (as the tenant's: InternalRelay only; documented for Exchange
+   * Online only, assumed for on-premises Exchange, whose Set-AcceptedDomain.md states no such rule).
    */
   sourceAcceptedDomainFor(domain: string): SourceAcceptedDomain | undefined {
     const all = this.world.source.acceptedDomains ?? [];
@@ -266,8 +267,10 @@ class Directory implements View {
   /**
    * The accepted domain covering `domain`: an exact DomainName match, else the longest parent
    * domain with MatchSubDomains on. MatchSubDomains is honoured only on InternalRelay domains
-   * (Set-AcceptedDomain reference: "You can only use this parameter on ... InternalRelay"), so
-   * a stray flag on an Authoritative domain covers nothing.
+   * ("In order to enable match subdomains, an accepted domain must be set up as an internal relay
+   * domain.", "Enable mail flow for subdomains in Exchange Online", MicrosoftDocs/OfficeDocs-Exchange
+   * enable-mail-flow-for-subdomains.md; Set-AcceptedDomain.md's -MatchSubDomains does not say it),
+   * so a stray flag on an Authoritative domain covers nothing.
    */
   acceptedDomainFor(domain: string): AcceptedDomain | undefined {
     const all = this.world.tenant.acceptedDomains;
@@ -558,11 +561,13 @@ function exchangeTransport(world: View, a: Arrival, hops: Hop[]): { step: Step; 
     // SentToMemberOf: "a condition that looks for messages sent to members of distribution
     // groups, dynamic distribution groups, or mail-enabled security groups" (New-TransportRule
     // reference). As for the exception below, a recipient is a member when it resolves to a
-    // mailbox in a listed group, nested groups followed; a recipient that resolves to no mailbox
-    // (a group address: expansion is not modelled; a mail user; an unknown address) matches no
-    // group. "If you remove the group after you create the rule, no action is taken on messages
-    // that are sent to members of the group" (same reference): a listed group that no longer
-    // exists matches nobody. (A world saved before rules had the field has none: no condition.)
+    // mailbox in a listed group, nested groups followed (not documented: neither the reference nor
+    // the conditions page says whether nested members count; assumed); a recipient that resolves
+    // to no mailbox (a group address: expansion is not modelled; a mail user; an unknown address)
+    // matches no group. "If you remove the group after you create the rule, no action is taken on
+    // messages that are sent to members of the group" (same reference): a listed group that no
+    // longer exists matches nobody. (A world saved before rules had the field has none: no
+    // condition.)
     const sentToMemberOf = rule.SentToMemberOf ?? [];
     let memberNote = "";
     if (sentToMemberOf.length > 0) {
@@ -621,7 +626,12 @@ function exchangeTransport(world: View, a: Arrival, hops: Hop[]): { step: Step; 
     // External recipient: leaves Exchange Online over the internet.
     return { step: viaMx(world, "exchange", r, hops), scl };
   }
-  // InternalRelay (or ExternalRelay): unknown recipients are relayed to the domain's MX.
+  // InternalRelay (or ExternalRelay): unknown recipients are relayed to the domain's MX. "Manage
+  // accepted domains in Exchange Online" says such mail "is relayed to your own email server if the
+  // recipients aren't known to Microsoft 365 or Office 365", with "a connector for mail flow from
+  // Microsoft 365 or Office 365 to your on-premises email server". Without one (coexist's connector
+  // is transport-rule-scoped), where it goes is not documented: the MX is assumed, the reading that
+  // reports a loop after the MX cutover rather than a delivery.
   const mx = world.mx(d);
   if (mx === "exchange") {
     hops.push({ at: "exchange", recipient: r, action: `${accepted.DomainType} ${accepted.DomainName}: recipient unknown, MX for ${d} → exchange (itself)` });
