@@ -1,5 +1,5 @@
 import { bare, domainOf, sameAddress } from "../exchange/addresses";
-import { overlay, traceMail, viewOf, type RoutingWorld, type Trace, type View } from "../oracle";
+import { overlay, recipientPrimary, traceMail, viewOf, type RoutingWorld, type Trace, type View } from "../oracle";
 import type { SourceMailbox, TenantMailbox } from "../simulator/model";
 import type { RoutingModel } from "../config/provider";
 import { forwardsToTenant, pendingFill, pendingMembers } from "../resources/groupMembers";
@@ -124,7 +124,7 @@ function problemOf(view: View, user: string, trace: Trace, home: Home | undefine
   if (home && got !== home) return { kind: got, trace };
   // Delivered in the right system but to someone else's mailbox: worse than the wrong system.
   const own = got === "exchange" ? view.tenantRecipient(user) : view.sourceMailbox(user);
-  const ownAddress = own === undefined ? undefined : "kind" in own ? (own.kind === "mailbox" ? own.mailbox.PrimarySmtpAddress : own.group.PrimarySmtpAddress) : own.PrimarySmtpAddress;
+  const ownAddress = own === undefined ? undefined : "kind" in own ? recipientPrimary(own) : own.PrimarySmtpAddress;
   if (trace.deliveredTo && ownAddress && !sameAddress(trace.deliveredTo, ownAddress)) return { kind: "mailbox", trace };
   return undefined;
 }
@@ -308,7 +308,7 @@ function diagnose(end: View, u: UserPlan, mailbox: SourceMailbox | undefined, te
       standalone: false,
     });
   } else if (target.kind !== "mailbox" || !own || own.kind !== "mailbox" || own.mailbox !== target.mailbox) {
-    const holder = target.kind === "mailbox" ? target.mailbox.PrimarySmtpAddress : `the group ${target.group.PrimarySmtpAddress}`;
+    const holder = target.kind === "mailbox" ? target.mailbox.PrimarySmtpAddress : `the ${target.kind === "group" ? "group" : target.recipient.RecipientType === "MailUser" ? "mail user" : "mail contact"} ${recipientPrimary(target)}`;
     out.push({
       cause: `the routing address ${to} belongs to ${holder}, not to ${own?.kind === "mailbox" ? own.mailbox.PrimarySmtpAddress : `${u.email}'s Exchange Online mailbox (there is none)`}`,
       fix: "forward to an address of the user's own Exchange Online mailbox",
