@@ -188,7 +188,7 @@ describe("the mail-flow safety gate through the real CLI", () => {
       await passes();
     });
 
-    it("refuses a wave once MX is cut over while a user at the source has no Exchange Online recipient: internet mail for them would loop", async () => {
+    it("refuses a wave once MX is cut over while users are at the source: with no Exchange Online recipient their internet mail loops, with one it stays in Exchange Online under New-TransportRule.md's reading", async () => {
       rehearsal.updateWorld((w) => {
         w.mx["contoso.com"] = "exchange";
         w.tenant.mailboxes = w.tenant.mailboxes.filter((m) => m.Alias !== "carol");
@@ -196,10 +196,14 @@ describe("the mail-flow safety gate through the real CLI", () => {
       project.writeConfig({ ...base, waves: [wave1()] });
       const out = await refused();
       expect(out).toContain("carol@contoso.com: internet mail would loop");
-      // With a mailbox for carol the coexistence rule routes her mail back to the source:
-      // "the recipient is a mailbox ... in your organization" (New-TransportRule, SentToScope).
+      // With a mailbox for carol the conditions page's reading has the coexistence rule route her
+      // anonymous internet mail back to the source ("The recipient is a mailbox ... that exists
+      // inside the organization"); New-TransportRule.md's does not ("sent or received over an
+      // authenticated connection AND ..."), so it would stay in her waiting mailbox: refused.
       rehearsal.updateWorld((w) => void w.tenant.mailboxes.push({ Guid: "carol-exo", Name: "carol", Alias: "carol", PrimarySmtpAddress: "carol@contoso.com", EmailAddresses: ["SMTP:carol@contoso.com", `smtp:carol@${ORG}`] }));
-      await passes();
+      const again = await refused();
+      expect(again).not.toContain("carol@contoso.com: internet mail would loop");
+      expect(again).toContain("carol@contoso.com: internet mail would land in Exchange Online, where the user does not live (as it does today) (if SentToScope InOrganization needs an authenticated connection for every recipient, as New-TransportRule.md says;");
     });
 
     it("warns about a user the run leaves alone whose own forwarding is broken, without refusing", async () => {

@@ -386,11 +386,11 @@ describe("mail-routing oracle", () => {
     });
   });
 
-  // New-TransportRule, SentToScope InOrganization: "The recipient is a mailbox, mail user, group,
-  // or mail-enabled public folder in your organization", or "the recipient's email address is in
-  // an accepted domain that's configured as an authoritative domain or an internal relay domain,
-  // and the message was sent or received over an authenticated connection".
-  describe("SentToScope InOrganization, as the New-TransportRule reference defines it", () => {
+  // The conditions page (UserScopeTo): "The recipient is a mailbox, mail user, group, or
+  // mail-enabled public folder that exists inside the organization", or "the recipient's email
+  // address is in an accepted domain that's configured as an authoritative domain or an internal
+  // relay domain, **and** the message was sent or received over an authenticated connection".
+  describe("SentToScope InOrganization, as the conditions page defines it (the default reading)", () => {
     const cutOver = () => {
       const w = configureCoexistence(freshWorld());
       w.mx[DOMAIN] = "exchange";
@@ -422,6 +422,120 @@ describe("mail-routing oracle", () => {
       const w = configureCoexistence(freshWorld());
       w.tenant.mailboxes = w.tenant.mailboxes.filter((m) => m.Alias !== "bob");
       expect(send(w, "bob", "internet").outcome).toBe("delivered-source");
+    });
+  });
+
+  // New-TransportRule.md (ExchangePowerShell/, -SentToScope): "InOrganization: The message was
+  // sent or received over an authenticated connection **AND** the recipient meets at least one of
+  // the following criteria: The recipient is a mailbox, mail user, group, or mail-enabled public
+  // folder in the organization, **OR** the recipient's email address is in an accepted domain".
+  describe("SentToScope InOrganization, as New-TransportRule.md defines it (the cmdlet reading)", () => {
+    const cutOver = () => {
+      const w = configureCoexistence(freshWorld());
+      w.mx[DOMAIN] = "exchange";
+      return w;
+    };
+
+    it("does not match anonymous internet mail even for a recipient with an Exchange Online mailbox, so after MX cutover it stays in that mailbox", () => {
+      const t = traceMail(cutOver(), { to: `bob@${DOMAIN}`, entry: "internet" }, { inOrganization: "cmdlet" });
+      expect([t.outcome, t.deliveredTo]).toEqual(["delivered-exchange", `bob@${DOMAIN}`]);
+      expect(t.hops.some((h) => h.action.startsWith("rule 'Coexistence'"))).toBe(false);
+    });
+
+    it("says, under the conditions page's reading, that the readings differ for that message, and not for an Exchange Online user's authenticated one", () => {
+      expect(send(cutOver(), "bob", "internet").inOrganizationReadingsDiffer).toBe(true);
+      expect(send(cutOver(), "bob", "exchange").inOrganizationReadingsDiffer).toBeUndefined();
+    });
+
+    it("matches an Exchange Online user's mail under both readings, since a mailbox's submission is authenticated", () => {
+      for (const reading of ["conditions", "cmdlet"] as const) {
+        expect(traceMail(cutOver(), { to: `bob@${DOMAIN}`, entry: "exchange" }, { inOrganization: reading }).outcome).toBe("delivered-source");
+      }
+    });
+  });
+
+  // New-MailUser.md: "Email messages sent to mail users are delivered to the specified external
+  // email address"; -ExternalEmailAddress: "the target email address of the mail contact or mail
+  // user". Add-DistributionGroupMember.md, -Member: MailUser and MailContact may be members.
+  describe("mail users and mail contacts in the tenant", () => {
+    const GSUITE = `gsuite.${DOMAIN}`;
+    /** Microsoft's Google Workspace migration's shape: bob is a MailUser whose ExternalEmailAddress is his Google routing address. */
+    function withMailUser(): World {
+      const w = configureCoexistence(freshWorld());
+      w.mx[GSUITE] = "source";
+      w.tenant.mailboxes = w.tenant.mailboxes.filter((m) => m.Alias !== "bob");
+      w.tenant.mailRecipients = [
+        { Guid: "mailuser-bob", Name: "bob", Alias: "bob", PrimarySmtpAddress: `bob@${DOMAIN}`, EmailAddresses: [`SMTP:bob@${DOMAIN}`, `smtp:bob@${ORG}`], RecipientType: "MailUser", ExternalEmailAddress: `bob@${GSUITE}` },
+      ];
+      w.source.mailboxes.find((m) => m.Alias === "bob")!.EmailAddresses.push(`smtp:bob@${GSUITE}`);
+      return w;
+    }
+    const migratedGroup = (w: World) => w.tenant.groups.find((g) => g.Name === "Migrated Users")!;
+
+    it("counts a mail user as a recipient in the organization: after MX cutover the rule sends its anonymous internet mail to the source instead of relaying it round", () => {
+      const w = withMailUser();
+      w.mx[DOMAIN] = "exchange";
+      const t = send(w, "bob", "internet");
+      expect([t.outcome, t.deliveredTo]).toEqual(["delivered-source", `bob@${DOMAIN}`]);
+      expect(t.hops.map((h) => h.action)).toContain(`rule 'Coexistence' → connector '${CONNECTOR}' → smart host mail.contoso-source.example (SCL -1)`);
+    });
+
+    it("excepts a mail user in the Migrated Users group from the rule and delivers its mail to its ExternalEmailAddress", () => {
+      const w = withMailUser();
+      migratedGroup(w).Members.push(`bob@${DOMAIN}`);
+      const t = send(w, "bob", "exchange");
+      expect(t.hops.map((h) => h.action)).toEqual(
+        expect.arrayContaining([`rule 'Coexistence' not applied: bob@${DOMAIN} is a member of migrated@${DOMAIN}`, `MailUser bob@${DOMAIN}: to its ExternalEmailAddress bob@${GSUITE}`]),
+      );
+      expect([t.outcome, t.deliveredTo]).toEqual(["delivered-source", `bob@${DOMAIN}`]);
+    });
+
+    it("loops when a mail user in Migrated Users is forwarded to by the source it forwards back to", () => {
+      const w = withMailUser();
+      migrate(w, "bob", { member: true, forward: true });
+      const t = send(w, "bob", "internet");
+      expect(t.outcome).toBe("loop");
+      expect(t.hops.map((h) => h.action)).toContain(`MailUser bob@${DOMAIN}: to its ExternalEmailAddress bob@${GSUITE}`);
+    });
+
+    it("bounces a mail user with no ExternalEmailAddress rather than call it delivered", () => {
+      const w = withMailUser();
+      w.tenant.mailRecipients![0]!.ExternalEmailAddress = null;
+      migratedGroup(w).Members.push(`bob@${DOMAIN}`);
+      expect(send(w, "bob", "exchange")).toMatchObject({ outcome: "bounce", reason: `MailUser bob@${DOMAIN} has no ExternalEmailAddress to deliver to` });
+    });
+
+    /** A mail contact with an address in the shared domain, pointing at alice's Google routing address. */
+    function withContact(): World {
+      const w = withMailUser();
+      w.tenant.mailRecipients!.push({ Guid: "contact-help", Name: "help", Alias: "help", PrimarySmtpAddress: `help@${DOMAIN}`, EmailAddresses: [`SMTP:help@${DOMAIN}`], RecipientType: "MailContact", RecipientTypeDetails: "MailContact", ExternalEmailAddress: `alice@${GSUITE}` });
+      w.source.mailboxes.find((m) => m.Alias === "alice")!.EmailAddresses.push(`smtp:alice@${GSUITE}`);
+      return w;
+    }
+
+    it("does not count a mail contact as a recipient in the organization: its anonymous internet mail goes to its ExternalEmailAddress, not through the rule", () => {
+      const w = withContact();
+      w.mx[DOMAIN] = "exchange";
+      const t = send(w, "help", "internet");
+      expect(t.hops.some((h) => h.action.startsWith("rule 'Coexistence'"))).toBe(false);
+      expect([t.outcome, t.deliveredTo]).toEqual(["delivered-source", `alice@${DOMAIN}`]);
+    });
+
+    it("excepts a mail contact in the Migrated Users group as it does a mailbox, and routes one outside it to the source", () => {
+      const w = withContact();
+      expect(send(w, "help", "exchange")).toMatchObject({ outcome: "bounce", reason: `550 5.1.1 recipient help@${DOMAIN} not found at the source` });
+      migratedGroup(w).Members.push(`help@${DOMAIN}`);
+      const t = send(w, "help", "exchange");
+      expect(t.hops.map((h) => h.action)).toContain(`rule 'Coexistence' not applied: help@${DOMAIN} is a member of migrated@${DOMAIN}`);
+      expect([t.outcome, t.deliveredTo]).toEqual(["delivered-source", `alice@${DOMAIN}`]);
+    });
+
+    it("resolves a mail contact by its external address outside the accepted domains, and sends that mail out by MX", () => {
+      const w = withContact();
+      w.tenant.mailRecipients!.push({ Guid: "contact-erin", Name: "erin", Alias: "erin", PrimarySmtpAddress: "erin@partner.example", EmailAddresses: ["SMTP:erin@partner.example"], RecipientType: "MailContact", ExternalEmailAddress: "erin@partner.example" });
+      const t = traceMail(w, { to: "erin@partner.example", entry: "exchange" });
+      expect(t.hops.map((h) => h.action)).toContain("MailContact erin@partner.example: to its ExternalEmailAddress erin@partner.example");
+      expect(t).toMatchObject({ outcome: "bounce", reason: "no MX for domain partner.example" });
     });
   });
 

@@ -1,7 +1,7 @@
 import { smartHostKey } from "../exchange/addresses";
 import { sclOf } from "../exchange/cmdlets/transportRule";
 import { forwardingRecipient } from "../exchange/identity";
-import type { AcceptedDomain, Group, OutboundConnector, SendConnector, SourceAcceptedDomain, SourceMailbox, TenantMailbox, TransportRule, World } from "../simulator/model";
+import type { AcceptedDomain, Group, OutboundConnector, SendConnector, SourceAcceptedDomain, SourceMailbox, TenantMailbox, TenantMailRecipient, TransportRule, World } from "../simulator/model";
 
 /**
  * The mail-routing oracle: given a simulated world, where does a message to one recipient end?
@@ -32,6 +32,43 @@ export interface Trace {
    * Exchange pass applied a rule setting SCL -1 (spam filtering bypassed).
    */
   spamBypassed?: boolean;
+  /**
+   * True when a SentToScope condition met on the way would have gone the other way under the
+   * other reading of InOrganization (see InOrganizationReading): the message may take another
+   * path there, so a checker that must hold under both readings traces it again under the other.
+   */
+  inOrganizationReadingsDiffer?: boolean;
+}
+
+/**
+ * The two readings of SentToScope InOrganization the documentation gives. They differ for a
+ * recipient of the organisation reached over an unauthenticated connection (internet mail by MX,
+ * the source's forwarded copies): only "conditions" matches it.
+ *
+ * - "conditions": the mail flow rule conditions page (Exchange/ExchangeOnline/security-and-
+ *   compliance/mail-flow-rules/conditions-and-exceptions.md, property type UserScopeTo): "A
+ *   recipient is considered to be inside the organization if either of the following conditions
+ *   is true: The recipient is a mailbox, mail user, group, or mail-enabled public folder that
+ *   exists inside the organization. The recipient's email address is in an accepted domain that's
+ *   configured as an authoritative domain or an internal relay domain, **and** the message was
+ *   sent or received over an authenticated connection." (Older New-TransportRule pages said the
+ *   same.) The default: what the oracle did before both were modelled.
+ * - "cmdlet": New-TransportRule.md (exchange/exchange-ps/ExchangePowerShell/, -SentToScope):
+ *   "InOrganization: The message was sent or received over an authenticated connection **AND**
+ *   the recipient meets at least one of the following criteria: The recipient is a mailbox, mail
+ *   user, group, or mail-enabled public folder in the organization, **OR** the recipient's email
+ *   address is in an accepted domain that's configured as an authoritative domain or an internal
+ *   relay domain in the organization."
+ *
+ * Which one Exchange Online implements is not documented; the safety gate checks both
+ * (safety/gate.ts) and refuses a state unsafe under either.
+ */
+export type InOrganizationReading = "conditions" | "cmdlet";
+export const IN_ORGANIZATION_READINGS: readonly InOrganizationReading[] = ["conditions", "cmdlet"];
+
+export interface TraceOptions {
+  /** The reading of SentToScope InOrganization to apply; default "conditions". */
+  inOrganization?: InOrganizationReading;
 }
 
 export interface MailMessage {
@@ -107,14 +144,20 @@ export function ipInRange(ip: string, range: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // The directory: every lookup a trace makes, indexed once per world
 
-type TenantRecipient = { kind: "mailbox"; mailbox: TenantMailbox } | { kind: "group"; group: Group };
+/** A recipient of the tenant: a mailbox, a group, or a mail user or mail contact (`mailRecipient`). */
+export type TenantRecipient = { kind: "mailbox"; mailbox: TenantMailbox } | { kind: "group"; group: Group } | { kind: "mailRecipient"; recipient: TenantMailRecipient };
+
+/** The primary SMTP address of a tenant recipient, as written. */
+export function recipientPrimary(r: TenantRecipient): string {
+  return r.kind === "mailbox" ? r.mailbox.PrimarySmtpAddress : r.kind === "group" ? r.group.PrimarySmtpAddress : r.recipient.PrimarySmtpAddress;
+}
 
 /**
  * What routing reads of a world. A simulated world satisfies it; so does the routing snapshot
  * of a live tenant and source (snapshot/), which is why the oracle never reads anything else.
  */
 export interface RoutingWorld {
-  tenant: Pick<World["tenant"], "acceptedDomains" | "mailboxes" | "groups" | "outboundConnectors" | "transportRules">;
+  tenant: Pick<World["tenant"], "acceptedDomains" | "mailboxes" | "mailRecipients" | "groups" | "outboundConnectors" | "transportRules">;
   source: Pick<World["source"], "hosts" | "outboundIps" | "mailboxes" | "acceptedDomains" | "sendConnectors"> & Partial<Pick<World["source"], "kind" | "google">>;
   mx: World["mx"];
 }
@@ -195,6 +238,7 @@ class Directory implements View {
     // First holder wins, as the linear scans this replaces did (addresses are unique in Exchange).
     const claim = <V>(map: Map<string, V>, key: string, value: V) => void (map.has(key) || map.set(key, value));
     for (const mailbox of t.mailboxes) for (const a of smtpAddresses(mailbox)) claim(this.tenantByAddress, a, { kind: "mailbox", mailbox });
+    for (const recipient of t.mailRecipients ?? []) for (const a of smtpAddresses(recipient)) claim(this.tenantByAddress, a, { kind: "mailRecipient", recipient });
     for (const group of t.groups) {
       for (const a of smtpAddresses(group)) {
         claim(this.tenantByAddress, a, { kind: "group", group });
@@ -511,44 +555,53 @@ function routeViaConnector(
 }
 
 /** One pass through Exchange Online transport. Returns the next step and the SCL set by rules. */
-function exchangeTransport(world: View, a: Arrival, hops: Hop[]): { step: Step; scl: number | undefined } {
+function exchangeTransport(world: View, a: Arrival, hops: Hop[], reading: InOrganizationReading): { step: Step; scl: number | undefined; readingsDiffer: boolean } {
   const r = a.recipient;
   const d = addressDomain(r);
-  if (!d) return { step: bounce(`invalid recipient address ${r}`), scl: undefined };
+  if (!d) return { step: bounce(`invalid recipient address ${r}`), scl: undefined, readingsDiffer: false };
   const accepted = world.acceptedDomainFor(d);
-  // An address in a domain that is not accepted cannot resolve to a tenant recipient (Exchange
-  // refuses such proxies), so only accepted domains are looked up.
-  const resolved = accepted ? world.tenantRecipient(r) : undefined;
+  // A mailbox or group address in a domain that is not accepted cannot resolve (Exchange refuses
+  // such proxies), so only accepted domains are looked up for them. A mail contact's or mail
+  // user's address is its ExternalEmailAddress by default ("By default, this value is used as the
+  // primary email address of the mail contact or mail user", New-MailContact.md and
+  // New-MailUser.md, -ExternalEmailAddress), outside the accepted domains: it resolves anywhere.
+  const found = world.tenantRecipient(r);
+  const resolved = accepted || found?.kind === "mailRecipient" ? found : undefined;
 
   if (!accepted && a.via === "internet") {
     hops.push({ at: "exchange", recipient: r, action: `rejected: ${d} is not an accepted domain` });
-    return { step: bounce(`550 5.7.64 relay access denied: ${d} is not an accepted domain in Exchange Online`), scl: undefined };
+    return { step: bounce(`550 5.7.64 relay access denied: ${d} is not an accepted domain in Exchange Online`), scl: undefined, readingsDiffer: false };
   }
   // Authoritative: an unknown recipient is rejected at resolution (or at the edge, DBEB), before
   // transport rules run — the "bounce hazard" of mail-flow.md: Authoritative while users still
   // live only on the source NDRs mail to them even with the coexistence rule in place.
   if (accepted?.DomainType === "Authoritative" && !resolved) {
     hops.push({ at: "exchange", recipient: r, action: `recipient not found in authoritative domain ${accepted.DomainName}` });
-    return { step: bounce(`550 5.1.10 RESOLVER.ADR.RecipientNotFound: ${r} not found in Exchange Online (${accepted.DomainName} is Authoritative)`), scl: undefined };
+    return { step: bounce(`550 5.1.10 RESOLVER.ADR.RecipientNotFound: ${r} not found in Exchange Online (${accepted.DomainName} is Authoritative)`), scl: undefined, readingsDiffer: false };
   }
 
-  // SentToScope InOrganization (New-TransportRule reference): "The recipient is a mailbox, mail
-  // user, group, or mail-enabled public folder in your organization", or "the recipient's email
-  // address is in an accepted domain that's configured as an authoritative domain or an internal
-  // relay domain, and the message was sent or received over an authenticated connection". Only
-  // a submission by an Exchange Online mailbox counts as authenticated here: internet mail by
+  // SentToScope InOrganization, under the reading asked for (InOrganizationReading quotes both).
+  // Only a submission by an Exchange Online mailbox counts as authenticated here: internet mail by
   // MX, the source's forwarded copies included, arrives anonymously (coexist creates no inbound
-  // connector; whether a partner inbound connector would count is not documented).
+  // connector; whether a partner inbound connector would count is not documented). A mail user is
+  // a recipient "in the organization" by both readings' list; a mail contact is not on it, so it
+  // counts only by its address's domain (for senders the conditions page says so: "To determine
+  // whether mail contacts are considered to be inside or outside the organization, the sender's
+  // address is compared with the organization's accepted domains"; for recipients not documented).
   const authenticated = a.via === "submission";
-  const inOrganization =
-    resolved !== undefined ||
-    (accepted !== undefined && (accepted.DomainType === "Authoritative" || accepted.DomainType === "InternalRelay") && authenticated);
+  const orgRecipient = resolved !== undefined && !(resolved.kind === "mailRecipient" && resolved.recipient.RecipientType === "MailContact");
+  const orgDomain = accepted !== undefined && (accepted.DomainType === "Authoritative" || accepted.DomainType === "InternalRelay");
+  const byConditions = orgRecipient || (orgDomain && authenticated);
+  const byCmdlet = authenticated && (orgRecipient || orgDomain);
+  const inOrganization = reading === "cmdlet" ? byCmdlet : byConditions;
+  let readingsDiffer = false;
   const rules = world.liveRules;
 
   let scl: number | undefined;
   let routed: Step | undefined;
   for (const rule of rules) {
     // Conditions (ANDed; a rule without conditions matches every message).
+    if (rule.SentToScope && byConditions !== byCmdlet) readingsDiffer = true;
     if (rule.SentToScope === "InOrganization" && !inOrganization) continue;
     if (rule.SentToScope === "NotInOrganization" && inOrganization) continue;
     let ipNote = "";
@@ -561,17 +614,18 @@ function exchangeTransport(world: View, a: Arrival, hops: Hop[]): { step: Step; 
     // SentToMemberOf: "a condition that looks for messages sent to members of distribution
     // groups, dynamic distribution groups, or mail-enabled security groups" (New-TransportRule
     // reference). As for the exception below, a recipient is a member when it resolves to a
-    // mailbox in a listed group, nested groups followed (not documented: neither the reference nor
-    // the conditions page says whether nested members count; assumed); a recipient that resolves
-    // to no mailbox (a group address: expansion is not modelled; a mail user; an unknown address)
-    // matches no group. "If you remove the group after you create the rule, no action is taken on
-    // messages that are sent to members of the group" (same reference): a listed group that no
-    // longer exists matches nobody. (A world saved before rules had the field has none: no
-    // condition.)
+    // mailbox, mail user or mail contact in a listed group (a mail user or mail contact is a member
+    // as a mailbox is: Add-DistributionGroupMember.md, -Member, lists MailUser and MailContact),
+    // nested groups followed (not documented: neither the reference nor the conditions page says
+    // whether nested members count; assumed); a group address (expansion is not modelled) or an
+    // unknown address matches no group. "If you remove the group after you create the rule, no
+    // action is taken on messages that are sent to members of the group" (same reference): a listed
+    // group that no longer exists matches nobody. (A world saved before rules had the field has
+    // none: no condition.)
     const sentToMemberOf = rule.SentToMemberOf ?? [];
     let memberNote = "";
     if (sentToMemberOf.length > 0) {
-      const primary = resolved?.kind === "mailbox" ? normalizeAddress(resolved.mailbox.PrimarySmtpAddress) : undefined;
+      const primary = resolved !== undefined && resolved.kind !== "group" ? normalizeAddress(recipientPrimary(resolved)) : undefined;
       const ref = primary === undefined ? undefined : memberOfAny(world, sentToMemberOf, primary);
       if (ref === undefined) {
         hops.push({ at: "exchange", recipient: r, action: `rule '${rule.Name}' not applied: ${primary ?? r} is no member of ${sentToMemberOf.join(", ")}` });
@@ -579,9 +633,10 @@ function exchangeTransport(world: View, a: Arrival, hops: Hop[]): { step: Step; 
       }
       memberNote = ` (${primary} is a member of ${ref})`;
     }
-    // Exceptions: the recipient resolves to a mailbox that is a member of a listed group.
-    if (rule.ExceptIfSentToMemberOf.length > 0 && resolved?.kind === "mailbox") {
-      const primary = normalizeAddress(resolved.mailbox.PrimarySmtpAddress);
+    // Exceptions: the recipient resolves to a mailbox, mail user or mail contact that is a member
+    // of a listed group (members may be any of them, Add-DistributionGroupMember.md, -Member).
+    if (rule.ExceptIfSentToMemberOf.length > 0 && resolved !== undefined && resolved.kind !== "group") {
+      const primary = normalizeAddress(recipientPrimary(resolved));
       const ref = memberOfAny(world, rule.ExceptIfSentToMemberOf, primary);
       if (ref !== undefined) {
         hops.push({ at: "exchange", recipient: r, action: `rule '${rule.Name}' not applied: ${primary} is a member of ${ref}` });
@@ -611,20 +666,21 @@ function exchangeTransport(world: View, a: Arrival, hops: Hop[]): { step: Step; 
     }
     if (rule.StopRuleProcessing) break;
   }
-  if (routed) return { step: routed, scl };
+  if (routed) return { step: routed, scl, readingsDiffer };
 
   if (resolved?.kind === "mailbox") {
     hops.push({ at: "exchange", recipient: r, action: `delivered to mailbox ${resolved.mailbox.PrimarySmtpAddress}` });
-    return { step: { end: { outcome: "delivered-exchange", deliveredTo: resolved.mailbox.PrimarySmtpAddress } }, scl };
+    return { step: { end: { outcome: "delivered-exchange", deliveredTo: resolved.mailbox.PrimarySmtpAddress } }, scl, readingsDiffer };
   }
+  if (resolved?.kind === "mailRecipient") return { step: toExternalAddress(world, resolved.recipient, a, hops), scl, readingsDiffer };
   if (resolved?.kind === "group") {
     // Expansion to members is not modelled: the group address counts as delivered in Exchange.
     hops.push({ at: "exchange", recipient: r, action: `delivered to group ${resolved.group.PrimarySmtpAddress}` });
-    return { step: { end: { outcome: "delivered-exchange", deliveredTo: resolved.group.PrimarySmtpAddress } }, scl };
+    return { step: { end: { outcome: "delivered-exchange", deliveredTo: resolved.group.PrimarySmtpAddress } }, scl, readingsDiffer };
   }
   if (!accepted) {
     // External recipient: leaves Exchange Online over the internet.
-    return { step: viaMx(world, "exchange", r, hops), scl };
+    return { step: viaMx(world, "exchange", r, hops), scl, readingsDiffer };
   }
   // InternalRelay (or ExternalRelay): unknown recipients are relayed to the domain's MX. "Manage
   // accepted domains in Exchange Online" says such mail "is relayed to your own email server if the
@@ -635,10 +691,34 @@ function exchangeTransport(world: View, a: Arrival, hops: Hop[]): { step: Step; 
   const mx = world.mx(d);
   if (mx === "exchange") {
     hops.push({ at: "exchange", recipient: r, action: `${accepted.DomainType} ${accepted.DomainName}: recipient unknown, MX for ${d} → exchange (itself)` });
-    return { step: { end: { outcome: "loop", reason: `mail loop: ${accepted.DomainType} domain ${d} relayed to itself (MX points at Exchange Online)` } }, scl };
+    return { step: { end: { outcome: "loop", reason: `mail loop: ${accepted.DomainType} domain ${d} relayed to itself (MX points at Exchange Online)` } }, scl, readingsDiffer };
   }
   hops.push({ at: "exchange", recipient: r, action: `${accepted.DomainType} ${accepted.DomainName}: recipient unknown, relay via MX` });
-  return { step: viaMx(world, "exchange", r, hops), scl };
+  return { step: viaMx(world, "exchange", r, hops), scl, readingsDiffer };
+}
+
+/**
+ * A mail user or mail contact: "Email messages sent to mail users are delivered to the specified
+ * external email address" (New-MailUser.md), the ExternalEmailAddress, "the target email address
+ * of the mail contact or mail user" (New-MailContact.md, New-MailUser.md). An address in an
+ * accepted domain other than the recipient's own is handed back to Exchange Online's transport
+ * (another recipient, or the domain's relay); any other leaves by its domain's MX. With no
+ * ExternalEmailAddress there is nowhere to deliver: not documented, taken as a bounce (the reading
+ * that cannot hide lost mail).
+ */
+function toExternalAddress(world: View, m: TenantMailRecipient, a: Arrival, hops: Hop[]): Step {
+  const what = `${m.RecipientType} ${m.PrimarySmtpAddress}`;
+  if (!m.ExternalEmailAddress) {
+    hops.push({ at: "exchange", recipient: a.recipient, action: `${what} has no ExternalEmailAddress` });
+    return bounce(`${what} has no ExternalEmailAddress to deliver to`);
+  }
+  const target = normalizeAddress(m.ExternalEmailAddress);
+  const d = addressDomain(target);
+  if (!d) return bounce(`invalid ExternalEmailAddress ${target} of ${what}`);
+  const own = smtpAddresses(m).includes(target);
+  hops.push({ at: "exchange", recipient: a.recipient, action: `${what}: to its ExternalEmailAddress ${target}` });
+  if (!own && world.acceptedDomainFor(d)) return { arrival: { system: "exchange", recipient: target, via: a.via === "submission" ? "submission" : "local" } };
+  return viaMx(world, "exchange", target, hops);
 }
 
 /** Smart hosts of Exchange Online: the tenant's MX host, <prefix>.mail.protection.outlook.com. */
@@ -736,13 +816,15 @@ function sourceTransport(world: View, a: Arrival, hops: Hop[]): Step {
 // Public API
 
 /** Traces one message to one recipient through the world until it is delivered, bounces or loops. */
-export function traceMail(of: RoutingWorld | View, message: MailMessage): Trace {
+export function traceMail(of: RoutingWorld | View, message: MailMessage, options: TraceOptions = {}): Trace {
   const world = viewOf(of);
+  const reading = options.inOrganization ?? "conditions";
+  let readingsDiffer = false;
   const hops: Hop[] = [];
   const to = normalizeAddress(message.to);
   const from = message.from ? normalizeAddress(message.from) : undefined;
   let spamBypassed: boolean | undefined;
-  const finish = (t: Terminal): Trace => ({ ...t, hops, ...(spamBypassed !== undefined ? { spamBypassed } : {}) });
+  const finish = (t: Terminal): Trace => ({ ...t, hops, ...(spamBypassed !== undefined ? { spamBypassed } : {}), ...(readingsDiffer ? { inOrganizationReadingsDiffer: true } : {}) });
 
   let step: Step;
   if (message.entry === "internet") {
@@ -767,8 +849,9 @@ export function traceMail(of: RoutingWorld | View, message: MailMessage): Trace 
     }
     visited.add(key);
     if (a.system === "exchange") {
-      const pass = exchangeTransport(world, a, hops);
+      const pass = exchangeTransport(world, a, hops, reading);
       spamBypassed = pass.scl === -1;
+      if (pass.readingsDiffer) readingsDiffer = true;
       step = pass.step;
     } else {
       step = sourceTransport(world, a, hops);

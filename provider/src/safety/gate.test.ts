@@ -3,7 +3,7 @@ import { gateInput, Inputs } from "../program/program";
 import { traceMail } from "../oracle/routing";
 import type { World } from "../simulator/model";
 import { contosoConfig as config, contosoWorld as world, ORG, waveUser as user, applied } from "../testing/safety";
-import { evaluate, formatRefusal } from "./gate";
+import { CMDLET_READING, evaluate, formatRefusal } from "./gate";
 import { liveSnapshot } from "./live";
 import { commandLog, freshWorld, simTarget } from "../testing/simulator";
 
@@ -56,6 +56,32 @@ describe("the mail-flow safety gate", () => {
     const r = evaluate(world(["alice", "bob"]), gateInput(inputs([user("alice", `bob@${ORG}`), user("bob", `alice@${ORG}`)])));
     expect(r.refusals.map((f) => f.user)).toEqual(expect.arrayContaining(["alice@contoso.com", "bob@contoso.com"]));
     expect(r.refusals[0]!.message).toContain(`the routing address bob@${ORG} belongs to bob@contoso.com, not to alice@contoso.com`);
+  });
+
+  it("refuses a state unsafe under only New-TransportRule.md's reading of SentToScope InOrganization: after MX cutover, users still at the source", () => {
+    // The conditions page: a mailbox "in the organization" matches without authentication, so the
+    // rule sends bob's and carol's anonymous internet mail to the source. New-TransportRule.md:
+    // only "over an authenticated connection", so it stays in their waiting mailboxes.
+    const w = world(["alice", "bob", "carol"]);
+    w.mx["contoso.com"] = "exchange";
+    const r = evaluate(w, gateInput(inputs([user("alice")])));
+    expect(r.refusals.map((f) => f.message)).toEqual([
+      `bob@contoso.com: internet mail would land in Exchange Online, where the user does not live (as it does today)${CMDLET_READING}: via internet → exchange to bob@contoso.com`,
+      `carol@contoso.com: internet mail would land in Exchange Online, where the user does not live (as it does today)${CMDLET_READING}: via internet → exchange to bob@contoso.com`.replace("to bob@", "to carol@"),
+    ]);
+  });
+
+  it("refuses migrating a user whose Exchange Online recipient is still a mail user pointing at the source: its forwarded mail would loop", () => {
+    // Microsoft's Google Workspace migration makes bob a MailUser whose ExternalEmailAddress is at Google.
+    const w = world(["alice", "bob"]);
+    w.mx["gsuite.contoso.com"] = "source";
+    w.tenant.mailboxes = w.tenant.mailboxes.filter((m) => m.Alias !== "bob");
+    w.tenant.mailRecipients = [{ Guid: "mailuser-bob", Name: "bob", Alias: "bob", PrimarySmtpAddress: "bob@contoso.com", EmailAddresses: ["SMTP:bob@contoso.com", `smtp:bob@${ORG}`], RecipientType: "MailUser", ExternalEmailAddress: "bob@gsuite.contoso.com" }];
+    w.source.mailboxes.find((m) => m.Alias === "bob")!.EmailAddresses.push("smtp:bob@gsuite.contoso.com");
+    expect(evaluate(w, gateInput(inputs([user("alice")]))).findings).toEqual([]);
+    const r = evaluate(w, gateInput(inputs([user("alice"), user("bob")])));
+    expect(r.refusals.filter((f) => f.user === "bob@contoso.com").map((f) => f.entry)).toEqual(["internet", "exchange", "source"]);
+    expect(r.refusals.find((f) => f.user === "bob@contoso.com")!.message).toContain(`bob@contoso.com: internet mail would loop: the routing address bob@${ORG} belongs to the mail user bob@contoso.com, not to bob@contoso.com's Exchange Online mailbox (there is none)`);
   });
 
   it("reads the coexist group's members before any rule names it, so a first wave stopped before the rules resumes", async () => {

@@ -1,5 +1,5 @@
 import { bare, domainOf, sameAddress } from "../exchange/addresses";
-import { overlay, traceMail, viewOf, type RoutingWorld, type Trace, type View } from "../oracle";
+import { overlay, recipientPrimary, traceMail, viewOf, type RoutingWorld, type Trace, type View } from "../oracle";
 import type { SourceMailbox, TenantMailbox } from "../simulator/model";
 import type { RoutingModel } from "../config/provider";
 import { forwardsToTenant, pendingFill, pendingMembers } from "../resources/groupMembers";
@@ -124,10 +124,30 @@ function problemOf(view: View, user: string, trace: Trace, home: Home | undefine
   if (home && got !== home) return { kind: got, trace };
   // Delivered in the right system but to someone else's mailbox: worse than the wrong system.
   const own = got === "exchange" ? view.tenantRecipient(user) : view.sourceMailbox(user);
-  const ownAddress = own === undefined ? undefined : "kind" in own ? (own.kind === "mailbox" ? own.mailbox.PrimarySmtpAddress : own.group.PrimarySmtpAddress) : own.PrimarySmtpAddress;
+  const ownAddress = own === undefined ? undefined : "kind" in own ? recipientPrimary(own) : own.PrimarySmtpAddress;
   if (trace.deliveredTo && ownAddress && !sameAddress(trace.deliveredTo, ownAddress)) return { kind: "mailbox", trace };
   return undefined;
 }
+
+/**
+ * What is wrong with a user's mail from one entry point under either reading of SentToScope
+ * InOrganization (oracle/routing.ts InOrganizationReading): the conditions page's, then, only when
+ * the trace met a SentToScope condition the readings decide differently, New-TransportRule.md's.
+ * Which one Exchange Online implements is not documented, so a state unsafe under either is a
+ * problem (the reading that cannot lose mail); `reading` names the cmdlet page's when only it fails.
+ */
+function mailProblem(view: View, user: string, entry: Entry, home: Home | undefined): { problem: Problem; reading: string } | undefined {
+  const trace = traceMail(view, { to: user, entry });
+  const problem = problemOf(view, user, trace, home);
+  if (problem) return { problem, reading: "" };
+  if (!trace.inOrganizationReadingsDiffer) return undefined;
+  const other = problemOf(view, user, traceMail(view, { to: user, entry }, { inOrganization: "cmdlet" }), home);
+  return other && { problem: other, reading: CMDLET_READING };
+}
+
+/** Said of a problem only New-TransportRule.md's reading of SentToScope InOrganization shows. */
+export const CMDLET_READING =
+  " (if SentToScope InOrganization needs an authenticated connection for every recipient, as New-TransportRule.md says; the mail flow rule conditions page does not need one for a recipient of the organization, and which Exchange Online does is not documented)";
 
 const outcomeText = (p: Problem): string => {
   switch (p.kind) {
@@ -308,7 +328,7 @@ function diagnose(end: View, u: UserPlan, mailbox: SourceMailbox | undefined, te
       standalone: false,
     });
   } else if (target.kind !== "mailbox" || !own || own.kind !== "mailbox" || own.mailbox !== target.mailbox) {
-    const holder = target.kind === "mailbox" ? target.mailbox.PrimarySmtpAddress : `the group ${target.group.PrimarySmtpAddress}`;
+    const holder = target.kind === "mailbox" ? target.mailbox.PrimarySmtpAddress : `the ${target.kind === "group" ? "group" : target.recipient.RecipientType === "MailUser" ? "mail user" : "mail contact"} ${recipientPrimary(target)}`;
     out.push({
       cause: `the routing address ${to} belongs to ${holder}, not to ${own?.kind === "mailbox" ? own.mailbox.PrimarySmtpAddress : `${u.email}'s Exchange Online mailbox (there is none)`}`,
       fix: "forward to an address of the user's own Exchange Online mailbox",
@@ -462,7 +482,7 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   for (const u of stackUsers) {
     for (const e of ENTRIES) {
       for (const { view } of variants(v0, u)) {
-        const p = problemOf(view, u, traceMail(view, { to: u, entry: e }), homeNow(u));
+        const p = mailProblem(view, u, e, homeNow(u))?.problem;
         if (p) baseline.add(key(u, e, p));
       }
     }
@@ -497,10 +517,11 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   const check = (at: View, user: string, home: Home | undefined, state: string, endState: boolean) => {
     for (const { view, label, pending: notYet } of variants(at, user)) {
       for (const e of ENTRIES) {
-        const p = problemOf(view, user, traceMail(view, { to: user, entry: e }), either.has(user) || notYet ? undefined : home);
-        if (!p) continue;
+        const hit = mailProblem(view, user, e, either.has(user) || notYet ? undefined : home);
+        if (!hit) continue;
+        const p = hit.problem;
         if (ownForwarding(user) || (!endState && baseline.has(key(user, e, p)))) continue;
-        note(user, e, p, state, endState, label);
+        note(user, e, p, state, endState, label + hit.reading);
       }
     }
   };
@@ -655,8 +676,9 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
     if (!ownForwarding(u)) continue;
     for (const e of ENTRIES) {
       if (found.has(`${u}|${e}`)) continue;
-      const p = problemOf(vEnd, u, traceMail(vEnd, { to: u, entry: e }), homes.get(u));
-      if (p) findings.push({ user: u, entry: e, refuse: false, message: `${u}: ${ENTRY_LABEL[e]} would ${outcomeText(p)} (by the source mailbox's own forwarding, which coexist leaves alone): ${p.trace.reason ?? describeHops(p.trace)}` });
+      const hit = mailProblem(vEnd, u, e, homes.get(u));
+      const p = hit?.problem;
+      if (p) findings.push({ user: u, entry: e, refuse: false, message: `${u}: ${ENTRY_LABEL[e]} would ${outcomeText(p)} (by the source mailbox's own forwarding, which coexist leaves alone)${hit.reading}: ${p.trace.reason ?? describeHops(p.trace)}` });
     }
   }
   findings.sort((a, b) => a.user.localeCompare(b.user) || (a.entry ? ENTRIES.indexOf(a.entry) : 9) - (b.entry ? ENTRIES.indexOf(b.entry) : 9));

@@ -2,7 +2,7 @@ import { gateInput, Inputs } from "../program/program";
 import { renderWorld, userRows } from "../rehearsal/report";
 import type { World } from "../simulator/model";
 import { contosoConfig as config, contosoWorld as world, ORG, waveUser as user, applied } from "../testing/safety";
-import { evaluate } from "./gate";
+import { CMDLET_READING, evaluate } from "./gate";
 import { mailRows, renderStatus, renderTrace, statusCsv, statusOf } from "./status";
 
 const GROUP = "migrated@contoso.com";
@@ -90,7 +90,12 @@ describe("status", () => {
     w.mx["contoso.com"] = "exchange";
     const s = status(w, inputs([]));
     expect(s.totals).toMatchObject({ users: 1, inExchange: 1, atSource: 0 });
-    expect(s.anomalies).toEqual([]);
+    // Only New-TransportRule.md's reading of SentToScope InOrganization (authenticated connections
+    // only) leaves a re-created coexistence rule's internet mail for alice in Exchange Online, where
+    // the next up (alice in no wave) would have her at the source; the gate checks both readings.
+    expect(s.anomalies).toEqual([
+      `next pulumi up would refuse: alice@contoso.com: internet mail would land in Exchange Online, where the user does not live (as it does today)${CMDLET_READING}: via internet → exchange to alice@contoso.com`,
+    ]);
   });
 
   it("renders a table, the anomalies one a line and a totals line; the CSV has a header and a row per user", () => {

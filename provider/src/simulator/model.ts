@@ -35,15 +35,25 @@ export const TenantMailbox = z.object({
 });
 
 /**
- * A mail user or mail contact: mail-enabled, its mail delivered to ExternalEmailAddress. Groups
- * may have them as members (Add-DistributionGroupMember.md lists MailUser and MailContact), and a
- * mail user may own a group (New-DistributionGroup.md, -ManagedBy). The initial world has none; a
- * test or rehearsal adds them. The routing oracle does not know them (oracle/routing.ts reads
- * mailboxes and groups only).
+ * A mail user or mail contact: mail-enabled, with no mailbox. "Email messages sent to mail users
+ * are delivered to the specified external email address" (New-MailUser.md, synopsis), the
+ * ExternalEmailAddress: "the target email address of the mail contact or mail user" (New-MailUser.md,
+ * New-MailContact.md, -ExternalEmailAddress). Groups may have them as members
+ * (Add-DistributionGroupMember.md lists MailUser and MailContact), and a mail user may own a group
+ * (New-DistributionGroup.md, -ManagedBy). Microsoft's own Google Workspace migration creates a
+ * MailUser per user whose ExternalEmailAddress is at Google (docs/design/sources-google-and-vendor.md).
+ * The routing oracle resolves them as recipients of the tenant and delivers to ExternalEmailAddress
+ * (oracle/routing.ts); the snapshot reads them with Get-Recipient. The initial world has none.
  */
 export const TenantMailRecipient = TenantMailbox.extend({
   RecipientType: z.enum(["MailUser", "MailContact"]),
-  ExternalEmailAddress: z.string(),
+  /** As Get-Recipient prints it (MailUser, GuestMailUser, MailContact...); absent: the RecipientType. */
+  RecipientTypeDetails: z.string().optional(),
+  /**
+   * Stored bare (Get-Recipient prints it as a ProxyAddress, `SMTP:...`). null: none (a mail user
+   * made without one); where its mail then goes is not documented, and the oracle bounces it.
+   */
+  ExternalEmailAddress: z.string().nullable(),
 });
 
 /**

@@ -46,7 +46,7 @@ const mailboxRecipient = (m: World["tenant"]["mailboxes"][number]): TenantRecipi
 });
 const mailRecipient = (m: NonNullable<World["tenant"]["mailRecipients"]>[number]): TenantRecipientObject => ({
   Identity: m.Name, Name: m.Name, Alias: m.Alias, Guid: m.Guid, PrimarySmtpAddress: m.PrimarySmtpAddress, EmailAddresses: m.EmailAddresses,
-  RecipientType: m.RecipientType, RecipientTypeDetails: m.RecipientType, ExternalEmailAddress: `SMTP:${m.ExternalEmailAddress}`,
+  RecipientType: m.RecipientType, RecipientTypeDetails: m.RecipientTypeDetails ?? m.RecipientType, ExternalEmailAddress: m.ExternalEmailAddress === null ? null : `SMTP:${m.ExternalEmailAddress}`,
 });
 const groupRecipient = (g: Group): TenantRecipientObject => ({
   Identity: g.Name, Name: g.Name, Alias: g.Alias, Guid: g.Guid, PrimarySmtpAddress: g.PrimarySmtpAddress, EmailAddresses: g.EmailAddresses,

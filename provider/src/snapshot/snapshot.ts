@@ -15,12 +15,12 @@ import {
   TenantRecipientObject,
   TransportRuleObject,
 } from "../exchange/cmdlets";
-import { bare } from "../exchange/addresses";
+import { bare, domainOf } from "../exchange/addresses";
 import { Command } from "../exchange/command";
 import { isNotFound } from "../exchange/errors";
 import type { RoutingWorld } from "../oracle";
 import { SessionPool } from "../pool/sessionPool";
-import type { Group, SourceMailbox, TenantMailbox } from "../simulator/model";
+import type { Group, SourceMailbox, TenantMailbox, TenantMailRecipient } from "../simulator/model";
 import { Network } from "./network";
 import { readGoogleSource, SourceSide } from "./googleSource";
 
@@ -28,12 +28,14 @@ import { readGoogleSource, SourceSide } from "./googleSource";
  * The live routing snapshot: everything mail routing depends on, read (never written) from the
  * tenant and the source in a fixed number of list reads, whatever the number of users:
  *   tenant: Get-AcceptedDomain, Get-OutboundConnector, Get-TransportRule, Get-Recipient
- *           -ResultSize Unlimited, and Get-DistributionGroupMember -ResultSize Unlimited for the
+ *           -ResultSize Unlimited (mailboxes, groups, and mail users and mail contacts with their
+ *           ExternalEmailAddress: "Every mail-enabled object", Get-Recipient.md), and Get-DistributionGroupMember -ResultSize Unlimited for the
  *           coexist group and each group a rule's SentToMemberOf or ExceptIfSentToMemberOf
  *           names (and groups nested in those);
  *   source: Get-Mailbox -ResultSize Unlimited, Get-AcceptedDomain and Get-SendConnector (whether
  *           it relays recipients it does not know, and where to);
- *   DNS:    the MX of each domain asked about.
+ *   DNS:    the MX of each domain asked about, and of the ExternalEmailAddress domain of each
+ *           mail user or contact holding an address in one of them (where its mail goes).
  * So 7 + g reads for N users (g = groups whose membership matters, usually 1). The result has
  * the oracle's shape, so the same routing model runs over a rehearsal's world and a real
  * tenant's snapshot. The other source kinds read differently (SourceReader): a Google Workspace
@@ -107,9 +109,16 @@ export async function readSnapshot(s: SnapshotSources): Promise<Snapshot> {
     wanted = lists.flat().filter((m) => /Group/i.test(m.RecipientType)).map((m) => byKey.get(bare(m.PrimarySmtpAddress)));
   }
 
+  // Mail users and mail contacts: their mail goes to ExternalEmailAddress (New-MailUser.md), whose
+  // domain's MX routing then needs: asked for those holding an address in a domain asked about.
+  const mailRecipients = recipients.filter((r) => r.RecipientType === "MailUser" || r.RecipientType === "MailContact").map(mailRecipient);
+  const asked = new Set(s.domains.map((d) => d.toLowerCase()));
+  const external = mailRecipients
+    .filter((m) => [m.PrimarySmtpAddress, ...m.EmailAddresses].some((a) => asked.has(domainOf(a))))
+    .flatMap((m) => (m.ExternalEmailAddress && domainOf(m.ExternalEmailAddress) ? [domainOf(m.ExternalEmailAddress)] : []));
   const mx: Record<string, "source" | "exchange"> = {};
   await Promise.all(
-    [...new Set(s.domains.map((d) => d.toLowerCase()))].map(async (d) => {
+    [...new Set([...asked, ...external])].map(async (d) => {
       const target = await s.network.mx(d);
       if (target) mx[d] = target;
     }),
@@ -126,6 +135,7 @@ export async function readSnapshot(s: SnapshotSources): Promise<Snapshot> {
         InitialDomain: d.InitialDomain ?? false,
       })),
       mailboxes: recipients.filter((r) => r.RecipientType === "UserMailbox").map(tenantMailbox),
+      mailRecipients,
       groups: groupRecipients.map((g) => groupOf(g, members.get(g) ?? [])),
       outboundConnectors: connectors.map(({ Identity: _i, ...c }) => c),
       transportRules: rules.map(({ Identity: _i, ...r }) => r),
@@ -161,6 +171,14 @@ const tenantMailbox = (r: TenantRecipientObject): TenantMailbox => ({
   Alias: r.Alias ?? r.Name,
   PrimarySmtpAddress: r.PrimarySmtpAddress,
   EmailAddresses: r.EmailAddresses,
+});
+
+/** A mail user or contact: Get-Recipient prints ExternalEmailAddress as a ProxyAddress (`SMTP:...`); routing wants it bare. */
+const mailRecipient = (r: TenantRecipientObject): TenantMailRecipient => ({
+  ...tenantMailbox(r),
+  RecipientType: r.RecipientType === "MailContact" ? "MailContact" : "MailUser",
+  RecipientTypeDetails: r.RecipientTypeDetails ?? r.RecipientType,
+  ExternalEmailAddress: r.ExternalEmailAddress ? bare(r.ExternalEmailAddress) : null,
 });
 
 /** A group as routing sees it; settings Get-Recipient does not return are not routing's concern. */
