@@ -100,6 +100,25 @@ describe("resource lifecycles", () => {
     expect(w.source.mailboxes.find((m) => m.Alias === "alice")?.ForwardingSmtpAddress).toBe("alice@contoso.onmicrosoft.com");
   });
 
+  it("rolls back a user whose saved ForwardingAddress names a recipient deleted since: the forward goes off without it, recorded, never left on (issue 26)", async () => {
+    const { sim, ctx } = setup();
+    await definitions.migratedUsersGroup.create(ctx, { name: "Migrated Users", primarySmtpAddress: "migrated@contoso.com", managedBy: ["admin"], hiddenFromAddressLists: true });
+    sim.store.update((w) => void (w.source.mailboxes.find((m) => m.Alias === "alice")!.ForwardingAddress = "bob"));
+    const base = { domain: "contoso.com", group: "migrated@contoso.com", clearForwardingAddress: true };
+    const alice = (action: string) => ({ "alice@contoso.com": { forwardTo: "alice@contoso.onmicrosoft.com", action } });
+    const { outs } = await definitions.migratedMailboxes.create(ctx, MigratedMailboxesInputs.parse({ ...base, users: alice("migrate"), steps: { "alice@contoso.com": ["takeOver", "forward"] } }));
+    expect(outs.saved).toEqual({ "alice@contoso.com": "bob" });
+    // bob leaves the company: his mailbox goes, and Set-Mailbox -ForwardingAddress bob now finds no object.
+    sim.store.update((w) => void (w.source.mailboxes = w.source.mailboxes.filter((m) => m.Alias !== "bob")));
+    const back = await definitions.migratedMailboxes.update(ctx, "users", outs, MigratedMailboxesInputs.parse({ ...base, users: alice("rollback"), steps: { "alice@contoso.com": ["unforward", "handBack"] } }));
+    expect(back.notRestored).toEqual({ "alice@contoso.com": "bob" });
+    expect(back.saved).toBeUndefined();
+    const w = readWorld(sim.stateFile);
+    // Not forwarded, and only then back in the rule's reach: her mail stays at the source, no loop.
+    expect(w.source.mailboxes.find((m) => m.Alias === "alice")).toMatchObject({ ForwardingSmtpAddress: null, ForwardingAddress: null });
+    expect(w.tenant.groups[0]?.Members).toEqual([]);
+  });
+
   it("records the domain type it found and makes the domain Authoritative again on delete", async () => {
     const { sim, ctx } = setup();
     const { id, outs } = await definitions.acceptedDomainRelay.create(ctx, { domain: "contoso.com", matchSubDomains: true });
