@@ -20,12 +20,11 @@ import { InputError, Problem } from "../waves/problems";
 import { refuseRehearsalEnvironment } from "./environment";
 import { groupAddressOf, groupNameOf, rawConfig, readStackConfig, StackConfig } from "../config/stack";
 import { checkCloudOnly, MigratedUser, sourceUsersOf, splitRollback, usersFromWaves } from "./users";
-import { domainOf } from "../exchange/addresses";
 import { stackFileOf } from "../config/locate";
 import { sourceKindOf } from "../exchange/targets";
 import { released, statesIn, vendorFiles, writeWorksheet, type VendorFiles, type VendorState } from "../resources/vendorLedger";
 import { vendorSource } from "../snapshot/vendorSource";
-import type { Step, UserRecord, UserSettings } from "../resources/migratedMailboxes/userPlan";
+import { tenantAddressOf, type Step, type UserRecord, type UserSettings } from "../resources/migratedMailboxes/userPlan";
 
 export interface Inputs {
   config: StackConfig;
@@ -76,11 +75,9 @@ export { groupAddressOf };
 
 const pendingModel = (config: StackConfig) => config.routing === "pendingGroup";
 
-/** A routing address in a subdomain of the shared domain: the user's tenant mailbox must hold it. */
-const tenantAddressOf = (config: StackConfig, u: MigratedUser): string | undefined => (domainOf(u.forwardTo).endsWith(`.${config.domain}`) ? u.forwardTo : undefined);
-/** `{ tenantAddress }` when the user has one, for the gate's plan and the resource's inputs alike. */
+/** `{ tenantAddress }` when the user's routing address is in a subdomain of the shared domain (the plan's own rule, userPlan.ts). */
 const withTenantAddress = (config: StackConfig, u: MigratedUser): { tenantAddress?: string } => {
-  const a = tenantAddressOf(config, u);
+  const a = tenantAddressOf({ domain: config.domain }, u);
   return a ? { tenantAddress: a } : {};
 };
 
