@@ -294,13 +294,13 @@ describe("Update-DistributionGroupMember, as its reference describes it", () => 
     expect(failure(w, { cmdlet: "Update-DistributionGroupMember", parameters: { Identity: group.Name, Members: tooMany, Confirm: false, ...bypass } }).reason).toBe("ParameterBindingValidationException");
   });
 
-  test("fills a group of 5,000 in one call, in well under a second", () => {
+  // No wall-clock bound here: on a loaded machine one is a coin toss. What a fill costs is
+  // measured by the benchmark (test/bench/fill.ts, as a ratio to the model's ideal).
+  test("fills a group of 5,000 in one call", () => {
     const users = Array.from({ length: 5000 }, (_, i) => `user${i}`);
     const w = initialWorld({ ...contoso, users });
     run(w, c.NewDistributionGroup(group));
-    const t = Date.now();
     run(w, update(users.map((u) => `${u}@contoso.com`)));
-    expect(Date.now() - t).toBeLessThan(1000);
     expect(members(w)).toHaveLength(5000);
   });
 });
