@@ -1,8 +1,6 @@
 import {
   AddGSGmailForwardingAddress,
-  GetGSGmailAutoForwardingSettings,
   GetGSGmailForwardingAddress,
-  GSAutoForwardingObject,
   GSForwardingAddressObject,
   RemoveCoexistGmailForwardingAddress,
   UpdateGSGmailAutoForwardingSettings,
@@ -56,7 +54,7 @@ export function pendingError(u: GmailUser, when: "create" | "read"): UserError {
  * documented (a 409 is only reported), so the address is looked up first and added only when it
  * is missing; an "already exists" answer still counts as done (a concurrent or interrupted run).
  */
-export async function forwardOn(pool: SessionPool, u: GmailUser, old?: GmailUser): Promise<void> {
+export async function forwardOn(pool: SessionPool, u: GmailUser): Promise<void> {
   let status = (await forwardingAddress(pool, u))?.VerificationStatus;
   if (status === undefined) {
     try {
@@ -70,8 +68,6 @@ export async function forwardOn(pool: SessionPool, u: GmailUser, old?: GmailUser
   }
   if (status !== "accepted") throw pendingError(u, "create");
   await pool.run(autoForwardingOn(u));
-  // A changed routing address: the old one goes once nothing forwards to it.
-  if (old && bare(old.forwardTo) !== bare(u.forwardTo) && !u.keepForwardingAddress) await removeAddress(pool, u, old.forwardTo);
 }
 
 /** Turns the forward off, then deletes the address (unless told to keep it). A user gone forwards nothing. */
@@ -103,24 +99,4 @@ async function forwardingAddress(pool: SessionPool, u: GmailUser): Promise<GSFor
     if (isNotFound(e)) return undefined;
     throw e;
   }
-}
-
-/**
- * What Gmail does for the user now: undefined when the user is gone. `forwardingSmtpAddress` is
- * the address auto-forwarding sends to in effect (enabled, and the address accepted). A pending
- * routing address is an error naming the user, never drift.
- */
-export async function readForwarding(pool: SessionPool, u: GmailUser): Promise<{ forwardingSmtpAddress: string | null; disposition: string | null } | undefined> {
-  let auto: GSAutoForwardingObject | undefined;
-  try {
-    auto = ((await pool.run(GetGSGmailAutoForwardingSettings({ User: userOf(u) }))) as GSAutoForwardingObject[])[0];
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
-  const address = await forwardingAddress(pool, u);
-  if (address?.VerificationStatus === "pending") throw pendingError(u, "read");
-  const to = auto?.Enabled && auto.EmailAddress ? bare(auto.EmailAddress) : null;
-  const inEffect = to !== null && (to !== bare(u.forwardTo) || address?.VerificationStatus === "accepted");
-  return { forwardingSmtpAddress: inEffect ? to : null, disposition: auto?.Enabled ? (auto.Disposition ?? null) : null };
 }
