@@ -11,7 +11,8 @@ import type { AcceptedDomain, Group, OutboundConnector, SendConnector, SourceAcc
  */
 
 export type System = "internet" | "exchange" | "source";
-export type Outcome = "delivered-exchange" | "delivered-source" | "loop" | "bounce";
+/** forwarded-outside: a source mailbox's own forward took the mail out of both systems (the owner's choice). */
+export type Outcome = "delivered-exchange" | "delivered-source" | "forwarded-outside" | "loop" | "bounce";
 
 /** One readable step: where it happened, for which recipient (normalised), and what was done. */
 export interface Hop {
@@ -180,7 +181,7 @@ export interface View {
   domainHolder(domain: string): SourceMailbox | undefined;
   readonly sourceHosts: ReadonlySet<string>;
   readonly senderIp: string | undefined;
-  mx(domain: string): "source" | "exchange" | undefined;
+  mx(domain: string): "source" | "exchange" | "outside" | undefined;
   /** The source's accepted domain covering `domain`, when the world lists the source's domains. */
   sourceAcceptedDomainFor(domain: string): SourceAcceptedDomain | undefined;
   /** The enabled send connector of the source that routes mail for `domain`, and the address space that chose it. */
@@ -228,7 +229,7 @@ class Directory implements View {
   private readonly sourceByAddress = new Map<string, SourceMailbox>();
   private readonly sourceByName = new Map<string, SourceMailbox>();
   private readonly sourceDomains = new Map<string, SourceMailbox>();
-  private readonly mxByDomain = new Map<string, "source" | "exchange">();
+  private readonly mxByDomain = new Map<string, "source" | "exchange" | "outside">();
   readonly liveRules: readonly TransportRule[];
   readonly sourceHosts: ReadonlySet<string>;
   readonly senderIp: string | undefined;
@@ -526,6 +527,7 @@ function viaMx(world: View, at: System, recipient: string, hops: Hop[], senderIp
     return bounce(`no MX for domain ${d}`);
   }
   hops.push({ at, recipient, action: `MX for ${d} → ${mx}${senderIp ? ` (sent from ${senderIp})` : ""}` });
+  if (mx === "outside") return { end: { outcome: "forwarded-outside", deliveredTo: recipient } };
   return { arrival: { system: mx, recipient, via: "internet", ...(senderIp ? { senderIp } : {}) } };
 }
 
@@ -872,6 +874,9 @@ export function describeTrace(trace: Trace): string {
     case "delivered-source":
       outcome = `delivered at the source (${trace.deliveredTo ?? "?"})`;
       break;
+    case "forwarded-outside":
+      outcome = `forwarded outside (${trace.deliveredTo ?? "?"})`;
+      break;
     case "loop":
       outcome = `LOOP (${trace.reason ?? "mail loop"})`;
       break;
@@ -902,6 +907,8 @@ export function describeOutcome(outcome: Outcome | string): string {
       return "Exchange Online";
     case "delivered-source":
       return "source";
+    case "forwarded-outside":
+      return "outside";
     case "loop":
       return "LOOP";
     case "bounce":

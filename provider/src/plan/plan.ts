@@ -68,7 +68,7 @@ function perUser(op: string, news: Record<string, unknown> | undefined, olds: Re
   if ((op === "create" || op === "update") && news) {
     const parsed = MigratedMailboxesInputs.safeParse(news);
     if (!parsed.success) return [];
-    return plannedCommands(parsed.data, (olds?.saved as Record<string, string> | undefined) ?? {}).map((p) => {
+    return plannedCommands(parsed.data).map((p) => {
       const action = parsed.data.users[p.user]!.action;
       const first = p.steps.includes("takeOver") && p.steps.some((s) => s === "forward" || s === "gmailOn" || s === "vendorAdd");
       return { op: action === "migrate" ? (first ? "migrate" : "repair") : action, resource: p.user, kind: "migratedMailboxes" as const, commands: p.commands, ...(p.asks.length > 0 ? { asks: p.asks } : {}) };

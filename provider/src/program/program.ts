@@ -25,6 +25,8 @@ import { sourceKindOf } from "../exchange/targets";
 import { released, statesIn, vendorFiles, writeWorksheet, type VendorFiles, type VendorState } from "../resources/vendorLedger";
 import { vendorSource } from "../snapshot/vendorSource";
 import { tenantAddressOf, type Step, type UserRecord, type UserSettings } from "../resources/migratedMailboxes/userPlan";
+import { keptForwardsPath, readKeptForwards, type KeptForward } from "../resources/migratedMailboxes/keptForwards";
+import { domainOf } from "../exchange/addresses";
 
 export interface Inputs {
   config: StackConfig;
@@ -36,6 +38,8 @@ export interface Inputs {
   sourceUsers?: string[];
   /** A vendor source: the ledger's state per user, and the rolled-back users still waiting for the vendor. */
   vendor?: { name: string; files: VendorFiles; states: ReadonlyMap<string, VendorState>; waiting: MigratedUser[] };
+  /** The users' own forwards coexist replaced (resources/migratedMailboxes/keptForwards.ts), and their file relative to the project. */
+  kept?: { file: string; forwards: ReadonlyMap<string, KeptForward> };
 }
 
 /** The stack a stack file is for (stacks/Pulumi.<stack>.yaml). */
@@ -68,7 +72,9 @@ export function loadInputs(get: (key: string) => string | undefined, projectDir:
   const split = splitRollback(config, all);
   const vendor = vendorInputs(config, projectDir, stackFile, split.rolledBack, problems);
   if (problems.length > 0) throw new InputError(problems);
-  return { config, ...split, sourceUsers, ...(vendor ? { vendor } : {}) };
+  const keptFile = keptForwardsPath(projectDir, stackOfFile(stackFile));
+  const kept = { file: path.relative(projectDir, keptFile), forwards: readKeptForwards(keptFile) };
+  return { config, ...split, sourceUsers, ...(vendor ? { vendor } : {}), kept };
 }
 
 export { groupAddressOf };
@@ -123,12 +129,16 @@ export function gateInput(inputs: Inputs): GateInput {
     shared: sharedInputs(config, inputs.sourceUsers),
     users: [
       ...inputs.users.map((u) => ({ ...common(u), action: "migrate" as const, forwardTo: u.forwardTo })),
-      ...inputs.rolledBack.map((u) => ({ ...common(u), action: waiting.has(u.emailAddress) ? ("wait" as const) : ("rollback" as const), forwardTo: u.forwardTo })),
+      ...inputs.rolledBack.map((u) => {
+        const kept = inputs.kept?.forwards.get(u.emailAddress.toLowerCase());
+        return { ...common(u), action: waiting.has(u.emailAddress) ? ("wait" as const) : ("rollback" as const), forwardTo: u.forwardTo, ...(kept ? { kept } : {}) };
+      }),
     ],
     acknowledged: config.acknowledge,
     routing: config.routing,
     cloudOnly: config.cloudOnly,
     userSettings: userSettingsOf(config),
+    ...(inputs.kept ? { keptFile: inputs.kept.file } : {}),
   };
 }
 
@@ -162,7 +172,9 @@ export const routingDomains = (inputs: Inputs): string[] => [
 export function snapshotOf(inputs: Inputs) {
   const { config } = inputs;
   const vendor = inputs.vendor && vendorSource(config.domain, inputs.vendor.name, [...(inputs.sourceUsers ?? []), ...inputs.users.map((u) => u.emailAddress), ...inputs.rolledBack.map((u) => u.emailAddress)], inputs.vendor.states);
-  return liveSnapshot(config, routingDomains(inputs), [groupAddressOf(config)], vendor);
+  // Where kept forwards go back to: their MX says whether the mail leaves both systems.
+  const outside = [...(inputs.kept?.forwards.values() ?? [])].flatMap((k) => [k.kind === "gmail" ? k.emailAddress : k.forwardingSmtpAddress].filter((a): a is string => Boolean(a)).map(domainOf));
+  return liveSnapshot(config, routingDomains(inputs), [groupAddressOf(config)], vendor, [...new Set(outside)]);
 }
 
 export async function checkMailFlow(inputs: Inputs): Promise<{ result: GateResult; reads: { count: number; ms: number }; checkMs: number }> {
@@ -195,7 +207,7 @@ export function coexistence(): Promise<Record<string, unknown>> {
       // The worksheet drops the rows confirmed since the last up: a request the provider repeats
       // adds no row and redraws nothing (vendorLedger.ts request). Not at preview: it writes nothing.
       if (inputs.vendor && !pulumi.runtime.isDryRun()) writeWorksheet(inputs.vendor.files);
-      return declare(inputs, result.steps);
+      return declare(inputs, result);
     });
 }
 
@@ -246,7 +258,7 @@ async function gate(inputs: Inputs): Promise<GateResult> {
 /** The name a resource gets: its definition's (definitions in resources/handlers.ts). */
 const nameOf = (kind: keyof typeof definitions, inputs: Record<string, unknown>): string => (definitions[kind].resourceName as (i: Record<string, unknown>) => string)(inputs);
 
-async function declare({ config, users, rolledBack, sourceUsers = [], vendor }: Inputs, steps: ReadonlyMap<string, Step[]>): Promise<Record<string, unknown>> {
+async function declare({ config, users, rolledBack, sourceUsers = [], vendor, kept }: Inputs, { steps, kept: keptNow }: Pick<GateResult, "steps" | "kept">): Promise<Record<string, unknown>> {
   // Declared after an await: each resource's stack trace (kept in state) is then this
   // function's frames only, which keeps every state entry small.
   await Promise.resolve();
@@ -283,7 +295,9 @@ async function declare({ config, users, rolledBack, sourceUsers = [], vendor }: 
   for (const u of rolledBack) declared[u.emailAddress] = record(u, waiting.has(u.emailAddress) ? "wait" : "rollback");
   const planned: Record<string, Step[]> = {};
   for (const [u, s] of [...steps].sort(([a], [b]) => a.localeCompare(b))) if (s.length > 0) planned[u] = s;
-  const all = new MigratedMailboxes(nameOf("migratedMailboxes", {}), { ...userSettingsOf(config), users: declared, steps: planned }, { dependsOn: [group] });
+  // The kept forwards of the users with steps: what the gate proved this run keeps or puts back.
+  const keeps = Object.fromEntries([...keptNow].filter(([u]) => planned[u]).sort(([a], [b]) => a.localeCompare(b)));
+  const all = new MigratedMailboxes(nameOf("migratedMailboxes", {}), { ...userSettingsOf(config), users: declared, steps: planned, kept: keeps, ...(kept ? { keptFile: kept.file } : {}) }, { dependsOn: [group] });
   // Counted from the resource's own outputs, which resolve only once it is applied: the outputs of
   // a failed up are never recorded (the last completed up's stay), so they never report a
   // declared user as migrated.

@@ -7,6 +7,7 @@ import { World } from "../simulator/model";
 import { initialWorld, Scenario } from "../simulator/scenario";
 import { WorldStore } from "../simulator/store";
 import { stackFileOf } from "../config/locate";
+import { keptForwardsPath } from "../resources/migratedMailboxes/keptForwards";
 
 export interface RunResult {
   code: number;
@@ -61,6 +62,8 @@ export class Rehearsal {
     await this.run(["stack", "rm", "--force", "--yes"]);
     fs.writeFileSync(this.stackFile, config);
     fs.rmSync(path.dirname(this.stateFile), { recursive: true, force: true });
+    // The forwards kept from the old world's users are not the new world's to put back.
+    fs.rmSync(keptForwardsPath(this.projectDir, this.stack), { force: true });
     WorldStore.create(this.stateFile, initialWorld(scenario));
     const init = spawn("pulumi", ["stack", "init", this.stack, "--non-interactive"], { cwd: this.projectDir, env: this.env, stdio: "ignore" });
     await new Promise((r) => init.on("close", r));

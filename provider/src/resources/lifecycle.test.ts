@@ -7,6 +7,10 @@ import { contextFrom } from "./context";
 import { check, diff } from "./definition";
 import { definitions } from "./handlers";
 import { MigratedMailboxesInputs } from "./migratedMailboxes/migratedMailboxes";
+import { readKeptForwards } from "./migratedMailboxes/keptForwards";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 
 // The resource lifecycles called directly against the simulated tenant (the e2e tests drive the
 // same code through the real CLI).
@@ -104,15 +108,18 @@ describe("resource lifecycles", () => {
     const { sim, ctx } = setup();
     await definitions.migratedUsersGroup.create(ctx, { name: "Migrated Users", primarySmtpAddress: "migrated@contoso.com", managedBy: ["admin"], hiddenFromAddressLists: true });
     sim.store.update((w) => void (w.source.mailboxes.find((m) => m.Alias === "alice")!.ForwardingAddress = "bob"));
-    const base = { domain: "contoso.com", group: "migrated@contoso.com", clearForwardingAddress: true };
+    // The program hands over the forward the gate proved (kept: the ForwardingAddress the forward clears).
+    const keptFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "coexist-kept-")), "forwards", "dev.json");
+    const kept = { "alice@contoso.com": { kind: "exchange", forwardingAddress: "bob", forwardingSmtpAddress: null, deliverToMailboxAndForward: false } };
+    const base = { domain: "contoso.com", group: "migrated@contoso.com", clearForwardingAddress: true, keptFile, kept };
     const alice = (action: string) => ({ "alice@contoso.com": { forwardTo: "alice@contoso.onmicrosoft.com", action } });
     const { outs } = await definitions.migratedMailboxes.create(ctx, MigratedMailboxesInputs.parse({ ...base, users: alice("migrate"), steps: { "alice@contoso.com": ["takeOver", "forward"] } }));
-    expect(outs.saved).toEqual({ "alice@contoso.com": "bob" });
+    expect(readKeptForwards(keptFile).get("alice@contoso.com")).toMatchObject({ forwardingAddress: "bob" });
     // bob leaves the company: his mailbox goes, and Set-Mailbox -ForwardingAddress bob now finds no object.
     sim.store.update((w) => void (w.source.mailboxes = w.source.mailboxes.filter((m) => m.Alias !== "bob")));
     const back = await definitions.migratedMailboxes.update(ctx, "users", outs, MigratedMailboxesInputs.parse({ ...base, users: alice("rollback"), steps: { "alice@contoso.com": ["unforward", "handBack"] } }));
     expect(back.notRestored).toEqual({ "alice@contoso.com": "bob" });
-    expect(back.saved).toBeUndefined();
+    expect(readKeptForwards(keptFile).size).toBe(0);
     const w = readWorld(sim.stateFile);
     // Not forwarded, and only then back in the rule's reach: her mail stays at the source, no loop.
     expect(w.source.mailboxes.find((m) => m.Alias === "alice")).toMatchObject({ ForwardingSmtpAddress: null, ForwardingAddress: null });

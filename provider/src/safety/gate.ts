@@ -4,6 +4,8 @@ import type { SourceMailbox, TenantMailbox } from "../simulator/model";
 import type { RoutingModel } from "../config/provider";
 import { forwardsToTenant, pendingFill, pendingMembers } from "../resources/groupMembers";
 import { applyStep, stepLabel, stepsFor, type PlannedUser, type Step, type UserSettings } from "../resources/migratedMailboxes/userPlan";
+import { keptText, type KeptForward } from "../resources/migratedMailboxes/keptForwards";
+import { sourceOf } from "../resources/migratedMailboxes/sources";
 import { applyShared, copyWorld, SHARED_LABEL, SHARED_ORDER, sharedCommands, SharedInputs, SharedStep } from "./desired";
 
 /**
@@ -60,6 +62,8 @@ export interface UserPlan {
   wave?: string;
   /** A routing address in a subdomain, added to the user's Exchange Online mailbox before the forward. */
   tenantAddress?: string;
+  /** rollback: the user's own forward coexist replaced and kept (keptForwards.ts), to put back. */
+  kept?: KeptForward;
 }
 
 export interface GateInput {
@@ -75,6 +79,8 @@ export interface GateInput {
   cloudOnly?: string[];
   /** What holds for every user (the resource's settings); absent: worked out from the fields above. */
   userSettings?: UserSettings;
+  /** The stack's file of kept forwards (forwards/<stack>.json), for messages. */
+  keptFile?: string;
 }
 
 /** The users' settings as MigratedMailboxes has them. */
@@ -112,6 +118,8 @@ export interface GateResult {
   steps: Map<string, Step[]>;
   /** What the run changes that is no mail problem but the consultant must know (a user's own forward replaced). */
   notices: string[];
+  /** This run's kept forwards, as checked: a migrating user's own (to keep), a rollback's (to put back). */
+  kept: Map<string, KeptForward>;
 }
 
 type Problem = { kind: "loop" | "bounce" | "exchange" | "source" | "mailbox"; trace: Trace };
@@ -122,6 +130,7 @@ function problemOf(view: View, user: string, trace: Trace, home: Home | undefine
   if (trace.outcome === "bounce") return { kind: "bounce", trace };
   const got: Home = trace.outcome === "delivered-exchange" ? "exchange" : "source";
   if (home && got !== home) return { kind: got, trace };
+  if (trace.outcome === "forwarded-outside") return undefined; // the owner's own forward, out of both systems
   // Delivered in the right system but to someone else's mailbox: worse than the wrong system.
   const own = got === "exchange" ? view.tenantRecipient(user) : view.sourceMailbox(user);
   const ownAddress = own === undefined ? undefined : "kind" in own ? recipientPrimary(own) : own.PrimarySmtpAddress;
@@ -207,6 +216,7 @@ function statesOf(settings: UserSettings, u: UserPlan, steps: readonly Step[], m
 /** A gate user as the plan's functions take them. */
 const plannedUser = (u: UserPlan): PlannedUser => ({
   emailAddress: u.email,
+  ...(u.kept ? { kept: u.kept } : {}),
   forwardTo: u.forwardTo ?? u.email,
   action: u.action,
   ...(u.sourceIdentity ? { sourceIdentity: u.sourceIdentity } : {}),
@@ -450,14 +460,36 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   const endTenantMailboxes = new Map(end.tenant.mailboxes.map((m) => [bare(m.PrimarySmtpAddress), m]));
   const endMembers = new Set(membersNow);
   const settings = settingsOf(input);
+  const kind = sourceOf(settings);
   const stepsByUser = new Map<string, Step[]>();
+  const keptByUser = new Map<string, KeptForward>();
+  const notices: string[] = [];
+  const keptFile = input.keptFile ?? "forwards/<stack>.json";
+  /**
+   * The forward this run keeps (a migrating user's own, which coexist's forward replaces) or puts
+   * back (a rollback's, kept then); one Gmail no longer verifies cannot go back, which is said.
+   */
+  const keptFor = (u: UserPlan, m: SourceMailbox | undefined): KeptForward | undefined => {
+    if (!m) return undefined;
+    if (u.action === "migrate") return u.forwardTo ? kind.ownForward(settings, plannedUser(u), m) : undefined;
+    if (u.action !== "rollback" || !u.kept) return undefined;
+    if (kind.restorable(u.kept, m)) return u.kept;
+    notices.push(
+      `${u.email}: coexist kept this user's own ${keptText(u.kept)} (${keptFile}) to put back on rollback, but Gmail no longer holds it as a verified forwarding address ("A verified forwarding address must be specified when auto-forwarding is enabled", users.settings.updateAutoForwarding): forwarding stays off; set it again in Gmail if the user still wants it`,
+    );
+    return undefined;
+  };
   for (const u of input.users) {
     const mailbox = findSourceMailbox(w1, index, u);
     // The live state the plan starts from: after the shared objects (the pending group's fill).
     const tenantHoldsAddress = Boolean(u.tenantAddress && v1.tenantRecipient(u.tenantAddress)?.kind === "mailbox" && sameAddress((v1.tenantRecipient(u.tenantAddress) as { mailbox: TenantMailbox }).mailbox.PrimarySmtpAddress, u.email));
-    const steps = stepsFor(settings, plannedUser(u), { member: isMemberNow(u.email), mailbox, tenantHoldsAddress });
+    const kept = keptFor(u, mailbox);
+    const planned = { ...u, ...(kept && u.action !== "migrate" ? { kept } : { kept: undefined }) };
+    const steps = stepsFor(settings, plannedUser(planned), { member: isMemberNow(u.email), mailbox, tenantHoldsAddress });
     stepsByUser.set(u.email, steps);
-    const states = statesOf(settings, u, steps, mailbox, isMemberNow(u.email), u.forwardTo ? gmailAccepts(snapshot.source, u.email, u.forwardTo) : false);
+    // A migrating user's own forward is kept only when this run's forward replaces it.
+    if (kept && (u.action !== "migrate" || steps.some((x) => x === "forward" || x === "gmailOn"))) keptByUser.set(u.email, kept);
+    const states = statesOf(settings, planned, steps, mailbox, isMemberNow(u.email), u.forwardTo ? gmailAccepts(snapshot.source, u.email, u.forwardTo) : false);
     trajectories.set(u.email, { before: mailbox, states });
     const last = states[states.length - 1]!;
     const i = index.get(bare(u.sourceIdentity ?? u.email));
@@ -507,6 +539,19 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
     return Boolean(m && (m.ForwardingSmtpAddress || m.ForwardingAddress) && forwardsToTenant(m, input.domain, snapshot.source.mailboxes));
   };
 
+  /**
+   * A rollback putting back the user's own forward: where it sends their mail (a colleague, in
+   * either system) is the owner's choice, as before coexist. Only a loop, a bounce, or their own
+   * Exchange Online mailbox (where they no longer live) is a problem of the put-back.
+   */
+  const ownChoice = (view: View, user: string, p: Problem): boolean => {
+    if (plans.get(user)?.action !== "rollback" || !keptByUser.has(user)) return false;
+    if (p.kind === "mailbox" || p.kind === "source") return true;
+    if (p.kind !== "exchange" || !p.trace.deliveredTo) return false;
+    const own = view.tenantRecipient(user);
+    return !(own && "kind" in own && sameAddress(recipientPrimary(own), p.trace.deliveredTo));
+  };
+
   // The first problem found per (user, entry), with where it was found.
   const found = new Map<string, { user: string; entry: Entry; problem: Problem; state: string; endState: boolean; variant: string }>();
   const note = (user: string, entry: Entry, problem: Problem, state: string, endState: boolean, variant: string) => {
@@ -520,7 +565,7 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
         const hit = mailProblem(view, user, e, either.has(user) || notYet ? undefined : home);
         if (!hit) continue;
         const p = hit.problem;
-        if (ownForwarding(user) || (!endState && baseline.has(key(user, e, p)))) continue;
+        if (ownForwarding(user) || (!endState && baseline.has(key(user, e, p))) || ownChoice(view, user, p)) continue;
         note(user, e, p, state, endState, label + hit.reading);
       }
     }
@@ -656,7 +701,12 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
           ? `; Gmail forwards ${f.user} to Exchange Online while the coexistence rule still routes them to Google: a Google Workspace migration batch completed for this user sets this forward (TargetDeliveryDomain); run the user's coexist wave, or turn the forward off in Gmail`
           : `; the source forwards ${f.user} to Exchange Online (set outside coexist) while the coexistence rule still routes them to the source: put the user in a wave, or turn the forward off at the source`
         : "";
-    const cause = (ds.length > 0 ? ds.map((d) => `${d.cause}; ${d.fix}`).join(". Also: ") : `${f.problem.trace.reason ?? describeHops(f.problem.trace)}`) + (cloud ? cloudHint(f.user, f.entry) : unlisted) + batch;
+    const back = keptByUser.get(f.user);
+    const restored =
+      back && plans.get(f.user)?.action === "rollback"
+        ? `; the rollback puts back the user's own ${keptText(back)}, which coexist kept when its forward replaced it (${keptFile}): if that forward is not wanted any more, remove the user's entry from ${keptFile}, or correct it at the source after the rollback and acknowledge the user`
+        : "";
+    const cause = (ds.length > 0 ? ds.map((d) => `${d.cause}; ${d.fix}`).join(". Also: ") : `${f.problem.trace.reason ?? describeHops(f.problem.trace)}`) + (cloud ? cloudHint(f.user, f.entry) : unlisted) + batch + restored;
     findings.push({
       user: f.user,
       entry: f.entry,
@@ -683,17 +733,18 @@ export function evaluate(snapshot: RoutingWorld, input: GateInput): GateResult {
   }
   findings.sort((a, b) => a.user.localeCompare(b.user) || (a.entry ? ENTRIES.indexOf(a.entry) : 9) - (b.entry ? ENTRIES.indexOf(b.entry) : 9));
   // A user's own forward (to a colleague, outside: not to Exchange Online) that this run's forward
-  // replaces: shown before it goes, since a rollback turns forwarding off and does not put it back.
-  const notices: string[] = [];
+  // replaces, or that a rollback puts back: shown before it happens.
   for (const u of input.users) {
-    const m = u.action === "migrate" ? findSourceMailbox(w1, index, u) : undefined;
+    const k = keptByUser.get(u.email);
+    if (!k) continue;
     const steps = stepsByUser.get(u.email) ?? [];
-    const own = m?.gmail ? (m.gmail.autoForwarding.enabled ? m.gmail.autoForwarding.emailAddress : null) : m?.ForwardingSmtpAddress;
-    if (!m || !own || !u.forwardTo || sameAddress(bare(own), u.forwardTo) || forwardsToTenant({ ForwardingSmtpAddress: own, ForwardingAddress: null }, input.domain)) continue;
-    if (!steps.some((x) => x === "forward" || x === "gmailOn" || x === "vendorAdd")) continue;
-    notices.push(`${u.email}: the source forwards this user's mail to ${bare(own)} (the owner's or an admin's setting); this run replaces it with the forward to ${u.forwardTo}, and a rollback turns forwarding off without putting it back: note it to restore by hand`);
+    if (u.action === "migrate") {
+      notices.push(`${u.email}: the source forwards this user's mail with ${keptText(k)} (the owner's or an admin's setting); this run replaces it with the forward to ${u.forwardTo}, keeps it in ${keptFile} and puts it back on rollback`);
+    } else if (steps.some((x) => x === "unforward" || x === "gmailOff")) {
+      notices.push(`${u.email}: the rollback puts back the user's own ${keptText(k)}, which coexist's forward replaced (kept in ${keptFile})`);
+    }
   }
-  return { findings, refusals: findings.filter((f) => f.refuse), warnings: findings.filter((f) => !f.refuse), homes, end, cloudOnly, steps: stepsByUser, notices };
+  return { findings, refusals: findings.filter((f) => f.refuse), warnings: findings.filter((f) => !f.refuse), homes, end, cloudOnly, steps: stepsByUser, notices, kept: keptByUser };
 }
 
 /** The systems a message went through, for a problem with no NDR-like reason. */

@@ -34,7 +34,7 @@ export function readerPool(role: "exchange" | "source" | "google", given: AnyTar
  * its runner gone, before the caller goes on,
  * so the provider's own sessions never compete with it for Exchange's few concurrent ones.
  */
-export async function liveSnapshot(t: LiveTargets, domains: string[], groups: string[] = [], vendor?: SourceSide): Promise<Snapshot> {
+export async function liveSnapshot(t: LiveTargets, domains: string[], groups: string[] = [], vendor?: SourceSide, outside: string[] = []): Promise<Snapshot> {
   const kind = sourceKindOf(t.source);
   // Two tenant sessions read its four lists side by side; an Exchange source's three short lists
   // take one session; a Google source's per-user reads take up to four (each impersonates its
@@ -48,7 +48,7 @@ export async function liveSnapshot(t: LiveTargets, domains: string[], groups: st
         ? { kind, pool: pool!, domain: t.domain, ...(t.google?.relaysUnknownRecipients && t.tenant ? { relayTo: t.tenant } : {}) }
         : { kind, pool: pool! };
   try {
-    return await readSnapshot({ exchange, source, network: networkFor(t.exchange, t.smartHosts, t.sourceIpRanges), domains, groups });
+    return await readSnapshot({ exchange, source, network: networkFor(t.exchange, t.smartHosts, t.sourceIpRanges), domains, groups, outside });
   } finally {
     await Promise.all([exchange.close(), pool?.close()]);
   }

@@ -64,8 +64,9 @@ export interface Status {
   totals: { users: number; inExchange: number; atSource: number; anomalies: number; refusedNextUp: number };
 }
 
-const LABEL: Record<Outcome, string> = { "delivered-exchange": "Exchange Online", "delivered-source": "source", loop: "LOOP", bounce: "BOUNCE" };
-const systemOf = (o: Outcome): Home | undefined => (o === "delivered-exchange" ? "exchange" : o === "delivered-source" ? "source" : undefined);
+const LABEL: Record<Outcome, string> = { "delivered-exchange": "Exchange Online", "delivered-source": "source", "forwarded-outside": "outside (own forward)", loop: "LOOP", bounce: "BOUNCE" };
+// A user's own forward out of both systems is where the source sends their mail: the source's doing.
+const systemOf = (o: Outcome): Home | undefined => (o === "delivered-exchange" ? "exchange" : o === "delivered-source" || o === "forwarded-outside" ? "source" : undefined);
 
 /**
  * Rows and anomalies for every user the gate counted (gate.homes), on today's snapshot, cloud-only

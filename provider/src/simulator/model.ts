@@ -207,8 +207,11 @@ export const World = z.object({
     /** The source's send connectors; absent: none (only its other outbound mail, by MX). */
     sendConnectors: z.array(SendConnector).optional(),
   }),
-  /** Where each domain's MX points: the source or Exchange Online. */
-  mx: z.record(z.string(), z.enum(["source", "exchange"])),
+  /**
+   * Where each domain's MX points: the source, Exchange Online, or (a domain neither system hosts,
+   * where a user's own forward goes) outside: mail there has left the two systems.
+   */
+  mx: z.record(z.string(), z.enum(["source", "exchange", "outside"])),
   sessions: z.array(Session),
   nextGuid: z.number().int(),
   /**

@@ -11,7 +11,7 @@ import { WorldStore } from "../simulator/store";
  * rehearsal.
  */
 export interface Network {
-  mx(domain: string): Promise<"exchange" | "source" | undefined>;
+  mx(domain: string): Promise<"exchange" | "source" | "outside" | undefined>;
   sourceHosts: string[];
   sourceIps: string[];
 }

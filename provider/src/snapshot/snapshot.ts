@@ -65,6 +65,11 @@ export interface SnapshotSources {
   domains: string[];
   /** Groups whose members matter even before a rule names them (the coexist group). */
   groups?: string[];
+  /**
+   * Domains of users' own forwards out of both systems (kept forwards coexist puts back): one
+   * with an MX is "outside" (mail forwarded there has left the coexistence), one without bounces.
+   */
+  outside?: string[];
 }
 
 const asList = <T>(out: unknown[]): T[] => out as T[];
@@ -116,11 +121,16 @@ export async function readSnapshot(s: SnapshotSources): Promise<Snapshot> {
   const external = mailRecipients
     .filter((m) => [m.PrimarySmtpAddress, ...m.EmailAddresses].some((a) => asked.has(domainOf(a))))
     .flatMap((m) => (m.ExternalEmailAddress && domainOf(m.ExternalEmailAddress) ? [domainOf(m.ExternalEmailAddress)] : []));
-  const mx: Record<string, "source" | "exchange"> = {};
+  const mx: Record<string, "source" | "exchange" | "outside"> = {};
+  // A domain neither system knows that a source mailbox forwards to (its owner's forward), or that
+  // a kept forward goes back to: an MX there takes the mail out of both systems.
+  const known = new Set([...asked, ...domains.map((a) => a.DomainName), ...(sourceSide.acceptedDomains ?? []).map((a) => a.DomainName), ...sourceSide.mailboxes.map((m) => domainOf(m.PrimarySmtpAddress))].map((d) => d.toLowerCase()));
+  const forwardedTo = sourceSide.mailboxes.flatMap((m) => (m.ForwardingSmtpAddress ? [domainOf(bare(m.ForwardingSmtpAddress)).toLowerCase()] : []));
+  const outside = new Set([...new Set([...(s.outside ?? []).map((d) => d.toLowerCase()), ...forwardedTo])].filter((d) => d && !known.has(d)));
   await Promise.all(
-    [...new Set([...asked, ...external])].map(async (d) => {
+    [...new Set([...asked, ...external, ...outside])].map(async (d) => {
       const target = await s.network.mx(d);
-      if (target) mx[d] = target;
+      if (target) mx[d] = outside.has(d) && !external.includes(d) ? "outside" : target;
     }),
   );
 

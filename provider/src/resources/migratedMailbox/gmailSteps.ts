@@ -34,6 +34,9 @@ const dispositionOf = (u: GmailUser): GmailDisposition => u.disposition ?? "arch
 export const addForwardingAddress = (u: GmailUser) => AddGSGmailForwardingAddress({ User: userOf(u), ForwardingAddress: [u.forwardTo] });
 export const autoForwardingOn = (u: GmailUser) => UpdateGSGmailAutoForwardingSettings({ User: userOf(u), Enabled: true, EmailAddress: u.forwardTo, Disposition: dispositionOf(u) });
 export const autoForwardingOff = (u: GmailUser) => UpdateGSGmailAutoForwardingSettings({ User: userOf(u), Enabled: false });
+/** The user's own auto-forward coexist replaced, back as it was (resources/migratedMailboxes/keptForwards.ts). */
+export const autoForwardingBack = (u: GmailUser, kept: { emailAddress: string; disposition: GmailDisposition }) =>
+  UpdateGSGmailAutoForwardingSettings({ User: userOf(u), Enabled: true, EmailAddress: kept.emailAddress, Disposition: kept.disposition });
 export const removeForwardingAddress = (u: GmailUser, address = u.forwardTo) => RemoveCoexistGmailForwardingAddress({ User: userOf(u), ForwardingAddress: address });
 
 /** What a pending address means and how to get out of it: never silent (issue 15). */
@@ -70,10 +73,13 @@ export async function forwardOn(pool: SessionPool, u: GmailUser): Promise<void> 
   await pool.run(autoForwardingOn(u));
 }
 
-/** Turns the forward off, then deletes the address (unless told to keep it). A user gone forwards nothing. */
-export async function forwardOff(pool: SessionPool, u: GmailUser): Promise<void> {
+/**
+ * Turns the forward off (or back to the user's own, `kept`), then deletes the address (unless
+ * told to keep it). A user gone forwards nothing.
+ */
+export async function forwardOff(pool: SessionPool, u: GmailUser, kept?: { emailAddress: string; disposition: GmailDisposition }): Promise<void> {
   try {
-    await pool.run(autoForwardingOff(u));
+    await pool.run(kept ? autoForwardingBack(u, kept) : autoForwardingOff(u));
   } catch (e) {
     // Gone, or deleted or suspended (Google refuses to impersonate them): Gmail forwards nothing for them.
     if (!isNotFound(e) && !isUserUnavailable(e)) throw e;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { KeptForwards, type KeptForward } from "../migratedMailboxes/keptForwards";
 import { GmailDisposition } from "../../exchange/cmdlets";
 import { UserError } from "../../host/quietErrors";
 import { Identity, SmtpAddress } from "../../exchange/command";
@@ -88,6 +89,10 @@ const replaced = (i: { emailAddress: string }) =>
  * \`pulumi destroy\` of a stack never upgraded cleans the user up as before: the forward off (a
  * cleared ForwardingAddress put back), then the routing subdomain address; the membership stays.
  */
+/** The ForwardingAddress this old resource cleared, as the one plan keeps forwards. */
+const savedOf = (o: { savedForwardingAddress?: string | null }): KeptForward | undefined =>
+  o.savedForwardingAddress ? { kind: "exchange", forwardingAddress: o.savedForwardingAddress, forwardingSmtpAddress: null, deliverToMailboxAndForward: false } : undefined;
+
 export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedMailboxOutputs> = {
   name: "MigratedMailbox",
   resourceName: (i) => i.emailAddress,
@@ -99,7 +104,8 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
     update: () => [],
     delete: (olds) => {
       const { settings, user } = asPlanned(olds);
-      return settings.source === "vendor" ? [] : [...sourceOf(settings).cleanupCommands(settings, user, olds.savedForwardingAddress), ...commandsOf(settings, user, "dropAddress")];
+      const kept = savedOf(olds);
+      return settings.source === "vendor" ? [] : [...sourceOf(settings).cleanupCommands(settings, { ...user, ...(kept ? { kept } : {}) }), ...commandsOf(settings, user, "dropAddress")];
     },
   },
   async create(_ctx, inputs) {
@@ -114,7 +120,8 @@ export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedM
   async delete(ctx, _id, outs) {
     if (programRan()) return; // an up of the current program: forgotten, never undone
     const { settings, user } = asPlanned(outs);
-    const memory = { saved: outs.savedForwardingAddress ? { [user.emailAddress]: outs.savedForwardingAddress } : {}, notRestored: {} };
+    const kept = savedOf(outs);
+    const memory = { kept: KeptForwards.inMemory(kept ? [[user.emailAddress, kept]] : []), notRestored: {} };
     await sourceOf(settings).cleanup(ctx, settings, user, memory);
     const [drop] = commandsOf(settings, user, "dropAddress");
     if (drop && settings.source !== "vendor") {

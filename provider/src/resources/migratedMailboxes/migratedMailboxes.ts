@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { z } from "zod";
 import { Command, SmtpAddress } from "../../exchange/command";
 import { formatCommand } from "../../exchange/format";
@@ -12,6 +13,8 @@ import * as vendor from "../migratedMailbox/vendorSteps";
 import { programRan } from "../cleanupGuard";
 import { released } from "../vendorLedger";
 import { askOf, commandsOf, PlannedUser, Step, tenantAddressOf, UserRecord, UserSettings } from "./userPlan";
+import { projectRoot } from "../../projectRoot";
+import { KeptForward, KeptForwards } from "./keptForwards";
 import { sourceOf, type Memory } from "./sources";
 import { removalRow } from "./sources/vendor";
 
@@ -20,8 +23,8 @@ import { removalRow } from "./sources/vendor";
  * grow with the number of users, and each run does exactly the steps the program worked out
  * from the live tenant and source and the safety gate checked (userPlan.ts), handed over as
  * `steps`. Nothing here decides from Pulumi's saved state what a user needs; the state keeps
- * only what the config declared and the one thing the live world cannot tell later: a
- * ForwardingAddress coexist cleared, to put back on rollback (`saved`).
+ * only what the config declared. The users' own forwards coexist replaced, which the live world
+ * cannot tell later, are kept in a file the gate reads (keptForwards.ts, `keptFile`).
  */
 const key = SmtpAddress.transform((s) => s.toLowerCase());
 export const MigratedMailboxesInputs = UserSettings.extend({
@@ -29,29 +32,33 @@ export const MigratedMailboxesInputs = UserSettings.extend({
   users: z.record(key, UserRecord),
   /** This run's plan: the users with something to do, each with their steps in order. */
   steps: z.record(key, z.array(Step)).default({}),
+  /** This run's kept forwards, as the gate proved them: a migrating user's own (kept before the forward replaces it), a rollback's (put back). */
+  kept: z.record(key, KeptForward).default({}),
+  /** The stack's file of kept forwards, relative to the project (forwards/<stack>.json). Absent in a state from before it. */
+  keptFile: z.string().min(1).optional(),
 });
 export type MigratedMailboxesInputs = z.output<typeof MigratedMailboxesInputs>;
-export type MigratedMailboxesOutputs = Omit<MigratedMailboxesInputs, "steps"> & {
-  /** ForwardingAddress values coexist cleared (clearForwardingAddress), by user: put back on rollback. */
+export type MigratedMailboxesOutputs = Omit<MigratedMailboxesInputs, "steps" | "kept"> & {
+  /** A state from before keptFile: ForwardingAddress values coexist cleared, by user (moved into the file by the next run). */
   saved?: Record<string, string>;
   /** ForwardingAddress values that could not be put back (their recipient is gone), by user: shown by status. */
   notRestored?: Record<string, string>;
 };
 
-const userOf = (i: Pick<MigratedMailboxesInputs, "users">, email: string): PlannedUser => ({ emailAddress: email, ...i.users[email]! });
+const userOf = (i: Pick<MigratedMailboxesInputs, "users">, email: string, kept?: KeptForward): PlannedUser => ({ emailAddress: email, ...i.users[email]!, ...(kept ? { kept } : {}) });
 
 /** Every user's commands in order, for the change review (`npm run plan`) and preview. */
-export function plannedCommands(i: MigratedMailboxesInputs, saved: Record<string, string> = {}): { user: string; steps: Step[]; commands: Command[]; asks: string[] }[] {
+export function plannedCommands(i: MigratedMailboxesInputs): { user: string; steps: Step[]; commands: Command[]; asks: string[] }[] {
   return Object.keys(i.steps)
     .filter((u) => i.users[u] && i.steps[u]!.length > 0)
     .sort()
     .map((u) => {
-      const user = userOf(i, u);
+      const user = userOf(i, u, i.kept[u]);
       const steps = i.steps[u]!;
       return {
         user: u,
         steps,
-        commands: steps.flatMap((s) => commandsOf(i, user, s, saved[u])),
+        commands: steps.flatMap((s) => commandsOf(i, user, s)),
         asks: steps.map((st) => askOf(i, user, st)).filter((a): a is string => a !== undefined),
       };
     });
@@ -115,8 +122,8 @@ const NAMED = 10;
 const SHOWN = 50;
 
 /** The preview's lines: each user with their steps' cmdlets, sorted, at most SHOWN users. */
-function reviewLines(i: MigratedMailboxesInputs, saved?: Record<string, string>): string[] {
-  const planned = plannedCommands(i, saved);
+function reviewLines(i: MigratedMailboxesInputs): string[] {
+  const planned = plannedCommands(i);
   const lines = planned.slice(0, SHOWN).flatMap((p) => [`  ${p.user} (${i.users[p.user]!.action}):`, ...p.commands.map((c) => `    ${formatCommand(c)}`), ...p.asks.map((a) => `    # ${a}`)]);
   if (planned.length > SHOWN) lines.push(`  and ${planned.length - SHOWN} more users: \`npm run plan\` lists every cmdlet`);
   return [`  ${planned.length} user${planned.length === 1 ? "" : "s"} to change:`, ...lines];
@@ -146,11 +153,10 @@ function progress(total: number): { done(): void; stop(): void } {
 async function runPlan(ctx: Context, i: MigratedMailboxesInputs, memory: Memory): Promise<MigratedMailboxesOutputs> {
   const users = Object.keys(i.steps).filter((u) => i.users[u] && i.steps[u]!.length > 0).sort();
   const shown = progress(users.length);
-  const results = await Promise.allSettled(users.map((u) => runUser(ctx, i, userOf(i, u), i.steps[u]!, memory).finally(shown.done))).finally(shown.stop);
-  const { steps: _done, ...declared } = i;
+  const results = await Promise.allSettled(users.map((u) => runUser(ctx, i, userOf(i, u, i.kept[u]), i.steps[u]!, memory).finally(shown.done))).finally(shown.stop);
+  const { steps: _done, kept: _kept, ...declared } = i;
   const outs: MigratedMailboxesOutputs = {
     ...declared,
-    ...(Object.keys(memory.saved).length > 0 ? { saved: memory.saved } : {}),
     ...(Object.keys(memory.notRestored).length > 0 ? { notRestored: memory.notRestored } : {}),
   };
   const failed = results.flatMap((r, n) => (r.status === "rejected" ? [{ user: users[n]!, reason: r.reason as unknown }] : []));
@@ -168,7 +174,22 @@ async function runPlan(ctx: Context, i: MigratedMailboxesInputs, memory: Memory)
   );
 }
 
-const memoryOf = (olds?: Partial<MigratedMailboxesOutputs>): Memory => ({ saved: { ...(olds?.saved ?? {}) }, notRestored: { ...(olds?.notRestored ?? {}) } });
+/** The file of kept forwards, absolute: the project's (`keptFile`), none in a state from before it. */
+const keptFileOf = (o: Pick<MigratedMailboxesOutputs, "keptFile">): string | undefined => (o.keptFile ? path.resolve(projectRoot(), o.keptFile) : undefined);
+
+/**
+ * What the run remembers. A state from before the file kept cleared ForwardingAddress values in
+ * `saved`: they move into the file, so the next run's gate sees them (and puts them back then,
+ * once proved: the unforward step also restores a kept forward not back yet).
+ */
+function memoryOf(at: Pick<MigratedMailboxesOutputs, "keptFile">, olds?: Partial<MigratedMailboxesOutputs>): Memory {
+  const file = keptFileOf(at);
+  const kept = file ? KeptForwards.of(file) : KeptForwards.inMemory([]);
+  for (const [u, fa] of Object.entries(olds?.saved ?? {})) {
+    if (!kept.get(u)) kept.keep(u, { kind: "exchange", forwardingAddress: fa, forwardingSmtpAddress: null, deliverToMailboxAndForward: false });
+  }
+  return { kept, notRestored: { ...(olds?.notRestored ?? {}) } };
+}
 
 export const migratedMailboxes: Definition<typeof MigratedMailboxesInputs, MigratedMailboxesOutputs> = {
   name: "MigratedMailboxes",
@@ -179,10 +200,12 @@ export const migratedMailboxes: Definition<typeof MigratedMailboxesInputs, Migra
   compare: {
     // This run's plan: any step is a change; none (or absent in state) is none.
     steps: (a, b) => Object.keys((a ?? {}) as object).length === 0 && Object.keys((b ?? {}) as object).length === 0,
+    // The kept forwards travel with the steps that use them: alone they change nothing.
+    kept: () => true,
   },
   plan: {
     create: (news) => plannedCommands(news).flatMap((p) => p.commands),
-    update: (olds, news) => plannedCommands(news, olds.saved).flatMap((p) => p.commands),
+    update: (_olds, news) => plannedCommands(news).flatMap((p) => p.commands),
     delete: (olds) => cleanupPlan(olds).flatMap((p) => p.commands),
   },
   asks: {
@@ -191,10 +214,10 @@ export const migratedMailboxes: Definition<typeof MigratedMailboxesInputs, Migra
     delete: (olds) => cleanupPlan(olds).flatMap((p) => p.asks),
   },
 
-  review: (news, olds) => reviewLines(news, olds?.saved),
+  review: (news) => reviewLines(news),
 
   async create(ctx, inputs) {
-    return { id: "users", outs: await runPlan(ctx, inputs, memoryOf()) };
+    return { id: "users", outs: await runPlan(ctx, inputs, memoryOf(inputs)) };
   },
 
   // Nothing to refresh: every run plans from the live tenant and source, not from this state.
@@ -203,7 +226,7 @@ export const migratedMailboxes: Definition<typeof MigratedMailboxesInputs, Migra
   },
 
   async update(ctx, _id, olds, news) {
-    return runPlan(ctx, news, memoryOf(olds));
+    return runPlan(ctx, news, memoryOf(news, olds));
   },
 
   /**
@@ -215,7 +238,7 @@ export const migratedMailboxes: Definition<typeof MigratedMailboxesInputs, Migra
    */
   async delete(ctx, _id, outs) {
     if (programRan()) return; // an up never drops this resource; nothing to undo from a rename
-    const memory = memoryOf(outs);
+    const memory = memoryOf(outs, outs);
     const migrated = Object.entries(outs.users).filter(([, r]) => r.action === "migrate").map(([u]) => userOf(outs, u));
     const kind = sourceOf(outs);
     const results = await Promise.allSettled(
@@ -233,12 +256,14 @@ export const migratedMailboxes: Definition<typeof MigratedMailboxesInputs, Migra
 /** The cleanup's commands per user, for the change review of `pulumi destroy`. */
 export function cleanupPlan(o: MigratedMailboxesOutputs): { user: string; commands: Command[]; asks: string[] }[] {
   const kind = sourceOf(o);
+  const memory = memoryOf(o, { ...o, saved: {} });
+  const keptOf = (u: string) => memory.kept.get(u) ?? (o.saved?.[u] ? { kind: "exchange" as const, forwardingAddress: o.saved[u]!, forwardingSmtpAddress: null, deliverToMailboxAndForward: false } : undefined);
   return Object.entries(o.users)
     .filter(([, r]) => r.action === "migrate")
     .map(([u]) => {
-      const user = userOf(o, u);
+      const user = userOf(o, u, keptOf(u));
       if (o.source === "vendor") return { user: u, commands: [], asks: [removalRow(user)] };
-      return { user: u, commands: [...kind.cleanupCommands(o, user, o.saved?.[u]), ...commandsOf(o, user, "dropAddress")], asks: [] };
+      return { user: u, commands: [...kind.cleanupCommands(o, user), ...commandsOf(o, user, "dropAddress")], asks: [] };
     })
     .sort((a, b) => a.user.localeCompare(b.user));
 }

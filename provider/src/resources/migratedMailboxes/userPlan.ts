@@ -4,6 +4,7 @@ import { GmailDisposition, SetTenantMailbox } from "../../exchange/cmdlets";
 import { Command, Identity, SmtpAddress } from "../../exchange/command";
 import type { SourceMailbox } from "../../simulator/model";
 import { joinGroup, leaveGroup } from "../groupMembers";
+import type { KeptForward } from "./keptForwards";
 import { sourceOf, type ApplyContext } from "./sources";
 
 /**
@@ -82,8 +83,12 @@ export interface UserLive {
   tenantHoldsAddress: boolean;
 }
 
-/** The user as the steps and commands see them. */
-export type PlannedUser = UserRecord & { emailAddress: string };
+/**
+ * The user as the steps and commands see them. `kept`: the user's own forward this run keeps
+ * (migrate: the one the forward replaces) or puts back (rollback), as the gate proved it
+ * (keptForwards.ts).
+ */
+export type PlannedUser = UserRecord & { emailAddress: string; kept?: KeptForward | undefined };
 
 const pending = (s: UserSettings) => s.routing === "pendingGroup";
 /** A routing address in a subdomain of the shared domain: the user's tenant mailbox must hold it. */
@@ -145,7 +150,7 @@ export function stepLabel(s: UserSettings, step: Step, vendor = "the vendor"): s
 }
 
 /** The write commands a step runs (a vendor's steps run none: they are worksheet rows). */
-export function commandsOf(s: UserSettings, u: PlannedUser, step: Step, saved?: string | null): Command[] {
+export function commandsOf(s: UserSettings, u: PlannedUser, step: Step): Command[] {
   const membership = { group: s.group, emailAddress: u.emailAddress };
   const address = tenantAddressOf(s, u);
   switch (step) {
@@ -158,7 +163,7 @@ export function commandsOf(s: UserSettings, u: PlannedUser, step: Step, saved?: 
     case "dropAddress":
       return address ? [SetTenantMailbox({ Identity: u.emailAddress, EmailAddresses: { Remove: [address] } })] : [];
     default:
-      return sourceOf(s).commands(s, u, step, saved);
+      return sourceOf(s).commands(s, u, step);
   }
 }
 

@@ -8,6 +8,7 @@ import type { Context } from "../../context";
 import { forwardsToTenant, sourceMailboxes } from "../../groupMembers";
 import { getOne } from "../../operations";
 import type { PlannedUser, Step, UserSettings } from "../userPlan";
+import type { KeptForward } from "../keptForwards";
 import type { Memory, SourceKind } from "./source";
 
 /**
@@ -28,13 +29,17 @@ export function forwardOn(s: UserSettings, u: PlannedUser): Command {
   });
 }
 
-/** The forward off; a ForwardingAddress coexist cleared (`saved`) is put back. */
-export function forwardOff(u: PlannedUser, saved?: string | null): Command {
+/**
+ * The forward off, and the user's own forwarding coexist replaced put back (`kept`: a
+ * ForwardingAddress it cleared, the owner's ForwardingSmtpAddress, DeliverToMailboxAndForward).
+ */
+export function forwardOff(u: PlannedUser, kept?: KeptForward): Command {
+  const k = kept?.kind === "exchange" ? kept : undefined;
   return SetMailbox({
     Identity: sourceId(u),
-    ...(saved ? { ForwardingAddress: saved } : {}),
-    ForwardingSmtpAddress: null,
-    DeliverToMailboxAndForward: false,
+    ...(k?.forwardingAddress ? { ForwardingAddress: k.forwardingAddress } : {}),
+    ForwardingSmtpAddress: k?.forwardingSmtpAddress ?? null,
+    DeliverToMailboxAndForward: k?.deliverToMailboxAndForward ?? false,
     ...(u.proxyAddress ? { EmailAddresses: { Remove: [u.proxyAddress] } } : {}),
   });
 }
@@ -42,9 +47,9 @@ export function forwardOff(u: PlannedUser, saved?: string | null): Command {
 /**
  * A source mailbox's ForwardingAddress wins over the ForwardingSmtpAddress coexist sets ("the
  * value of ForwardingSmtpAddress is ignored", Set-Mailbox reference): the forward refuses it
- * unless told to clear it, and records it to put back. One list read per run (sourceMailboxes).
+ * unless told to clear it (the program keeps it, to put back). One list read per run (sourceMailboxes).
  */
-async function clearedForwardingAddress(ctx: Context, s: UserSettings, u: PlannedUser): Promise<string | null> {
+async function refuseForwardingAddress(ctx: Context, s: UserSettings, u: PlannedUser): Promise<void> {
   const id = sourceId(u).toLowerCase();
   const m = (await sourceMailboxes(ctx.source)).find((x) => [x.Identity, x.Name, x.Alias, x.PrimarySmtpAddress, ...x.EmailAddresses].some((k) => k.replace(/^smtp:/i, "").toLowerCase() === id));
   const fa = m?.ForwardingAddress ?? null;
@@ -54,30 +59,31 @@ async function clearedForwardingAddress(ctx: Context, s: UserSettings, u: Planne
         `so its mail would not follow the move. Remove it at the source, or set coexist:clearForwardingAddress true to have coexist clear it and put it back on rollback.`,
     );
   }
-  return fa;
 }
 
 /**
- * Turns the forward off, putting back a ForwardingAddress coexist cleared. When Exchange cannot
- * find an object, it may be the mailbox (gone: it forwards nothing) or the saved recipient (a
- * parameter's "Couldn't find object", issue 26): the mailbox is read to tell them apart, and a
- * forward whose recipient is gone is turned off without the restore and recorded (notRestored),
- * never left on while the user goes back in the rule's reach.
+ * Turns the forward off, putting back the user's own forwarding as the gate proved it (`u.kept`).
+ * When Exchange cannot find an object, it may be the mailbox (gone: it forwards nothing) or the
+ * kept ForwardingAddress's recipient (a parameter's "Couldn't find object", issue 26): the
+ * mailbox is read to tell them apart, and a forward whose recipient is gone is turned off
+ * without it and recorded (notRestored), never left on while the user goes back in the rule's reach.
  */
-async function unforward(ctx: Context, u: PlannedUser, memory: Memory): Promise<void> {
-  const saved = memory.saved[u.emailAddress];
+async function unforward(ctx: Context, u: PlannedUser, memory: Memory, kept: KeptForward | undefined): Promise<void> {
   try {
-    await ctx.source.run(forwardOff(u, saved));
+    await ctx.source.run(forwardOff(u, kept));
   } catch (e) {
     if (!isNotFound(e)) throw e;
     const mailbox = await getOne<MailboxObject>(ctx.source, GetMailbox({ Identity: sourceId(u) }));
-    if (!mailbox) return; // the source mailbox is gone: it forwards nothing
-    if (!saved) throw e;
-    await ctx.source.run(forwardOff(u, null));
-    memory.notRestored[u.emailAddress] = saved;
+    if (!mailbox) return memory.kept.forget(u.emailAddress); // the source mailbox is gone: it forwards nothing
+    if (kept?.kind !== "exchange" || !kept.forwardingAddress) throw e;
+    await ctx.source.run(forwardOff(u, { ...kept, forwardingAddress: null }));
+    memory.notRestored[u.emailAddress] = kept.forwardingAddress;
   }
-  delete memory.saved[u.emailAddress];
+  memory.kept.forget(u.emailAddress);
 }
+
+/** Whether the mailbox forwards at all (any ForwardingAddress or ForwardingSmtpAddress). */
+const forwards = (m: Pick<SourceMailbox, "ForwardingAddress" | "ForwardingSmtpAddress">) => Boolean(m.ForwardingAddress || m.ForwardingSmtpAddress);
 
 export const exchangeSource: SourceKind = {
   forwardSteps(s, u, m) {
@@ -89,11 +95,21 @@ export const exchangeSource: SourceKind = {
       (!u.proxyAddress || holds(m, u.proxyAddress));
     return forwarded ? [] : ["forward"];
   },
-  // Only a forward to Exchange Online is coexist's to turn off: one to a colleague or outside is the owner's.
+  // Only a forward to Exchange Online is coexist's to turn off: one to a colleague or outside is the
+  // owner's. A kept forward not back yet (the mailbox forwards nowhere) is put back by the same step.
   unforwardSteps: (s, u, m) =>
-    (m.ForwardingSmtpAddress && forwardsToTenant(m, s.domain)) || (u.proxyAddress && holds(m, u.proxyAddress) && !sameAddress(m.PrimarySmtpAddress, u.proxyAddress)) ? ["unforward"] : [],
+    (m.ForwardingSmtpAddress && forwardsToTenant(m, s.domain)) || (u.proxyAddress && holds(m, u.proxyAddress) && !sameAddress(m.PrimarySmtpAddress, u.proxyAddress)) || (u.kept?.kind === "exchange" && !forwards(m))
+      ? ["unforward"]
+      : [],
   holdsMembership: () => false,
-  commands: (s, u, step: Step, saved) => (step === "forward" ? [forwardOn(s, u)] : step === "unforward" ? [forwardOff(u, saved)] : []),
+  ownForward(s, u, m) {
+    const fa = s.clearForwardingAddress ? m.ForwardingAddress : null;
+    const smtp = m.ForwardingSmtpAddress ? bare(m.ForwardingSmtpAddress) : null;
+    const own = smtp && !sameAddress(smtp, u.forwardTo) && !forwardsToTenant({ ForwardingSmtpAddress: smtp, ForwardingAddress: null }, s.domain) ? smtp : null;
+    return fa || own ? { kind: "exchange", forwardingAddress: fa, forwardingSmtpAddress: own, deliverToMailboxAndForward: m.DeliverToMailboxAndForward } : undefined;
+  },
+  restorable: (kept) => kept.kind === "exchange",
+  commands: (s, u, step: Step) => (step === "forward" ? [forwardOn(s, u)] : step === "unforward" ? [forwardOff(u, u.kept)] : []),
   ask: () => undefined,
   apply(s, u, step, m) {
     if (step === "forward") {
@@ -106,20 +122,28 @@ export const exchangeSource: SourceKind = {
       };
     }
     if (step === "unforward") {
-      return { ...m, ForwardingSmtpAddress: null, DeliverToMailboxAndForward: false, EmailAddresses: u.proxyAddress ? m.EmailAddresses.filter((a) => !sameAddress(a, u.proxyAddress!)) : m.EmailAddresses };
+      const k = u.kept?.kind === "exchange" ? u.kept : undefined;
+      return {
+        ...m,
+        ForwardingSmtpAddress: k?.forwardingSmtpAddress ?? null,
+        ForwardingAddress: k?.forwardingAddress ?? m.ForwardingAddress,
+        DeliverToMailboxAndForward: k?.deliverToMailboxAndForward ?? false,
+        EmailAddresses: u.proxyAddress ? m.EmailAddresses.filter((a) => !sameAddress(a, u.proxyAddress!)) : m.EmailAddresses,
+      };
     }
     return m;
   },
   async run(ctx, s, u, step, memory) {
     if (step === "forward") {
-      const fa = await clearedForwardingAddress(ctx, s, u);
-      // Recorded before the write: a run failing right after it still knows what to put back.
-      if (fa) memory.saved[u.emailAddress] ??= fa;
+      await refuseForwardingAddress(ctx, s, u);
+      // Kept before the write: a run failing right after it still knows what to put back.
+      if (u.kept) memory.kept.keep(u.emailAddress, u.kept);
       await ctx.source.run(forwardOn(s, u));
     } else if (step === "unforward") {
-      await unforward(ctx, u, memory);
+      await unforward(ctx, u, memory, u.kept);
     }
   },
-  cleanupCommands: (_s, u, saved) => [forwardOff(u, saved)],
-  cleanup: (ctx, _s, u, memory) => unforward(ctx, u, memory),
+  // `pulumi destroy` runs no program: the kept forward comes from the file (the gate ran at every up).
+  cleanupCommands: (_s, u) => [forwardOff(u, u.kept)],
+  cleanup: (ctx, _s, u, memory) => unforward(ctx, u, memory, memory.kept.get(u.emailAddress)),
 };

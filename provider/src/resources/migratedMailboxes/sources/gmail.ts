@@ -1,4 +1,5 @@
-import { sameAddress } from "../../../exchange/addresses";
+import { bare, sameAddress } from "../../../exchange/addresses";
+import { GmailDisposition } from "../../../exchange/cmdlets";
 import type { SourceMailbox } from "../../../simulator/model";
 import { forwardsToTenant } from "../../groupMembers";
 import * as gmail from "../../migratedMailbox/gmailSteps";
@@ -32,11 +33,20 @@ export const gmailSource: SourceKind = {
   unforwardSteps(s, u, m) {
     const g = settingsOf(m);
     const a = g.autoForwarding;
-    const off = a.enabled && a.emailAddress !== null && forwardsToTenant({ ForwardingSmtpAddress: a.emailAddress, ForwardingAddress: null }, s.domain);
+    // Auto-forwarding to Exchange Online goes; a kept forward not back yet (auto-forwarding off) is put back by the same step.
+    const off = (a.enabled && a.emailAddress !== null && forwardsToTenant({ ForwardingSmtpAddress: a.emailAddress, ForwardingAddress: null }, s.domain)) || (u.kept?.kind === "gmail" && !a.enabled);
     const drop = !s.keepForwardingAddress && g.forwardingAddresses.some((x) => sameAddress(x.forwardingEmail, u.forwardTo));
     return [...(off ? (["gmailOff"] as const) : []), ...(drop ? (["gmailDropAddress"] as const) : [])];
   },
   holdsMembership: () => false,
+  ownForward(s, u, m) {
+    const a = settingsOf(m).autoForwarding;
+    const to = a.enabled && a.emailAddress ? bare(a.emailAddress) : null;
+    if (!to || sameAddress(to, u.forwardTo) || forwardsToTenant({ ForwardingSmtpAddress: to, ForwardingAddress: null }, s.domain)) return undefined;
+    return { kind: "gmail", emailAddress: to, disposition: GmailDisposition.safeParse(a.disposition).data ?? "leaveInInbox" };
+  },
+  // "A verified forwarding address must be specified when auto-forwarding is enabled" (users.settings.updateAutoForwarding).
+  restorable: (kept, m) => kept.kind === "gmail" && settingsOf(m).forwardingAddresses.some((a) => sameAddress(a.forwardingEmail, kept.emailAddress) && a.verificationStatus === "accepted"),
   commands(s, u, step) {
     const g = gmailUser(s, u);
     switch (step) {
@@ -45,7 +55,7 @@ export const gmailSource: SourceKind = {
       case "gmailOn":
         return [gmail.autoForwardingOn(g)];
       case "gmailOff":
-        return [gmail.autoForwardingOff(g)];
+        return [u.kept?.kind === "gmail" ? gmail.autoForwardingBack(g, u.kept) : gmail.autoForwardingOff(g)];
       case "gmailDropAddress":
         return [gmail.removeForwardingAddress(g)];
       default:
@@ -65,26 +75,41 @@ export const gmailSource: SourceKind = {
         const accepted = g.forwardingAddresses.some((a) => sameAddress(a.forwardingEmail, u.forwardTo) && a.verificationStatus === "accepted");
         return accepted ? { ...m, ForwardingSmtpAddress: u.forwardTo, gmail: { ...g, autoForwarding: { enabled: true, emailAddress: u.forwardTo, disposition: dispositionOf(s) } } } : m;
       }
-      case "gmailOff":
-        return { ...m, ForwardingSmtpAddress: null, gmail: { ...g, autoForwarding: { ...g.autoForwarding, enabled: false } } };
+      case "gmailOff": {
+        const k = u.kept?.kind === "gmail" ? u.kept : undefined;
+        return k
+          ? { ...m, ForwardingSmtpAddress: k.emailAddress, gmail: { ...g, autoForwarding: { enabled: true, emailAddress: k.emailAddress, disposition: k.disposition } } }
+          : { ...m, ForwardingSmtpAddress: null, gmail: { ...g, autoForwarding: { ...g.autoForwarding, enabled: false } } };
+      }
       case "gmailDropAddress":
         return { ...m, gmail: { ...g, forwardingAddresses: g.forwardingAddresses.filter((a) => !sameAddress(a.forwardingEmail, u.forwardTo)) } };
       default:
         return m;
     }
   },
-  async run(ctx, s, u, step) {
+  async run(ctx, s, u, step, memory) {
     switch (step) {
       case "gmailAddress":
         return; // gmailOn adds it, read first (gmailSteps.forwardOn): every plan with one has the other
       case "gmailOn":
+        // Kept before the write: a run failing right after it still knows what to put back.
+        if (u.kept) memory.kept.keep(u.emailAddress, u.kept);
         return gmail.forwardOn(ctx.source, gmailUser(s, u));
       case "gmailOff":
-        return gmail.forwardOff(ctx.source, { ...gmailUser(s, u), keepForwardingAddress: true });
+        await gmail.forwardOff(ctx.source, { ...gmailUser(s, u), keepForwardingAddress: true }, u.kept?.kind === "gmail" ? u.kept : undefined);
+        return memory.kept.forget(u.emailAddress);
       case "gmailDropAddress":
         return gmail.removeAddress(ctx.source, gmailUser(s, u), u.forwardTo);
     }
   },
-  cleanupCommands: (s, u) => [gmail.autoForwardingOff(gmailUser(s, u)), ...(s.keepForwardingAddress ? [] : [gmail.removeForwardingAddress(gmailUser(s, u))])],
-  cleanup: (ctx, s, u) => gmail.forwardOff(ctx.source, gmailUser(s, u)),
+  // `pulumi destroy` runs no program: the kept forward comes from the file (the gate ran at every up).
+  cleanupCommands: (s, u) => [
+    u.kept?.kind === "gmail" ? gmail.autoForwardingBack(gmailUser(s, u), u.kept) : gmail.autoForwardingOff(gmailUser(s, u)),
+    ...(s.keepForwardingAddress ? [] : [gmail.removeForwardingAddress(gmailUser(s, u))]),
+  ],
+  async cleanup(ctx, s, u, memory) {
+    const k = memory.kept.get(u.emailAddress);
+    await gmail.forwardOff(ctx.source, gmailUser(s, u), k?.kind === "gmail" ? k : undefined);
+    memory.kept.forget(u.emailAddress);
+  },
 };

@@ -1,11 +1,15 @@
 import type { Command } from "../../../exchange/command";
 import type { SourceMailbox } from "../../../simulator/model";
 import type { Context } from "../../context";
+import type { KeptForward } from "../keptForwards";
 import type { PlannedUser, Step, UserSettings } from "../userPlan";
 
-/** What a run remembers across runs: ForwardingAddress values coexist cleared, and any it could not put back. */
+/**
+ * What a run remembers across runs: the users' own forwards coexist replaced (keptForwards.ts,
+ * the file the gate reads), and ForwardingAddress values it could not put back (in state, for status).
+ */
 export interface Memory {
-  saved: Record<string, string>;
+  kept: { get(user: string): KeptForward | undefined; keep(user: string, f: KeptForward): void; forget(user: string): void };
   notRestored: Record<string, string>;
 }
 
@@ -30,8 +34,15 @@ export interface SourceKind {
   unforwardSteps(s: UserSettings, u: PlannedUser, m: SourceMailbox): Step[];
   /** A rollback whose membership must wait (a vendor that has not confirmed the removal). */
   holdsMembership(u: PlannedUser, m: SourceMailbox | undefined, steps: readonly Step[]): boolean;
-  /** The write commands of one of this kind's steps (none for a worksheet row). */
-  commands(s: UserSettings, u: PlannedUser, step: Step, saved?: string | null): Command[];
+  /**
+   * The user's own forward that this kind's forward replaces (to a colleague, outside: not to
+   * Exchange Online), to keep and put back on rollback; undefined when there is none.
+   */
+  ownForward(s: UserSettings, u: PlannedUser, m: SourceMailbox): KeptForward | undefined;
+  /** Whether a kept forward can be put back on this mailbox (Gmail: its address still verified). */
+  restorable(kept: KeptForward, m: SourceMailbox): boolean;
+  /** The write commands of one of this kind's steps (none for a worksheet row); a rollback's put `u.kept` back. */
+  commands(s: UserSettings, u: PlannedUser, step: Step): Command[];
   /** A step as the change review shows it when it is not a cmdlet (a worksheet row). */
   ask(u: PlannedUser, step: Step): string | undefined;
   /** One step's effect on the routing model's mailbox. */
@@ -39,6 +50,6 @@ export interface SourceKind {
   /** Runs one of this kind's steps. */
   run(ctx: Context, s: UserSettings, u: PlannedUser, step: Step, memory: Memory): Promise<void>;
   /** `pulumi destroy`: the user's forward off, as commands for the review and as a run. */
-  cleanupCommands(s: UserSettings, u: PlannedUser, saved?: string | null): Command[];
+  cleanupCommands(s: UserSettings, u: PlannedUser): Command[];
   cleanup(ctx: Context, s: UserSettings, u: PlannedUser, memory: Memory): Promise<void>;
 }

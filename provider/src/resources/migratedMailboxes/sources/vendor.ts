@@ -18,6 +18,9 @@ export const vendorSource: SourceKind = {
   // The ledger's latest request is an add (confirmed or not): ask for the removal.
   unforwardSteps: (_s, _u, m) => (m.ForwardingSmtpAddress ? ["vendorRemove"] : []),
   holdsMembership: (_u, m, steps: readonly Step[]) => steps.includes("vendorRemove") || Boolean(m?.unconfirmed),
+  // No API reads a vendor user's own forward: there is nothing to keep or put back.
+  ownForward: () => undefined,
+  restorable: () => false,
   commands: () => [],
   ask: (u, step) => (step === "vendorAdd" ? row(u, "add") : step === "vendorRemove" ? row(u, "remove") : undefined),
   apply(_s, u, step, m, ctx) {
