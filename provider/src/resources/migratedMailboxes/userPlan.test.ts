@@ -73,4 +73,17 @@ describe("a user's plan, from what is live", () => {
     expect(st.mailbox?.ForwardingSmtpAddress).toBeNull();
     expect(st.mailbox?.gmail?.forwardingAddresses).toEqual([{ forwardingEmail: "alice@contoso.onmicrosoft.com", verificationStatus: "pending" }]);
   });
+
+  it("puts a kept forward back with the rollback's unforward, and again on a rolled-back user whose mailbox forwards nowhere", () => {
+    const kept = { kind: "exchange" as const, forwardingAddress: null, forwardingSmtpAddress: "alice.home@fabrikam.example", deliverToMailboxAndForward: true };
+    const ctx = { gmailAccepts: true, vendor: "HostCo", now: "2026-12-07T00:00:00Z" };
+    const back = alice("rollback", { kept });
+    expect(stepsFor(settings(), back, { member: true, mailbox: forwarded, tenantHoldsAddress: false })).toEqual(["unforward", "handBack"]);
+    const after = applyStep(settings(), back, "unforward", { mailbox: forwarded, member: true }, ctx);
+    expect(after.mailbox).toMatchObject({ ForwardingSmtpAddress: "alice.home@fabrikam.example", DeliverToMailboxAndForward: true });
+    // A run that stopped after the forward went off without the put-back: the step comes again.
+    expect(stepsFor(settings(), back, { member: false, mailbox: mailbox(), tenantHoldsAddress: false })).toEqual(["unforward"]);
+    // Back already (or the owner set another since): nothing.
+    expect(stepsFor(settings(), back, { member: false, mailbox: after.mailbox, tenantHoldsAddress: false })).toEqual([]);
+  });
 });
