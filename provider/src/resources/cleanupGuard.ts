@@ -137,11 +137,12 @@ export function declaredMigrated(config: Pick<ProviderConfig, "waves" | "rollbac
 
 /**
  * The source users of `domain` the cleanup would strand, sorted: no forward, not acknowledged, and
- * on the source by the stack's word (not declared migrated) or by the live group's (`members`;
- * undefined once the group is gone, when the stack's word alone decides). The group alone is not trusted, since a membership changed by
- * hand would let a user at the source pass; it still counts, so a user whose last up stopped before
- * their steps is held back too. A cleanup that stopped half-way resumes: the users whose forward
- * it turned off are declared, and stay members (migratedGroup) or never rejoin (pendingGroup).
+ * at the source by the stack's word (not declared migrated) or by the live group's. The group
+ * alone is not trusted: a membership changed by hand would let a user at the source through. It
+ * can only add, so a declared user whose last up stopped before their steps is held back too.
+ * `members` is undefined once the group has gone, and the stack's word decides alone: a cleanup
+ * that stopped half-way resumes either way, since the users whose forward it turned off are
+ * declared (and stay members, migratedGroup, or never rejoin, pendingGroup, until the group goes).
  */
 export function strandedUsers(p: { domain: string; routing: RoutingModel; mailboxes: Forwarding[]; declared: Set<string>; members: Set<string> | undefined; acknowledged: Set<string> }): string[] {
   const waitsByGroup = (a: string) => p.members !== undefined && (p.routing === "pendingGroup" ? p.members.has(a) : !p.members.has(a));
