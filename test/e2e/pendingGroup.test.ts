@@ -138,6 +138,25 @@ describe.each(e2eRunners)("seed 1's model (coexist:routing pendingGroup) through
     expect(writesSince(n)).toEqual([]);
   });
 
+  it("refuses the cleanup for a user still at the source whom someone took out of the pending group by hand since the last up, naming them, and writes nothing", async () => {
+    project.writeConfig({ ...base, waves: ["batches/s1.csv", "batches/s2.csv"], rollback: ["bob@contoso.com"] });
+    const n = commandLog(rehearsal.stateFile).length;
+    rehearsal.updateWorld((w) => {
+      w.mx["contoso.com"] = "exchange";
+      group(w)!.Members = group(w)!.Members.filter((m) => m !== "frank@contoso.com");
+    });
+    expect(members()).toEqual(at(["bob"]));
+    const r = await rehearsal.destroy();
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain("refusing to clean up: 2 users of contoso.com still live on the source (no forwarding to Exchange Online): bob@contoso.com, frank@contoso.com.");
+    expect(writesSince(n)).toEqual([]);
+    // Put back as it was, for the cleanup below.
+    rehearsal.updateWorld((w) => {
+      w.mx["contoso.com"] = "source";
+      group(w)!.Members.push("frank@contoso.com");
+    });
+  });
+
   it("migrates the last users, then after MX cutover cleans up: rule, connector and group gone, forwards off, mail in Exchange Online", async () => {
     project.writeConfig({ ...base, waves: ["batches/s1.csv", "batches/s2.csv", "batches/last.csv"] });
     await succeeds(rehearsal.up());

@@ -212,15 +212,27 @@ describe("the mail-flow safety gate through the real CLI", () => {
       expect(await passes()).toMatch(/warning: bob@contoso\.com: internet mail would bounce \(by the source mailbox's own forwarding, which coexist leaves alone\): no MX for domain nowhere\.example/);
     });
 
-    it("refuses the cleanup while users live on the source, naming them, and writes nothing", async () => {
+    /** Wave 1 (alice) applied, MX cut over, `byHand` done to the world: `pulumi destroy` is refused naming `stranded`, with nothing written. */
+    async function cleanupRefused(stranded: string[], byHand: (w: World) => void = () => {}): Promise<void> {
       project.writeConfig({ ...base, waves: [wave1()] });
       await passes(["up", "--yes", "--skip-preview"]);
-      rehearsal.updateWorld((w) => void (w.mx["contoso.com"] = "exchange"));
+      rehearsal.updateWorld((w) => {
+        w.mx["contoso.com"] = "exchange";
+        byHand(w);
+      });
       const before = writes().length;
       const r = await rehearsal.destroy();
       expect(r.code).not.toBe(0);
-      expect(r.output).toContain("refusing to clean up: 2 users of contoso.com still live on the source (no forwarding to Exchange Online): bob@contoso.com, carol@contoso.com.");
+      expect(r.output).toContain(`refusing to clean up: ${stranded.length} users of contoso.com still live on the source (no forwarding to Exchange Online): ${stranded.join(", ")}.`);
       expect(writes().length).toBe(before);
+    }
+
+    it("refuses the cleanup while users live on the source, naming them, and writes nothing", async () => {
+      await cleanupRefused(["bob@contoso.com", "carol@contoso.com"]);
+    });
+
+    it("refuses the cleanup for a user still at the source whom someone added to Migrated Users by hand since the last up, naming them, and writes nothing", async () => {
+      await cleanupRefused(["bob@contoso.com", "carol@contoso.com"], (w) => void w.tenant.groups.find((g) => g.PrimarySmtpAddress === "migrated@contoso.com")!.Members.push("bob@contoso.com"));
     });
   });
 });

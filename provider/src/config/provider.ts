@@ -107,7 +107,9 @@ export const ProviderConfig = z.object({
   adopt: z.array(z.string()).default([]),
   /** coexist:sourceUsers: a vendor's users, for the cleanup guard (nothing else can list them). */
   sourceUsers: FilePath.optional(),
-  /** coexist:rollback: the cleanup guard tells a vendor rollback's removal request from the cleanup's own. */
+  /** coexist:waves: the cleanup guard takes the users declared migrated from them, minus coexist:rollback. */
+  waves: z.array(FilePath).default([]),
+  /** coexist:rollback: users in a wave who are back on the source, for the cleanup guard. */
   rollback: z.array(z.string()).default([]),
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
@@ -161,6 +163,7 @@ export function readProviderConfig(config: dynamic.Config): ProviderConfig {
     previewCommands: configValue(get, "previewCommands"),
     vendor: configValue(get, "vendor"),
     sourceUsers: config.get("sourceUsers"),
+    waves: configValue(get, "waves"),
     rollback: configValue(get, "rollback"),
     adopt: configValue(get, "adopt"),
   });

@@ -12,7 +12,8 @@ import { SessionPool } from "../pool/sessionPool";
 import { projectRoot } from "../projectRoot";
 import { readGoogleSource } from "../snapshot/googleSource";
 import { readWave } from "../waves/csv";
-import { formatProblem, Problem } from "../waves/problems";
+import { formatProblem, Problem, quote } from "../waves/problems";
+import type { ProviderConfig, RoutingModel } from "../config/provider";
 import { askedForward, type VendorState } from "./vendorLedger";
 import { statesNow } from "./migratedMailbox/vendorSteps";
 
@@ -82,8 +83,8 @@ export function refusalFor(e: unknown): unknown {
   return new CleanupRefused(REFUSAL_POINTER);
 }
 
-/** A source user's forwarding; `rolledBack`: a vendor user whose latest request is the removal (confirmed or not). */
-type Forwarding = Pick<MailboxObject, "PrimarySmtpAddress" | "ForwardingSmtpAddress" | "ForwardingAddress"> & { rolledBack?: boolean };
+/** A source user's forwarding. */
+type Forwarding = Pick<MailboxObject, "PrimarySmtpAddress" | "ForwardingSmtpAddress" | "ForwardingAddress">;
 
 /**
  * Every source user and their forwarding, by source kind: an Exchange source's one list read; a
@@ -108,12 +109,48 @@ async function sourceMailboxes(ctx: Context, domain: string): Promise<Forwarding
   const list = ctx.config.sourceUsers ? path.resolve(projectRoot(), ctx.config.sourceUsers) : undefined;
   const users = list && fs.existsSync(list) ? readWave(list, problems).map((r) => bare(r.row.emailAddress)) : [];
   if (problems.length > 0) throw new CleanupRefused(`coexist: refusing to clean up: ${problems.map(formatProblem).join("; ")}`);
-  // A rollback (coexist:rollback) whose removal the vendor has been asked for keeps its membership
-  // (so the rule does not route a maybe-forwarded user back), but the user lives at the source:
-  // stranded by a cleanup. The cleanup's own removal rows (a destroy that stopped and is run
-  // again) are for users not rolled back, and do not count.
-  const rolledBack = new Set(ctx.config.rollback.map(bare));
-  return [...new Set([...users, ...states.keys()])].map((u) => ({ PrimarySmtpAddress: u, ForwardingSmtpAddress: askedForward(states.get(u)), ForwardingAddress: null, rolledBack: rolledBack.has(u) && states.get(u)?.latest.action === "remove" }));
+  // A rollback waiting for the vendor's confirmation has asked for no forward: stranded, as it is
+  // not declared migrated either. The cleanup's own removal rows are for declared users.
+  return [...new Set([...users, ...states.keys()])].map((u) => ({ PrimarySmtpAddress: u, ForwardingSmtpAddress: askedForward(states.get(u)), ForwardingAddress: null }));
+}
+
+/**
+ * The users the stack declares migrated: everyone in the waves of coexist:waves, read now from the
+ * files the last up named, minus coexist:rollback. A missing or unreadable wave is a refusal
+ * naming the file (and line and field), as the program's would be.
+ */
+export function declaredMigrated(config: Pick<ProviderConfig, "waves" | "rollback">, root = projectRoot()): Set<string> {
+  const problems: Problem[] = [];
+  const missing: string[] = [];
+  const users = new Set<string>();
+  for (const wave of config.waves) {
+    const file = path.resolve(root, wave);
+    const shown = path.relative(root, file) || wave;
+    if (!fs.existsSync(file)) missing.push(`coexist:waves: wave file ${quote(wave)} does not exist`);
+    else for (const { row } of readWave(shown, problems, fs.readFileSync(file, "utf8"))) users.add(bare(row.emailAddress));
+  }
+  const reasons = [...missing, ...problems.map(formatProblem)];
+  if (reasons.length > 0) throw new CleanupRefused(`coexist: refusing to clean up: ${reasons.join("; ")}`);
+  for (const u of config.rollback) users.delete(bare(u));
+  return users;
+}
+
+/**
+ * The source users of `domain` the cleanup would strand, sorted: no forward, not acknowledged, and
+ * at the source by the stack's word (not declared migrated) or by the live group's. The group
+ * alone is not trusted: a membership changed by hand would let a user at the source through. It
+ * can only add, so a declared user whose last up stopped before their steps is held back too.
+ * `members` is undefined once the group has gone, and the stack's word decides alone: a cleanup
+ * that stopped half-way resumes either way, since the users whose forward it turned off are
+ * declared (and stay members, migratedGroup, or never rejoin, pendingGroup, until the group goes).
+ */
+export function strandedUsers(p: { domain: string; routing: RoutingModel; mailboxes: Forwarding[]; declared: Set<string>; members: Set<string> | undefined; acknowledged: Set<string> }): string[] {
+  const waitsByGroup = (a: string) => p.members !== undefined && (p.routing === "pendingGroup" ? p.members.has(a) : !p.members.has(a));
+  return p.mailboxes
+    .filter((m) => domainOf(m.PrimarySmtpAddress) === p.domain && !m.ForwardingSmtpAddress && !m.ForwardingAddress)
+    .map((m) => bare(m.PrimarySmtpAddress))
+    .filter((a) => (!p.declared.has(a) || waitsByGroup(a)) && !p.acknowledged.has(a))
+    .sort();
 }
 
 let verdict: Promise<void> | undefined;
@@ -131,25 +168,11 @@ export function cleanupAllowed(ctx: Context): Promise<void> {
       }
     }
     if (config.cutover.allowBeforeMx) return; // the consultant has taken over: nothing else is checked
-    // Users who still live on the source (neither forwarded to the tenant nor in the group): after
-    // cleanup nothing sends their mail there. Members count as migrated, so a cleanup that
-    // stopped after turning some forwards off resumes: they stay members until the group goes,
-    // and once it has gone no user resource is left (they all depend on it). One list read of
-    // each side, whatever the number of users.
+    // One read of the group and one of the source, whatever the number of users; the waves are files.
+    const declared = declaredMigrated(config);
     const members = await groupMembers(ctx, config.groupAddress ?? `migrated@${domain}`);
-    if (!members) return;
     const mailboxes = await sourceMailboxes(ctx, domain);
-    const acknowledged = new Set(config.acknowledge.map(bare));
-    // pendingGroup: the group holds exactly the users still at the source, so a member with no
-    // forward is stranded; a user the cleanup already turned off is no member and passes. (A
-    // source user in neither passes too: their mail lands in Exchange Online before the cleanup
-    // as after it, which the safety gate refused at every up; the cleanup changes nothing for them.)
-    const waiting = (a: string) => (config.routing === "pendingGroup" ? members.has(a) : !members.has(a));
-    const stranded = mailboxes
-      .filter((m) => domainOf(m.PrimarySmtpAddress) === domain && !m.ForwardingSmtpAddress && !m.ForwardingAddress && (m.rolledBack || waiting(bare(m.PrimarySmtpAddress))))
-      .map((m) => bare(m.PrimarySmtpAddress))
-      .filter((a) => !acknowledged.has(a))
-      .sort();
+    const stranded = strandedUsers({ domain, routing: config.routing, mailboxes, declared, members, acknowledged: new Set(config.acknowledge.map(bare)) });
     if (stranded.length > 0) {
       throw new CleanupRefused(strandedRefusal(domain, stranded));
     }
