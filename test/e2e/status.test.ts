@@ -1,4 +1,4 @@
-import { commandLog } from "@coexist/provider/testing";
+import { commandLog, contosoWorld, simGuid } from "@coexist/provider/testing";
 import { coexistCli } from "../harness/cli";
 import { contosoStack, rehearsalProject } from "../harness/rehearsal";
 
@@ -35,14 +35,14 @@ describe("status and trace through the real CLI", () => {
     expect(writes()).toBe(before);
   });
 
-  it("names a forward turned off by hand, and the text report ends with its totals, writing nothing", async () => {
+  it("names a forward turned off by hand, and the text report starts with its totals, writing nothing", async () => {
     rehearsal.updateWorld((w) => void (w.source.mailboxes.find((m) => m.Alias === "bob")!.ForwardingSmtpAddress = null));
     const before = writes();
     const r = await cli("status", []);
     expect(r.code).toBe(0);
     expect(r.out).toContain("bob@contoso.com: in the group but not forwarded");
     expect(r.out).toContain("bob@contoso.com: in a wave but not (fully) applied: run pulumi up (it plans from what is live, so a change by hand is repaired too)");
-    expect(r.out).toMatch(/Totals: 4 users, 2 migrated, 2 at the source, \d+ anomalies/);
+    expect(r.out.split("\n")[0]).toMatch(/^ {2}Totals: 4 users, 2 migrated, 2 at the source, \d+ anomalies/);
     const csv = await cli("status", ["--csv"]);
     expect(csv.out.split("\n")[0]).toBe("user,home,inGroup,forwardsTo,internet,exchange,source");
     expect(csv.out).toContain("bob@contoso.com,exchange,true,,delivered-source,");
@@ -69,5 +69,28 @@ describe("status and trace through the real CLI", () => {
     expect(r.out).toContain("  source: forwarding to alice@contoso.onmicrosoft.com (ForwardingSmtpAddress of alice@contoso.com)");
     expect(r.out).toContain("mail from Exchange Online users: exchange: delivered in Exchange Online (alice@contoso.com)");
     expect(writes()).toBe(before);
+  });
+
+  it("for 500 users prints the totals first, then the anomalies, and the table only with --full", async () => {
+    // 496 more users at the source, in no wave: a world as big as a real customer's, built without an up.
+    const more = contosoWorld(Array.from({ length: 496 }, (_, n) => `user${String(n).padStart(3, "0")}`));
+    const fresh = <T extends { Guid: string }>(ms: T[], from: number) => ms.map((m, n) => ({ ...m, Guid: simGuid(from + n) }));
+    rehearsal.updateWorld((w) => {
+      w.tenant.mailboxes.push(...fresh(more.tenant.mailboxes.filter((m) => m.Alias !== "admin"), 10_000));
+      w.source.mailboxes.push(...fresh(more.source.mailboxes, 20_000));
+    });
+    const r = await cli("status", []);
+    expect(r.code === 0 ? "ok" : r.out).toBe("ok");
+    const lines = r.out.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^ {2}Totals: 500 users, 1 migrated, 499 at the source, \d+ anomalies, next up would refuse 0$/);
+    expect(lines[1]).toBe("  Anomalies:");
+    expect(lines).toContain("    carol@contoso.com: forwarded but not in the group");
+    expect(lines[lines.length - 1]).toBe("  The table of 500 users is left out (more than 50 rows): add --full to print every row, or --csv for one row per user.");
+    expect(lines.length).toBeLessThan(50);
+    const full = (await cli("status", ["--full"])).out.trimEnd().split("\n");
+    expect(full.slice(0, lines.length - 1)).toEqual(lines.slice(0, -1));
+    const users = full.slice(lines.length + 1).map((l) => l.trim().split(" ")[0]!);
+    expect(users).toHaveLength(500);
+    expect(users).toEqual([...users].sort((a, b) => a.localeCompare(b)));
   });
 });

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { commandLog, undelivered, World } from "@coexist/provider/testing";
+import { commandLog, undelivered, userRows, World } from "@coexist/provider/testing";
 import { coexistCli } from "../harness/cli";
 import { upWriteByWrite, writeLatch } from "../harness/hold";
 import { contosoStack, e2eRunners, misrouted, rehearsalProject, sessionFronts } from "../harness/rehearsal";
@@ -73,6 +73,24 @@ describe.each(e2eRunners)("a vendor-managed source through the real CLI (%s)", (
     expect(rows()).toHaveLength(3);
   });
 
+  it("status, while the adds are sent but not confirmed, shows internet mail at the source until HostCo applies them and in Exchange Online after", async () => {
+    const r = await coexistCli(project, rehearsal.stack, "status");
+    expect(r.code === 0 ? "ok" : r.out).toBe("ok");
+    const lines = r.out.split("\n");
+    expect(lines[0]).toMatch(/^ {2}Totals: 4 users, 2 migrated, 2 at the source, 0 anomalies, next up would refuse 0, 2 waiting for the vendor$/);
+    expect(lines[1]).toMatch(/^ {2}Note: 2 users wait for HostCo to apply a request not confirmed yet/);
+    for (const u of ["alice", "bob"]) {
+      expect(lines.find((l) => l.startsWith(`  ${u}@contoso.com `))).toMatch(/ add sent \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z +source, or Exchange Online once applied +Exchange Online +source, or Exchange Online once applied$/);
+    }
+    // The simulated vendor has applied nothing yet: the first place named is where mail ends today.
+    const today = userRows(rehearsal.world()).filter((x) => x.user !== "carol@contoso.com" && x.user !== "dave@contoso.com");
+    expect(today.map((x) => [x.user, x.internet, x.source])).toEqual([
+      ["alice@contoso.com", "delivered-source", "delivered-source"],
+      ["bob@contoso.com", "delivered-source", "delivered-source"],
+    ]);
+    expect(lines.find((l) => l.startsWith("  carol@contoso.com "))).toMatch(/ - +source +source +source$/);
+  });
+
   it("drops the rows the vendor confirmed from the worksheet on the next up; a partial vendor leaves the rest", async () => {
     await vendorApply(["--only", "1"]);
     const n = commandLog(rehearsal.stateFile).length;
@@ -108,7 +126,9 @@ describe.each(e2eRunners)("a vendor-managed source through the real CLI (%s)", (
     const r = await coexistCli(project, rehearsal.stack, "status");
     expect(r.code === 0 ? "ok" : r.out).toBe("ok");
     expect(r.out).toMatch(/bob@contoso\.com .*remove requested \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z \(waiting\)/);
-    expect(r.out).toMatch(/alice@contoso\.com .*add confirmed/);
+    expect(r.out).toMatch(/alice@contoso\.com .*add confirmed +Exchange Online +Exchange Online +Exchange Online$/m);
+    // Until HostCo removes bob's forward, his mail still reaches Exchange Online.
+    expect(r.out).toMatch(/bob@contoso\.com .*\(waiting\) +Exchange Online, or source once applied +Exchange Online +Exchange Online, or source once applied$/m);
     expect(undelivered(rehearsal.world())).toEqual([]);
   });
 

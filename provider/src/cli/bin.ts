@@ -10,7 +10,8 @@ const usage = `usage: coexist <command> [options]
 
   init [DIR] [--name NAME] [--force]       write a new coexist project (the template) into DIR (default .)
   plan [--stack NAME] [--csv | --markdown] the exact write cmdlets \`pulumi up\` would run
-  status --stack NAME [--json | --csv]     where every user's mail ends, read-only
+  status --stack NAME [--full | --json | --csv]
+                                           where every user's mail ends, totals first, read-only
   trace --stack NAME user@domain           the hops of a message to one user, read-only
   preflight --stack NAME [--json]          is this machine and are these accounts ready for a real run
   source-users --stack NAME [--out FILE] [--force]

@@ -59,6 +59,14 @@ describe("the plan for sign-off", () => {
     ]);
   });
 
+  it("groups a wave's users by the kind of change, migrations first, then repairs, each sorted by user, and totals them in that order", () => {
+    const wave = ["zoe", "bob", "amy", "dan"].map((u) => mailbox(u, u === "bob" || u === "zoe" ? "repair" : "migrate"));
+    const all: WaveIndex = { waves: ["wave1"], waveOf: new Map(wave.map((w) => [w.resource, "wave1"])), rolledBack: new Set() };
+    const lines = formatPlan(wave, all).split("\n");
+    expect(lines[1]).toBe("  by action: migrate 2 · repair 2");
+    expect(lines.filter((l) => /^ {2}(migrate|repair) /.test(l))).toEqual(["  migrate amy@contoso.com", "  migrate dan@contoso.com", "  repair bob@contoso.com", "  repair zoe@contoso.com"]);
+  });
+
   it("lists cloud-only recipients in a section of their own, after the shared objects and before the waves", () => {
     const hire: PlannedStep = { op: "create", resource: "hire@contoso.com", kind: "cloudOnlyRecipient", commands: [{ cmdlet: "Add-DistributionGroupMember", parameters: { Identity: "migrated@contoso.com", Member: "hire@contoso.com" } }] };
     const titles = formatPlan([mailbox("bob"), hire, relay], index).split("\n").filter((l) => /^\S.*:$/.test(l));

@@ -109,6 +109,16 @@ function sectionOf(step: PlannedStep, index: WaveIndex | undefined): Section {
   return index ? { kind: "removed" } : { kind: "users" };
 }
 
+/**
+ * Within a section, users doing the same kind of change stand together (a wave's few repairs are
+ * not scattered among 500 migrations), in this order, each sorted by user. The shared objects'
+ * ops (create, update, delete) rank first, by name, as the totals' "by action" line lists them.
+ */
+const OP_ORDER = ["migrate", "repair", "wait", "rollback", "cleanup"];
+const opRank = (op: string) => OP_ORDER.indexOf(op);
+const byOp = (a: string, b: string) => opRank(a) - opRank(b) || a.localeCompare(b);
+const byOpThenUser = (a: PlannedStep, b: PlannedStep) => byOp(a.op, b.op) || a.resource.localeCompare(b.resource);
+
 const users = (n: number) => `${n} user${n === 1 ? "" : "s"}`;
 
 function sectionTitle(s: Section, n: number): string {
@@ -154,7 +164,7 @@ export interface Review {
   sections: Array<{ section: Section; title: string; steps: PlannedStep[] }>;
 }
 
-/** The plan for sign-off: totals first, then the shared objects, then each wave's users sorted, then users leaving. */
+/** The plan for sign-off: totals first, then the shared objects, then each wave's users grouped by change and sorted, then users leaving. */
 export function review(planned: PlannedStep[], index?: WaveIndex): Review {
   const byAction: Record<string, number> = {};
   const byKind: Record<string, { steps: number; cmdlets: number }> = {};
@@ -175,10 +185,11 @@ export function review(planned: PlannedStep[], index?: WaveIndex): Review {
       const sorted =
         section.kind === "shared"
           ? [...steps].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind))
-          : [...steps].sort((a, b) => a.resource.localeCompare(b.resource));
+          : [...steps].sort(byOpThenUser);
       return { section, title: sectionTitle(section, section.kind === "shared" ? 0 : steps.length), steps: sorted };
     });
-  return { steps: planned.length, cmdlets: planned.reduce((n, p) => n + p.commands.length, 0), byAction, byKind, sections };
+  const actions = Object.fromEntries(Object.entries(byAction).sort(([a], [b]) => byOp(a, b)));
+  return { steps: planned.length, cmdlets: planned.reduce((n, p) => n + p.commands.length, 0), byAction: actions, byKind, sections };
 }
 
 const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;

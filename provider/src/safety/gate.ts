@@ -363,16 +363,26 @@ function diagnose(end: View, u: UserPlan, mailbox: SourceMailbox | undefined, te
  * variant only a loop or a bounce counts.
  */
 function variants(view: View, user: string): { view: View; label: string; pending: boolean }[] {
-  const m = view.sourceMailbox(user);
-  if (!m?.unconfirmed) return [{ view, label: "", pending: false }];
-  const { was, vendor } = m.unconfirmed;
-  const { unconfirmed: _u, ...applied } = m;
+  const before = notYetApplied(view, user);
+  if (!before) return [{ view, label: "", pending: false }];
+  const { vendor } = view.sourceMailbox(user)!.unconfirmed!;
   return [
     { view, label: ` (if ${vendor} has applied the worksheet's last request for this user)`, pending: false },
     // Not applied yet, the user's mail may still be delivered where it was (as in any passing
     // state): only a loop or a bounce counts there.
-    { view: overlay(view, { before: m, after: { ...applied, ForwardingSmtpAddress: was } }), label: ` (if ${vendor} has not applied it yet)`, pending: true },
+    { view: before, label: ` (if ${vendor} has not applied it yet)`, pending: true },
   ];
+}
+
+/**
+ * For a user with a vendor request not yet confirmed, `view` as it is while the vendor has not
+ * applied the request: the forward is `unconfirmed.was`. The gate checks it, and status shows it.
+ */
+export function notYetApplied(view: View, user: string): View | undefined {
+  const m = view.sourceMailbox(user);
+  if (!m?.unconfirmed) return undefined;
+  const { unconfirmed, ...applied } = m;
+  return overlay(view, { before: m, after: { ...applied, ForwardingSmtpAddress: unconfirmed.was } });
 }
 
 /**

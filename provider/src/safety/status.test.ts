@@ -3,7 +3,7 @@ import { renderWorld, userRows } from "../rehearsal/report";
 import type { World } from "../simulator/model";
 import { contosoConfig as config, contosoWorld as world, ORG, waveUser as user, applied } from "../testing/safety";
 import { CMDLET_READING, evaluate } from "./gate";
-import { mailRows, renderStatus, renderTrace, statusCsv, statusOf } from "./status";
+import { mailRows, renderStatus, renderTrace, statusCsv, statusOf, TABLE_ROWS } from "./status";
 
 const GROUP = "migrated@contoso.com";
 
@@ -29,7 +29,7 @@ describe("status", () => {
     ]);
     expect(s.anomalies).toEqual([]);
     expect(s.notes).toEqual([]);
-    expect(s.totals).toEqual({ users: 3, inExchange: 2, atSource: 1, anomalies: 0, refusedNextUp: 0 });
+    expect(s.totals).toEqual({ users: 3, inExchange: 2, atSource: 1, anomalies: 0, refusedNextUp: 0, waitingForVendor: 0 });
   });
 
   it("names a wave not applied yet, and counts its users at the source until it is", () => {
@@ -98,21 +98,40 @@ describe("status", () => {
     ]);
   });
 
-  it("renders a table, the anomalies one a line and a totals line; the CSV has a header and a row per user", () => {
+  it("renders the totals line first, then the anomalies one a line, then the table; the CSV has a header and a row per user", () => {
     const i = inputs(["alice"]);
     const w = applied(world(["alice", "bob"]), i);
     w.source.mailboxes.find((m) => m.Alias === "alice")!.ForwardingSmtpAddress = null;
     const s = status(w, i);
     const text = renderStatus(s).split("\n");
-    expect(text[0]).toMatch(/^ {2}User +Lives in +In group +Source forwards to +From internet +From EXO user +From source user$/);
-    expect(text).toContain("  Anomalies:");
+    expect(text[0]).toBe(`  Totals: 2 users, 0 migrated, 2 at the source, ${s.anomalies.length} anomalies, next up would refuse 0`);
+    expect(text[1]).toBe("  Anomalies:");
     expect(text).toContain("    alice@contoso.com: in the group but not forwarded");
-    expect(text[text.length - 1]).toBe(`  Totals: 2 users, 0 migrated, 2 at the source, ${s.anomalies.length} anomalies, next up would refuse 0`);
+    const head = text.findIndex((l) => /^ {2}User +Lives in +In group +Source forwards to +From internet +From EXO user +From source user$/.test(l));
+    expect(head).toBeGreaterThan(text.indexOf("    alice@contoso.com: in the group but not forwarded"));
+    expect(text.slice(head + 2).map((l) => l.trim().split(" ")[0])).toEqual(["alice@contoso.com", "bob@contoso.com"]);
     expect(statusCsv(s).split("\n")).toEqual([
       "user,home,inGroup,forwardsTo,internet,exchange,source",
       "alice@contoso.com,exchange,true,,delivered-source,delivered-exchange,delivered-source",
       "bob@contoso.com,source,false,,delivered-source,delivered-source,delivered-source",
     ]);
+  });
+
+  it(`for 500 users prints the totals, then the anomalies, and leaves the table out past ${TABLE_ROWS} rows, saying --full prints every row`, () => {
+    const aliases = Array.from({ length: 500 }, (_, n) => `user${String(n).padStart(3, "0")}`);
+    const i = inputs(aliases.slice(0, 3));
+    const w = applied(world(aliases), i);
+    w.source.mailboxes.find((m) => m.Alias === "user001")!.ForwardingSmtpAddress = null;
+    const s = status(w, i);
+    const short = renderStatus(s).split("\n");
+    expect(short[0]).toBe(`  Totals: 500 users, 2 migrated, 498 at the source, ${s.anomalies.length} anomalies, next up would refuse 0`);
+    expect(short.slice(1, 3)).toEqual(["  Anomalies:", "    user001@contoso.com: in the group but not forwarded"]);
+    expect(short[short.length - 1]).toBe(`  The table of 500 users is left out (more than ${TABLE_ROWS} rows): add --full to print every row, or --csv for one row per user.`);
+    expect(short.length).toBeLessThan(TABLE_ROWS);
+    const full = renderStatus(s, { full: true }).split("\n");
+    expect(full.slice(0, short.length - 1)).toEqual(short.slice(0, -1));
+    const rows = full.slice(short.length + 1).map((l) => l.trim().split(" ")[0]);
+    expect(rows).toEqual([...aliases].sort().map((a) => `${a}@contoso.com`));
   });
 
   it("shows a ForwardingAddress, which wins over the forward coexist sets, in the forwards-to column", () => {

@@ -1,6 +1,6 @@
 import { bare, domainOf } from "../exchange/addresses";
 import { describeTrace, traceMail, viewOf, type Outcome, type RoutingWorld, type Trace, type View } from "../oracle";
-import { ENTRIES, ENTRY_LABEL, Entry, GateResult, Home } from "./gate";
+import { ENTRIES, ENTRY_LABEL, Entry, GateResult, Home, notYetApplied } from "./gate";
 
 /**
  * Where one user's mail ends today, from each entry point: the row `npm run status` prints and
@@ -31,11 +31,13 @@ function withTraces(view: View, users: string[], inGroup: Set<string> | undefine
     const user = bare(u);
     const m = view.sourceMailbox(user);
     const forwardsTo = m?.ForwardingAddress ? `${m.ForwardingAddress} (ForwardingAddress)` : (m?.ForwardingSmtpAddress ?? null);
-    const traces = Object.fromEntries(ENTRIES.map((e) => [e, traceMail(view, { to: user, entry: e })])) as Record<Entry, Trace>;
+    const traces = tracesTo(view, user);
     const row: MailRow = { user, inGroup: inGroup?.has(user) ?? false, forwardsTo, internet: traces.internet.outcome, exchange: traces.exchange.outcome, source: traces.source.outcome };
     return { row, traces, hasMailbox: m !== undefined };
   });
 }
+
+const tracesTo = (view: View, user: string) => Object.fromEntries(ENTRIES.map((e) => [e, traceMail(view, { to: user, entry: e })])) as Record<Entry, Trace>;
 
 /**
  * `status`: where each user's mail ends today, from each entry point, on a live snapshot (or a
@@ -47,6 +49,12 @@ export interface StatusRow extends MailRow {
   home: Home;
   /** A vendor source: the worksheet's last request for the user and whether the vendor confirmed it. */
   vendor?: string;
+  /**
+   * A vendor request not confirmed yet: where mail ends while the vendor has not applied it (the
+   * row's own outcomes are once it has). coexist cannot see when the vendor acts, only the
+   * confirmation recorded afterwards, so both are true possibilities until then.
+   */
+  untilApplied?: { vendor: string; requested: string } & Record<Entry, Outcome>;
 }
 
 /** The Vendor column: what the worksheet asked of the vendor for this user, confirmed or not. */
@@ -61,7 +69,8 @@ export interface Status {
   /** What frames the table (no coexistence in place), not a problem. */
   notes: string[];
   anomalies: string[];
-  totals: { users: number; inExchange: number; atSource: number; anomalies: number; refusedNextUp: number };
+  /** waitingForVendor: users whose last vendor request is not confirmed (0 on other sources). */
+  totals: { users: number; inExchange: number; atSource: number; anomalies: number; refusedNextUp: number; waitingForVendor: number };
 }
 
 const LABEL: Record<Outcome, string> = { "delivered-exchange": "Exchange Online", "delivered-source": "source", "forwarded-outside": "outside (own forward)", loop: "LOOP", bounce: "BOUNCE" };
@@ -87,9 +96,12 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
   for (const [i, [user, home]] of users.entries()) {
     const { row: mail, traces, hasMailbox } = traced[i]!;
     const { user: _u, ...rest } = mail;
-    const row: StatusRow = { user, home, ...rest, ...(snapshot.source.kind === "vendor" ? { vendor: vendorCell(view.sourceMailbox(user)) } : {}) };
+    const unconfirmed = view.sourceMailbox(user)?.unconfirmed;
+    const before = unconfirmed && { ...unconfirmed, traces: tracesTo(notYetApplied(view, user)!, user) };
+    const untilApplied = before && { vendor: before.vendor, requested: before.requested, ...(Object.fromEntries(ENTRIES.map((e) => [e, before.traces[e].outcome])) as Record<Entry, Outcome>) };
+    const row: StatusRow = { user, home, ...rest, ...(snapshot.source.kind === "vendor" ? { vendor: vendorCell(view.sourceMailbox(user)) } : {}), ...(untilApplied ? { untilApplied } : {}) };
     // A vendor's unconfirmed request: the membership and the forward are meant to disagree until it confirms.
-    const maybe = view.sourceMailbox(user)?.unconfirmed !== undefined;
+    const maybe = untilApplied !== undefined;
     const { forwardsTo } = row;
     rows.push(row);
     const cloud = gate.cloudOnly.has(user);
@@ -120,44 +132,79 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
       else if (got !== now && !maybe && !(e === "source" && !group && now === "exchange")) {
         anomalies.push(`${user}: ${ENTRY_LABEL[e]} lands in ${LABEL[t.outcome]}, but the user is ${now === "exchange" ? "in Exchange Online" : "at the source"}: ${describeTrace(t)}`);
       }
+      // Not applied yet, mail may end in either system (the gate's "maybe applied"): only a loop or a bounce is wrong.
+      const b = before?.traces[e];
+      if (b && systemOf(b.outcome) === undefined) {
+        anomalies.push(`${user}: ${ENTRY_LABEL[e]}: ${LABEL[b.outcome]} (if ${before!.vendor} has not applied the request of ${before!.requested} yet): ${b.reason ?? describeTrace(b)}`);
+      }
     }
   }
   const notes = group ? [] : [`the group ${groupAddress} does not exist: coexistence is not set up yet, or was cleaned up (MX ${view.mx(domain) === "exchange" ? "at Exchange Online" : "at the source"})`];
+  const waiting = rows.filter((r) => r.untilApplied);
+  if (waiting.length > 0) {
+    // vendor.md says where mail lands before the vendor acts, not what status shows meanwhile:
+    // coexist knows only what it asked and what was confirmed, so it names both places.
+    const vendor = waiting[0]!.untilApplied!.vendor;
+    notes.push(
+      `${waiting.length} user${waiting.length === 1 ? "" : "s"} wait${waiting.length === 1 ? "s" : ""} for ${vendor} to apply a request not confirmed yet (Vendor column): ` +
+        `"X, or Y once applied" is where their mail ends until ${vendor} applies it, and after; coexist cannot see when it does, only the confirmation you record`,
+    );
+  }
   for (const f of gate.refusals) anomalies.push(`next pulumi up would refuse: ${f.message}`);
   return {
     rows,
     notes,
     anomalies,
-    totals: { users: rows.length, inExchange, atSource: rows.length - inExchange, anomalies: anomalies.length, refusedNextUp: gate.refusals.length },
+    totals: { users: rows.length, inExchange, atSource: rows.length - inExchange, anomalies: anomalies.length, refusedNextUp: gate.refusals.length, waitingForVendor: waiting.length },
   };
 }
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
 
-export function renderStatus(s: Status): string {
+/**
+ * Without --full, the table is printed up to this many rows: a pilot wave (the demo's 6 users, a
+ * wave of 5 or 50) reads whole on a screen or two, while 500 rows would push the totals and the
+ * anomalies, which are what a review acts on, out of sight; every anomaly names its user anyway.
+ */
+export const TABLE_ROWS = 50;
+
+/** What a cell says: one place, or for a vendor request not applied yet both, the certain one first. */
+function outcomeCell(r: StatusRow, e: Entry): string {
+  const was = r.untilApplied?.[e];
+  return was === undefined || was === r[e] ? LABEL[r[e]] : `${LABEL[was]}, or ${LABEL[r[e]]} once applied`;
+}
+
+/** The report for a person: totals first, then the notes and anomalies, then the table (sorted by user; past TABLE_ROWS only with `full`). */
+export function renderStatus(s: Status, options: { full?: boolean } = {}): string {
   const vendor = s.rows.some((r) => r.vendor !== undefined);
-  const head = ["User", "Lives in", "In group", "Source forwards to", ...(vendor ? ["Vendor"] : []), "From internet", "From EXO user", "From source user"];
-  const cells = s.rows.map((r) => [r.user, r.home === "exchange" ? "Exchange Online" : "source", r.inGroup ? "yes" : "no", r.forwardsTo ?? "-", ...(vendor ? [r.vendor ?? "-"] : []), LABEL[r.internet], LABEL[r.exchange], LABEL[r.source]]);
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => "  " + c.map((x, i) => pad(x, widths[i]!)).join("  ").trimEnd();
   const t = s.totals;
-  return [
-    line(head),
-    "  " + widths.map((w) => "-".repeat(w)).join("  "),
-    ...cells.map(line),
-    "",
+  const totals =
+    `  Totals: ${t.users} users, ${t.inExchange} migrated, ${t.atSource} at the source, ${t.anomalies} anomal${t.anomalies === 1 ? "y" : "ies"}, next up would refuse ${t.refusedNextUp}` +
+    (vendor ? `, ${t.waitingForVendor} waiting for the vendor` : "");
+  const summary = [
+    totals,
     ...s.notes.map((n) => `  Note: ${n}`),
     ...(s.anomalies.length ? ["  Anomalies:", ...s.anomalies.map((a) => `    ${a}`)] : ["  No anomalies."]),
-    `  Totals: ${t.users} users, ${t.inExchange} migrated, ${t.atSource} at the source, ${t.anomalies} anomal${t.anomalies === 1 ? "y" : "ies"}, next up would refuse ${t.refusedNextUp}`,
-  ].join("\n");
+    "",
+  ];
+  if (!options.full && s.rows.length > TABLE_ROWS) {
+    return [...summary, `  The table of ${s.rows.length} users is left out (more than ${TABLE_ROWS} rows): add --full to print every row, or --csv for one row per user.`].join("\n");
+  }
+  const head = ["User", "Lives in", "In group", "Source forwards to", ...(vendor ? ["Vendor"] : []), "From internet", "From EXO user", "From source user"];
+  const cells = s.rows.map((r) => [r.user, r.home === "exchange" ? "Exchange Online" : "source", r.inGroup ? "yes" : "no", r.forwardsTo ?? "-", ...(vendor ? [r.vendor ?? "-"] : []), ...ENTRIES.map((e) => outcomeCell(r, e))]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => "  " + c.map((x, i) => pad(x, widths[i]!)).join("  ").trimEnd();
+  return [...summary, line(head), "  " + widths.map((w) => "-".repeat(w)).join("  "), ...cells.map(line)].join("\n");
 }
 
 const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
+/** One row per user; a vendor source adds its column and, for a request not applied yet, where mail ends until it is (empty otherwise). */
 export function statusCsv(s: Status): string {
   const vendor = s.rows.some((r) => r.vendor !== undefined);
-  const head = ["user", "home", "inGroup", "forwardsTo", ...(vendor ? ["vendor"] : []), "internet", "exchange", "source"];
-  return [head.join(","), ...s.rows.map((r) => [r.user, r.home, String(r.inGroup), r.forwardsTo ?? "", ...(vendor ? [r.vendor ?? ""] : []), r.internet, r.exchange, r.source].map(csvCell).join(","))].join("\n");
+  const head = ["user", "home", "inGroup", "forwardsTo", ...(vendor ? ["vendor"] : []), "internet", "exchange", "source", ...(vendor ? ENTRIES.map((e) => `${e}UntilApplied`) : [])];
+  const row = (r: StatusRow) => [r.user, r.home, String(r.inGroup), r.forwardsTo ?? "", ...(vendor ? [r.vendor ?? ""] : []), r.internet, r.exchange, r.source, ...(vendor ? ENTRIES.map((e) => r.untilApplied?.[e] ?? "") : [])];
+  return [head.join(","), ...s.rows.map((r) => row(r).map(csvCell).join(","))].join("\n");
 }
 
 /** `trace`: the hops of a message to one user from each entry point. */
