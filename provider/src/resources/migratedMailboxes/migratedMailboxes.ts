@@ -14,6 +14,7 @@ import { released } from "../vendorLedger";
 import { askOf, commandsOf, PlannedUser, Step, tenantAddressOf, UserRecord, UserSettings } from "./userPlan";
 import { sourceOf, type Memory } from "./sources";
 import { removalRow } from "./sources/vendor";
+import { packSteps, packUsers, unpackSteps, unpackUsers } from "./packed";
 
 /**
  * Every user of the stack in one resource (issue 24): the number of Pulumi resources does not
@@ -25,13 +26,15 @@ import { removalRow } from "./sources/vendor";
  */
 const key = SmtpAddress.transform((s) => s.toLowerCase());
 export const MigratedMailboxesInputs = UserSettings.extend({
-  /** Every declared user (in a wave, rolled back or not), by primary address. */
-  users: z.record(key, UserRecord),
-  /** This run's plan: the users with something to do, each with their steps in order. */
-  steps: z.record(key, z.array(Step)).default({}),
+  /** Every declared user (in a wave, rolled back or not), by primary address; packed (packed.ts) or a map. */
+  users: z.preprocess(unpackUsers, z.record(key, UserRecord)),
+  /** This run's plan: the users with something to do, each with their steps in order; packed or a map. */
+  steps: z.preprocess(unpackSteps, z.record(key, z.array(Step))).default({}),
 });
 export type MigratedMailboxesInputs = z.output<typeof MigratedMailboxesInputs>;
-export type MigratedMailboxesOutputs = Omit<MigratedMailboxesInputs, "steps"> & {
+/** State: the settings and the users, packed (a map in a state written before packed.ts). */
+export type MigratedMailboxesOutputs = Omit<MigratedMailboxesInputs, "steps" | "users"> & {
+  users: string | Record<string, UserRecord>;
   /** ForwardingAddress values coexist cleared (clearForwardingAddress), by user: put back on rollback. */
   saved?: Record<string, string>;
   /** ForwardingAddress values that could not be put back (their recipient is gone), by user: shown by status. */
@@ -39,6 +42,12 @@ export type MigratedMailboxesOutputs = Omit<MigratedMailboxesInputs, "steps"> & 
 };
 
 const userOf = (i: Pick<MigratedMailboxesInputs, "users">, email: string): PlannedUser => ({ emailAddress: email, ...i.users[email]! });
+
+/** The users' map of inputs or state, packed or not (packed.ts). */
+export const usersIn = (o: { users: unknown }): Record<string, UserRecord> => (unpackUsers(o.users) ?? {}) as Record<string, UserRecord>;
+
+/** Inputs as they travel and as state keeps them: the users and the plan packed (packed.ts). */
+export const wireOf = (i: MigratedMailboxesInputs): Record<string, unknown> => ({ ...i, users: packUsers(i.users), steps: packSteps(i.steps) });
 
 /** Every user's commands in order, for the change review (`npm run plan`) and preview. */
 export function plannedCommands(i: MigratedMailboxesInputs, saved: Record<string, string> = {}): { user: string; steps: Step[]; commands: Command[]; asks: string[] }[] {
@@ -150,6 +159,7 @@ async function runPlan(ctx: Context, i: MigratedMailboxesInputs, memory: Memory)
   const { steps: _done, ...declared } = i;
   const outs: MigratedMailboxesOutputs = {
     ...declared,
+    users: packUsers(i.users),
     ...(Object.keys(memory.saved).length > 0 ? { saved: memory.saved } : {}),
     ...(Object.keys(memory.notRestored).length > 0 ? { notRestored: memory.notRestored } : {}),
   };
@@ -176,9 +186,12 @@ export const migratedMailboxes: Definition<typeof MigratedMailboxesInputs, Migra
   inputs: MigratedMailboxesInputs,
   replaceOn: [],
   deleteBeforeReplace: false,
+  wire: (i) => wireOf(i),
   compare: {
+    // The same users packed or not (a state written before packed.ts holds a map).
+    users: (a, b) => a === b || packUsers(usersIn({ users: a })) === packUsers(usersIn({ users: b })),
     // This run's plan: any step is a change; none (or absent in state) is none.
-    steps: (a, b) => Object.keys((a ?? {}) as object).length === 0 && Object.keys((b ?? {}) as object).length === 0,
+    steps: (a, b) => Object.keys(unpackSteps(a) ?? {}).length === 0 && Object.keys(unpackSteps(b) ?? {}).length === 0,
   },
   plan: {
     create: (news) => plannedCommands(news).flatMap((p) => p.commands),
@@ -216,7 +229,8 @@ export const migratedMailboxes: Definition<typeof MigratedMailboxesInputs, Migra
   async delete(ctx, _id, outs) {
     if (programRan()) return; // an up never drops this resource; nothing to undo from a rename
     const memory = memoryOf(outs);
-    const migrated = Object.entries(outs.users).filter(([, r]) => r.action === "migrate").map(([u]) => userOf(outs, u));
+    const users = { users: usersIn(outs) };
+    const migrated = Object.entries(users.users).filter(([, r]) => r.action === "migrate").map(([u]) => userOf(users, u));
     const kind = sourceOf(outs);
     const results = await Promise.allSettled(
       migrated.map(async (u) => {
@@ -233,10 +247,11 @@ export const migratedMailboxes: Definition<typeof MigratedMailboxesInputs, Migra
 /** The cleanup's commands per user, for the change review of `pulumi destroy`. */
 export function cleanupPlan(o: MigratedMailboxesOutputs): { user: string; commands: Command[]; asks: string[] }[] {
   const kind = sourceOf(o);
-  return Object.entries(o.users)
+  const users = { users: usersIn(o) };
+  return Object.entries(users.users)
     .filter(([, r]) => r.action === "migrate")
     .map(([u]) => {
-      const user = userOf(o, u);
+      const user = userOf(users, u);
       if (o.source === "vendor") return { user: u, commands: [], asks: [removalRow(user)] };
       return { user: u, commands: [...kind.cleanupCommands(o, user, o.saved?.[u]), ...commandsOf(o, user, "dropAddress")], asks: [] };
     })
