@@ -54,7 +54,7 @@ export function rehearsalProject(stack = "e2e", options: { runner?: E2eRunner; r
   cleanup(): void;
 } {
   // The stack in the folder's name says which suite a leftover process came from. `reuse` is a
-  // project made by an earlier call (a benchmark's kept stack): only its program entry is renewed.
+  // project made by an earlier call (a benchmark's kept stack): only its links and entry are renewed.
   const dir = options.reuse ?? fs.mkdtempSync(path.join(os.tmpdir(), `coexist-project-${stack}-`));
   if (!options.reuse) {
     fs.copyFileSync(path.join(repoRoot, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
@@ -63,6 +63,11 @@ export function rehearsalProject(stack = "e2e", options: { runner?: E2eRunner; r
     fs.cpSync(path.join(repoRoot, "batches"), path.join(dir, "batches"), { recursive: true });
     fs.mkdirSync(path.join(dir, "stacks"));
     fs.mkdirSync(path.join(dir, ".state"));
+  }
+  // A reused project runs this checkout's build: its node_modules link is pointed here again.
+  if (options.reuse) {
+    fs.rmSync(path.join(dir, "node_modules"), { force: true });
+    fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
   }
   // The program entry is copied, not linked: the program finds its project by walking up from
   // where it runs, and a link would lead back into the repository.
