@@ -16,7 +16,9 @@ import { contosoStack, rehearsalProject } from "../harness/rehearsal";
  * added one by one to one stack (each `pulumi up` adds N/W users to those already migrated),
  * reported per wave, then a no-change preview and up and one destroy of them all. A benchmark,
  * not a test: it reports, it asserts nothing but that the runs succeed. Checkpoints are Pulumi's
- * default unless `--skip-checkpoints`.
+ * default unless `--skip-checkpoints`. `--keep` leaves the stack after the waves (no no-change runs,
+ * no destroy) and prints its folder; `--previews-in DIR [--repeat K]` then times K no-change
+ * previews of that stack with the current build, so a change is measured without the waves.
  */
 const args = process.argv.slice(2);
 const flag = (name: string, dflt: number) => {
@@ -167,6 +169,10 @@ async function runWaves(users: number, waves: number): Promise<void> {
       `| ${k} | ${Math.min(users, k * per)} | ${secs(up.ms)} | ${(up.ms / per).toFixed(0)} ms | ${(up.ms / ideal).toFixed(2)} | ${up.writes} | ${(state.bytes / 1024).toFixed(0)} KB, ${state.resources} resources | ${(state.bytes / state.resources).toFixed(0)} | ${mb(up.peaks.cli)} / ${mb(up.peaks.provider)} | ${up.simulator.average.toFixed(0)} / ${up.simulator.peak} | ${os.loadavg()[0]!.toFixed(1)} |`,
     );
   }
+  if (args.includes("--keep")) {
+    console.log(`stack kept in ${project.dir}; time no-change previews with: npm run bench -- --previews-in ${project.dir}`);
+    return;
+  }
   // --waves-only: the waves and nothing after them (the no-change runs write no checkpoint, and
   // a destroy of 10,000 takes longer than a wave).
   if (args.includes("--waves-only")) return project.cleanup();
@@ -180,6 +186,19 @@ async function runWaves(users: number, waves: number): Promise<void> {
   const destroy = await timedRun(rehearsal, "destroy", () => destroyer.run(["destroy", "--yes", "--skip-preview", ...par]));
   console.log(`destroy of ${users} users${skip ? " (checkpoints skipped)" : ""}: ${secs(destroy.ms)}, ${destroy.writes} writes, peak CLI ${mb(destroy.peaks.cli)}, provider ${mb(destroy.peaks.provider)}; ${rates(destroy.simulator)}`);
   project.cleanup();
+}
+
+/** K no-change previews of a stack kept by `--keep`, each with its time, memory, reads and state size. */
+async function runPreviews(dir: string, repeat: number): Promise<void> {
+  const { rehearsal } = rehearsalProject("bench", { reuse: dir });
+  const state = stackState(dir, "bench");
+  const users = fs.readdirSync(path.join(dir, "batches")).filter((f) => /^wave\d+\.csv$/.test(f)).reduce((n, f) => n + fs.readFileSync(path.join(dir, "batches", f), "utf8").trim().split("\n").length - 1, 0);
+  console.log(`no-change previews of the stack in ${dir}: about ${users} users, state ${(state.bytes / 1024).toFixed(0)} KB (${(state.bytes / Math.max(1, users)).toFixed(0)} bytes per user)`);
+  for (let k = 1; k <= repeat; k++) {
+    const preview = await timedRun(rehearsal, "preview", () => rehearsal.run(["preview", "--parallel", String(PARALLEL)]));
+    const g = preview.gate;
+    console.log(`preview ${k}: ${secs(preview.ms)}, ${preview.writes} writes, ${preview.reads} reads, peak CLI ${mb(preview.peaks.cli)} / provider ${mb(preview.peaks.provider)}${g ? `, gate ${secs(g.readMs)} reads + ${secs(g.checkMs)} check` : ""}, load ${os.loadavg()[0]!.toFixed(1)}`);
+  }
 }
 
 async function run(users: number, naive: boolean) {
@@ -208,6 +227,8 @@ async function run(users: number, naive: boolean) {
 
 async function main() {
   console.log(`coexist benchmark: ${N} users, latency model connect ${secs(CONNECT_MS)}, cmdlet ${secs(CMDLET_MS)} (scale ${SCALE}), ${SESSIONS} sessions per target, throttle 25 cmdlets / ${secs(5000 * SCALE)} per session, --parallel ${PARALLEL}, ${CHECKPOINTS ? "a checkpoint per step" : "PULUMI_SKIP_CHECKPOINTS=true"}`);
+  const reuse = args.indexOf("--previews-in");
+  if (reuse >= 0) return runPreviews(path.resolve(args[reuse + 1]!), flag("repeat", 2));
   if (WAVES > 0) return runWaves(N, WAVES);
   const main = await run(N, false);
   const perUser = 2; // Add-DistributionGroupMember (tenant) + Set-Mailbox (source)

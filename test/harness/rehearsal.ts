@@ -44,7 +44,7 @@ export function sessionFronts(stateFile: string): string[] {
  * copied) with its own file backend, so end-to-end tests run the real program through the real
  * CLI without touching the repository's stacks or state.
  */
-export function rehearsalProject(stack = "e2e", options: { runner?: E2eRunner } = {}): {
+export function rehearsalProject(stack = "e2e", options: { runner?: E2eRunner; reuse?: string } = {}): {
   rehearsal: Rehearsal;
   dir: string;
   /** The CLI environment of this project (its backend, passphrase, PULUMI_HOME). */
@@ -53,17 +53,25 @@ export function rehearsalProject(stack = "e2e", options: { runner?: E2eRunner } 
   processes(): ProcessInfo[];
   cleanup(): void;
 } {
-  // The stack in the folder's name says which suite a leftover process came from.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `coexist-project-${stack}-`));
-  fs.copyFileSync(path.join(repoRoot, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
+  // The stack in the folder's name says which suite a leftover process came from. `reuse` is a
+  // project made by an earlier call (a benchmark's kept stack): only its links and entry are renewed.
+  const dir = options.reuse ?? fs.mkdtempSync(path.join(os.tmpdir(), `coexist-project-${stack}-`));
+  if (!options.reuse) {
+    fs.copyFileSync(path.join(repoRoot, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
+    fs.mkdirSync(path.join(dir, "dist"));
+    fs.cpSync(path.join(repoRoot, "batches"), path.join(dir, "batches"), { recursive: true });
+    fs.mkdirSync(path.join(dir, "stacks"));
+    fs.mkdirSync(path.join(dir, ".state"));
+  }
+  // A reused project runs this checkout's build: its node_modules link is pointed here again.
+  if (options.reuse) {
+    fs.rmSync(path.join(dir, "node_modules"), { force: true });
+    fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
+  }
   // The program entry is copied, not linked: the program finds its project by walking up from
   // where it runs, and a link would lead back into the repository.
-  fs.mkdirSync(path.join(dir, "dist"));
   fs.copyFileSync(path.join(repoRoot, "dist", "index.js"), path.join(dir, "dist", "index.js"));
-  fs.cpSync(path.join(repoRoot, "batches"), path.join(dir, "batches"), { recursive: true });
-  fs.mkdirSync(path.join(dir, "stacks"));
-  fs.mkdirSync(path.join(dir, ".state"));
   const env = {
     ...process.env,
     PULUMI_BACKEND_URL: `file://${path.join(dir, ".state")}`,

@@ -27,6 +27,8 @@ import { vendorSource } from "../snapshot/vendorSource";
 import { tenantAddressOf, type Step, type UserRecord, type UserSettings } from "../resources/migratedMailboxes/userPlan";
 import { keptForwardsPath, readKeptForwards, type KeptForward } from "../resources/migratedMailboxes/keptForwards";
 import { domainOf } from "../exchange/addresses";
+import { packSteps, packUsers } from "../resources/migratedMailboxes/packed";
+import { usersIn } from "../resources/migratedMailboxes/migratedMailboxes";
 
 export interface Inputs {
   config: StackConfig;
@@ -293,16 +295,19 @@ async function declare({ config, users, rolledBack, sourceUsers = [], vendor, ke
   const declared: Record<string, UserRecord> = {};
   for (const u of users) declared[u.emailAddress] = record(u, "migrate");
   for (const u of rolledBack) declared[u.emailAddress] = record(u, waiting.has(u.emailAddress) ? "wait" : "rollback");
-  const planned: Record<string, Step[]> = {};
-  for (const [u, s] of [...steps].sort(([a], [b]) => a.localeCompare(b))) if (s.length > 0) planned[u] = s;
   // The kept forwards of the users with steps: what the gate proved this run keeps or puts back.
-  const keeps = Object.fromEntries([...keptNow].filter(([u]) => planned[u]).sort(([a], [b]) => a.localeCompare(b)));
-  const all = new MigratedMailboxes(nameOf("migratedMailboxes", {}), { ...userSettingsOf(config), users: declared, steps: planned, kept: keeps, ...(kept ? { keptFile: kept.file } : {}) }, { dependsOn: [group] });
+  const keeps = Object.fromEntries([...keptNow].filter(([u]) => (steps.get(u) ?? []).length > 0).sort(([a], [b]) => a.localeCompare(b)));
+  // Passed packed (packed.ts): a 10,000-entry map took the SDK seconds to serialize, and the engine and the provider as long again.
+  const all = new MigratedMailboxes(
+    nameOf("migratedMailboxes", {}),
+    { ...userSettingsOf(config), users: packUsers(declared), steps: packSteps(Object.fromEntries(steps)), kept: keeps, ...(kept ? { keptFile: kept.file } : {}) },
+    { dependsOn: [group] },
+  );
   // Counted from the resource's own outputs, which resolve only once it is applied: the outputs of
   // a failed up are never recorded (the last completed up's stay), so they never report a
   // declared user as migrated.
   const waveOf = new Map(users.map((u) => [u.emailAddress.toLowerCase(), u.wave]));
-  const applied = all.users.apply((m) => Object.entries(m ?? {}).filter(([, r]) => r.action === "migrate").map(([a]) => a));
+  const applied = all.users.apply((m) => Object.entries(usersIn({ users: m })).filter(([, r]) => r.action === "migrate").map(([a]) => a));
   const migrated = applied.apply((a) => a.length);
   const waves = applied.apply((a) => {
     const perWave: Record<string, number> = {};

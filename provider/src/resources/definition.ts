@@ -29,6 +29,11 @@ export interface Definition<S extends z.ZodObject, O extends Record<string, unkn
    * name, so it can exist first and dependents move over before the old one is removed.
    */
   deleteBeforeReplace: boolean;
+  /**
+   * The inputs as the provider hands them back to the engine from check (and so as state keeps
+   * them), when that differs from the parsed form: the users' map packed (migratedMailboxes/packed.ts).
+   */
+  wire?(inputs: z.output<S>): Record<string, unknown>;
   /** Comparison per property; the default is exact. */
   compare?: Partial<Record<keyof z.output<S> & string, Comparer>>;
   /**
@@ -84,7 +89,7 @@ function withoutProvider(props: Record<string, unknown>): Record<string, unknown
 export function check(def: AnyDefinition, news: Record<string, unknown>): dynamic.CheckResult {
   const given = withoutProvider(news);
   const parsed = def.inputs.safeParse(given);
-  if (parsed.success) return { inputs: parsed.data };
+  if (parsed.success) return { inputs: def.wire ? def.wire(parsed.data) : parsed.data };
   const failures = parsed.error.issues
     .filter((i) => !hasUnknown(given[String(i.path[0])]))
     .map((i) => ({ property: i.path.join(".") || "(inputs)", reason: `${def.name}: ${i.message}` }));
@@ -135,7 +140,8 @@ export function handlerFor(def: AnyDefinition): Required<Omit<dynamic.ResourcePr
       const result = check(def, news);
       // No old inputs: the engine will create it. Refuse another stack's object, then say what that runs.
       if (Object.keys(withoutProvider(olds)).length === 0 && !result.failures && !hasUnknown(result.inputs)) {
-        const inputs = result.inputs as Record<string, unknown>;
+        // Parsed again when check handed back the wire form (def.wire): plan and review read the parsed one.
+        const inputs = (def.wire ? def.inputs.parse(result.inputs) : result.inputs) as Record<string, unknown>;
         const refused = await refusal(def, inputs);
         if (refused) return { inputs: result.inputs, failures: [{ property: "name", reason: refused }] };
         if (show()) await announce(def, inputs, "create", def.plan.create(inputs), def.asks?.create(inputs), def.review?.(inputs));

@@ -443,9 +443,12 @@ export const tenantCmdlets: Record<string, Handler> = {
   "Get-DistributionGroupMember": (w, p: P<typeof c.GetDistributionGroupMember>) => {
     const g = getGroup(w, p.Identity);
     const limit = p.ResultSize === "Unlimited" ? Infinity : (p.ResultSize ?? 1000); // the default truncates at 1000
-    const everyone = allRecipients(w);
+    // Indexed once by bare primary address (the first recipient wins, as a scan would find it):
+    // a scan per member made reading a 10,000-member group 7 s of CPU.
+    const everyone = new Map<string, TenantRecipientObject>();
+    for (const r of allRecipients(w)) if (!everyone.has(bare(r.PrimarySmtpAddress))) everyone.set(bare(r.PrimarySmtpAddress), r);
     return g.Members.slice(0, limit).map((address): RecipientObject => {
-      const m = everyone.find((r) => sameAddress(r.PrimarySmtpAddress, address));
+      const m = everyone.get(bare(address));
       return { Identity: m?.Name ?? address, Name: m?.Name ?? address, PrimarySmtpAddress: m?.PrimarySmtpAddress ?? address, RecipientType: m?.RecipientType ?? "UserMailbox" };
     });
   },

@@ -17,6 +17,7 @@ import { projectRoot } from "../../projectRoot";
 import { KeptForward, KeptForwards } from "./keptForwards";
 import { sourceOf, type Memory } from "./sources";
 import { removalRow } from "./sources/vendor";
+import { packSteps, packUsers, unpackSteps, unpackUsers } from "./packed";
 
 /**
  * Every user of the stack in one resource (issue 24): the number of Pulumi resources does not
@@ -28,17 +29,19 @@ import { removalRow } from "./sources/vendor";
  */
 const key = SmtpAddress.transform((s) => s.toLowerCase());
 export const MigratedMailboxesInputs = UserSettings.extend({
-  /** Every declared user (in a wave, rolled back or not), by primary address. */
-  users: z.record(key, UserRecord),
-  /** This run's plan: the users with something to do, each with their steps in order. */
-  steps: z.record(key, z.array(Step)).default({}),
+  /** Every declared user (in a wave, rolled back or not), by primary address; packed (packed.ts) or a map. */
+  users: z.preprocess(unpackUsers, z.record(key, UserRecord)),
+  /** This run's plan: the users with something to do, each with their steps in order; packed or a map. */
+  steps: z.preprocess(unpackSteps, z.record(key, z.array(Step))).default({}),
   /** This run's kept forwards, as the gate proved them: a migrating user's own (kept before the forward replaces it), a rollback's (put back). */
   kept: z.record(key, KeptForward).default({}),
   /** The stack's file of kept forwards, relative to the project (forwards/<stack>.json). Absent in a state from before it. */
   keptFile: z.string().min(1).optional(),
 });
 export type MigratedMailboxesInputs = z.output<typeof MigratedMailboxesInputs>;
-export type MigratedMailboxesOutputs = Omit<MigratedMailboxesInputs, "steps" | "kept"> & {
+/** State: the settings and the users, packed (a map in a state written before packed.ts). */
+export type MigratedMailboxesOutputs = Omit<MigratedMailboxesInputs, "steps" | "kept" | "users"> & {
+  users: string | Record<string, UserRecord>;
   /** A state from before keptFile: ForwardingAddress values coexist cleared, by user (moved into the file by the next run). */
   saved?: Record<string, string>;
   /** ForwardingAddress values that could not be put back (their recipient is gone), by user: shown by status. */
@@ -46,6 +49,12 @@ export type MigratedMailboxesOutputs = Omit<MigratedMailboxesInputs, "steps" | "
 };
 
 const userOf = (i: Pick<MigratedMailboxesInputs, "users">, email: string, kept?: KeptForward): PlannedUser => ({ emailAddress: email, ...i.users[email]!, ...(kept ? { kept } : {}) });
+
+/** The users' map of inputs or state, packed or not (packed.ts). */
+export const usersIn = (o: { users: unknown }): Record<string, UserRecord> => (unpackUsers(o.users) ?? {}) as Record<string, UserRecord>;
+
+/** Inputs as they travel and as state keeps them: the users and the plan packed (packed.ts). */
+export const wireOf = (i: MigratedMailboxesInputs): Record<string, unknown> => ({ ...i, users: packUsers(i.users), steps: packSteps(i.steps) });
 
 /** Every user's commands in order, for the change review (`npm run plan`) and preview. */
 export function plannedCommands(i: MigratedMailboxesInputs): { user: string; steps: Step[]; commands: Command[]; asks: string[] }[] {
@@ -157,6 +166,7 @@ async function runPlan(ctx: Context, i: MigratedMailboxesInputs, memory: Memory)
   const { steps: _done, kept: _kept, ...declared } = i;
   const outs: MigratedMailboxesOutputs = {
     ...declared,
+    users: packUsers(i.users),
     ...(Object.keys(memory.notRestored).length > 0 ? { notRestored: memory.notRestored } : {}),
   };
   const failed = results.flatMap((r, n) => (r.status === "rejected" ? [{ user: users[n]!, reason: r.reason as unknown }] : []));
@@ -197,9 +207,12 @@ export const migratedMailboxes: Definition<typeof MigratedMailboxesInputs, Migra
   inputs: MigratedMailboxesInputs,
   replaceOn: [],
   deleteBeforeReplace: false,
+  wire: (i) => wireOf(i),
   compare: {
+    // The same users packed or not (a state written before packed.ts holds a map).
+    users: (a, b) => a === b || packUsers(usersIn({ users: a })) === packUsers(usersIn({ users: b })),
     // This run's plan: any step is a change; none (or absent in state) is none.
-    steps: (a, b) => Object.keys((a ?? {}) as object).length === 0 && Object.keys((b ?? {}) as object).length === 0,
+    steps: (a, b) => Object.keys(unpackSteps(a) ?? {}).length === 0 && Object.keys(unpackSteps(b) ?? {}).length === 0,
     // The kept forwards travel with the steps that use them: alone they change nothing.
     kept: () => true,
   },
@@ -239,7 +252,8 @@ export const migratedMailboxes: Definition<typeof MigratedMailboxesInputs, Migra
   async delete(ctx, _id, outs) {
     if (programRan()) return; // an up never drops this resource; nothing to undo from a rename
     const memory = memoryOf(outs, outs);
-    const migrated = Object.entries(outs.users).filter(([, r]) => r.action === "migrate").map(([u]) => userOf(outs, u));
+    const users = { users: usersIn(outs) };
+    const migrated = Object.entries(users.users).filter(([, r]) => r.action === "migrate").map(([u]) => userOf(users, u));
     const kind = sourceOf(outs);
     const results = await Promise.allSettled(
       migrated.map(async (u) => {
@@ -258,10 +272,11 @@ export function cleanupPlan(o: MigratedMailboxesOutputs): { user: string; comman
   const kind = sourceOf(o);
   const memory = memoryOf(o, { ...o, saved: {} });
   const keptOf = (u: string) => memory.kept.get(u) ?? (o.saved?.[u] ? { kind: "exchange" as const, forwardingAddress: o.saved[u]!, forwardingSmtpAddress: null, deliverToMailboxAndForward: false } : undefined);
-  return Object.entries(o.users)
+  const users = { users: usersIn(o) };
+  return Object.entries(users.users)
     .filter(([, r]) => r.action === "migrate")
     .map(([u]) => {
-      const user = userOf(o, u, keptOf(u));
+      const user = userOf(users, u, keptOf(u));
       if (o.source === "vendor") return { user: u, commands: [], asks: [removalRow(user)] };
       return { user: u, commands: [...kind.cleanupCommands(o, user), ...commandsOf(o, user, "dropAddress")], asks: [] };
     })
