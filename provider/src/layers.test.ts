@@ -27,7 +27,8 @@ const src = path.resolve(__dirname, "..", "src");
 const rank = (unit: string): number => LAYERS.findIndex((l) => l.includes(unit));
 /** provider/src/<unit>/… or provider/src/<unit>.ts. */
 const unitOf = (file: string): string => path.relative(src, file).split(path.sep)[0]!.replace(/\.ts$/, "");
-const isTest = (file: string) => /\.test\.ts$|[\\/]testing\.ts$|[\\/]testing[\\/]|hostileInputs\.ts$|[\\/]bench\.ts$/.test(file);
+// Benchmarks live in test/bench, outside the package: none is exempt here.
+const isTest = (file: string) => /\.test\.ts$|[\\/]testing\.ts$|[\\/]testing[\\/]|hostileInputs\.ts$/.test(file);
 
 interface Violation {
   file: string;
@@ -69,6 +70,10 @@ describe("the import graph", () => {
   it("runs one way: no module imports a higher layer, and every folder has a layer", () => {
     expect(violations(all)).toEqual([]);
     expect(Object.keys(all).length).toBeGreaterThan(50);
+  });
+
+  it("holds no benchmark: benchmarks live in test/bench, outside the package, so none climbs the layers", () => {
+    expect(Object.keys(all).filter((f) => /bench/i.test(path.relative(src, f)))).toEqual([]);
   });
 
   it("catches a deliberately wrong import: the session pool reaching up into the program", () => {

@@ -68,6 +68,8 @@ describe("the packed package in a customer project", () => {
       expect(listed).toContain(`package/${f}`);
     }
     expect(listed.filter((f) => /\.test\.(js|d\.ts)/.test(f))).toEqual([]);
+    // Only the product: no test helper and no benchmark (they live in test/, issue 27).
+    expect(listed.filter((f) => /^package\/dist\/testing\/|bench/.test(f))).toEqual([]);
     lap("pack");
 
     // coexist init from the packed package, before anything is installed (it needs only Node).

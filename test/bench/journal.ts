@@ -1,14 +1,14 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as c from "../exchange/cmdlets";
-import { defaultPoolOptions, SessionPool } from "../pool/sessionPool";
-import { launchFor } from "../runner/launch";
-import { freshWorld, simTarget } from "../testing/simulator";
-import { Journal } from "./journal";
+import * as c from "@coexist/provider/dist/exchange/cmdlets";
+import { defaultPoolOptions, SessionPool } from "@coexist/provider/dist/pool/sessionPool";
+import { launchFor } from "@coexist/provider/dist/runner/launch";
+import { freshWorld, simTarget } from "@coexist/provider/testing";
+import { Journal } from "@coexist/provider/dist/journal/journal";
 
 /**
- * What the cmdlet journal costs: `node provider/dist/journal/bench.js [writes]`. A line through
+ * What the cmdlet journal costs: `node dist/test/bench/journal.js [writes]`. A line through
  * Journal.record, a bare O_APPEND write, the same with an fsync (what the journal does not do),
  * then a wave's forwards through a 3-session pool against the simulator, without and with it.
  */

@@ -1,14 +1,14 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as c from "../exchange/cmdlets";
-import { defaultPoolOptions, SessionPool } from "../pool/sessionPool";
-import { launchFor } from "../runner/launch";
-import { WorldStore } from "../simulator/store";
-import { freshWorld, simTarget } from "../testing/simulator";
+import * as c from "@coexist/provider/dist/exchange/cmdlets";
+import { defaultPoolOptions, SessionPool } from "@coexist/provider/dist/pool/sessionPool";
+import { launchFor } from "@coexist/provider/dist/runner/launch";
+import { WorldStore } from "@coexist/provider/dist/simulator/store";
+import { freshWorld, simTarget } from "@coexist/provider/testing";
 
 /**
- * Filling a group (docs/performance.md, "Filling a group"): `node provider/dist/pool/bench.js
+ * Filling a group (docs/performance.md, "Filling a group"): `node dist/test/bench/poolFill.js
  * [--users N] [--scale S] [--sessions K]`. N users put into an empty group through one tenant
  * session pool against the simulator, with the wave benchmark's latency model (test/bench/bench.ts:
  * connect 8 s, each cmdlet 0.3 s, K = 3 sessions, 25 cmdlets / 5 s per session, every number
