@@ -40,27 +40,24 @@ const parsed = (v: unknown): unknown => {
   }
 };
 
-/** The users' map from its packed form (or a map, as an older state holds it); a malformed row is left for zod to report. */
-export function unpackUsers(v: unknown): unknown {
+/** A map from packed rows keyed by their first field (or the value as it is: a map, as an older state holds it); a malformed row is left for zod to report. */
+function unpackRows(v: unknown, entry: (row: unknown[]) => unknown): unknown {
   const rows = parsed(v);
   if (!Array.isArray(rows)) return rows;
-  const users: Record<string, unknown> = {};
+  const out: Record<string, unknown> = {};
   for (const row of rows) {
     if (!Array.isArray(row) || typeof row[0] !== "string") return rows;
-    const [email, action, forwardTo, sourceIdentity, proxyAddress] = row as Row;
-    users[email] = { action, forwardTo, ...(sourceIdentity != null ? { sourceIdentity } : {}), ...(proxyAddress !== undefined ? { proxyAddress } : {}) };
+    out[row[0]] = entry(row);
   }
-  return users;
+  return out;
 }
 
+/** The users' map from its packed form (or a map, as an older state holds it). */
+export const unpackUsers = (v: unknown): unknown =>
+  unpackRows(v, (row) => {
+    const [, action, forwardTo, sourceIdentity, proxyAddress] = row as Row;
+    return { action, forwardTo, ...(sourceIdentity != null ? { sourceIdentity } : {}), ...(proxyAddress !== undefined ? { proxyAddress } : {}) };
+  });
+
 /** The plan from its packed form (or a map, as an older state holds it). */
-export function unpackSteps(v: unknown): unknown {
-  const rows = parsed(v);
-  if (!Array.isArray(rows)) return rows;
-  const steps: Record<string, unknown> = {};
-  for (const row of rows) {
-    if (!Array.isArray(row) || typeof row[0] !== "string") return rows;
-    steps[row[0]] = row.slice(1);
-  }
-  return steps;
-}
+export const unpackSteps = (v: unknown): unknown => unpackRows(v, (row) => row.slice(1));
