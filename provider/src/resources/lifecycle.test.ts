@@ -126,6 +126,18 @@ describe("resource lifecycles", () => {
     expect(w.tenant.groups[0]?.Members).toEqual([]);
   });
 
+  it("keeps a ForwardingAddress set at the source after the gate's read: the forward clears it, so it is kept to put back", async () => {
+    const { sim, ctx } = setup();
+    await definitions.migratedUsersGroup.create(ctx, { name: "Migrated Users", primarySmtpAddress: "migrated@contoso.com", managedBy: ["admin"], hiddenFromAddressLists: true });
+    sim.store.update((w) => void (w.source.mailboxes.find((m) => m.Alias === "alice")!.ForwardingAddress = "bob"));
+    const keptFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "coexist-kept-")), "forwards", "dev.json");
+    // The program's plan knew of no forward to keep (kept: {}).
+    const inputs = { domain: "contoso.com", group: "migrated@contoso.com", clearForwardingAddress: true, keptFile, users: { "alice@contoso.com": { forwardTo: "alice@contoso.onmicrosoft.com", action: "migrate" } }, steps: { "alice@contoso.com": ["takeOver", "forward"] } };
+    await definitions.migratedMailboxes.create(ctx, MigratedMailboxesInputs.parse(inputs));
+    expect(readWorld(sim.stateFile).source.mailboxes.find((m) => m.Alias === "alice")?.ForwardingAddress).toBeNull();
+    expect(readKeptForwards(keptFile).get("alice@contoso.com")).toEqual({ kind: "exchange", forwardingAddress: "bob", forwardingSmtpAddress: null, deliverToMailboxAndForward: false });
+  });
+
   it("records the domain type it found and makes the domain Authoritative again on delete", async () => {
     const { sim, ctx } = setup();
     const { id, outs } = await definitions.acceptedDomainRelay.create(ctx, { domain: "contoso.com", matchSubDomains: true });

@@ -47,9 +47,9 @@ export function forwardOff(u: PlannedUser, kept?: KeptForward): Command {
 /**
  * A source mailbox's ForwardingAddress wins over the ForwardingSmtpAddress coexist sets ("the
  * value of ForwardingSmtpAddress is ignored", Set-Mailbox reference): the forward refuses it
- * unless told to clear it (the program keeps it, to put back). One list read per run (sourceMailboxes).
+ * unless told to clear it, and is kept to put back. One list read per run (sourceMailboxes).
  */
-async function refuseForwardingAddress(ctx: Context, s: UserSettings, u: PlannedUser): Promise<void> {
+async function clearedForwardingAddress(ctx: Context, s: UserSettings, u: PlannedUser): Promise<string | null> {
   const id = sourceId(u).toLowerCase();
   const m = (await sourceMailboxes(ctx.source)).find((x) => [x.Identity, x.Name, x.Alias, x.PrimarySmtpAddress, ...x.EmailAddresses].some((k) => k.replace(/^smtp:/i, "").toLowerCase() === id));
   const fa = m?.ForwardingAddress ?? null;
@@ -59,6 +59,7 @@ async function refuseForwardingAddress(ctx: Context, s: UserSettings, u: Planned
         `so its mail would not follow the move. Remove it at the source, or set coexist:clearForwardingAddress true to have coexist clear it and put it back on rollback.`,
     );
   }
+  return fa;
 }
 
 /**
@@ -135,9 +136,12 @@ export const exchangeSource: SourceKind = {
   },
   async run(ctx, s, u, step, memory) {
     if (step === "forward") {
-      await refuseForwardingAddress(ctx, s, u);
-      // Kept before the write: a run failing right after it still knows what to put back.
-      if (u.kept) memory.kept.keep(u.emailAddress, u.kept);
+      const fa = await clearedForwardingAddress(ctx, s, u);
+      // Kept before the write: a run failing right after it still knows what to put back. A
+      // ForwardingAddress set since the gate's read is kept too: the write clears it either way.
+      const own = u.kept?.kind === "exchange" ? u.kept : undefined;
+      const kept = fa && !own?.forwardingAddress ? { kind: "exchange" as const, forwardingSmtpAddress: null, deliverToMailboxAndForward: false, ...own, forwardingAddress: fa } : u.kept;
+      if (kept) memory.kept.keep(u.emailAddress, kept);
       await ctx.source.run(forwardOn(s, u));
     } else if (step === "unforward") {
       await unforward(ctx, u, memory, u.kept);
