@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as os from "node:os";
-import { CleanupRefused, declaredMigrated, mxRefusal, REFUSAL_POINTER, refusalFor, strandedRefusal, strandedUsers } from "./cleanupGuard";
+import { CleanupRefused, declaredMigrated, mxRefusal, refusalFor, refusalPointer, strandedRefusal, strandedUsers } from "./cleanupGuard";
 
 // The docs quote the cleanup refusals word for word: this keeps them equal to the code.
 const docs = path.resolve(__dirname, "..", "..", "..", "docs");
@@ -13,13 +13,15 @@ describe("the cleanup refusal", () => {
     const text = read(file);
     expect(text).toContain(mxRefusal("contoso.com", "source"));
     expect(text).toContain(strandedRefusal("contoso.com", ["bob@contoso.com", "frank@contoso.com"]));
-    expect(text).toContain(REFUSAL_POINTER);
+    expect(text).toContain(refusalPointer(mxRefusal("contoso.com", "source")));
   });
 
-  it("gives its reason once: the deletes after the first point at it", () => {
-    const first = new CleanupRefused("the reason");
-    const errors = [first, new CleanupRefused("the reason"), new CleanupRefused("the reason")].map((e) => refusalFor(e) as Error);
-    expect(errors.map((e) => e.message)).toEqual(["the reason", REFUSAL_POINTER, REFUSAL_POINTER]);
+  it("gives its reason in full once, and the deletes after the first its cause and the users it names, so the reason is never lost", () => {
+    const reason = strandedRefusal("contoso.com", ["bob@contoso.com"]);
+    const first = new CleanupRefused(reason);
+    const errors = [first, new CleanupRefused(reason), new CleanupRefused(reason)].map((e) => refusalFor(e) as Error);
+    const pointer = "coexist: refusing to clean up: 1 user of contoso.com still lives on the source (no forwarding to Exchange Online): bob@contoso.com (the reason in full, with the fix, is given once, on another resource of this stack); nothing was removed";
+    expect(errors.map((e) => e.message)).toEqual([reason, pointer, pointer]);
     expect(errors[0]).toBe(first);
     // Anything else passes through untouched.
     const other = new Error("Exchange said no");

@@ -66,13 +66,21 @@ export function strandedRefusal(domain: string, stranded: string[]): string {
   );
 }
 
-export const REFUSAL_POINTER = "coexist: refusing to clean up (the reason is given once, on another resource of this stack); nothing was removed";
+/**
+ * What the deletes after the first say: the refusal's first sentence (the cause, and the users
+ * it names), so the reason is never lost whichever delete the CLI shows (issue 27), and a
+ * pointer to the full text with its fix.
+ */
+export const refusalPointer = (reason: string): string => {
+  const end = reason.indexOf(". ");
+  return `${end < 0 ? reason.replace(/\.$/, "") : reason.slice(0, end)} (the reason in full, with the fix, is given once, on another resource of this stack); nothing was removed`;
+};
 
 let reported = false;
 /**
  * The error a refused delete reports. The engine deletes several resources at once, and each
- * asks the guard: the reason is given once, by the first; the others point at it, so the CLI
- * shows the refusal once instead of once per resource in flight.
+ * asks the guard: the whole reason is given once, by the first; the others give its first
+ * sentence and point at it, so the CLI shows the fix once instead of once per resource in flight.
  */
 export function refusalFor(e: unknown): unknown {
   if (!(e instanceof CleanupRefused)) return e;
@@ -80,7 +88,7 @@ export function refusalFor(e: unknown): unknown {
     reported = true;
     return e;
   }
-  return new CleanupRefused(REFUSAL_POINTER);
+  return new CleanupRefused(refusalPointer(e.message));
 }
 
 /** A source user's forwarding. */
