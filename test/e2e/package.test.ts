@@ -82,6 +82,10 @@ describe("the packed package in a customer project", () => {
     expect(fs.readFileSync(path.join(project, "index.ts"), "utf8")).toContain("export = coexistence();");
     expect(fs.existsSync(path.join(project, "stacks", `Pulumi.${STACK}.yaml`))).toBe(true);
     expect(fs.existsSync(path.join(project, "batches", "wave1.csv"))).toBe(true);
+    // The customer's records and machine-local files stay out of the project's history (issue 27).
+    const ignored = fs.readFileSync(path.join(project, ".gitignore"), "utf8");
+    for (const p of ["/journal/", "/.sim/", "/.pulumi/", "/.tools/", "node_modules/"]) expect(ignored.split("\n")).toContain(p);
+    expect(fs.readFileSync(path.join(project, "README.md"), "utf8")).toMatch(/^# contoso-migration$/m);
 
     must("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", path.join(packs, provider), path.join(packs, entry)]);
     for (const name of ["provider", "entry"]) {

@@ -3,7 +3,8 @@ import * as path from "node:path";
 
 /**
  * `coexist init [DIR] [--name NAME] [--force]`: writes the project template (templates/coexist:
- * Pulumi.yaml, package.json depending on @coexist/provider, index.ts, stacks/, batches/) into
+ * Pulumi.yaml, package.json depending on @coexist/provider, index.ts, stacks/, batches/, a
+ * .gitignore and a README for the customer's engineers) into
  * DIR, with `${PROJECT}` and `${DESCRIPTION}` replaced as `pulumi new` replaces them and the
  * template section of Pulumi.yaml dropped, as `pulumi new` drops it. Needs nothing but Node.
  */
@@ -23,6 +24,9 @@ export function projectName(dir: string): string {
   return name || "coexist-project";
 }
 
+/** npm leaves every `.gitignore` out of a package, so the template holds it as `gitignore`. */
+const outName = (f: string): string => (f === "gitignore" ? ".gitignore" : f);
+
 function files(dir: string, rel = ""): string[] {
   return fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => {
     const p = path.join(rel, e.name);
@@ -37,17 +41,17 @@ export function init(dir: string, options: { name?: string; description?: string
   const description = options.description ?? DEFAULT_DESCRIPTION;
   const from = templateDir();
   const written = files(from);
-  const clash = written.filter((f) => fs.existsSync(path.join(target, f)));
+  const clash = written.map(outName).filter((f) => fs.existsSync(path.join(target, f)));
   if (clash.length > 0 && !options.force) throw new Error(`${target} already has ${clash.join(", ")}: choose an empty directory, or add --force to overwrite them`);
   for (const f of written) {
     let text = fs.readFileSync(path.join(from, f), "utf8").replaceAll("${PROJECT}", name).replaceAll("${DESCRIPTION}", description);
     if (f === "Pulumi.yaml") text = text.replace(/^template:\n(?:[ \t]+.*\n|\n)*/m, "");
-    fs.mkdirSync(path.dirname(path.join(target, f)), { recursive: true });
-    fs.writeFileSync(path.join(target, f), text);
+    fs.mkdirSync(path.dirname(path.join(target, outName(f))), { recursive: true });
+    fs.writeFileSync(path.join(target, outName(f)), text);
   }
   const rel = path.relative(process.cwd(), target) || ".";
   return [
-    `coexist project ${name} written to ${rel}: ${written.sort().join(", ")}`,
+    `coexist project ${name} written to ${rel}: ${written.map(outName).sort().join(", ")}`,
     "next:",
     ...(rel !== "." ? [`  cd ${rel}`] : []),
     "  npm install",
