@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { commandLog } from "@coexist/provider/testing";
 import { Rehearsal } from "@coexist/provider/testing";
 import { contosoStack, rehearsalProject } from "../harness/rehearsal";
+import { args, flag } from "./args";
 
 /**
  * `npm run bench [-- --users N --scale S --parallel P --naive-users M --waves W]`: a wave of N users
@@ -20,11 +21,6 @@ import { contosoStack, rehearsalProject } from "../harness/rehearsal";
  * no destroy) and prints its folder; `--previews-in DIR [--repeat K]` then times K no-change
  * previews of that stack with the current build, so a change is measured without the waves.
  */
-const args = process.argv.slice(2);
-const flag = (name: string, dflt: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
 const N = flag("users", 2000);
 const SCALE = flag("scale", 1);
 const PARALLEL = flag("parallel", 16);

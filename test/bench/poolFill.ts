@@ -6,6 +6,7 @@ import { defaultPoolOptions, SessionPool } from "@coexist/provider/dist/pool/ses
 import { launchFor } from "@coexist/provider/dist/runner/launch";
 import { WorldStore } from "@coexist/provider/dist/simulator/store";
 import { freshWorld, simTarget } from "@coexist/provider/testing";
+import { flag } from "./args";
 
 /**
  * Filling a group (docs/performance.md, "Filling a group"): `node dist/test/bench/poolFill.js
@@ -16,11 +17,6 @@ import { freshWorld, simTarget } from "@coexist/provider/testing";
  * a single Update-DistributionGroupMember naming them all. Both start from warm sessions, so the
  * connects are not counted. A benchmark: it reports, it asserts only that both fills are whole.
  */
-const args = process.argv.slice(2);
-const flag = (name: string, dflt: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
 const N = flag("users", 5000);
 const SCALE = flag("scale", 1);
 const SESSIONS = flag("sessions", 3);

@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { WorldStore } from "@coexist/provider";
 import { probeWorld } from "@coexist/provider/testing";
+import { flag } from "./args";
 
 /**
  * `node dist/test/bench/store.js [--users N] [--writers P] [--writes W]`: the simulator's store on
@@ -12,11 +13,6 @@ import { probeWorld } from "@coexist/provider/testing";
  * the writes per second of them all (first start to last end), writes per CPU second (their CPU
  * time, lock polls included) and the load average, and checks that no write was lost.
  */
-const args = process.argv.slice(2);
-const flag = (name: string, dflt: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
 const USERS = flag("users", 10_000);
 const WRITERS = flag("writers", 6);
 const WRITES = flag("writes", 300);
