@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { KeptForwards, type KeptForward } from "../migratedMailboxes/keptForwards";
+import { clearedForward, KeptForwards, type KeptForward } from "../migratedMailboxes/keptForwards";
 import { GmailDisposition } from "../../exchange/cmdlets";
 import { UserError } from "../../host/quietErrors";
 import { Identity, SmtpAddress } from "../../exchange/command";
@@ -91,7 +91,7 @@ const replaced = (i: { emailAddress: string }) =>
  */
 /** The ForwardingAddress this old resource cleared, as the one plan keeps forwards. */
 const savedOf = (o: { savedForwardingAddress?: string | null }): KeptForward | undefined =>
-  o.savedForwardingAddress ? { kind: "exchange", forwardingAddress: o.savedForwardingAddress, forwardingSmtpAddress: null, deliverToMailboxAndForward: false } : undefined;
+  o.savedForwardingAddress ? clearedForward(o.savedForwardingAddress) : undefined;
 
 export const migratedMailbox: Definition<typeof MigratedMailboxInputs, MigratedMailboxOutputs> = {
   name: "MigratedMailbox",

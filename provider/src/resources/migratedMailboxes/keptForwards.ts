@@ -102,6 +102,15 @@ export class KeptForwards {
   }
 }
 
+/** A ForwardingAddress coexist cleared, as a kept forward (with the rest of `own`, when the mailbox had more to keep). */
+export const clearedForward = (forwardingAddress: string, own?: KeptForward): KeptForward => ({
+  kind: "exchange",
+  forwardingSmtpAddress: null,
+  deliverToMailboxAndForward: false,
+  ...(own?.kind === "exchange" ? own : {}),
+  forwardingAddress,
+});
+
 /** What a kept forward reads as in messages. */
 export const keptText = (f: KeptForward): string =>
   f.kind === "gmail" ? `auto-forwarding to ${f.emailAddress}` : [f.forwardingAddress && `ForwardingAddress ${f.forwardingAddress}`, f.forwardingSmtpAddress && `ForwardingSmtpAddress ${f.forwardingSmtpAddress}`].filter(Boolean).join(" and ");

@@ -14,7 +14,7 @@ import { programRan } from "../cleanupGuard";
 import { released } from "../vendorLedger";
 import { askOf, commandsOf, PlannedUser, Step, tenantAddressOf, UserRecord, UserSettings } from "./userPlan";
 import { projectRoot } from "../../projectRoot";
-import { KeptForward, KeptForwards } from "./keptForwards";
+import { clearedForward, KeptForward, KeptForwards } from "./keptForwards";
 import { sourceOf, type Memory } from "./sources";
 import { removalRow } from "./sources/vendor";
 import { packSteps, packUsers, unpackSteps, unpackUsers } from "./packed";
@@ -196,7 +196,7 @@ function memoryOf(at: Pick<MigratedMailboxesOutputs, "keptFile">, olds?: Partial
   const file = keptFileOf(at);
   const kept = file ? KeptForwards.of(file) : KeptForwards.inMemory([]);
   for (const [u, fa] of Object.entries(olds?.saved ?? {})) {
-    if (!kept.get(u)) kept.keep(u, { kind: "exchange", forwardingAddress: fa, forwardingSmtpAddress: null, deliverToMailboxAndForward: false });
+    if (!kept.get(u)) kept.keep(u, clearedForward(fa));
   }
   return { kept, notRestored: { ...(olds?.notRestored ?? {}) } };
 }
@@ -271,7 +271,7 @@ export const migratedMailboxes: Definition<typeof MigratedMailboxesInputs, Migra
 export function cleanupPlan(o: MigratedMailboxesOutputs): { user: string; commands: Command[]; asks: string[] }[] {
   const kind = sourceOf(o);
   const memory = memoryOf(o, { ...o, saved: {} });
-  const keptOf = (u: string) => memory.kept.get(u) ?? (o.saved?.[u] ? { kind: "exchange" as const, forwardingAddress: o.saved[u]!, forwardingSmtpAddress: null, deliverToMailboxAndForward: false } : undefined);
+  const keptOf = (u: string) => memory.kept.get(u) ?? (o.saved?.[u] ? clearedForward(o.saved[u]!) : undefined);
   const users = { users: usersIn(o) };
   return Object.entries(users.users)
     .filter(([, r]) => r.action === "migrate")

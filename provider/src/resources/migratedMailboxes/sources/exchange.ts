@@ -8,7 +8,7 @@ import type { Context } from "../../context";
 import { forwardsToTenant, sourceMailboxes } from "../../groupMembers";
 import { getOne } from "../../operations";
 import type { PlannedUser, Step, UserSettings } from "../userPlan";
-import type { KeptForward } from "../keptForwards";
+import { clearedForward, type KeptForward } from "../keptForwards";
 import type { Memory, SourceKind } from "./source";
 
 /**
@@ -140,7 +140,7 @@ export const exchangeSource: SourceKind = {
       // Kept before the write: a run failing right after it still knows what to put back. A
       // ForwardingAddress set since the gate's read is kept too: the write clears it either way.
       const own = u.kept?.kind === "exchange" ? u.kept : undefined;
-      const kept = fa && !own?.forwardingAddress ? { kind: "exchange" as const, forwardingSmtpAddress: null, deliverToMailboxAndForward: false, ...own, forwardingAddress: fa } : u.kept;
+      const kept = fa && !own?.forwardingAddress ? clearedForward(fa, own) : u.kept;
       if (kept) memory.kept.keep(u.emailAddress, kept);
       await ctx.source.run(forwardOn(s, u));
     } else if (step === "unforward") {
