@@ -6,9 +6,13 @@
  * demand, so `coexist init` needs nothing but Node.
  */
 
+import { PULUMI_CLI_FLOOR } from "../preflight/floors";
+
 const usage = `usage: coexist <command> [options]
 
-  init [DIR] [--name NAME] [--force]       write a new coexist project (the template) into DIR (default .)
+  init [DIR] [--name NAME] [--packages DIR] [--force]
+                                           write a new coexist project (the template) into DIR (default .),
+                                           with the packed packages it installs from
   plan [--stack NAME] [--csv | --markdown] the exact write cmdlets \`pulumi up\` would run
   status --stack NAME [--full | --json | --csv]
                                            where every user's mail ends, totals first, read-only
@@ -16,12 +20,16 @@ const usage = `usage: coexist <command> [options]
   preflight --stack NAME [--json]          is this machine and are these accounts ready for a real run
   source-users --stack NAME [--out FILE] [--force]
                                            every source user of the shared domain as a CSV (coexist:sourceUsers), read-only
+  stack init NAME --from STACK [--secrets-provider URL]
+                                           a real stack: your own backend and secrets, the settings of STACK
+                                           (never its secrets, simulator targets or progress)
   rehearse init --stack NAME [--others FILE] [--source-relay] [--force]
   rehearse mx-cutover --stack NAME [--back]
   rehearse vendor-apply --stack NAME [--only N]
                                            the simulated world of a rehearsal stack
 
-Run in the project directory (the one holding Pulumi.yaml); see the coexist documentation.`;
+Run in the project directory (the one holding Pulumi.yaml); see the coexist documentation.
+Every command but init needs the Pulumi CLI on PATH, v${PULUMI_CLI_FLOOR} or later.`;
 
 function arg(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -35,13 +43,21 @@ function fail(e: unknown): never {
   process.exit(1);
 }
 
+/** Commands that read a stack through `pulumi` (init and help need nothing but Node). */
+const NEEDS_PULUMI = new Set(["plan", "status", "trace", "preflight", "source-users", "rehearse", "stack"]);
+
 async function run(command: string | undefined, args: string[]): Promise<void> {
+  // Every other command reads a stack through `pulumi`: name a missing or too-old CLI first.
+  if (command && NEEDS_PULUMI.has(command)) {
+    (require("./pulumiCli") as typeof import("./pulumiCli")).requirePulumiCli();
+  }
   switch (command) {
     case "init": {
       const { init } = require("./init") as typeof import("./init");
-      const dir = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--name") ?? ".";
+      const dir = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--name" && args[i - 1] !== "--packages") ?? ".";
       const name = arg(args, "--name");
-      console.log(init(dir, { ...(name ? { name } : {}), force: args.includes("--force") }));
+      const packages = arg(args, "--packages");
+      console.log(init(dir, { ...(name ? { name } : {}), ...(packages ? { packages } : {}), force: args.includes("--force") }));
       return;
     }
     case "plan": {
@@ -65,6 +81,9 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
     }
     case "source-users":
       await (require("./sourceUsers") as typeof import("./sourceUsers")).main(args);
+      return;
+    case "stack":
+      console.log((require("./stackInit") as typeof import("./stackInit")).main(args));
       return;
     case "rehearse":
       console.log((require("./rehearse") as typeof import("./rehearse")).main(args, undefined, "coexist rehearse"));

@@ -29,3 +29,14 @@ export function compareVersions(a: string, b: string): number {
 export function powershellFloor(moduleVersion: string): string | undefined {
   return MODULE_FLOORS.find((f) => compareVersions(moduleVersion, f.module) >= 0)?.powershell;
 }
+
+/**
+ * The oldest Pulumi CLI coexist supports; `npx coexist` checks it. It is the newest CLI feature
+ * coexist uses (pulumi/pulumi CHANGELOG.md): `pulumi config set-all --json` (3.202.0, #19427;
+ * `coexist stack init`), after the engine passing the whole stack config to a Node dynamic
+ * provider's configure() (3.139.0, #17673/#17697), `pulumi destroy --run-program` (3.160.0,
+ * #19044) and `stackConfigDir` (3.27.0). The Node SDK sets no CLI minimum of its own: it asks the
+ * engine for each feature it uses. The repository's tests run the CLI at the version
+ * @pulumi/pulumi is pinned to (3.259.0), the only one its build machines have.
+ */
+export const PULUMI_CLI_FLOOR = "3.202.0";

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { environmentRefusal, refuseRehearsalEnvironment, rehearsalDefaults, REHEARSAL_PASSPHRASE, usesPassphrase } from "./environment";
+import { environmentRefusal, refuseRehearsalEnvironment, rehearsalDefaults, REHEARSAL_PASSPHRASE, sealedWithRehearsalPassphrase, usesPassphrase } from "./environment";
 
 const SIM = JSON.stringify({ kind: "simulator", stateFile: ".sim/world.json" });
 const ONLINE = JSON.stringify({ kind: "exchange-online", appId: "3f1c2a4e-8b7d-4c6e-9a10-2b3c4d5e6f70", organization: "contoso.onmicrosoft.com", certificateFilePath: "/s/c.pfx" });
@@ -64,6 +64,28 @@ describe("the tool environment's refusal", () => {
     expect(usesPassphrase(stackFile("flow", `{"config": {"coexist:domain": "contoso.com"}, encryptionsalt: 'v1:ihURoxAYYOE=:v1:QLrX'}`))).toBe(true);
     expect(usesPassphrase(stackFile("flowkms", `{"config": {}, secretsprovider: 'awskms://alias/x', encryptedkey: 'abc'}`))).toBe(false);
     expect(usesPassphrase(stackFile("quoted", `config:\n  coexist:note: "encryptionsalt: no"\n`))).toBe(false);
+  });
+
+  // Salts written by `pulumi stack init` (v3.259.0) under coexist-rehearsal and under another passphrase.
+  const SEALED_REHEARSAL = "encryptionsalt: v1:qcDF/hGdjbA=:v1:N4hXtZq19UUgTDoO:IZ65/EIwKbU/q5UsO1yRECLMj8GFtA==\n";
+  const SEALED_OTHER = "encryptionsalt: v1:1IkNpEmR66E=:v1:yTfuvAI/xSBCkBPu:5MgBa/j6NscXBGKmYsM2LhRJxBUSTA==\n";
+
+  it("tells a stack sealed under the rehearsal passphrase from one sealed under another, from the salt alone", () => {
+    expect(sealedWithRehearsalPassphrase(stackFile("sealed", SEALED_REHEARSAL))).toBe(true);
+    expect(sealedWithRehearsalPassphrase(stackFile("other", SEALED_OTHER))).toBe(false);
+    expect(sealedWithRehearsalPassphrase(stackFile("kmsonly", "secretsprovider: awskms://alias/x\n"))).toBe(false);
+    expect(sealedWithRehearsalPassphrase(stackFile("nofile"))).toBe(false);
+  });
+
+  it("refuses a real stack sealed under the rehearsal passphrase whatever passphrase is given now, naming coexist stack init", () => {
+    const own = { PULUMI_BACKEND_URL: "s3://bucket", PULUMI_CONFIG_PASSPHRASE_FILE: "/secure/passphrase" };
+    const refusal = environmentRefusal("prod", config(ONLINE, SIM), stackFile("prod-sealed", SEALED_REHEARSAL + "config:\n  coexist:certificatePassword:\n    secure: v1:x:y\n"), own);
+    expect(refusal).toContain("coexist: refusing to run stack prod with the rehearsal's passphrase: its coexist:exchange is exchange-online");
+    expect(refusal).toContain("Pulumi.prod-sealed.yaml was made under the published rehearsal passphrase");
+    expect(refusal).toContain("`npx coexist stack init <name> --from prod`");
+    expect(environmentRefusal("prod", config(ONLINE, SIM), stackFile("prod-own", SEALED_OTHER), own)).toBeUndefined();
+    // A simulator stack may keep the rehearsal passphrase: that is what it is for.
+    expect(environmentRefusal("demo", config(SIM, SIM), stackFile("demo-sealed", SEALED_REHEARSAL), own)).toBeUndefined();
   });
 
   it("leaves a config without a target kind to the input check", () => {

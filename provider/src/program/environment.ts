@@ -1,4 +1,6 @@
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { stackFileOf } from "../config/locate";
 
@@ -62,6 +64,50 @@ export function usesPassphrase(stackFile: string): boolean {
   return key("encryptionsalt").test(text);
 }
 
+/** The stack file's `encryptionsalt` (passphrase provider), or undefined. */
+function encryptionSalt(stackFile: string): string | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(stackFile, "utf8");
+  } catch {
+    return undefined;
+  }
+  return /(?:^|[{,]\s*)["']?encryptionsalt["']?\s*:\s*["']?(v1:[A-Za-z0-9+/=]+:v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+)/m.exec(text)?.[1];
+}
+
+const opened = new Map<string, boolean>();
+
+/**
+ * Whether the stack's secrets are encrypted under the published rehearsal passphrase, whatever
+ * the environment holds now (a passphrase file, a shell that set it by hand). Pulumi's passphrase
+ * secrets manager writes `encryptionsalt: v1:<salt>:v1:<nonce>:<ciphertext>`: the word "pulumi"
+ * sealed with AES-256-GCM under PBKDF2-SHA256(passphrase, salt, 1,000,000 iterations, 32 bytes)
+ * (pulumi/pulumi pkg/secrets/passphrase/manager.go, sdk/go/common/resource/config/crypt.go). So
+ * the passphrase can be tried against the salt without decrypting any secret. About 0.3 s, once
+ * per salt per process.
+ */
+export function sealedWithRehearsalPassphrase(stackFile: string): boolean {
+  const salt = encryptionSalt(stackFile);
+  if (!salt) return false;
+  const known = opened.get(salt);
+  if (known !== undefined) return known;
+  const [, saltB64, , nonceB64, sealedB64] = salt.split(":") as [string, string, string, string, string];
+  const sealed = Buffer.from(sealedB64, "base64");
+  let result = false;
+  if (sealed.length > 16) {
+    const key = crypto.pbkdf2Sync(REHEARSAL_PASSPHRASE, Buffer.from(saltB64, "base64"), 1_000_000, 32, "sha256");
+    try {
+      const d = crypto.createDecipheriv("aes-256-gcm", key, Buffer.from(nonceB64, "base64"));
+      d.setAuthTag(sealed.subarray(sealed.length - 16));
+      result = Buffer.concat([d.update(sealed.subarray(0, sealed.length - 16)), d.final()]).toString("utf8") === "pulumi";
+    } catch {
+      result = false; // another passphrase: the tag does not verify
+    }
+  }
+  opened.set(salt, result);
+  return result;
+}
+
 /**
  * The refusal's text, or undefined when the stack may run here: both targets are simulators,
  * or no rehearsal default is in force. `get` reads `coexist:*` stack config (values as Pulumi
@@ -79,14 +125,23 @@ export function environmentRefusal(
   if (real.length === 0) return undefined;
   const defaults = rehearsalDefaults(env);
   const passphrase = defaults.passphrase && usesPassphrase(stackFile);
-  if (!defaults.backend && !passphrase) return undefined;
+  // A stack made (or its secrets set) under the rehearsal passphrase stays readable by anyone
+  // who has its file, whatever passphrase is given now (issue 27).
+  const sealed = !passphrase && sealedWithRehearsalPassphrase(stackFile);
+  if (!defaults.backend && !passphrase && !sealed) return undefined;
   const marked = env.COEXIST_REHEARSAL_PASSPHRASE === "1";
   return [
-    `coexist: refusing to run stack ${stack} with the rehearsal's ${[defaults.backend ? "backend" : "", passphrase ? "passphrase" : ""].filter(Boolean).join(" and ")}: ` +
+    `coexist: refusing to run stack ${stack} with the rehearsal's ${[defaults.backend ? "backend" : "", passphrase || sealed ? "passphrase" : ""].filter(Boolean).join(" and ")}: ` +
       `its ${real.map((t) => `coexist:${t.role} is ${t.kind}`).join(" and ")}, not the simulator. Nothing was run.`,
     ...(defaults.backend ? [`  The backend is ${defaults.backend}, the local folder scripts/env.sh uses when no backend is given (inside this checkout).`] : []),
     ...(passphrase
       ? [`  PULUMI_CONFIG_PASSPHRASE is the published rehearsal passphrase${marked ? " (scripts/env.sh set it: none was given)" : ""}: anyone could decrypt this stack's secrets.`]
+      : []),
+    ...(sealed
+      ? [
+          `  ${path.basename(stackFile)} was made under the published rehearsal passphrase (its encryptionsalt opens with it): anyone with the file can decrypt the secrets set in it.`,
+          "  Make the stack again with your own passphrase, copying its settings and not its secrets: `npx coexist stack init <name> --from " + stack + "`, then set each secret again with `pulumi config set --secret` (change any secret already set here: it was readable).",
+        ]
       : []),
     "  Use your own backend and secrets provider:",
     "  - backend: COEXIST_BACKEND_URL=<url> for the npm scripts (npm run plan, status, trace), or your own pulumi outside scripts/env.sh with PULUMI_BACKEND_URL or `pulumi login <url>`;",
