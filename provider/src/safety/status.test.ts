@@ -3,7 +3,7 @@ import { renderWorld, userRows } from "../rehearsal/report";
 import type { World } from "../simulator/model";
 import { contosoConfig as config, contosoWorld as world, ORG, waveUser as user, applied } from "../testing/safety";
 import { CMDLET_READING, evaluate } from "./gate";
-import { mailRows, renderStatus, renderTrace, statusCsv, statusOf, TABLE_ROWS } from "./status";
+import { ANOMALY_LINES, mailRows, renderStatus, renderTrace, statusCsv, statusOf, TABLE_ROWS } from "./status";
 
 const GROUP = "migrated@contoso.com";
 
@@ -132,6 +132,28 @@ describe("status", () => {
     expect(full.slice(0, short.length - 1)).toEqual(short.slice(0, -1));
     const rows = full.slice(short.length + 1).map((l) => l.trim().split(" ")[0]);
     expect(rows).toEqual([...aliases].sort().map((a) => `${a}@contoso.com`));
+  });
+
+  it(`for a wave of 500 not applied yet prints its anomalies by kind, a count and the first users each, past ${ANOMALY_LINES} lines; --full prints each`, () => {
+    const aliases = Array.from({ length: 500 }, (_, n) => `user${String(n).padStart(3, "0")}`);
+    const i = inputs(aliases);
+    const w = applied(world(aliases), inputs(aliases.slice(0, 2)));
+    w.source.mailboxes.find((m) => m.Alias === "user000")!.ForwardingSmtpAddress = null;
+    const s = status(w, i);
+    expect(s.anomalies.length).toBeGreaterThan(498);
+    const short = renderStatus(s).split("\n");
+    expect(short[0]).toBe(`  Totals: 500 users, 1 migrated, 499 at the source, ${s.anomalies.length} anomalies, next up would refuse 0`);
+    expect(short[1]).toBe(`  Anomalies, by kind (${s.anomalies.length}; --full prints each with its detail, \`trace\` one user's hops):`);
+    const kinds = short.slice(2, short.indexOf(""));
+    expect(kinds.length).toBeLessThanOrEqual(ANOMALY_LINES);
+    expect(kinds[0]).toBe(
+      "    499 × in a wave but not (fully) applied: run pulumi up (it plans from what is live, so a change by hand is repaired too): user000@contoso.com, user002@contoso.com, user003@contoso.com and 496 more",
+    );
+    expect(kinds).toContain("    1 × in the group but not forwarded: user000@contoso.com");
+    // Every anomaly is in some kind, once.
+    expect(s.anomalyKinds.reduce((n, k) => n + k.users.length, 0)).toBe(s.anomalies.length);
+    const full = renderStatus(s, { full: true }).split("\n");
+    expect(full.filter((l) => / in a wave but not \(fully\) applied/.test(l))).toHaveLength(499);
   });
 
   it("shows a ForwardingAddress, which wins over the forward coexist sets, in the forwards-to column", () => {

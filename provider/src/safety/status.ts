@@ -69,6 +69,10 @@ export interface Status {
   /** What frames the table (no coexistence in place), not a problem. */
   notes: string[];
   anomalies: string[];
+  /** The users' anomalies by kind (the line without its user-specific detail), most users first. */
+  anomalyKinds: { kind: string; users: string[] }[];
+  /** The gate's refusals of the next up, as lines of `anomalies` too. */
+  refusals: string[];
   /** waitingForVendor: users whose last vendor request is not confirmed (0 on other sources). */
   totals: { users: number; inExchange: number; atSource: number; anomalies: number; refusedNextUp: number; waitingForVendor: number };
 }
@@ -89,6 +93,13 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
   const group = inGroup !== undefined;
   const rows: StatusRow[] = [];
   const anomalies: string[] = [];
+  const kinds = new Map<string, string[]>();
+  // One line per user and problem; `kind` is the line without what differs from user to user,
+  // so that a review of 500 users reads as a few kinds (renderStatus), not 500 lines.
+  const anomaly = (user: string, text: string, kind = text) => {
+    anomalies.push(`${user}: ${text}`);
+    kinds.set(kind, [...(kinds.get(kind) ?? []), user]);
+  };
   // Users in Exchange Online today: each row's `now` below.
   let inExchange = 0;
   const users = [...gate.homes].filter(([u]) => domainOf(u) === domain).sort(([a], [b]) => a.localeCompare(b));
@@ -105,18 +116,18 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
     const { forwardsTo } = row;
     rows.push(row);
     const cloud = gate.cloudOnly.has(user);
-    if (!hasMailbox && !cloud) anomalies.push(`${user}: no source mailbox`);
+    if (!hasMailbox && !cloud) anomaly(user, "no source mailbox");
     const applied = cloud || (pending ? !row.inGroup : row.inGroup) && forwardsTo !== null;
     if (group && !cloud && !maybe) {
       if (pending) {
-        if (forwardsTo && row.inGroup) anomalies.push(`${user}: forwarded but still in the group of users at the source`);
-        if (hasMailbox && !forwardsTo && !row.inGroup) anomalies.push(`${user}: neither forwarded nor in the group of users at the source`);
+        if (forwardsTo && row.inGroup) anomaly(user, "forwarded but still in the group of users at the source");
+        if (hasMailbox && !forwardsTo && !row.inGroup) anomaly(user, "neither forwarded nor in the group of users at the source");
       } else {
-        if (hasMailbox && forwardsTo && !row.inGroup) anomalies.push(`${user}: forwarded but not in the group`);
-        if (row.inGroup && !forwardsTo) anomalies.push(`${user}: in the group but not forwarded`);
+        if (hasMailbox && forwardsTo && !row.inGroup) anomaly(user, "forwarded but not in the group");
+        if (row.inGroup && !forwardsTo) anomaly(user, "in the group but not forwarded");
       }
-      if (home === "exchange" && !applied) anomalies.push(`${user}: in a wave but not (fully) applied: run pulumi up (it plans from what is live, so a change by hand is repaired too)`);
-      if (home === "source" && applied) anomalies.push(`${user}: migrated, but the stack says the source (rolled back or in no wave): pulumi up applies a pending rollback; otherwise this was set by hand: put the user in a wave, or undo it`);
+      if (home === "exchange" && !applied) anomaly(user, "in a wave but not (fully) applied: run pulumi up (it plans from what is live, so a change by hand is repaired too)");
+      if (home === "source" && applied) anomaly(user, "migrated, but the stack says the source (rolled back or in no wave): pulumi up applies a pending rollback; otherwise this was set by hand: put the user in a wave, or undo it");
     }
     // Where mail should end today: where the user is now. With the group, migrated once in it
     // and forwarded; without it there is no coexistence: before it is set up (MX at the source)
@@ -126,16 +137,21 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
     for (const e of ENTRIES) {
       const t = traces[e];
       const got = systemOf(t.outcome);
-      if (got === undefined) anomalies.push(`${user}: ${ENTRY_LABEL[e]}: ${LABEL[t.outcome]}: ${t.reason ?? describeTrace(t)}`);
+      if (got === undefined) anomaly(user, `${ENTRY_LABEL[e]}: ${LABEL[t.outcome]}: ${t.reason ?? describeTrace(t)}`, `${ENTRY_LABEL[e]}: ${LABEL[t.outcome]}`);
       // After the cleanup the source is being retired: what its own users send stays there.
       // A vendor's unconfirmed request: the user is between the two systems until it confirms.
       else if (got !== now && !maybe && !(e === "source" && !group && now === "exchange")) {
-        anomalies.push(`${user}: ${ENTRY_LABEL[e]} lands in ${LABEL[t.outcome]}, but the user is ${now === "exchange" ? "in Exchange Online" : "at the source"}: ${describeTrace(t)}`);
+        const kind = `${ENTRY_LABEL[e]} lands in ${LABEL[t.outcome]}, but the user is ${now === "exchange" ? "in Exchange Online" : "at the source"}`;
+        anomaly(user, `${kind}: ${describeTrace(t)}`, kind);
       }
       // Not applied yet, mail may end in either system (the gate's "maybe applied"): only a loop or a bounce is wrong.
       const b = before?.traces[e];
       if (b && systemOf(b.outcome) === undefined) {
-        anomalies.push(`${user}: ${ENTRY_LABEL[e]}: ${LABEL[b.outcome]} (if ${before!.vendor} has not applied the request of ${before!.requested} yet): ${b.reason ?? describeTrace(b)}`);
+        anomaly(
+          user,
+          `${ENTRY_LABEL[e]}: ${LABEL[b.outcome]} (if ${before!.vendor} has not applied the request of ${before!.requested} yet): ${b.reason ?? describeTrace(b)}`,
+          `${ENTRY_LABEL[e]}: ${LABEL[b.outcome]} (if ${before!.vendor} has not applied the request yet)`,
+        );
       }
     }
   }
@@ -155,6 +171,8 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
     rows,
     notes,
     anomalies,
+    anomalyKinds: [...kinds].map(([kind, users]) => ({ kind, users })).sort((a, b) => b.users.length - a.users.length || a.kind.localeCompare(b.kind)),
+    refusals: gate.refusals.map((f) => `next pulumi up would refuse: ${f.message}`),
     totals: { users: rows.length, inExchange, atSource: rows.length - inExchange, anomalies: anomalies.length, refusedNextUp: gate.refusals.length, waitingForVendor: waiting.length },
   };
 }
@@ -168,10 +186,26 @@ const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.
  */
 export const TABLE_ROWS = 50;
 
+/** Without --full, more anomalies than this are printed by kind: a count and the first few users. */
+export const ANOMALY_LINES = 20;
+const NAMED = 3;
+
 /** What a cell says: one place, or for a vendor request not applied yet both, the certain one first. */
 function outcomeCell(r: StatusRow, e: Entry): string {
   const was = r.untilApplied?.[e];
   return was === undefined || was === r[e] ? LABEL[r[e]] : `${LABEL[was]}, or ${LABEL[r[e]]} once applied`;
+}
+
+/** Every anomaly, or past ANOMALY_LINES (without --full) one line per kind and the refusals. */
+function anomalyLines(s: Status, full: boolean): string[] {
+  if (s.anomalies.length === 0) return ["  No anomalies."];
+  if (full || s.anomalies.length <= ANOMALY_LINES) return ["  Anomalies:", ...s.anomalies.map((a) => `    ${a}`)];
+  const named = (users: string[]) => users.slice(0, NAMED).join(", ") + (users.length > NAMED ? ` and ${users.length - NAMED} more` : "");
+  return [
+    `  Anomalies, by kind (${s.anomalies.length}; --full prints each with its detail, \`trace\` one user's hops):`,
+    ...s.anomalyKinds.map((k) => `    ${k.users.length} × ${k.kind}: ${named(k.users)}`),
+    ...s.refusals.map((r) => `    ${r}`),
+  ];
 }
 
 /** The report for a person: totals first, then the notes and anomalies, then the table (sorted by user; past TABLE_ROWS only with `full`). */
@@ -184,7 +218,7 @@ export function renderStatus(s: Status, options: { full?: boolean } = {}): strin
   const summary = [
     totals,
     ...s.notes.map((n) => `  Note: ${n}`),
-    ...(s.anomalies.length ? ["  Anomalies:", ...s.anomalies.map((a) => `    ${a}`)] : ["  No anomalies."]),
+    ...anomalyLines(s, options.full === true),
     "",
   ];
   if (!options.full && s.rows.length > TABLE_ROWS) {
