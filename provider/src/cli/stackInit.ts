@@ -129,6 +129,9 @@ export function stackInit(name: string, options: StackInitOptions, cwd = project
       : []),
     ...(simulators.includes("coexist:source") ? [`  pulumi config set --stack ${name} --path coexist:source.kind ${sourceKind}   # and its fields`] : []),
     ...secrets.filter((k) => k !== "coexist:certificatePassword" || !simulators.includes("coexist:exchange")).map((k) => `  pulumi config set --stack ${name} --secret ${k}`),
+    ...(copied["coexist:sourceUsers"] && sourceKind !== "vendor"
+      ? [`  npx coexist source-users --stack ${name} --out ${copied["coexist:sourceUsers"].value} --force   # the list was the simulated source's: write it from the real one`]
+      : []),
     `  npx coexist preflight --stack ${name}`,
     `  pulumi preview --stack ${name}`,
   ].join("\n");
