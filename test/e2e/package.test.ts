@@ -166,12 +166,26 @@ describe("a consultant's own project, made from the README with the packed packa
     console.log(`README own-project block: ${lines.length} commands in ${seconds}s; ${registry.requests.length} registry requests, none for @coexist`);
   });
 
-  it("refuses a production stack under the rehearsal passphrase, and a real stack sealed with it at preflight, naming the fix", async () => {
+  it("refuses a production stack under the rehearsal passphrase, carries on from a stopped one, and refuses a real stack sealed with the rehearsal passphrase at preflight, naming the fix", async () => {
     const rehearsal = envWith({ PULUMI_CONFIG_PASSPHRASE: "coexist-rehearsal" });
     const refused = await run("npx", ["coexist", "stack", "init", "prod2", "--from", "rehearsal"], rehearsal);
     expect(refused.status).not.toBe(0);
     expect(refused.out).toContain("refusing to make stack prod2 under the published rehearsal passphrase");
     expect(fs.existsSync(path.join(project, "stacks", "Pulumi.prod2.yaml"))).toBe(false);
+
+    // A run stopped between `pulumi stack init` and the copy: the next run carries on from it, with
+    // the passphrase that made it, and refuses it under another one.
+    const mine = path.join(tmp, "prod3-passphrase");
+    fs.writeFileSync(mine, "only-mine\n", { mode: 0o600 });
+    const own = envWith({ PULUMI_CONFIG_PASSPHRASE_FILE: mine });
+    expect(await run("pulumi", ["stack", "init", "prod3", "--non-interactive"], own)).toMatchObject({ status: 0 });
+    const other = await run("npx", ["coexist", "stack", "init", "prod3", "--from", "rehearsal"], envWith({ PULUMI_CONFIG_PASSPHRASE: "not-the-one" }));
+    expect(other.status).not.toBe(0);
+    expect(other.out).toContain("stacks/Pulumi.prod3.yaml exists");
+    const resumed = await run("npx", ["coexist", "stack", "init", "prod3", "--from", "rehearsal"], own);
+    expect(resumed).toMatchObject({ status: 0 });
+    expect(resumed.out).toContain("stack prod3 (made by a run that stopped before copying) made with your own backend and secrets");
+    expect(fs.readFileSync(path.join(project, "stacks", "Pulumi.prod3.yaml"), "utf8")).toContain("coexist:domain: contoso.com");
 
     // The shortcut: a real target and its secret set on a stack made under the rehearsal passphrase...
     const set = async (...args: string[]) => expect(await run("pulumi", [...args, "--stack", "sloppy", "--non-interactive"], rehearsal)).toMatchObject({ status: 0 });

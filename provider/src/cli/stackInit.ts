@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stackFileOf } from "../config/locate";
-import { rehearsalDefaults, REHEARSAL_PASSPHRASE, sealedWithRehearsalPassphrase } from "../program/environment";
+import { rehearsalDefaults, REHEARSAL_PASSPHRASE, saltOpensWith, sealedWithRehearsalPassphrase } from "../program/environment";
 import { projectRoot } from "../projectRoot";
 
 /**
@@ -15,7 +15,8 @@ import { projectRoot } from "../projectRoot";
  * - never a simulator target (coexist:exchange, coexist:source), which the real stack replaces;
  * - never the rehearsal's progress: coexist:waves, coexist:rollback, coexist:cutover and
  *   coexist:acknowledge describe what was done to the simulated world, not the customer's.
- * Nothing is written when a check fails.
+ * Nothing is written when a check fails. A run stopped between `pulumi stack init` and the copy
+ * leaves a stack file with no setting: the next run carries on from it (its passphrase checked).
  */
 
 /** Settings that record a rehearsal's progress, not how the migration is set up. */
@@ -72,16 +73,17 @@ export function stackInit(name: string, options: StackInitOptions, cwd = project
   const problem = environmentProblem(name, options, env);
   if (problem) throw new Error(problem);
   const file = stackFileOf(cwd, name);
-  if (fs.existsSync(file)) {
+  const run: Run = (args) => {
+    const r = spawnSync("pulumi", [...args, "--non-interactive"], { cwd, env, encoding: "utf8" });
+    return { status: r.status ?? 1, stdout: r.stdout ?? "", stderr: `${r.stderr ?? ""}${r.error ? String(r.error) : ""}` };
+  };
+  const resume = fs.existsSync(file) && halfMade(name, file, run, env);
+  if (fs.existsSync(file) && !resume) {
     throw new Error(
       `${path.relative(cwd, file)} exists. Its encryptionsalt (if any) belongs to another passphrase, and its settings to someone else: ` +
         `move it away (or choose another name), then run this again.`,
     );
   }
-  const run: Run = (args) => {
-    const r = spawnSync("pulumi", [...args, "--non-interactive"], { cwd, env, encoding: "utf8" });
-    return { status: r.status ?? 1, stdout: r.stdout ?? "", stderr: `${r.stderr ?? ""}${r.error ? String(r.error) : ""}` };
-  };
 
   // The rehearsal's settings, read without its passphrase (secrets come back as {secret: true}).
   const read = run(["config", "--json", "--stack", options.from]);
@@ -100,8 +102,10 @@ export function stackInit(name: string, options: StackInitOptions, cwd = project
     else copied[key] = entry.objectValue !== undefined ? { value: entry.value!, objectValue: entry.objectValue, secret: false } : { value: entry.value!, secret: false };
   }
 
-  const made = run(["stack", "init", name, ...(options.secretsProvider ? ["--secrets-provider", options.secretsProvider] : [])]);
-  if (made.status !== 0) throw new Error(`coexist: pulumi stack init ${name} failed, nothing was copied: ${made.stderr.trim() || made.stdout.trim()}`);
+  if (!resume) {
+    const made = run(["stack", "init", name, ...(options.secretsProvider ? ["--secrets-provider", options.secretsProvider] : [])]);
+    if (made.status !== 0) throw new Error(`coexist: pulumi stack init ${name} failed, nothing was copied: ${made.stderr.trim() || made.stdout.trim()}`);
+  }
   if (sealedWithRehearsalPassphrase(file)) {
     // The passphrase came from somewhere environmentProblem cannot see (a prompt, a wrapper).
     run(["stack", "rm", name, "--yes"]);
@@ -116,7 +120,7 @@ export function stackInit(name: string, options: StackInitOptions, cwd = project
   const sourceKind = REAL_KIND[source.imitates ?? "exchange"] ?? "exchange-onprem";
   const rel = path.relative(cwd, file);
   return [
-    `stack ${name} made with your own backend and secrets; ${rel} holds ${Object.keys(copied).length} settings copied from ${options.from}:`,
+    `stack ${name} ${resume ? "(made by a run that stopped before copying) " : ""}made with your own backend and secrets; ${rel} holds ${Object.keys(copied).length} settings copied from ${options.from}:`,
     ...Object.keys(copied).map((k) => `  ${k}`),
     "not copied:",
     ...(secrets.length > 0 ? [`  ${secrets.join(", ")}: secrets are never copied; set each again, under this stack's passphrase`] : []),
@@ -135,6 +139,22 @@ export function stackInit(name: string, options: StackInitOptions, cwd = project
     `  npx coexist preflight --stack ${name}`,
     `  pulumi preview --stack ${name}`,
   ].join("\n");
+}
+
+/**
+ * Whether the stack file is what a stopped run of this command left: no setting in it, the stack
+ * in the backend, and (passphrase stacks) a salt the passphrase given now opens, so that the copy
+ * does not seal nothing under a passphrase nobody will give again.
+ */
+function halfMade(name: string, file: string, run: Run, env: NodeJS.ProcessEnv): boolean {
+  const text = fs.readFileSync(file, "utf8");
+  if (/coexist:|^config:\s*\S/m.test(text)) return false;
+  const ls = run(["stack", "ls", "--json"]);
+  if (ls.status !== 0 || !(JSON.parse(ls.stdout) as { name: string }[]).some((s) => s.name === name || s.name.endsWith(`/${name}`))) return false;
+  if (!/encryptionsalt/.test(text)) return true; // another secrets provider: nothing to check here
+  let passphrase = env.PULUMI_CONFIG_PASSPHRASE;
+  if (passphrase === undefined && env.PULUMI_CONFIG_PASSPHRASE_FILE) passphrase = fs.readFileSync(env.PULUMI_CONFIG_PASSPHRASE_FILE, "utf8").replace(/\r?\n$/, "");
+  return passphrase !== undefined && saltOpensWith(file, passphrase) === true;
 }
 
 /** `coexist stack init NAME --from STACK [--secrets-provider URL]`. */

@@ -78,24 +78,25 @@ function encryptionSalt(stackFile: string): string | undefined {
 const opened = new Map<string, boolean>();
 
 /**
- * Whether the stack's secrets are encrypted under the published rehearsal passphrase, whatever
- * the environment holds now (a passphrase file, a shell that set it by hand). Pulumi's passphrase
- * secrets manager writes `encryptionsalt: v1:<salt>:v1:<nonce>:<ciphertext>`: the word "pulumi"
- * sealed with AES-256-GCM under PBKDF2-SHA256(passphrase, salt, 1,000,000 iterations, 32 bytes)
- * (pulumi/pulumi pkg/secrets/passphrase/manager.go, sdk/go/common/resource/config/crypt.go). So
- * the passphrase can be tried against the salt without decrypting any secret. About 0.3 s, once
- * per salt per process.
+ * Whether `passphrase` opens the stack's passphrase salt; undefined when the stack file has none
+ * (another secrets provider, or no file). Pulumi's passphrase secrets manager writes
+ * `encryptionsalt: v1:<salt>:v1:<nonce>:<ciphertext>`: the word "pulumi" sealed with AES-256-GCM
+ * under PBKDF2-SHA256(passphrase, salt, 1,000,000 iterations, 32 bytes) (pulumi/pulumi
+ * pkg/secrets/passphrase/manager.go, sdk/go/common/resource/config/crypt.go). So a passphrase can
+ * be tried against the salt without decrypting any secret. About 0.3 s, once per salt and
+ * passphrase per process.
  */
-export function sealedWithRehearsalPassphrase(stackFile: string): boolean {
+export function saltOpensWith(stackFile: string, passphrase: string): boolean | undefined {
   const salt = encryptionSalt(stackFile);
-  if (!salt) return false;
-  const known = opened.get(salt);
+  if (!salt) return undefined;
+  const id = crypto.createHash("sha256").update(`${salt}\0${passphrase}`).digest("hex");
+  const known = opened.get(id);
   if (known !== undefined) return known;
   const [, saltB64, , nonceB64, sealedB64] = salt.split(":") as [string, string, string, string, string];
   const sealed = Buffer.from(sealedB64, "base64");
   let result = false;
   if (sealed.length > 16) {
-    const key = crypto.pbkdf2Sync(REHEARSAL_PASSPHRASE, Buffer.from(saltB64, "base64"), 1_000_000, 32, "sha256");
+    const key = crypto.pbkdf2Sync(passphrase, Buffer.from(saltB64, "base64"), 1_000_000, 32, "sha256");
     try {
       const d = crypto.createDecipheriv("aes-256-gcm", key, Buffer.from(nonceB64, "base64"));
       d.setAuthTag(sealed.subarray(sealed.length - 16));
@@ -104,9 +105,12 @@ export function sealedWithRehearsalPassphrase(stackFile: string): boolean {
       result = false; // another passphrase: the tag does not verify
     }
   }
-  opened.set(salt, result);
+  opened.set(id, result);
   return result;
 }
+
+/** Whether the stack's secrets are sealed under the published rehearsal passphrase, whatever the environment holds now. */
+export const sealedWithRehearsalPassphrase = (stackFile: string): boolean => saltOpensWith(stackFile, REHEARSAL_PASSPHRASE) === true;
 
 /**
  * The refusal's text, or undefined when the stack may run here: both targets are simulators,
