@@ -34,7 +34,7 @@ describe("the change review through the real CLI", () => {
     const out = await preview();
     // Every user is in one resource (issue 24): its block lists each user's cmdlets in order.
     const users = diagnosticsOf(out, "pulumi-nodejs:dynamic:MigratedMailboxes (users):");
-    expect(users.slice(0, 2)).toEqual(["coexist create will run 6 cmdlets:", "3 users to change:"]);
+    expect(users.slice(0, 2)).toEqual(["coexist create will run 6 cmdlets:", "3 users to change: migrate 3"]);
     for (const user of ["alice", "bob", "carol"]) {
       const at = users.indexOf(`${user}@contoso.com (migrate):`);
       expect(users.slice(at, at + 3)).toEqual([
@@ -61,7 +61,7 @@ describe("the change review through the real CLI", () => {
     // Only what differs from the live tenant: the forward again, with the copy kept; the membership is there already.
     expect(diagnosticsOf(out, "pulumi-nodejs:dynamic:MigratedMailboxes (users):")).toEqual([
       "coexist update will run 3 cmdlets:",
-      "3 users to change:",
+      "3 users to change: migrate 3",
       "alice@contoso.com (migrate):",
       "Set-Mailbox -Identity 'alice@contoso.com' -ForwardingSmtpAddress 'alice@contoso.onmicrosoft.com' -DeliverToMailboxAndForward:$true",
       "bob@contoso.com (migrate):",
@@ -69,6 +69,10 @@ describe("the change review through the real CLI", () => {
       "carol@contoso.com (migrate):",
       "Set-Mailbox -Identity 'carol@contoso.com' -ForwardingSmtpAddress 'carol@contoso.onmicrosoft.com' -DeliverToMailboxAndForward:$true",
     ]);
+    // `--diff` shows the users resource's change as hidden, not every user's packed entry (issue 27).
+    const diff = await rehearsal.run(["preview", "--diff"]);
+    expect(diff.output).toMatch(/^\s+~ steps \(hidden\)$/m);
+    expect(diff.output).not.toMatch(/^\s+\[\d+\]: "alice@contoso\.com"$/m);
     project.writeConfig({ ...contosoStack, waves: ["batches/wave1.csv"], deliverToMailboxAndForward: true, previewCommands: false });
     const quiet = await preview();
     expect(quiet).toContain("~ 1 to update");

@@ -69,7 +69,11 @@ export class MigratedMailboxes extends pulumi.dynamic.Resource {
   declare readonly users: pulumi.Output<MigratedMailboxesOutputs["users"]>;
   declare readonly notRestored: pulumi.Output<Record<string, string> | undefined>;
   constructor(name: string, args: Args<z.input<typeof MigratedMailboxesInputs>>, opts?: pulumi.CustomResourceOptions) {
-    super(providerFor("migratedMailboxes"), name, { ...args, saved: undefined, notRestored: undefined }, opts, MODULE, definitions.migratedMailboxes.name);
+    // `pulumi preview --diff` would print every user's packed entry (5,000 lines for 500 users);
+    // the resource's diagnostic says what changes, totals first, and `coexist plan` every cmdlet.
+    // hideDiffs only changes display; an engine that predates it ignores it (issue 27).
+    const hidden = { ...opts, hideDiffs: [...(opts?.hideDiffs ?? []), "users", "steps", "saved", "notRestored"] };
+    super(providerFor("migratedMailboxes"), name, { ...args, saved: undefined, notRestored: undefined }, hidden, MODULE, definitions.migratedMailboxes.name);
   }
 }
 

@@ -130,12 +130,19 @@ const NAMED = 10;
 /** Users `pulumi preview` shows one by one; `npm run plan` lists every one. */
 const SHOWN = 50;
 
-/** The preview's lines: each user with their steps' cmdlets, sorted, at most SHOWN users. */
+/**
+ * The preview's lines: the totals by change kind first, then each user with their steps'
+ * cmdlets, grouped by change kind and sorted, at most SHOWN users.
+ */
 function reviewLines(i: MigratedMailboxesInputs): string[] {
-  const planned = plannedCommands(i);
-  const lines = planned.slice(0, SHOWN).flatMap((p) => [`  ${p.user} (${i.users[p.user]!.action}):`, ...p.commands.map((c) => `    ${formatCommand(c)}`), ...p.asks.map((a) => `    # ${a}`)]);
-  if (planned.length > SHOWN) lines.push(`  and ${planned.length - SHOWN} more users: \`npm run plan\` lists every cmdlet`);
-  return [`  ${planned.length} user${planned.length === 1 ? "" : "s"} to change:`, ...lines];
+  const actionOf = (u: string) => i.users[u]!.action;
+  const planned = plannedCommands(i).sort((a, b) => actionOf(a.user).localeCompare(actionOf(b.user)) || a.user.localeCompare(b.user));
+  const kinds = new Map<string, number>();
+  for (const p of planned) kinds.set(actionOf(p.user), (kinds.get(actionOf(p.user)) ?? 0) + 1);
+  const lines = planned.slice(0, SHOWN).flatMap((p) => [`  ${p.user} (${actionOf(p.user)}):`, ...p.commands.map((c) => `    ${formatCommand(c)}`), ...p.asks.map((a) => `    # ${a}`)]);
+  if (planned.length > SHOWN) lines.push(`  and ${planned.length - SHOWN} more users: \`npx coexist plan\` (in the coexist checkout \`npm run plan\`) lists every cmdlet`);
+  const totals = [...kinds].map(([k, n]) => `${k} ${n}`).join(" · ");
+  return [`  ${planned.length} user${planned.length === 1 ? "" : "s"} to change: ${totals}`, ...lines];
 }
 
 /** How often a long run says how far it is, on its line in Pulumi's display. */
