@@ -37,6 +37,12 @@ type Run = (args: string[]) => { status: number; stdout: string; stderr: string 
 
 const REAL_KIND: Record<string, string> = { exchange: "exchange-onprem", "google-workspace": "google-workspace", vendor: "vendor" };
 
+/** The passphrase Pulumi will use, as it picks it: the variable first, then the file it names. */
+function givenPassphrase(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.PULUMI_CONFIG_PASSPHRASE !== undefined || !env.PULUMI_CONFIG_PASSPHRASE_FILE) return env.PULUMI_CONFIG_PASSPHRASE;
+  return fs.readFileSync(env.PULUMI_CONFIG_PASSPHRASE_FILE, "utf8").replace(/\r?\n$/, "");
+}
+
 /** Why this environment may not make a real stack, or undefined. */
 export function environmentProblem(name: string, options: StackInitOptions, env: NodeJS.ProcessEnv): string | undefined {
   const defaults = rehearsalDefaults(env);
@@ -45,15 +51,13 @@ export function environmentProblem(name: string, options: StackInitOptions, env:
     "(PULUMI_CONFIG_PASSPHRASE_FILE=<file>, or PULUMI_CONFIG_PASSPHRASE), or --secrets-provider <awskms://…|azurekeyvault://…|gcpkms://…|hashivault://…>.";
   if (defaults.backend) return `coexist: refusing to make stack ${name} on the rehearsal's backend (${defaults.backend}, which scripts/env.sh set inside the coexist checkout). ${fix}`;
   if (options.secretsProvider && !/^passphrase/.test(options.secretsProvider)) return undefined;
-  let passphraseFromFile: string | undefined;
-  if (env.PULUMI_CONFIG_PASSPHRASE === undefined && env.PULUMI_CONFIG_PASSPHRASE_FILE) {
-    try {
-      passphraseFromFile = fs.readFileSync(env.PULUMI_CONFIG_PASSPHRASE_FILE, "utf8").replace(/\r?\n$/, "");
-    } catch (e) {
-      return `coexist: PULUMI_CONFIG_PASSPHRASE_FILE ${env.PULUMI_CONFIG_PASSPHRASE_FILE} cannot be read (${(e as Error).message}). ${fix}`;
-    }
+  let passphrase: string | undefined;
+  try {
+    passphrase = givenPassphrase(env);
+  } catch (e) {
+    return `coexist: PULUMI_CONFIG_PASSPHRASE_FILE ${env.PULUMI_CONFIG_PASSPHRASE_FILE} cannot be read (${(e as Error).message}). ${fix}`;
   }
-  if (env.PULUMI_CONFIG_PASSPHRASE === REHEARSAL_PASSPHRASE || passphraseFromFile === REHEARSAL_PASSPHRASE) {
+  if (passphrase === REHEARSAL_PASSPHRASE) {
     return `coexist: refusing to make stack ${name} under the published rehearsal passphrase (${REHEARSAL_PASSPHRASE}): anyone could decrypt its secrets. ${fix}`;
   }
   if (env.PULUMI_CONFIG_PASSPHRASE === "" && !env.PULUMI_CONFIG_PASSPHRASE_FILE) {
@@ -152,8 +156,7 @@ function halfMade(name: string, file: string, run: Run, env: NodeJS.ProcessEnv):
   const ls = run(["stack", "ls", "--json"]);
   if (ls.status !== 0 || !(JSON.parse(ls.stdout) as { name: string }[]).some((s) => s.name === name || s.name.endsWith(`/${name}`))) return false;
   if (!/encryptionsalt/.test(text)) return true; // another secrets provider: nothing to check here
-  let passphrase = env.PULUMI_CONFIG_PASSPHRASE;
-  if (passphrase === undefined && env.PULUMI_CONFIG_PASSPHRASE_FILE) passphrase = fs.readFileSync(env.PULUMI_CONFIG_PASSPHRASE_FILE, "utf8").replace(/\r?\n$/, "");
+  const passphrase = givenPassphrase(env);
   return passphrase !== undefined && saltOpensWith(file, passphrase) === true;
 }
 

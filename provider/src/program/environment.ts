@@ -51,28 +51,28 @@ function kindOf(raw: string | undefined): string | undefined {
  * which writes neither key) does not.
  */
 export function usesPassphrase(stackFile: string): boolean {
-  let text: string;
-  try {
-    text = fs.readFileSync(stackFile, "utf8");
-  } catch {
-    return true;
-  }
-  // Top-level keys, in block or flow style (`{"config": {…}, encryptionsalt: '…'}`).
-  const key = (name: string) => new RegExp(`(?:^|[{,]\\s*)["']?${name}["']?\\s*:\\s*["']?([^"',}\\s]+)`, "m");
-  const provider = key("secretsprovider").exec(text)?.[1];
+  const key = topLevelKeys(stackFile);
+  if (!key) return true;
+  const provider = key("secretsprovider");
   if (provider) return provider.startsWith("passphrase");
-  return key("encryptionsalt").test(text);
+  return key("encryptionsalt") !== undefined;
 }
 
-/** The stack file's `encryptionsalt` (passphrase provider), or undefined. */
-function encryptionSalt(stackFile: string): string | undefined {
+/** A reader of the stack file's top-level keys, in block or flow style (`{"config": {…}, encryptionsalt: '…'}`); undefined without a file. */
+function topLevelKeys(stackFile: string): ((name: string) => string | undefined) | undefined {
   let text: string;
   try {
     text = fs.readFileSync(stackFile, "utf8");
   } catch {
     return undefined;
   }
-  return /(?:^|[{,]\s*)["']?encryptionsalt["']?\s*:\s*["']?(v1:[A-Za-z0-9+/=]+:v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+)/m.exec(text)?.[1];
+  return (name) => new RegExp(`(?:^|[{,]\\s*)["']?${name}["']?\\s*:\\s*["']?([^"',}\\s]+)`, "m").exec(text)?.[1];
+}
+
+/** The stack file's `encryptionsalt` (passphrase provider) when it has the v1 form, or undefined. */
+function encryptionSalt(stackFile: string): string | undefined {
+  const salt = topLevelKeys(stackFile)?.("encryptionsalt");
+  return salt && /^v1:[A-Za-z0-9+/=]+:v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/.test(salt) ? salt : undefined;
 }
 
 const opened = new Map<string, boolean>();
