@@ -98,7 +98,9 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
   // so that a review of 500 users reads as a few kinds (renderStatus), not 500 lines.
   const anomaly = (user: string, text: string, kind = text) => {
     anomalies.push(`${user}: ${text}`);
-    kinds.set(kind, [...(kinds.get(kind) ?? []), user]);
+    const users = kinds.get(kind);
+    if (users) users.push(user);
+    else kinds.set(kind, [user]);
   };
   // Users in Exchange Online today: each row's `now` below.
   let inExchange = 0;
