@@ -20,7 +20,14 @@ export async function recordingRegistry(upstream = "https://registry.npmjs.org/"
   const base = new URL(upstream);
   const client = base.protocol === "https:" ? https : http;
   const server = http.createServer((req, res) => {
-    requests.push(decodeURIComponent(req.url ?? ""));
+    const url = req.url ?? "";
+    let decoded = url;
+    try {
+      decoded = decodeURIComponent(url);
+    } catch {
+      // recorded as sent
+    }
+    requests.push(decoded);
     const target = new URL((req.url ?? "/").replace(/^\//, ""), base.href.endsWith("/") ? base.href : `${base.href}/`);
     const headers = { ...req.headers, host: target.host };
     delete headers.connection;
