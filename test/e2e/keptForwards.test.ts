@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { commandLog } from "@coexist/provider/testing";
-import { contosoStack, misrouted, rehearsalProject } from "../harness/rehearsal";
+import { contosoStack, e2eRunners, misrouted, rehearsalProject, sessionFronts } from "../harness/rehearsal";
 
 // Issue 24, "Existing forwards": a user's own forward at the source (Exchange or Gmail) is shown
 // at preview before coexist replaces it, kept (forwards/<stack>.json), and put back on rollback,
@@ -10,8 +10,8 @@ const ORG = "contoso.onmicrosoft.com";
 const WRITE = /^(Set|New|Remove|Add|Update|Enable|Disable)-/;
 const OUTSIDE = "fabrikam.example";
 
-describe("a user's own forward is kept when coexist replaces it and put back on rollback", () => {
-  const project = rehearsalProject("kept");
+describe.each(e2eRunners)("a user's own forward is kept when coexist replaces it and put back on rollback (%s)", (runner) => {
+  const project = rehearsalProject("kept", { runner });
   const { rehearsal } = project;
   const base = { ...contosoStack, pool: { retryBaseMs: 10, retryMaxMs: 50, retryAttempts: 4 } };
   const keptFile = () => path.join(project.dir, "forwards", "kept.json");
@@ -139,5 +139,9 @@ describe("a user's own forward is kept when coexist replaces it and put back on 
       expect(misrouted(rehearsal.world(), ["alice"])).toEqual([{ user: "carol@contoso.com", outcomes: expect.arrayContaining(["forwarded-outside"]) }]);
       expect(new Set(misrouted(rehearsal.world(), ["alice"])[0]!.outcomes)).toEqual(new Set(["forwarded-outside"]));
     });
+  });
+
+  it("served every session through the runner under test", () => {
+    expect(new Set(sessionFronts(rehearsal.stateFile))).toEqual(new Set([runner]));
   });
 });
