@@ -220,6 +220,22 @@ describe("a consultant's own project, made from the README with the packed packa
     expect(tooOld.out).toContain(`the Pulumi CLI on PATH is v3.100.0; coexist needs v${PULUMI_CLI_FLOOR} or later`);
   });
 
+  it("runs coexist init from the bare packed package (nothing installed) and, without --packages, says how to get them", async () => {
+    const bare = path.join(tmp, "bare");
+    fs.mkdirSync(bare);
+    execFileSync("tar", ["xzf", path.join(project, "packages", "coexist-provider-0.1.0.tgz"), "-C", bare]);
+    const refused = await run(process.execPath, [path.join(bare, "package", "dist", "cli", "bin.js"), "init", path.join(tmp, "no-packs")], envWith({}), tmp);
+    expect(refused.status).toBe(1);
+    expect(refused.out.trim()).toBe(
+      "coexist init needs the packed packages coexist-provider-0.1.0.tgz and coexist-entry-0.1.0.tgz: run `npm run package` in the coexist checkout (it writes them to dist/packages) and pass --packages <that folder>. " +
+        "The project installs them from its own packages/ folder: coexist is not on a registry, and none may be asked for @coexist packages.",
+    );
+    expect(fs.existsSync(path.join(tmp, "no-packs"))).toBe(false);
+    const made = await run(process.execPath, [path.join(bare, "package", "dist", "cli", "bin.js"), "init", path.join(tmp, "with-packs"), "--packages", path.join(project, "packages")], envWith({}), tmp);
+    expect(made).toMatchObject({ status: 0 });
+    expect(fs.readdirSync(path.join(tmp, "with-packs", "packages")).sort()).toEqual(["coexist-entry-0.1.0.tgz", "coexist-provider-0.1.0.tgz"]);
+  });
+
   it("keeps the cleanup guard from the package: destroy is refused before the MX cutover and done after", async () => {
     const env = envWith({ PULUMI_CONFIG_PASSPHRASE: "coexist-rehearsal" });
     const pulumi = (...args: string[]) => run("pulumi", [...args, "--stack", "rehearsal", "--non-interactive", "--color", "never"], env);

@@ -6,7 +6,7 @@
  * demand, so `coexist init` needs nothing but Node.
  */
 
-import { PULUMI_CLI_FLOOR } from "../preflight/floors";
+import { compareVersions, NODE_FLOOR, PULUMI_CLI_FLOOR } from "../preflight/floors";
 
 const usage = `usage: coexist <command> [options]
 
@@ -37,9 +37,15 @@ function arg(args: string[], name: string): string | undefined {
 }
 
 function fail(e: unknown): never {
-  // Loaded here, not at the top: problems.ts needs zod, and `coexist init` runs before npm install.
-  const { formatProblem, InputError } = require("../waves/problems") as typeof import("../waves/problems");
-  console.error(e instanceof InputError ? e.problems.map(formatProblem).join("\n") : (e as Error).message);
+  // Loaded here, not at the top: problems.ts needs zod, and `coexist init` runs before npm install
+  // (where an input problem cannot arise, and zod may be missing).
+  let problems: typeof import("../waves/problems") | undefined;
+  try {
+    problems = require("../waves/problems") as typeof import("../waves/problems");
+  } catch {
+    problems = undefined;
+  }
+  console.error(problems && e instanceof problems.InputError ? e.problems.map(problems.formatProblem).join("\n") : (e as Error).message);
   process.exit(1);
 }
 
@@ -47,6 +53,9 @@ function fail(e: unknown): never {
 const NEEDS_PULUMI = new Set(["plan", "status", "trace", "preflight", "source-users", "rehearse", "stack"]);
 
 async function run(command: string | undefined, args: string[]): Promise<void> {
+  if (compareVersions(process.versions.node, NODE_FLOOR) < 0) {
+    throw new Error(`coexist needs Node ${NODE_FLOOR} or later (the simulator's node:sqlite, and @pulumi/pulumi); this is Node ${process.versions.node}: install a current LTS (https://nodejs.org/en/download), and the same for the \`node\` Pulumi runs the project with (the first on PATH).`);
+  }
   // Every other command reads a stack through `pulumi`: name a missing or too-old CLI first.
   if (command && NEEDS_PULUMI.has(command)) {
     (require("./pulumiCli") as typeof import("./pulumiCli")).requirePulumiCli();

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PULUMI_CLI_FLOOR } from "../preflight/floors";
+import { NODE_FLOOR, PULUMI_CLI_FLOOR } from "../preflight/floors";
 import { pulumiCli } from "./pulumiCli";
 
 /** A PATH holding only a `pulumi` that prints `said` (and the shell it needs). */
@@ -39,6 +39,13 @@ describe("the consultant's own Pulumi CLI", () => {
     const repo = path.join(__dirname, "..", "..", "..");
     for (const doc of ["templates/coexist/README.md", "docs/your-own-project.md", "README.md"]) {
       expect(`${doc}: ${fs.readFileSync(path.join(repo, doc), "utf8")}`).toContain(`v${PULUMI_CLI_FLOOR} or later`);
+    }
+  });
+
+  it("states the same Node floor as the packages' engines", () => {
+    const repo = path.join(__dirname, "..", "..", "..");
+    for (const pkg of ["package.json", "provider/package.json"]) {
+      expect(`${pkg}: ${(JSON.parse(fs.readFileSync(path.join(repo, pkg), "utf8")) as { engines: { node: string } }).engines.node}`).toBe(`${pkg}: >=${NODE_FLOOR.replace(/\.0$/, "")}`);
     }
   });
 });

@@ -40,3 +40,9 @@ export function powershellFloor(moduleVersion: string): string | undefined {
  * @pulumi/pulumi is pinned to (3.259.0), the only one its build machines have.
  */
 export const PULUMI_CLI_FLOOR = "3.202.0";
+
+/**
+ * The oldest Node coexist runs on: the simulator's built-in `node:sqlite` (22.13 without a flag)
+ * and @pulumi/pulumi's `engines.node >= 22`. package.json's `engines` says the same.
+ */
+export const NODE_FLOOR = "22.13.0";
