@@ -163,6 +163,10 @@ describe("a consultant's own project, made from the README with the packed packa
     for (const k of ["exchange", "source", "waves"]) expect(prod).not.toContain(`coexist:${k}:`);
     expect(sealedWithRehearsalPassphrase(prodFile)).toBe(false);
     expect(sealedWithRehearsalPassphrase(path.join(project, "stacks", "Pulumi.rehearsal.yaml"))).toBe(true);
+    // Its first preflight, before the real targets are set, names what is missing as the program does.
+    const first = await run("npx", ["coexist", "preflight", "--stack", "production"], envWith({ PULUMI_CONFIG_PASSPHRASE_FILE: path.join(home, ".fabrikam-passphrase") }));
+    expect(first.status).toBe(1);
+    expect(first.out.trim().split("\n")).toEqual(["stacks/Pulumi.production.yaml:1:1: coexist:exchange is required", "stacks/Pulumi.production.yaml:1:1: coexist:source is required"]);
     console.log(`README own-project block: ${lines.length} commands in ${seconds}s; ${registry.requests.length} registry requests, none for @coexist`);
   });
 

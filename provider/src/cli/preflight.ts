@@ -1,7 +1,14 @@
+import * as path from "node:path";
 import { preflight, renderChecks } from "../preflight/preflight";
 import { projectRoot } from "../projectRoot";
 import { readProviderConfig } from "../config/provider";
+import { stackFileOf } from "../config/locate";
+import { rawConfig, readStackConfig } from "../config/stack";
+import { InputError, Problem } from "../waves/problems";
 import { stackValues } from "./stackValues";
+
+/** The input problems preflight reports: the targets and their secrets only, as the program words them. */
+const TARGET_PROBLEM = /^coexist:(exchange|source|certificatePassword|sourcePassword|googleServiceAccountKey)\b/;
 
 /**
  * `npm run preflight -- --stack NAME [--json]`: is this machine and are these accounts ready for
@@ -10,7 +17,14 @@ import { stackValues } from "./stackValues";
  */
 export async function preflightReport(stack: string, json: boolean, cwd = projectRoot()): Promise<{ text: string; failed: boolean }> {
   const get = stackValues(stack, cwd);
-  // Only the targets matter here: a wave file with a mistake must not hide a missing pwsh.
+  // Only the targets matter here: a wave file with a mistake must not hide a missing pwsh. A
+  // target not set yet (a stack just made by `coexist stack init`) is named as the program names
+  // it, every field at once, with its file and line.
+  const problems: Problem[] = [];
+  const file = stackFileOf(cwd, stack);
+  readStackConfig(rawConfig(get), file, problems, path.relative(cwd, file) || file);
+  const targets = problems.filter((p) => TARGET_PROBLEM.test(p.message));
+  if (targets.length > 0) throw new InputError(targets);
   const config = readProviderConfig({ get, require: (k: string) => get(k) ?? "" } as Parameters<typeof readProviderConfig>[0]);
   const smartHosts = parseList(get("smartHosts"));
   const mail = config.domain && smartHosts ? { domain: config.domain, smartHosts } : undefined;
