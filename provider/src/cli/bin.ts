@@ -7,6 +7,7 @@
  */
 
 import { compareVersions, NODE_FLOOR, PULUMI_CLI_FLOOR } from "../preflight/floors";
+import { arg } from "./args";
 
 const usage = `usage: coexist <command> [options]
 
@@ -30,11 +31,6 @@ const usage = `usage: coexist <command> [options]
 
 Run in the project directory (the one holding Pulumi.yaml); see the coexist documentation.
 Every command but init needs the Pulumi CLI on PATH, v${PULUMI_CLI_FLOOR} or later.`;
-
-function arg(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
 
 function fail(e: unknown): never {
   // Loaded here, not at the top: problems.ts needs zod, and `coexist init` runs before npm install

@@ -6,6 +6,7 @@ import { stackFileOf } from "../config/locate";
 import { rawConfig, readStackConfig } from "../config/stack";
 import { InputError, Problem } from "../waves/problems";
 import { stackValues } from "./stackValues";
+import { arg } from "./args";
 
 /** The input problems preflight reports: the targets and their secrets only, as the program words them. */
 const TARGET_PROBLEM = /^coexist:(exchange|source|certificatePassword|sourcePassword|googleServiceAccountKey)\b/;
@@ -41,8 +42,7 @@ function parseList(value: unknown): string[] | undefined {
 
 if (require.main === module) {
   const args = process.argv.slice(2);
-  const i = args.indexOf("--stack");
-  const stack = i >= 0 ? args[i + 1] : undefined;
+  const stack = arg(args, "--stack");
   if (!stack) {
     console.error("usage: npm run preflight -- --stack NAME [--json]");
     process.exit(2);

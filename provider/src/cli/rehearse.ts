@@ -14,6 +14,7 @@ import { stackInputs, stackValues } from "./stackValues";
 import { configValue } from "../config/provider";
 import { stackFileOf } from "../config/locate";
 import { loadInputs } from "../program/program";
+import { arg } from "./args";
 
 /**
  * `npm run rehearse -- init --stack X [--others FILE] [--source-relay] [--force]` builds the simulated world a
@@ -224,11 +225,6 @@ export function vendorApply(stack: string, options: { only?: number } = {}, cwd 
   }
   const { worksheet, confirmed } = vendorFiles(config.vendor, cwd, stack);
   return applyWorksheet({ stateFile: path.resolve(cwd, config.source.stateFile), worksheet, confirmed }, options, cwd, now);
-}
-
-function arg(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
 }
 
 const USAGE = ["init --stack NAME [--others FILE] [--source-relay] [--force]", "mx-cutover --stack NAME [--back]", "vendor-apply --stack NAME [--only N]"];

@@ -9,6 +9,7 @@ import { readerPool } from "../safety/live";
 import { projectRoot } from "../projectRoot";
 import { formatProblem, InputError, Problem } from "../waves/problems";
 import { stackValues } from "./stackValues";
+import { arg } from "./args";
 
 /**
  * `coexist source-users --stack X [--out FILE] [--force]` (`npm run source-users -- ...`): every
@@ -45,9 +46,8 @@ export async function sourceUsersCsv(stack: string, cwd = projectRoot()): Promis
 }
 
 export async function main(args: string[], cwd = projectRoot()): Promise<void> {
-  const arg = (name: string) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined);
-  const stack = arg("--stack");
-  const out = arg("--out");
+  const stack = arg(args, "--stack");
+  const out = arg(args, "--out");
   if (!stack) throw new Error("usage: coexist source-users --stack NAME [--out FILE] [--force]");
   const file = out ? path.resolve(cwd, out) : undefined;
   if (file && fs.existsSync(file) && !args.includes("--force")) throw new Error(`${out} exists: --force replaces it (a list edited by hand is lost)`);

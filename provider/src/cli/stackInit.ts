@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { stackFileOf } from "../config/locate";
 import { rehearsalDefaults, REHEARSAL_PASSPHRASE, saltOpensWith, sealedWithRehearsalPassphrase } from "../program/environment";
 import { projectRoot } from "../projectRoot";
+import { arg } from "./args";
 
 /**
  * `coexist stack init NAME --from STACK [--secrets-provider URL]`: a real stack made the one
@@ -163,12 +164,8 @@ function halfMade(name: string, file: string, run: Run, env: NodeJS.ProcessEnv):
 /** `coexist stack init NAME --from STACK [--secrets-provider URL]`. */
 export function main(args: string[]): string {
   const [verb, name] = args;
-  const value = (flag: string) => {
-    const i = args.indexOf(flag);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const from = value("--from");
-  const secretsProvider = value("--secrets-provider");
+  const from = arg(args, "--from");
+  const secretsProvider = arg(args, "--secrets-provider");
   if (verb !== "init" || !name || name.startsWith("--") || !from) throw new Error("usage: coexist stack init NAME --from STACK [--secrets-provider URL]");
   return stackInit(name, { from, ...(secretsProvider ? { secretsProvider } : {}) });
 }

@@ -4,6 +4,7 @@ import { evaluate } from "../safety/gate";
 import { renderStatus, renderTrace, statusCsv, statusOf } from "../safety/status";
 import { formatProblem, InputError } from "../waves/problems";
 import { stackInputs } from "./stackValues";
+import { arg } from "./args";
 
 /**
  * `npm run status -- --stack X [--full | --json | --csv]` and `npm run trace -- --stack X user@domain`:
@@ -24,11 +25,6 @@ export async function traceReport(stack: string, user: string, cwd = projectRoot
   const { inputs } = stackInputs(stack, cwd);
   const snapshot = await snapshotOf(inputs);
   return renderTrace(snapshot, user.toLowerCase());
-}
-
-function arg(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
 }
 
 export function main(command: "status" | "trace", args: string[]): void {
