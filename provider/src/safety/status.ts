@@ -168,13 +168,14 @@ export function statusOf(snapshot: RoutingWorld, domain: string, groupAddress: s
         `"X, or Y once applied" is where their mail ends until ${vendor} applies it, and after; coexist cannot see when it does, only the confirmation you record`,
     );
   }
-  for (const f of gate.refusals) anomalies.push(`next pulumi up would refuse: ${f.message}`);
+  const refusals = gate.refusals.map((f) => `next pulumi up would refuse: ${f.message}`);
+  anomalies.push(...refusals);
   return {
     rows,
     notes,
     anomalies,
     anomalyKinds: [...kinds].map(([kind, users]) => ({ kind, users })).sort((a, b) => b.users.length - a.users.length || a.kind.localeCompare(b.kind)),
-    refusals: gate.refusals.map((f) => `next pulumi up would refuse: ${f.message}`),
+    refusals,
     totals: { users: rows.length, inExchange, atSource: rows.length - inExchange, anomalies: anomalies.length, refusedNextUp: gate.refusals.length, waitingForVendor: waiting.length },
   };
 }
